@@ -1,0 +1,227 @@
+//! Base leases: a host keeps or evicts a foreign base; rivals make offers conditional on
+//! closure; the user counter-offers up to what the base is worth to it.
+//!
+//! Rule (all terms in score points, the same weights as the alignment scores):
+//!
+//! - `keep = money_weight * (rent + tied aid) / GDP + security_weight * security_value * threat
+//!   + leaning_weight * leaning(host -> user)`
+//! - `evict = money_weight * (yearly value of offers conditional on closure) / GDP
+//!   + sco_pressure_weight * SCO pressure (members only)
+//!   + regime_weight * autocracy * user's pressure on the regime
+//!   + leaning_weight * max(0, strongest leaning toward another patron)`
+//!
+//! An open base is ordered closed when `evict - keep - breach_cost + noise > 0`; at renewal time
+//! (within the notice period of the lease's end) there is no breach cost, and a base kept then
+//! has its lease renewed. The closure takes effect after the notice period (or at the lease's
+//! end, if sooner). While the order stands, the user offers the rent that would make keeping
+//! worth `counter_offer_margin` more than evicting, if that stays within the base's worth to it;
+//! the host reverses the order when `keep - evict + noise > 0`, and the lender then withdraws
+//! what it still held back. Case: Manas, Kyrgyzstan, 2009 (Cooley 2012).
+
+use crate::engine::{Ctx, noise};
+use crate::mechanisms::loans;
+use crate::params::Params;
+use crate::record::What;
+use crate::scenario::{Condition, Scenario};
+use crate::world::{BaseStatus, LoanStatus, ScoStatus, World};
+
+/// What keeping base `b` is worth to its host, score points.
+pub fn keep_value(sc: &Scenario, w: &World, prm: &Params, b: usize) -> f64 {
+    let info = &sc.bases[b];
+    let st = &w.bases[b];
+    let d = &prm.decision;
+    let host = info.host;
+    let user = sc.actors[info.user].slot.unwrap_or(0);
+    d.money_weight * (st.rent_musd + st.user_aid_musd) / 1000.0 / w.gdp[host]
+        + d.security_weight * info.security_value * w.threat(host)
+        + d.leaning_weight * w.leaning[w.ix(host, user)]
+}
+
+/// Grant-equivalent value (billions of USD) of the offers that wait on base `b` closing.
+pub fn offers_at_stake(w: &World, b: usize) -> f64 {
+    w.loans
+        .iter()
+        .filter(|l| l.condition == Condition::CloseBase(b))
+        .map(|l| match l.status {
+            LoanStatus::Offered => l.value_bn,
+            LoanStatus::Active => l.at_stake_bn,
+            _ => 0.0,
+        })
+        .sum()
+}
+
+/// What evicting base `b` is worth to its host, score points.
+pub fn evict_value(sc: &Scenario, w: &World, prm: &Params, b: usize) -> f64 {
+    let info = &sc.bases[b];
+    let d = &prm.decision;
+    let host = info.host;
+    let user = sc.actors[info.user].slot.unwrap_or(0);
+    let yearly =
+        offers_at_stake(w, b) * std::f64::consts::LN_2 / prm.loans.transfer_half_life_years;
+    let sco = if w.sco[host] == ScoStatus::Member {
+        prm.bases.sco_pressure_weight * w.sco_pressure
+    } else {
+        0.0
+    };
+    let rival_leaning = (0..w.np)
+        .filter(|&p| p != user)
+        .map(|p| w.leaning[w.ix(host, p)])
+        .fold(0.0f64, f64::max);
+    d.money_weight * yearly / w.gdp[host]
+        + sco
+        + d.regime_weight * w.autocracy[host] * w.pressure[w.ix(host, user)]
+        + d.leaning_weight * rival_leaning
+}
+
+/// Reviews every base once per step.
+pub fn review(ctx: &mut Ctx, w: &mut World) {
+    for b in 0..w.bases.len() {
+        match w.bases[b].status {
+            BaseStatus::Open => review_open(ctx, w, b),
+            BaseStatus::ClosureOrdered { effective } => review_closing(ctx, w, b, effective),
+            BaseStatus::Closed => {}
+        }
+    }
+}
+
+fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
+    let (sc, prm) = (ctx.sc, ctx.prm);
+    let host = sc.bases[b].host;
+    let notice = prm.bases.notice_months.round() as i32;
+    let lease_end = w.bases[b].lease_end;
+    let renewal_due = lease_end.is_some_and(|end| ctx.date.plus_months(notice) >= end);
+    let keep = keep_value(sc, w, prm, b);
+    let evict = evict_value(sc, w, prm, b);
+    let breach = if renewal_due {
+        0.0
+    } else {
+        prm.bases.breach_cost
+    };
+    if evict - keep - breach + noise(ctx.rng, prm.decision.decision_noise_sd) > 0.0 {
+        let mut effective = ctx.date.plus_months(notice.max(1));
+        if let Some(end) = lease_end
+            && end > ctx.date
+            && end < effective
+        {
+            effective = end;
+        }
+        w.bases[b].status = BaseStatus::ClosureOrdered { effective };
+        ctx.log(ctx.date, host, What::ClosureOrdered(b), evict, keep, 0.0);
+        loans::accept_conditional(ctx, w, b);
+    } else if renewal_due {
+        let years = prm.bases.renewal_years;
+        let end = lease_end
+            .unwrap_or(ctx.date)
+            .plus_months((years * 12.0).round() as i32);
+        w.bases[b].lease_end = Some(end);
+        ctx.log(ctx.date, host, What::LeaseRenewed(b), keep, evict, 0.0);
+    }
+}
+
+fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date::YearMonth) {
+    let (sc, prm) = (ctx.sc, ctx.prm);
+    let host = sc.bases[b].host;
+    if ctx.date >= effective {
+        w.bases[b].status = BaseStatus::Closed;
+        ctx.log(effective, host, What::BaseClosed(b), 0.0, 0.0, 0.0);
+        loans::complete_conditional(ctx, w, b);
+        return;
+    }
+    // Offers made after the order are taken up now.
+    loans::accept_conditional(ctx, w, b);
+    let keep = keep_value(sc, w, prm, b);
+    let evict = evict_value(sc, w, prm, b);
+    let d = &prm.decision;
+    if evict + prm.bases.counter_offer_margin > keep {
+        let extra_musd =
+            (evict + prm.bases.counter_offer_margin - keep) * w.gdp[host] * 1000.0 / d.money_weight;
+        let st = &w.bases[b];
+        let total = st.rent_musd + st.user_aid_musd + extra_musd;
+        let user = sc.bases[b].user;
+        if total <= sc.bases[b].worth_musd {
+            w.bases[b].rent_musd += extra_musd;
+            ctx.log(ctx.date, user, What::CounterOffer(b), 0.0, 0.0, total);
+        } else if !w.bases[b].counter_refused {
+            w.bases[b].counter_refused = true;
+            ctx.log(ctx.date, user, What::NoCounterOffer(b), 0.0, 0.0, total);
+        }
+    }
+    let keep = keep_value(sc, w, prm, b);
+    if keep - evict + noise(ctx.rng, d.decision_noise_sd) > 0.0 {
+        w.bases[b].status = BaseStatus::Open;
+        w.bases[b].counter_refused = false;
+        ctx.log(ctx.date, host, What::ClosureReversed(b), keep, evict, 0.0);
+        loans::withdraw_conditional(ctx, w, b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mechanisms::testkit::{self, Kit};
+    use crate::record::RunRecord;
+
+    /// The lease mechanism alone on a one-base world: a host with a US base and a Russian
+    /// conditional offer.
+    fn manas(credit_bn: f64, worth_musd: f64) -> (Kit, RunRecord) {
+        let mut kit = testkit::manas_world(
+            credit_bn,
+            if credit_bn > 0.1 { 0.15 } else { 0.0 },
+            worth_musd,
+        );
+        let rec = kit.run_months(12);
+        (kit, rec)
+    }
+
+    #[test]
+    fn a_conditional_credit_larger_than_the_rent_gap_leads_to_eviction() {
+        // The US cannot outbid it (worth only the current rent): the base closes.
+        let (kit, rec) = manas(2.0, 17.4);
+        assert!(
+            rec.log
+                .iter()
+                .any(|e| matches!(e.what, What::ClosureOrdered(0))),
+            "{:?}",
+            rec.log
+        );
+        assert_eq!(kit.world.bases[0].status, BaseStatus::Closed);
+    }
+
+    #[test]
+    fn a_small_credit_does_not_move_the_host() {
+        let (kit, rec) = manas(0.02, 17.4);
+        assert!(
+            !rec.log
+                .iter()
+                .any(|e| matches!(e.what, What::ClosureOrdered(_)))
+        );
+        assert_eq!(kit.world.bases[0].status, BaseStatus::Open);
+    }
+
+    #[test]
+    fn a_higher_counter_offer_leads_to_renewal() {
+        // The base is worth far more to the US than the rent: it raises the rent and the host
+        // reverses its order; Russia withdraws what it held back.
+        let (kit, rec) = manas(2.0, 400.0);
+        let order = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::ClosureOrdered(0)));
+        let offer = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::CounterOffer(0)));
+        let reversal = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::ClosureReversed(0)));
+        assert!(
+            order < offer && offer < reversal && order.is_some(),
+            "{:?}",
+            rec.log
+        );
+        assert_eq!(kit.world.bases[0].status, BaseStatus::Open);
+        assert!(kit.world.bases[0].rent_musd > 17.4);
+        assert_eq!(kit.world.loans[0].status, LoanStatus::Withdrawn);
+    }
+}

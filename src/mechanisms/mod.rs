@@ -1,0 +1,12 @@
+//! The mechanisms, one module each. Each module holds its rule, the parameters it reads (in
+//! [`crate::params`]) and the unit tests of that rule; docs/model.md states each rule in words.
+
+pub mod bases;
+pub mod energy;
+pub mod enlargement;
+pub mod loans;
+pub mod partnership;
+pub mod shocks;
+
+#[cfg(test)]
+pub(crate) mod testkit;

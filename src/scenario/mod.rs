@@ -1,0 +1,381 @@
+//! Scenarios: the validated description of a region, its actors, assets and scripted events.
+//!
+//! Loading is two-stage (as in ripgrep's argument handling): [`raw`] reads the TOML file into
+//! serde types that keep every value's position, and [`validate`] converts that into a
+//! [`Scenario`] whose invariants hold by construction — ids resolved to indices, shares summing to
+//! one, amounts non-negative, dates inside the scenario. The engine accepts only a [`Scenario`].
+//! The file format is documented in `docs/scenario-format.md`.
+
+pub mod raw;
+mod validate;
+
+use std::path::Path;
+
+use crate::date::{Period, YearMonth};
+use crate::decision::Lens;
+use crate::error::ScenarioError;
+use crate::params::Params;
+use crate::world::World;
+
+pub use validate::parse;
+
+/// Patron or state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A great power that others align with (USA, RUS, CHN).
+    Patron,
+    /// A state that chooses how to align (the Central Asian states, SCO candidates and observers).
+    State,
+}
+
+/// What never changes about an actor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActorInfo {
+    /// Short id used in files and output, e.g. `KGZ`.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Patron or state.
+    pub role: Role,
+    /// Whether the regional indices (US influence, soft balancing) average over this actor.
+    pub in_region: bool,
+    /// Patron slot, for patrons.
+    pub slot: Option<usize>,
+    /// Military spending, billions of USD per year (used for power in SCO bargaining).
+    pub military_bn: f64,
+    /// How far the patron respects non-interference (0 – 1); patrons only.
+    pub non_interference: f64,
+    /// Decision rule for this actor.
+    pub lens: Lens,
+}
+
+/// What never changes about a base.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaseInfo {
+    /// Id used by events, e.g. `manas`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Host state (actor index).
+    pub host: usize,
+    /// User patron (actor index).
+    pub user: usize,
+    /// Security the base gives the host, 0–1 (multiplied by threat).
+    pub security_value: f64,
+    /// The most a user pays per year (rent plus tied aid) to keep it, millions of USD.
+    pub worth_musd: f64,
+}
+
+/// What never changes about a loan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoanInfo {
+    /// Id used by events.
+    pub id: String,
+    /// Lender (actor index).
+    pub lender: usize,
+    /// Borrower (actor index).
+    pub borrower: usize,
+    /// Repayment term, years.
+    pub term_years: f64,
+}
+
+/// What never changes about an energy deal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DealInfo {
+    /// Id used by events.
+    pub id: String,
+    /// Supplier (actor index).
+    pub supplier: usize,
+    /// Buyer (actor index).
+    pub buyer: usize,
+    /// Volume, billion cubic metres per year (or oil equivalent).
+    pub volume_bcm: f64,
+    /// Yearly rise of the buyer's maximum price as its demand grows, USD.
+    pub buyer_max_drift_per_year: f64,
+    /// Transit states on the route (actor indices).
+    pub route: Vec<usize>,
+    /// Months from signing to first deliveries.
+    pub build_months: i32,
+}
+
+/// A condition attached to a loan offer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Condition {
+    /// No condition.
+    None,
+    /// The borrower must close this base (index into bases).
+    CloseBase(usize),
+    /// The borrower must join the Eurasian Economic Union.
+    JoinEeu,
+}
+
+/// A scripted event: an offer made or something that happens to an actor. Events never state a
+/// decision; the states decide.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Optional id, used by `--without`.
+    pub id: Option<String>,
+    /// When it happens.
+    pub date: YearMonth,
+    /// A note from the scenario (its source), shown in the event log.
+    pub note: Option<String>,
+    /// What happens.
+    pub kind: EventKind,
+}
+
+/// What a scripted event does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventKind {
+    /// A lender offers credit (and optionally a grant) to a borrower, possibly with a condition.
+    LoanOffer {
+        /// The loan this offer creates (index into loans).
+        loan: usize,
+        /// Face value of the credit, billions of USD.
+        amount_bn: f64,
+        /// Outright grant offered with it, billions of USD.
+        grant_bn: f64,
+        /// Share of the face value that is a gift.
+        grant_element: f64,
+        /// The condition.
+        condition: Condition,
+    },
+    /// A base's user offers new terms (rent and tied aid per year).
+    RentOffer {
+        /// Base index.
+        base: usize,
+        /// New yearly rent, millions of USD.
+        rent_musd: f64,
+        /// New yearly tied aid, millions of USD (unchanged if absent).
+        aid_musd: Option<f64>,
+    },
+    /// A lender writes off part of a loan.
+    DebtRelief {
+        /// Loan index.
+        loan: usize,
+        /// Amount written off, billions of USD.
+        amount_bn: f64,
+    },
+    /// A patron sets its yearly aid flow to a state.
+    Aid {
+        /// Donor (patron slot).
+        donor: usize,
+        /// Recipient (actor index).
+        recipient: usize,
+        /// New yearly aid, billions of USD.
+        amount_bn: f64,
+    },
+    /// Sanctions by one actor on another.
+    Sanctions {
+        /// Sanctioning actor.
+        by: usize,
+        /// Target actor.
+        target: usize,
+        /// Severity, 0–1.
+        severity: f64,
+    },
+    /// A new leader with other leanings.
+    RegimeChange {
+        /// The state.
+        actor: usize,
+        /// New leanings per patron slot.
+        leaning: Vec<f64>,
+        /// New autocracy, if it changes.
+        autocracy: Option<f64>,
+    },
+    /// Democracy promotion or public criticism of a regime.
+    DemocracyPromotion {
+        /// The patron pressing.
+        by: usize,
+        /// The regime pressed.
+        target: usize,
+        /// Intensity, added to the pressure.
+        intensity: f64,
+    },
+    /// A joint military exercise.
+    Exercise {
+        /// Participating actors.
+        participants: Vec<usize>,
+    },
+    /// A terror attack raising the threat to a state.
+    Terror {
+        /// The state attacked.
+        actor: usize,
+        /// Threat added, 0–1.
+        severity: f64,
+    },
+    /// An SCO summit declaration asking foreign forces to set a timetable to leave.
+    Declaration {
+        /// Collective pressure against foreign bases added.
+        base_pressure: f64,
+    },
+    /// A change in the trend of trade between a state and a patron.
+    TradeGrowth {
+        /// The state.
+        state: usize,
+        /// The patron (slot).
+        patron: usize,
+        /// New growth per year, fraction.
+        rate: f64,
+    },
+    /// A nationalist backlash in a state against a patron (e.g. Sinophobia).
+    Backlash {
+        /// The state.
+        actor: usize,
+        /// The patron (slot).
+        against: usize,
+        /// Extra nationalism toward that patron.
+        severity: f64,
+    },
+    /// An application for SCO membership.
+    Application {
+        /// The applicant.
+        actor: usize,
+    },
+    /// New reservation prices in energy talks.
+    EnergyPrice {
+        /// Deal index.
+        deal: usize,
+        /// New supplier minimum, USD.
+        supplier_min_usd: Option<f64>,
+        /// New buyer maximum, USD.
+        buyer_max_usd: Option<f64>,
+    },
+}
+
+impl EventKind {
+    /// The word used for this kind in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::LoanOffer { .. } => "loan_offer",
+            EventKind::RentOffer { .. } => "rent_offer",
+            EventKind::DebtRelief { .. } => "debt_relief",
+            EventKind::Aid { .. } => "aid",
+            EventKind::Sanctions { .. } => "sanctions",
+            EventKind::RegimeChange { .. } => "regime_change",
+            EventKind::DemocracyPromotion { .. } => "democracy_promotion",
+            EventKind::Exercise { .. } => "exercise",
+            EventKind::Terror { .. } => "terror",
+            EventKind::Declaration { .. } => "declaration",
+            EventKind::TradeGrowth { .. } => "trade_growth",
+            EventKind::Backlash { .. } => "backlash",
+            EventKind::Application { .. } => "application",
+            EventKind::EnergyPrice { .. } => "energy_price",
+        }
+    }
+}
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Short name; the output folder is `out/<name>/`.
+    pub name: String,
+    /// What the scenario is about.
+    pub description: String,
+    /// First date.
+    pub start: YearMonth,
+    /// Last date (the run stops here).
+    pub end: YearMonth,
+    /// Step length.
+    pub period: Period,
+    /// Seed of the random generator.
+    pub seed: u64,
+    /// Default decision rule.
+    pub lens: Lens,
+    /// Patron slot of the leading power that the others balance (the US).
+    pub leading: usize,
+    /// Patron slots of the balancers (Russia and China).
+    pub balancers: Vec<usize>,
+    /// Actors, in file order.
+    pub actors: Vec<ActorInfo>,
+    /// Actor index of each patron slot.
+    pub patrons: Vec<usize>,
+    /// Standing affinities between actors (`n x n`, from `[[relations]]`), -1..1.
+    pub relations: Vec<f64>,
+    /// Bases.
+    pub bases: Vec<BaseInfo>,
+    /// Loans: those outstanding at the start, then those created by offers.
+    pub loans: Vec<LoanInfo>,
+    /// Energy deals.
+    pub deals: Vec<DealInfo>,
+    /// Scripted events, sorted by date (file order within a date).
+    pub events: Vec<Event>,
+    /// Model parameters in force.
+    pub params: Params,
+    /// The state at `start`.
+    pub initial: World,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    /// The file it came from.
+    pub path: String,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        parse(path, &source)
+    }
+
+    /// Number of steps from `start` to `end`.
+    pub fn steps(&self) -> usize {
+        let months = self.end.months_since(self.start);
+        (months / self.period.months()).max(0) as usize
+    }
+
+    /// The date at the start of step `k` (`k == steps()` gives the final date).
+    pub fn date_of(&self, k: usize) -> YearMonth {
+        self.start.plus_months(k as i32 * self.period.months())
+    }
+
+    /// Actor index for an id.
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.actors.iter().position(|a| a.id == id)
+    }
+
+    /// Patron slot for an actor id.
+    pub fn patron_slot(&self, id: &str) -> Option<usize> {
+        self.actor_index(id).and_then(|i| self.actors[i].slot)
+    }
+
+    /// Id of the patron in a slot.
+    pub fn patron_id(&self, slot: usize) -> &str {
+        &self.actors[self.patrons[slot]].id
+    }
+
+    /// Indices of the non-patron actors.
+    pub fn states(&self) -> impl Iterator<Item = usize> + '_ {
+        self.actors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.role == Role::State)
+            .map(|(i, _)| i)
+    }
+
+    /// Standing affinity between two actors.
+    pub fn relation(&self, a: usize, b: usize) -> f64 {
+        self.relations[a * self.actors.len() + b]
+    }
+
+    /// The decision rule of actor `a`.
+    pub fn lens_of(&self, a: usize) -> Lens {
+        self.actors[a].lens
+    }
+
+    /// Makes every actor decide by `lens` (the `--lens` flag).
+    pub fn set_lens(&mut self, lens: Lens) {
+        self.lens = lens;
+        for a in &mut self.actors {
+            a.lens = lens;
+        }
+    }
+
+    /// Drops every event whose id is `id`; returns how many were dropped.
+    pub fn remove_event(&mut self, id: &str) -> usize {
+        let before = self.events.len();
+        self.events.retain(|e| e.id.as_deref() != Some(id));
+        before - self.events.len()
+    }
+}
