@@ -109,7 +109,8 @@ impl DecisionRule for Lens {
     }
 }
 
-/// Yearly money from patron slot `p` to state `s`, billions of USD: trade value, aid, goodwill
+/// Yearly money from patron slot `p` to state `s`, billions of USD: trade value, aid, the
+/// counted share of remittances, goodwill
 /// spent down at its decay rate, energy and transit income, and rent plus tied aid of the
 /// patron's open bases on the state's soil.
 pub fn money_bn(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f64 {
@@ -117,6 +118,7 @@ pub fn money_bn(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f
     let goodwill_rate = std::f64::consts::LN_2 / prm.loans.transfer_half_life_years;
     let mut m = w.trade[k] * prm.decision.trade_value
         + w.aid[k]
+        + w.remittances[k] * prm.decision.remittance_value
         + w.goodwill[k] * goodwill_rate
         + w.energy_income[k];
     let patron_actor = sc.patrons[p];

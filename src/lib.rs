@@ -28,6 +28,7 @@ pub mod output;
 pub mod params;
 pub mod record;
 pub mod scenario;
+pub mod summary;
 pub mod world;
 
 pub use error::ScenarioError;

@@ -1,1 +1,253 @@
-fn main() {}
+//! `simulate`: run a soft-balancing scenario and write its results.
+//!
+//! The binary parses the command line, calls the library, prints and sets the exit code:
+//! 0 success, 2 bad input or usage, 1 anything else.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use soft_balancing::decision::Lens;
+use soft_balancing::ensemble;
+use soft_balancing::output::{self, write_atomic};
+use soft_balancing::params::Params;
+use soft_balancing::scenario::Scenario;
+use soft_balancing::summary::Summary;
+
+const AFTER_HELP: &str = "\
+Examples:
+  simulate scenarios/ufa2015.toml                 run the Ufa 2015 scenario, write out/ufa2015/
+  simulate scenarios/ufa2015.toml --runs 200      a Monte Carlo ensemble: mean and 5-95% range
+  simulate scenarios/ufa2015.toml --seed 7 --set decision.domination_weight=5
+  simulate check my_scenario.toml                 validate a scenario file
+  simulate explain                                list every model parameter with its default
+
+Outputs (in out/<scenario name>/ unless --out is given):
+  trajectories.csv  run, date, actor, patron, share: every state's alignment over time
+  indices.csv       US influence, RUS-CHN partnership, SCO cohesion, soft-balancing index
+  events.csv        every event and decision, with the scores that decided it
+  summary.json      final state plus provenance (version, scenario SHA-256, seed, parameters)
+
+The model is described in docs/model.md; the scenario format in docs/scenario-format.md.
+Exit codes: 0 success, 2 bad input or usage, 1 other failure.";
+
+/// Simulates soft balancing in Central Asia: how the Central Asian states align between the
+/// US, Russia and China, year by year, given who offers what to whom.
+#[derive(Parser)]
+#[command(name = "simulate", version, about, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Scenario file to run (TOML), e.g. scenarios/ufa2015.toml.
+    scenario: Option<PathBuf>,
+    /// Folder for the outputs [default: out/<scenario name>].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Seed of the random generator [default: the scenario's seed].
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Number of Monte Carlo runs; with more than one the summary gives mean and 5-95% range.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    runs: u64,
+    /// Decision rule (theory lens) for every state [default: the scenario's].
+    #[arg(long, value_name = "NAME")]
+    lens: Option<String>,
+    /// Change a model parameter, e.g. --set decision.money_weight=12 (see `simulate explain`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Drop the scripted event with this id (a counterfactual), e.g. --without rus_credit_2009.
+    #[arg(long = "without", value_name = "EVENT_ID")]
+    without: Vec<String>,
+    /// Threads for Monte Carlo runs [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a scenario file and say what is wrong, or that it is fine.
+    Check {
+        /// Scenario file.
+        file: PathBuf,
+    },
+    /// List every model parameter: key path, default, unit and meaning.
+    Explain,
+}
+
+/// A failure and its exit code.
+enum Failure {
+    /// Bad input or usage: exit 2.
+    Input(String),
+    /// Anything else: exit 1.
+    Other(String),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Check { file }) => check(&file),
+        Some(Command::Explain) => {
+            explain();
+            Ok(())
+        }
+        None => run(cli.run),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Scenario, Failure> {
+    Scenario::load(path).map_err(|e| Failure::Input(e.to_string()))
+}
+
+fn check(file: &Path) -> Result<(), Failure> {
+    let sc = load(file)?;
+    println!(
+        "{}: ok — scenario `{}`, {} actors ({} patrons), {} events, {} steps of a {} from {} to {}",
+        file.display(),
+        sc.name,
+        sc.actors.len(),
+        sc.patrons.len(),
+        sc.events.len(),
+        sc.steps(),
+        sc.period.name(),
+        sc.start,
+        sc.end
+    );
+    Ok(())
+}
+
+fn explain() {
+    println!(
+        "Model parameters (set in a scenario's [params.SECTION] table or with --set KEY=VALUE):\n"
+    );
+    for s in Params::specs() {
+        println!(
+            "{}  = {}  [{} .. {}]  ({})",
+            s.key, s.default, s.min, s.max, s.unit
+        );
+        println!("    {}\n", s.doc);
+    }
+}
+
+/// Applies `--lens`, `--set` and `--without`; returns the list of changes for the provenance.
+fn apply_changes(sc: &mut Scenario, args: &RunArgs) -> Result<Vec<String>, Failure> {
+    let mut changes = Vec::new();
+    if let Some(name) = &args.lens {
+        let lens = Lens::parse(name).ok_or_else(|| {
+            Failure::Input(format!(
+                "--lens {name}: unknown lens\n  help: use one of: {}",
+                Lens::names().join(", ")
+            ))
+        })?;
+        sc.set_lens(lens);
+        changes.push(format!("--lens {name}"));
+    }
+    for item in &args.set {
+        let Some((key, value)) = item.split_once('=') else {
+            return Err(Failure::Input(format!(
+                "--set {item}: expected KEY=VALUE\n  help: e.g. --set decision.money_weight=12"
+            )));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        let Some(spec) = Params::specs().iter().find(|s| s.key == key) else {
+            return Err(Failure::Input(format!(
+                "--set {item}: unknown parameter `{key}`\n  help: run `simulate explain` to list every parameter and its key path"
+            )));
+        };
+        let x: f64 = value.parse().map_err(|_| {
+            Failure::Input(format!("--set {item}: `{value}` is not a number\n  help: write a plain number, e.g. {key}={}", spec.default))
+        })?;
+        if !x.is_finite() || x < spec.min || x > spec.max {
+            return Err(Failure::Input(format!(
+                "--set {item}: {x} is outside the valid range {} to {} ({})\n  help: choose a value in range",
+                spec.min, spec.max, spec.unit
+            )));
+        }
+        if let Some(slot) = sc.params.get_mut(key) {
+            *slot = x;
+        }
+        changes.push(format!("--set {key}={x}"));
+    }
+    for id in &args.without {
+        if sc.remove_event(id) == 0 {
+            let ids: Vec<&str> = sc.events.iter().filter_map(|e| e.id.as_deref()).collect();
+            return Err(Failure::Input(format!(
+                "--without {id}: no scripted event has this id\n  help: event ids in {}: {}",
+                sc.path,
+                if ids.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    ids.join(", ")
+                }
+            )));
+        }
+        changes.push(format!("--without {id}"));
+    }
+    Ok(changes)
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let Some(path) = args.scenario.clone() else {
+        return Err(Failure::Input(
+            "no scenario given\n  help: try `simulate scenarios/ufa2015.toml`, or `simulate --help`".to_string(),
+        ));
+    };
+    let mut sc = load(&path)?;
+    let mut changes = apply_changes(&mut sc, &args)?;
+    let seed = args.seed.unwrap_or(sc.seed);
+    if args.seed.is_some() {
+        changes.push(format!("--seed {seed}"));
+    }
+    let runs = args.runs as usize;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
+
+    let prm = sc.params.clone();
+    let records = ensemble::run_many(&sc, &prm, seed, runs, args.jobs);
+    let command: Vec<String> = std::env::args().collect();
+    let summary = Summary::new(&sc, &prm, &records, seed, changes, command);
+
+    let io = |e: std::io::Error, what: &Path| {
+        Failure::Other(format!("cannot write {}: {e}", what.display()))
+    };
+    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
+    let files: [(&str, String); 4] = [
+        ("trajectories.csv", output::trajectories_csv(&sc, &records)),
+        ("indices.csv", output::indices_csv(&records)),
+        ("events.csv", output::events_csv(&sc, &records)),
+        ("summary.json", summary.to_json()),
+    ];
+    for (name, text) in &files {
+        let p = out_dir.join(name);
+        write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
+    }
+    if !args.quiet {
+        print!("{}", summary.to_text(25));
+        println!(
+            "\nWrote {}/: trajectories.csv, indices.csv, events.csv, summary.json",
+            out_dir.display()
+        );
+    }
+    Ok(())
+}

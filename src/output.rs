@@ -1,1 +1,387 @@
-//! Output.
+//! Writing results: CSV tables, the JSON summary, and the text of log entries.
+//!
+//! Outputs read only the recorded results ([`RunRecord`]) and the scenario, never engine
+//! internals. Numbers are written with fixed precision so that the same run gives the same
+//! bytes. Files are written to a temporary name and renamed into place, so an interrupted run
+//! never leaves a half-written file under the final name.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::record::{LogEntry, RunRecord, What};
+use crate::scenario::{Condition, EventKind, Role, Scenario};
+
+/// Writes `bytes` to `path` atomically (temporary file, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = path.with_extension(format!(
+        "{}.partial",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("tmp")
+    ));
+    {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, path)
+}
+
+/// A short category and a sentence for a log entry, e.g. ("base", "KGZ orders Manas closed:
+/// evict 0.25 > keep 0.05").
+pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
+    let actor = |i: usize| sc.actors[i].id.as_str();
+    let base = |b: usize| sc.bases[b].name.as_str();
+    let loan = |l: usize| sc.loans[l].id.as_str();
+    let patron = |p: usize| sc.patron_id(p);
+    let a = actor(e.actor);
+    match e.what {
+        What::Scripted(i) => ("event", describe_event(sc, i, e.value)),
+        What::RandomTerror => (
+            "shock",
+            format!("random terror attack in {a} (threat +{:.2})", e.value),
+        ),
+        What::RandomRegimeChange => (
+            "shock",
+            format!("random regime change in {a}: a new leader with new leanings"),
+        ),
+        What::RandomBacklash(p) => (
+            "shock",
+            format!("nationalist backlash in {a} against {}", patron(p)),
+        ),
+        What::ClosureOrdered(b) => (
+            "base",
+            format!(
+                "{a} orders {} closed: evict {:.3} > keep {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::ClosureReversed(b) => (
+            "base",
+            format!(
+                "{a} reverses its order to close {}: keep {:.3} > evict {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::LeaseRenewed(b) => (
+            "base",
+            format!(
+                "{a} renews the lease of {}: keep {:.3} >= evict {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::CounterOffer(b) => (
+            "base",
+            format!(
+                "{a} raises its offer for {} to ${:.1}m a year (rent plus tied aid)",
+                base(b),
+                e.value
+            ),
+        ),
+        What::NoCounterOffer(b) => (
+            "base",
+            format!(
+                "{a} will not match: keeping {} would take ${:.1}m a year, more than its worth ${:.1}m",
+                base(b),
+                e.value,
+                sc.bases[b].worth_musd
+            ),
+        ),
+        What::BaseClosed(b) => (
+            "base",
+            format!("{} closes; {} leaves {a}", base(b), actor(sc.bases[b].user)),
+        ),
+        What::LoanAccepted(l) => (
+            "loan",
+            format!(
+                "{a} takes {} from {} (${:.2}bn): gain {:.3} > cost {:.3}",
+                loan(l),
+                actor(sc.loans[l].lender),
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::LoanDeclined(l) => (
+            "loan",
+            format!(
+                "{a} declines {} from {} (${:.2}bn): gain {:.3} <= cost {:.3}",
+                loan(l),
+                actor(sc.loans[l].lender),
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::LoanWithdrawn(l) => (
+            "loan",
+            format!(
+                "{a} withdraws the part of {} still held back (${:.2}bn)",
+                loan(l),
+                e.value
+            ),
+        ),
+        What::LoanCompleted(l) => (
+            "loan",
+            format!("{a} receives the rest of {} (${:.2}bn)", loan(l), e.value),
+        ),
+        What::DealSigned(d) => (
+            "energy",
+            format!(
+                "{a} and {} sign {} at ${:.0}: buyer's max {:.0} >= supplier's min {:.0}",
+                actor(sc.deals[d].buyer),
+                sc.deals[d].id,
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::DealFlowing(d) => (
+            "energy",
+            format!(
+                "deliveries start under {} ({:.1} bcm/y to {})",
+                sc.deals[d].id,
+                e.value,
+                actor(sc.deals[d].buyer)
+            ),
+        ),
+        What::Admitted => (
+            "sco",
+            format!(
+                "SCO summit approves {a}'s accession in a package of {}: every member values it >= {:.2} (lowest {:.3})",
+                e.value as usize, e.score_against, e.score_for
+            ),
+        ),
+        What::CandidateVetoed(c) => (
+            "sco",
+            format!(
+                "{} alone is vetoed by {a}: value {:.3} < {:.2}",
+                actor(c),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::Accession => ("sco", format!("{a} becomes a full SCO member")),
+    }
+}
+
+fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
+    let ev = &sc.events[i];
+    let actor = |i: usize| sc.actors[i].id.as_str();
+    let text = match &ev.kind {
+        EventKind::LoanOffer {
+            loan,
+            amount_bn,
+            grant_bn,
+            condition,
+            ..
+        } => {
+            let info = &sc.loans[*loan];
+            let cond = match condition {
+                Condition::None => String::new(),
+                Condition::CloseBase(b) => format!(" conditional on closing {}", sc.bases[*b].name),
+                Condition::JoinEeu => " conditional on joining the EEU".to_string(),
+            };
+            let grant = if *grant_bn > 0.0 {
+                format!(" plus a ${grant_bn:.2}bn grant")
+            } else {
+                String::new()
+            };
+            format!(
+                "{} offers {} ${amount_bn:.2}bn credit{grant}{cond}",
+                actor(info.lender),
+                actor(info.borrower)
+            )
+        }
+        EventKind::RentOffer { base, .. } => {
+            format!(
+                "{} offers ${value:.1}m a year for {}",
+                actor(sc.bases[*base].user),
+                sc.bases[*base].name
+            )
+        }
+        EventKind::DebtRelief { loan, .. } => format!(
+            "{} writes off ${value:.2}bn of {} owed by {}",
+            actor(sc.loans[*loan].lender),
+            sc.loans[*loan].id,
+            actor(sc.loans[*loan].borrower)
+        ),
+        EventKind::Aid {
+            donor,
+            recipient,
+            amount_bn,
+        } => {
+            format!(
+                "{} sets aid to {} at ${amount_bn:.2}bn a year",
+                sc.patron_id(*donor),
+                actor(*recipient)
+            )
+        }
+        EventKind::Sanctions {
+            by,
+            target,
+            severity,
+        } => {
+            format!(
+                "{} sanctions {} (severity {severity:.2})",
+                actor(*by),
+                actor(*target)
+            )
+        }
+        EventKind::RegimeChange {
+            actor: a, leaning, ..
+        } => {
+            let l: Vec<String> = leaning
+                .iter()
+                .enumerate()
+                .map(|(p, x)| format!("{} {x:+.2}", sc.patron_id(p)))
+                .collect();
+            format!(
+                "regime change in {}: new leader leaning {}",
+                actor(*a),
+                l.join(", ")
+            )
+        }
+        EventKind::DemocracyPromotion {
+            by,
+            target,
+            intensity,
+        } => {
+            format!(
+                "{} presses {} on democracy (intensity {intensity:.2})",
+                actor(*by),
+                actor(*target)
+            )
+        }
+        EventKind::Exercise { participants } => {
+            let p: Vec<&str> = participants.iter().map(|&i| actor(i)).collect();
+            format!("joint exercise: {}", p.join(", "))
+        }
+        EventKind::Terror { actor: a, severity } => {
+            format!("terror attack in {} (threat +{severity:.2})", actor(*a))
+        }
+        EventKind::Declaration { base_pressure } => {
+            format!("SCO declaration against foreign bases (pressure +{base_pressure:.2})")
+        }
+        EventKind::TradeGrowth {
+            state,
+            patron,
+            rate,
+        } => {
+            format!(
+                "trade between {} and {} now grows {:.1}% a year",
+                actor(*state),
+                sc.patron_id(*patron),
+                rate * 100.0
+            )
+        }
+        EventKind::Backlash {
+            actor: a,
+            against,
+            severity,
+        } => {
+            format!(
+                "backlash in {} against {} (+{severity:.2})",
+                actor(*a),
+                sc.patron_id(*against)
+            )
+        }
+        EventKind::Application { actor: a } => format!("{} applies for SCO membership", actor(*a)),
+        EventKind::EnergyPrice { deal, .. } => {
+            format!("new price positions in talks on {}", sc.deals[*deal].id)
+        }
+    };
+    match &ev.note {
+        Some(note) => format!("{text} [{note}]"),
+        None => text,
+    }
+}
+
+/// Whether a log entry is a decision (as opposed to an event or shock that happened).
+pub fn is_decision(e: &LogEntry) -> bool {
+    !matches!(
+        e.what,
+        What::Scripted(_) | What::RandomTerror | What::RandomRegimeChange | What::RandomBacklash(_)
+    )
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `trajectories.csv`: run, date, actor, patron, share — one row per state, patron and date.
+pub fn trajectories_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
+    let mut out = String::from("run,date,actor,patron,share\n");
+    for (r, rec) in runs.iter().enumerate() {
+        for (t, date) in rec.dates.iter().enumerate() {
+            for (i, a) in sc.actors.iter().enumerate() {
+                if a.role != Role::State {
+                    continue;
+                }
+                for p in 0..rec.np {
+                    let _ = writeln!(
+                        out,
+                        "{},{date},{},{},{:.6}",
+                        r + 1,
+                        a.id,
+                        sc.patron_id(p),
+                        rec.share(t, i, p)
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `indices.csv`: run, date and one column per index.
+pub fn indices_csv(runs: &[RunRecord]) -> String {
+    let mut out = format!("run,date,{}\n", crate::record::Indices::NAMES.join(","));
+    for (r, rec) in runs.iter().enumerate() {
+        for (date, idx) in rec.dates.iter().zip(&rec.indices) {
+            let v = idx.values();
+            let _ = writeln!(
+                out,
+                "{},{date},{:.6},{:.6},{:.6},{:.6}",
+                r + 1,
+                v[0],
+                v[1],
+                v[2],
+                v[3]
+            );
+        }
+    }
+    out
+}
+
+/// `events.csv`: run, date, actor, kind, decision, score_for, score_against, value.
+pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
+    let mut out = String::from("run,date,actor,kind,decision,score_for,score_against,value\n");
+    for (r, rec) in runs.iter().enumerate() {
+        for e in &rec.log {
+            let (kind, text) = describe(sc, e);
+            let _ = writeln!(
+                out,
+                "{},{},{},{kind},{},{:.6},{:.6},{:.6}",
+                r + 1,
+                e.date,
+                sc.actors[e.actor].id,
+                csv_field(&text),
+                e.score_for,
+                e.score_against,
+                e.value
+            );
+        }
+    }
+    out
+}

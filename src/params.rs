@@ -77,13 +77,15 @@ params! {
             "Weight of money (trade value, aid, rent, credit, transit, energy rent) measured as a share of the state's GDP per year. Assumption: transfers worth 1% of GDP a year are worth 0.1 score points, the same order as a change of leader's leaning.";
         trade_value = 0.1, [0.0, 1.0], "fraction of turnover",
             "Share of a trade turnover dollar that counts as income to the state (margin and tax on trade). Assumption, order of magnitude of value added in re-export trade.";
+        remittance_value = 0.25, [0.0, 1.0], "fraction of remittances",
+            "Share of migrant remittances from a patron that counts as money from it: remittances are private, but they sustain consumption, taxes and social peace, and the patron can threaten them (e.g. Russia's migration rules). Assumption.";
         security_weight = 1.0, [0.0, 100.0], "score per (security tie x threat)",
             "Weight of the security a patron provides, multiplied by the threat the state faces. Assumption.";
         regime_weight = 1.5, [0.0, 100.0], "score per (pressure x autocracy)",
             "Weight of a patron's pressure on the regime (democracy promotion, criticism), multiplied by how autocratic the state is. Larger than the others because leaders put regime survival first (David 1991, omnibalancing).";
         norms_weight = 0.3, [0.0, 100.0], "score per (sovereignty x non-interference)",
             "Weight of shared sovereignty and non-interference norms (the 'Shanghai spirit'; Ambrosio 2008). Assumption.";
-        domination_weight = 3.0, [0.0, 100.0], "score per unit of excess exposure",
+        domination_weight = 1.5, [0.0, 100.0], "score per unit of excess exposure",
             "Penalty per unit by which one patron's share of the state's external money exceeds the threshold, times the state's nationalism (fear of domination, e.g. Sinophobia; Laruelle & Peyrouse 2012). Assumption.";
         domination_threshold = 0.45, [0.0, 1.0], "share of external money",
             "Share of a state's external money coming from one patron above which fear of domination begins. Assumption: just under half.";
@@ -93,7 +95,7 @@ params! {
             "Pull of the creditor on a debtor: leverage and dependence from the debt stock relative to GDP. Assumption.";
         sco_weight = 0.4, [0.0, 100.0], "score per unit of partnership",
             "Soft-balancing lens only: bonus to Russia and China in an SCO member's scores, times the RUS-CHN partnership (coordinated non-military action through the institution; Pape 2005, Paul 2005). Assumption.";
-        temperature = 0.35, [0.01, 100.0], "score points",
+        temperature = 0.6, [0.01, 100.0], "score points",
             "Softmax temperature turning scores into the alignment a state moves toward: lower means sharper choices. Assumption, chosen so that no realistic score gap commits a state fully (they hedge).";
         adjustment_per_year = 0.35, [0.0, 1.0], "fraction per year",
             "Fraction of the gap between current and favoured alignment closed in one year. Assumption: alignments move over a few years, not months.";
@@ -139,7 +141,7 @@ params! {
             "Fall in a sanctioned supplier's minimum acceptable price per unit of sanction severity: its Western outside options worsen. Assumption.";
         partnership_gain = 0.08, [0.0, 1.0], "partnership",
             "Rise in partnership between two patrons when they sign an energy deal (mutual dependence). Assumption.";
-        rivalry_per_100bcm = 0.06, [0.0, 10.0], "partnership per year per 100 bcm",
+        rivalry_per_100bcm = 0.02, [0.0, 10.0], "partnership per year per 100 bcm",
             "Yearly erosion of RUS-CHN partnership per 100 bcm/y of Central Asian gas flowing to China outside Russia's routes (end of Russia's transit monopoly). Assumption.";
     }
     partnership: PartnershipParams {
@@ -149,7 +151,7 @@ params! {
             "Rise in partnership between a sanctioned balancer and the other balancers (shared opposition to the sanctioner). Assumption.";
         opposition_gain_per_year = 0.04, [0.0, 1.0], "partnership per year",
             "Yearly rise in RUS-CHN partnership times the leading power's influence in the region (a shared target). Assumption.";
-        rivalry_loss_per_year = 0.1, [0.0, 10.0], "partnership per year",
+        rivalry_loss_per_year = 0.03, [0.0, 10.0], "partnership per year",
             "Yearly erosion of RUS-CHN partnership times their economic rivalry in the region (how far China's money share exceeds Russia's). Assumption.";
         exercise_security_gain = 0.02, [0.0, 1.0], "security tie",
             "Rise in the security tie of a participating state with each participating patron per exercise. Assumption.";

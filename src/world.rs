@@ -159,6 +159,8 @@ pub struct World {
     pub trade_growth: Vec<f64>,
     /// Aid flow, billions of USD per year.
     pub aid: Vec<f64>,
+    /// Migrant remittances from the patron, billions of USD per year.
+    pub remittances: Vec<f64>,
     /// Debt owed to the patron, billions of USD.
     pub debt: Vec<f64>,
     /// Security provided by the patron (presence, guarantees, arms), 0–1.

@@ -116,6 +116,8 @@ pub struct RawTie {
     #[serde(default)]
     pub aid_bn: Option<S<f64>>,
     #[serde(default)]
+    pub remittances_bn: Option<S<f64>>,
+    #[serde(default)]
     pub debt_bn: Option<S<f64>>,
     #[serde(default)]
     pub security: Option<S<f64>>,

@@ -284,6 +284,7 @@ impl V<'_> {
             trade: vec![0.0; n * np],
             trade_growth: vec![0.0; n * np],
             aid: vec![0.0; n * np],
+            remittances: vec![0.0; n * np],
             debt: vec![0.0; n * np],
             security: vec![0.0; n * np],
             pressure: vec![0.0; n * np],
@@ -388,6 +389,8 @@ impl V<'_> {
             w.trade[k] = self.opt(&t.trade_bn, "trade_bn", 0.0, f64::INFINITY, 0.0)?;
             w.trade_growth[k] = self.opt(&t.trade_growth, "trade_growth", -0.9, 2.0, 0.0)?;
             w.aid[k] = self.opt(&t.aid_bn, "aid_bn", 0.0, f64::INFINITY, 0.0)?;
+            w.remittances[k] =
+                self.opt(&t.remittances_bn, "remittances_bn", 0.0, f64::INFINITY, 0.0)?;
             w.debt[k] = self.opt(&t.debt_bn, "debt_bn", 0.0, f64::INFINITY, 0.0)?;
             w.security[k] = self.opt(&t.security, "security", 0.0, 1.0, 0.0)?;
             w.pressure[k] = self.opt(&t.pressure, "pressure", 0.0, 10.0, 0.0)?;
