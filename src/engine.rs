@@ -121,12 +121,6 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         gdp_factor: w.gdp_growth.iter().map(|g| (1.0 + g).powf(dt)).collect(),
     };
     refresh_trade_factors(w, dt, &mut scratch.trade_factor);
-    // Money before the first step, so the initial indices and the first partnership update see it.
-    for s in 0..w.n {
-        for p in 0..w.np {
-            scratch.money[s * w.np + p] = decision::money_bn(sc, w, prm, s, p);
-        }
-    }
     obs.observe(0, sc.start, w, &indices::compute(sc, w));
 
     let mut next_event = 0;

@@ -152,7 +152,7 @@ params! {
         opposition_gain_per_year = 0.04, [0.0, 1.0], "partnership per year",
             "Yearly rise in RUS-CHN partnership times the leading power's influence in the region (a shared target). Assumption.";
         rivalry_loss_per_year = 0.03, [0.0, 10.0], "partnership per year",
-            "Yearly erosion of RUS-CHN partnership times their economic rivalry in the region (how far China's money share exceeds Russia's). Assumption.";
+            "Yearly erosion of RUS-CHN partnership times their economic rivalry in the region (the mean gap between the two balancers' shares of each regional state's external money: competition for the same clients). Assumption.";
         exercise_security_gain = 0.02, [0.0, 1.0], "security tie",
             "Rise in the security tie of a participating state with each participating patron per exercise. Assumption.";
     }
@@ -188,7 +188,7 @@ params! {
         leaning_sd = 0.2, [0.0, 2.0], "leaning",
             "Spread of a randomly chosen new leader's leaning toward each patron. Assumption.";
         backlash_rate_per_year = 0.02, [0.0, 12.0], "events per state per year",
-            "Rate of random nationalist backlash in each regional state, against the patron with the largest money share. Assumption.";
+            "Rate of random nationalist backlash in each regional state, against the patron with the largest trade plus aid (the most visible foreign presence). Assumption.";
         backlash_severity = 0.3, [0.0, 10.0], "nationalism",
             "Extra nationalism toward the target patron added by a backlash. Assumption.";
     }

@@ -222,10 +222,12 @@ pub fn relieve(ctx: &mut Ctx, w: &mut World, loan: usize, amount_bn: f64) -> f64
     cut
 }
 
-/// Named loans amortise linearly over their term (the debt ties amortise in the engine's decay).
+/// Named loans are repaid at the yearly rate `1 / term` of what is outstanding (the stock decays
+/// geometrically); the debt ties decay the same way at the default term, in the engine.
 pub fn amortise(ctx: &mut Ctx, w: &mut World) {
     for (l, info) in w.loans.iter_mut().zip(&ctx.sc.loans) {
-        l.outstanding_bn *= (1.0 - ctx.dt / info.term_years).max(0.0);
+        let term = info.term_years.unwrap_or(ctx.prm.loans.term_years);
+        l.outstanding_bn *= (1.0 - ctx.dt / term).max(0.0);
     }
 }
 

@@ -78,7 +78,7 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
                 *loan,
                 *amount_bn,
                 *grant_bn,
-                *grant_element,
+                grant_element.unwrap_or(ctx.prm.loans.grant_element),
                 *condition,
             );
             return;

@@ -75,8 +75,8 @@ pub struct LoanInfo {
     pub lender: usize,
     /// Borrower (actor index).
     pub borrower: usize,
-    /// Repayment term, years.
-    pub term_years: f64,
+    /// Repayment term, years (`None`: `loans.term_years` in force).
+    pub term_years: Option<f64>,
 }
 
 /// What never changes about an energy deal.
@@ -134,8 +134,8 @@ pub enum EventKind {
         amount_bn: f64,
         /// Outright grant offered with it, billions of USD.
         grant_bn: f64,
-        /// Share of the face value that is a gift.
-        grant_element: f64,
+        /// Share of the face value that is a gift (`None`: `loans.grant_element` in force).
+        grant_element: Option<f64>,
         /// The condition.
         condition: Condition,
     },

@@ -95,6 +95,12 @@ impl V<'_> {
         }
     }
 
+    fn maybe(&self, s: &Option<S<f64>>, what: &str, min: f64, max: f64) -> R<Option<f64>> {
+        s.as_ref()
+            .map(|s| self.in_range(s, what, min, max))
+            .transpose()
+    }
+
     fn nonneg(&self, s: &S<f64>, what: &str) -> R<f64> {
         self.in_range(s, what, 0.0, f64::INFINITY)
     }
@@ -254,6 +260,13 @@ impl V<'_> {
                 let mut out = Vec::new();
                 for s in list.get_ref() {
                     let slot = self.patron(&ctx, s)?;
+                    if out.contains(&slot) {
+                        return Err(self.err(
+                            s.span(),
+                            "a patron is listed twice among the balancers",
+                            "list each balancer once",
+                        ));
+                    }
                     if slot == leading {
                         return Err(self.err(
                             s.span(),
@@ -465,13 +478,7 @@ impl V<'_> {
             let borrower = self.actor(&ctx, &l.borrower)?;
             self.distinct(lender, borrower, &l.borrower)?;
             let outstanding = self.nonneg(&l.outstanding_bn, "outstanding_bn")?;
-            let term = self.opt(
-                &l.term_years,
-                "term_years",
-                0.5,
-                100.0,
-                crate::params::LoanParams::default().term_years,
-            )?;
+            let term = self.maybe(&l.term_years, "term_years", 0.5, 100.0)?;
             if let Some(slot) = actors[lender].slot {
                 w.debt[borrower * np + slot] += outstanding;
             }
@@ -583,13 +590,7 @@ impl V<'_> {
                 let lender = self.actor(&ctx, req(&ev.lender, "lender", ev, self)?)?;
                 let borrower = self.actor(&ctx, req(&ev.borrower, "borrower", ev, self)?)?;
                 self.distinct(lender, borrower, ev.borrower.as_ref().unwrap_or(&ev.kind))?;
-                let term = self.opt(
-                    &ev.term_years,
-                    "term_years",
-                    0.5,
-                    100.0,
-                    params.loans.term_years,
-                )?;
+                let term = self.maybe(&ev.term_years, "term_years", 0.5, 100.0)?;
                 loans.push(LoanInfo {
                     id: id.get_ref().clone(),
                     lender,
@@ -608,6 +609,9 @@ impl V<'_> {
             }
         }
         let base_hosts: Vec<usize> = bases.iter().map(|b| b.host).collect();
+        // The run stops at the last whole step; an event after it would never happen.
+        let step_months = period.months();
+        let last_step_end = start.plus_months(end.months_since(start) / step_months * step_months);
         let mut event_ids: BTreeMap<String, usize> = BTreeMap::new();
         let mut events = Vec::new();
         for e in &raw.events {
@@ -616,10 +620,8 @@ impl V<'_> {
                 self.unique(&mut event_ids, id, events.len(), "event")?;
             }
             let date = self.date(&ev.date)?;
-            if date < start || date >= end {
-                return Err(self.err(
-                    ev.date.span(),
-                    format!("event date {date} is outside the scenario ({start} to {end})"),
+            if date < start || date >= last_step_end {
+                return Err(self.err(ev.date.span(), format!("event date {date} is outside the scenario (from {start} to before {last_step_end})"),
                     "move the event inside the scenario's dates, or widen `start`/`end`",
                 ));
             }
@@ -630,7 +632,7 @@ impl V<'_> {
                 deals: &deal_ids,
                 base_hosts: &base_hosts,
             };
-            let kind = self.event_kind(ev, &refs, &params)?;
+            let kind = self.event_kind(ev, &refs)?;
             events.push(Event {
                 id: ev.id.as_ref().map(|s| s.get_ref().clone()),
                 date,
@@ -778,7 +780,7 @@ impl V<'_> {
         Ok(out)
     }
 
-    fn event_kind(&self, ev: &RawEvent, refs: &Refs, params: &Params) -> R<EventKind> {
+    fn event_kind(&self, ev: &RawEvent, refs: &Refs) -> R<EventKind> {
         let kind = ev.kind.get_ref().as_str();
         let Some((_, allowed)) = EVENT_KEYS.iter().find(|(k, _)| *k == kind) else {
             let kinds: Vec<&str> = EVENT_KEYS.iter().map(|(k, _)| *k).collect();
@@ -870,13 +872,7 @@ impl V<'_> {
                     loan,
                     amount_bn: num(&ev.amount_bn, "amount_bn", 0.0, f64::INFINITY)?,
                     grant_bn: self.opt(&ev.grant_bn, "grant_bn", 0.0, f64::INFINITY, 0.0)?,
-                    grant_element: self.opt(
-                        &ev.grant_element,
-                        "grant_element",
-                        0.0,
-                        1.0,
-                        params.loans.grant_element,
-                    )?,
+                    grant_element: self.maybe(&ev.grant_element, "grant_element", 0.0, 1.0)?,
                     condition,
                 }
             }
