@@ -99,6 +99,36 @@ struct Scratch {
     trade_factor: Vec<f64>,
     /// Per-step GDP growth multipliers.
     gdp_factor: Vec<f64>,
+    /// Per-step decay and adjustment factors, computed once per run.
+    factors: Factors,
+}
+
+/// Yearly rates and half-lives converted to one step (computed once per run, not per step).
+struct Factors {
+    threat: f64,
+    pressure: f64,
+    backlash: f64,
+    goodwill: f64,
+    debt_keep: f64,
+    sco_pressure: f64,
+    adjust_rate: f64,
+    noise_sd: f64,
+}
+
+impl Factors {
+    fn new(prm: &Params, dt: f64) -> Factors {
+        let s = &prm.shocks;
+        Factors {
+            threat: Params::decay(s.threat_half_life_years, dt),
+            pressure: Params::decay(s.regime_pressure_half_life_years, dt),
+            backlash: Params::decay(s.backlash_half_life_years, dt),
+            goodwill: Params::decay(prm.loans.transfer_half_life_years, dt),
+            debt_keep: (1.0 - dt / prm.loans.term_years).max(0.0),
+            sco_pressure: Params::decay(prm.bases.pressure_half_life_years, dt),
+            adjust_rate: Params::per_step(prm.decision.adjustment_per_year, dt),
+            noise_sd: prm.decision.noise_sd * dt.sqrt(),
+        }
+    }
 }
 
 /// Runs `sc` with `prm`, seed `seed` and replicate stream `stream`, reporting to `obs`. Returns
@@ -119,6 +149,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         money: vec![0.0; w.n * w.np],
         trade_factor: vec![1.0; w.n * w.np],
         gdp_factor: w.gdp_growth.iter().map(|g| (1.0 + g).powf(dt)).collect(),
+        factors: Factors::new(prm, dt),
     };
     refresh_trade_factors(w, dt, &mut scratch.trade_factor);
     obs.observe(0, sc.start, w, &indices::compute(sc, w));
@@ -149,7 +180,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         }
 
         // 2. Growth and decay.
-        grow_and_decay(w, prm, dt, &scratch);
+        grow_and_decay(w, &scratch);
         loans::amortise(&mut ctx, w);
 
         // 3-5. Energy, bases, SCO.
@@ -158,7 +189,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         enlargement::step(&mut ctx, w);
 
         // 6. Alignment.
-        update_alignment(&mut ctx, w, &mut scratch.money);
+        update_alignment(&mut ctx, w, &mut scratch.money, &scratch.factors);
 
         // 7. Partnership, then record.
         partnership::update(&mut ctx, w, &scratch.money);
@@ -173,37 +204,31 @@ fn refresh_trade_factors(w: &World, dt: f64, out: &mut [f64]) {
     }
 }
 
-fn grow_and_decay(w: &mut World, prm: &Params, dt: f64, scratch: &Scratch) {
-    let s = &prm.shocks;
-    let threat_decay = Params::decay(s.threat_half_life_years, dt);
-    let pressure_decay = Params::decay(s.regime_pressure_half_life_years, dt);
-    let backlash_decay = Params::decay(s.backlash_half_life_years, dt);
-    let goodwill_decay = Params::decay(prm.loans.transfer_half_life_years, dt);
-    let debt_keep = (1.0 - dt / prm.loans.term_years).max(0.0);
+fn grow_and_decay(w: &mut World, scratch: &Scratch) {
+    let f = &scratch.factors;
     for (g, f) in w.gdp.iter_mut().zip(&scratch.gdp_factor) {
         *g *= f;
     }
     for t in &mut w.threat_extra {
-        *t *= threat_decay;
+        *t *= f.threat;
     }
-    w.sco_pressure *= Params::decay(prm.bases.pressure_half_life_years, dt);
+    w.sco_pressure *= f.sco_pressure;
     for k in 0..w.n * w.np {
         w.trade[k] *= scratch.trade_factor[k];
-        w.pressure[k] *= pressure_decay;
-        w.backlash[k] *= backlash_decay;
-        w.goodwill[k] *= goodwill_decay;
-        w.debt[k] *= debt_keep;
+        w.pressure[k] *= f.pressure;
+        w.backlash[k] *= f.backlash;
+        w.goodwill[k] *= f.goodwill;
+        w.debt[k] *= f.debt_keep;
     }
 }
 
 /// Every state scores every patron and moves part of the way toward the softmax of the scores,
 /// plus seeded noise; shares stay positive and sum to one. Also refreshes `money`.
-fn update_alignment(ctx: &mut Ctx, w: &mut World, money: &mut [f64]) {
+fn update_alignment(ctx: &mut Ctx, w: &mut World, money: &mut [f64], f: &Factors) {
     let (sc, prm) = (ctx.sc, ctx.prm);
     let d = &prm.decision;
     let np = w.np;
-    let rate = Params::per_step(d.adjustment_per_year, ctx.dt);
-    let noise_sd = d.noise_sd * ctx.dt.sqrt();
+    let (rate, noise_sd) = (f.adjust_rate, f.noise_sd);
     let mut comps = [Components::default(); MAX_PATRONS];
     let mut scores = [0.0; MAX_PATRONS];
     let mut target = [0.0; MAX_PATRONS];

@@ -19,6 +19,9 @@ pub type S<T> = Spanned<T>;
 /// A table of numbers keyed by actor id, e.g. `alignment = { USA = 0.2, RUS = 0.5, CHN = 0.3 }`.
 pub type ById = S<BTreeMap<String, S<f64>>>;
 
+/// `[params.SECTION]` tables: section name -> parameter name -> value.
+pub type ParamTables = BTreeMap<String, S<BTreeMap<String, S<f64>>>>;
+
 /// The whole file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,7 +42,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub events: Vec<S<RawEvent>>,
     #[serde(default)]
-    pub params: Option<S<BTreeMap<String, S<BTreeMap<String, S<f64>>>>>>,
+    pub params: Option<S<ParamTables>>,
 }
 
 /// `[scenario]`: name, clock, seed, lens and which actors the indices are about.
