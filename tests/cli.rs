@@ -1,0 +1,580 @@
+//! End-to-end tests of the `simulate` binary on the shipped scenario, scenarios/ufa2015.toml.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{Csv, OUTPUT_FILES, Outcome, parse_csv, read, read_bytes, run_in, tempdir, ufa2015};
+use serde_json::Value;
+use tempfile::TempDir;
+
+const TRAJECTORIES_HEADER: &str = "run,date,actor,patron,share";
+const INDICES_HEADER: &str =
+    "run,date,us_influence,rus_chn_partnership,sco_cohesion,soft_balancing";
+const EVENTS_HEADER: &str = "run,date,actor,kind,decision,score_for,score_against,value";
+
+/// A run of the binary on ufa2015 in a fresh temporary folder, writing to `<tmp>/out`.
+struct Run {
+    tmp: TempDir,
+    out: Outcome,
+}
+
+impl Run {
+    /// `simulate <ufa2015> --out out EXTRA...`, run inside a new temporary folder. The command
+    /// line is the same whatever the folder, so two runs with the same `extra` record the same
+    /// command in their provenance.
+    fn ufa(extra: &[&str]) -> Run {
+        let tmp = tempdir();
+        let scenario = ufa2015();
+        let mut args: Vec<&str> = vec![scenario.to_str().unwrap(), "--out", "out"];
+        args.extend_from_slice(extra);
+        let out = run_in(tmp.path(), &args);
+        Run { tmp, out }
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.tmp.path().join("out")
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir().join(name)
+    }
+
+    fn text(&self, name: &str) -> String {
+        read(&self.file(name))
+    }
+
+    fn bytes(&self, name: &str) -> Vec<u8> {
+        read_bytes(&self.file(name))
+    }
+
+    fn csv(&self, name: &str) -> Csv {
+        parse_csv(&self.text(name))
+    }
+
+    fn summary(&self) -> Value {
+        serde_json::from_str(&self.text("summary.json")).expect("summary.json is valid JSON")
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+fn num(s: &str) -> f64 {
+    s.parse()
+        .unwrap_or_else(|_| panic!("{s:?} is not a number"))
+}
+
+/// The scenario file as TOML, to check what it scripts.
+fn ufa_toml() -> toml::Table {
+    read(&ufa2015())
+        .parse()
+        .expect("ufa2015.toml is valid TOML")
+}
+
+// ---------------------------------------------------------------------------------------------
+// A default run.
+
+#[test]
+fn runs_and_writes_the_four_documented_files() {
+    let run = Run::ufa(&[]);
+    run.out.expect_code(0).no_panic();
+    assert!(run.out.stderr.is_empty(), "stderr: {}", run.out.stderr);
+    for f in OUTPUT_FILES {
+        assert!(run.file(f).is_file(), "{f} was not written");
+    }
+    // No temporary files are left behind.
+    let mut names: Vec<String> = std::fs::read_dir(run.dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(names, expected);
+
+    assert_eq!(
+        first_line(&run.text("trajectories.csv")),
+        TRAJECTORIES_HEADER
+    );
+    assert_eq!(first_line(&run.text("indices.csv")), INDICES_HEADER);
+    assert_eq!(first_line(&run.text("events.csv")), EVENTS_HEADER);
+}
+
+#[test]
+fn without_out_writes_to_out_slash_scenario_name() {
+    let tmp = tempdir();
+    let out = run_in(tmp.path(), [ufa2015()]);
+    out.expect_code(0).no_panic();
+    for f in OUTPUT_FILES {
+        assert!(
+            tmp.path().join("out").join("ufa2015").join(f).is_file(),
+            "out/ufa2015/{f} was not written"
+        );
+    }
+}
+
+/// Checks trajectories.csv: every state has a share toward each patron at every date of every
+/// run, the shares lie in [0, 1] and sum to one. Returns the dates of run 1.
+fn check_trajectories(csv: &Csv, runs: usize) -> Vec<String> {
+    assert_eq!(csv.header.join(","), TRAJECTORIES_HEADER);
+    let (run, date, actor, patron, share) = (
+        csv.col("run"),
+        csv.col("date"),
+        csv.col("actor"),
+        csv.col("patron"),
+        csv.col("share"),
+    );
+    let mut sums: BTreeMap<(usize, String, String), (f64, usize)> = BTreeMap::new();
+    let mut patrons = std::collections::BTreeSet::new();
+    for row in &csv.rows {
+        let x = num(&row[share]);
+        assert!(
+            x.is_finite() && (-1e-9..=1.0 + 1e-9).contains(&x),
+            "share out of [0, 1]: {row:?}"
+        );
+        patrons.insert(row[patron].clone());
+        let r: usize = row[run].parse().expect("run number");
+        let e = sums
+            .entry((r, row[date].clone(), row[actor].clone()))
+            .or_insert((0.0, 0));
+        e.0 += x;
+        e.1 += 1;
+    }
+    assert_eq!(
+        patrons.into_iter().collect::<Vec<_>>(),
+        ["CHN", "RUS", "USA"],
+        "patrons in trajectories.csv"
+    );
+    for ((r, d, a), (sum, n)) in &sums {
+        assert_eq!(*n, 3, "run {r} {d} {a}: {n} patrons, expected 3");
+        assert!(
+            (sum - 1.0).abs() <= 1e-5,
+            "run {r} {d} {a}: shares sum to {sum}"
+        );
+    }
+    let run_ids: std::collections::BTreeSet<usize> = sums.keys().map(|k| k.0).collect();
+    assert_eq!(run_ids, (1..=runs).collect(), "run numbers");
+    let states: std::collections::BTreeSet<&str> = sums.keys().map(|k| k.2.as_str()).collect();
+    assert_eq!(
+        states.into_iter().collect::<Vec<_>>(),
+        [
+            "IND", "IRN", "KAZ", "KGZ", "MNG", "PAK", "TJK", "TKM", "UZB"
+        ],
+        "states in trajectories.csv"
+    );
+    let mut dates: Vec<String> = csv
+        .rows
+        .iter()
+        .filter(|r| r[run] == "1")
+        .map(|r| r[date].clone())
+        .collect();
+    dates.dedup();
+    dates
+}
+
+#[test]
+fn trajectories_shares_sum_to_one_at_every_date() {
+    let run = Run::ufa(&[]);
+    run.out.expect_code(0);
+    let dates = check_trajectories(&run.csv("trajectories.csv"), 1);
+    // Quarterly from 2015-07 to 2030-07: 15 years of 4 steps, plus the start.
+    assert_eq!(dates.len(), 61, "dates: {dates:?}");
+    assert_eq!(dates.first().map(String::as_str), Some("2015-07"));
+    assert_eq!(dates.last().map(String::as_str), Some("2030-07"));
+    let mut sorted = dates.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted, dates, "dates are in order, each once");
+}
+
+#[test]
+fn indices_are_finite_at_every_date() {
+    let run = Run::ufa(&[]);
+    run.out.expect_code(0);
+    let csv = run.csv("indices.csv");
+    assert_eq!(csv.header.join(","), INDICES_HEADER);
+    assert_eq!(csv.rows.len(), 61);
+    for row in &csv.rows {
+        assert_eq!(row[0], "1");
+        for v in &row[2..] {
+            assert!(num(v).is_finite(), "{row:?}");
+        }
+    }
+}
+
+#[test]
+fn summary_json_has_provenance() {
+    let run = Run::ufa(&[]);
+    run.out.expect_code(0);
+    let s = run.summary();
+    let p = &s["provenance"];
+    assert_eq!(
+        p["scenario_sha256"].as_str(),
+        Some(common::sha256_hex(&read_bytes(&ufa2015())).as_str()),
+        "provenance.scenario_sha256 is the SHA-256 of the scenario file"
+    );
+    assert_eq!(p["seed"].as_u64(), Some(2015), "the scenario's seed");
+    assert_eq!(p["runs"].as_u64(), Some(1));
+    let params = p["params"]
+        .as_object()
+        .expect("provenance.params is an object");
+    assert_eq!(
+        params.get("decision.money_weight").and_then(Value::as_f64),
+        Some(10.0),
+        "params: {params:?}"
+    );
+    assert!(params.values().all(|v| v.as_f64().is_some()));
+    assert_eq!(p["changes"].as_array().map(Vec::len), Some(0));
+    assert_eq!(s["scenario"].as_str(), Some("ufa2015"));
+
+    // Final alignment: one entry per state, shares summing to one.
+    let fa = s["final_alignment"].as_array().expect("final_alignment");
+    assert_eq!(fa.len(), 9);
+    for a in fa {
+        let shares = a["shares"].as_object().expect("shares");
+        let sum: f64 = shares
+            .values()
+            .map(|v| v["mean"].as_f64().expect("mean"))
+            .sum();
+        assert!((sum - 1.0).abs() <= 1e-5, "{a}");
+    }
+}
+
+#[test]
+fn stdout_summary_names_final_alignment_and_accessions() {
+    let run = Run::ufa(&[]);
+    run.out
+        .expect_code(0)
+        .stdout_has("Final alignment")
+        .stdout_has("IND becomes a full SCO member")
+        .stdout_has("PAK becomes a full SCO member")
+        .stdout_has("Wrote out/");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The 2017 enlargement comes from the bargaining rule, not from the script.
+
+#[test]
+fn scenario_does_not_script_ind_or_pak_accession() {
+    let sc = ufa_toml();
+    let events = sc
+        .get("events")
+        .and_then(|e| e.as_array())
+        .expect("[[events]]");
+    for ev in events {
+        let kind = ev.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+        let actor = ev.get("actor").and_then(|k| k.as_str()).unwrap_or("");
+        assert!(
+            !(kind == "application" && (actor == "IND" || actor == "PAK")),
+            "the scenario scripts an application by {actor}: {ev:?}"
+        );
+        // No event of any kind names them.
+        let text = toml::to_string(ev).unwrap();
+        assert!(
+            !text.contains("\"IND\"") && !text.contains("\"PAK\""),
+            "an event names IND or PAK: {text}"
+        );
+    }
+    // They start as applicants, not members.
+    for a in sc["actors"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        if id == "IND" || id == "PAK" {
+            assert_eq!(a.get("sco").and_then(|s| s.as_str()), Some("applicant"));
+        }
+    }
+}
+
+#[test]
+fn ind_and_pak_become_members_in_2017() {
+    let run = Run::ufa(&[]);
+    run.out.expect_code(0);
+    let csv = run.csv("events.csv");
+    assert_eq!(csv.header.join(","), EVENTS_HEADER);
+    let (date, actor, kind, decision) = (
+        csv.col("date"),
+        csv.col("actor"),
+        csv.col("kind"),
+        csv.col("decision"),
+    );
+    for id in ["IND", "PAK"] {
+        let joined: Vec<&Vec<String>> = csv
+            .rows
+            .iter()
+            .filter(|r| r[actor] == id && r[decision].contains("becomes a full SCO member"))
+            .collect();
+        assert_eq!(joined.len(), 1, "{id} accession rows: {joined:?}");
+        assert!(
+            joined[0][date].starts_with("2017-"),
+            "{id} joins in {}",
+            joined[0][date]
+        );
+        assert_eq!(joined[0][kind], "sco");
+        // The accession follows a summit decision on that candidate.
+        assert!(
+            csv.rows.iter().any(|r| r[actor] == id
+                && r[kind] == "sco"
+                && r[decision].contains("approves")
+                && r[date] < joined[0][date]),
+            "no summit decision before {id}'s accession"
+        );
+    }
+    // Every row's numbers parse.
+    for row in &csv.rows {
+        for c in ["score_for", "score_against", "value"] {
+            assert!(num(&row[csv.col(c)]).is_finite(), "{row:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Determinism.
+
+#[test]
+fn same_seed_gives_byte_identical_files() {
+    let a = Run::ufa(&["--seed", "42"]);
+    let b = Run::ufa(&["--seed", "42"]);
+    a.out.expect_code(0);
+    b.out.expect_code(0);
+    for f in OUTPUT_FILES {
+        assert!(a.bytes(f) == b.bytes(f), "{f} differs between two runs");
+    }
+    assert_eq!(a.out.stdout, b.out.stdout);
+}
+
+/// summary.json without `provenance.command`, which records the command line as typed.
+fn summary_without_command(run: &Run) -> Value {
+    let mut s = run.summary();
+    let p = s["provenance"].as_object_mut().expect("provenance");
+    assert!(p.remove("command").is_some(), "provenance.command");
+    s
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let a = Run::ufa(&["--runs", "8", "--jobs", "1"]);
+    let b = Run::ufa(&["--runs", "8", "--jobs", "2"]);
+    a.out.expect_code(0);
+    b.out.expect_code(0);
+    for f in ["trajectories.csv", "indices.csv", "events.csv"] {
+        assert!(
+            a.bytes(f) == b.bytes(f),
+            "{f} differs between --jobs 1 and --jobs 2"
+        );
+    }
+    // summary.json differs only in the recorded command line.
+    assert_eq!(summary_without_command(&a), summary_without_command(&b));
+    assert_eq!(a.summary()["provenance"]["runs"].as_u64(), Some(8));
+    check_trajectories(&a.csv("trajectories.csv"), 8);
+}
+
+#[test]
+fn a_different_seed_changes_trajectories() {
+    let a = Run::ufa(&[]);
+    let b = Run::ufa(&["--seed", "7"]);
+    a.out.expect_code(0);
+    b.out.expect_code(0);
+    assert!(
+        a.bytes("trajectories.csv") != b.bytes("trajectories.csv"),
+        "--seed 7 gives the same trajectories as the scenario's seed"
+    );
+    let p = &b.summary()["provenance"];
+    assert_eq!(p["seed"].as_u64(), Some(7));
+    assert!(
+        p["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str() == Some("--seed 7")),
+        "changes: {}",
+        p["changes"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags.
+
+/// Runs ufa2015 with `extra` flags and expects a usage error naming `needle`, with no output.
+fn usage_error(extra: &[&str], needle: &str) -> Outcome {
+    let run = Run::ufa(extra);
+    run.out.expect_code(2).no_panic().stderr_has(needle);
+    assert!(
+        !run.dir().exists(),
+        "output written despite the bad flag {extra:?}"
+    );
+    assert!(
+        run.out.stdout.is_empty(),
+        "stdout for a bad flag: {}",
+        run.out.stdout
+    );
+    run.out
+}
+
+#[test]
+fn set_unknown_parameter_is_rejected() {
+    usage_error(&["--set", "nonsense.key=1"], "--set nonsense.key=1")
+        .stderr_has("unknown parameter")
+        .stderr_has("help:");
+}
+
+#[test]
+fn set_out_of_range_is_rejected() {
+    usage_error(
+        &["--set", "decision.temperature=-1"],
+        "--set decision.temperature=-1",
+    )
+    .stderr_has("range");
+}
+
+#[test]
+fn set_without_value_is_rejected() {
+    usage_error(
+        &["--set", "decision.temperature"],
+        "--set decision.temperature",
+    )
+    .stderr_has("KEY=VALUE");
+}
+
+#[test]
+fn set_non_number_is_rejected() {
+    usage_error(
+        &["--set", "decision.temperature=warm"],
+        "--set decision.temperature=warm",
+    );
+}
+
+#[test]
+fn set_non_finite_is_rejected() {
+    usage_error(
+        &["--set", "decision.temperature=NaN"],
+        "--set decision.temperature=NaN",
+    );
+    usage_error(
+        &["--set", "decision.temperature=inf"],
+        "--set decision.temperature=inf",
+    );
+}
+
+#[test]
+fn unknown_lens_is_rejected() {
+    usage_error(&["--lens", "realism"], "--lens realism").stderr_has("soft-balancing");
+}
+
+#[test]
+fn zero_runs_is_rejected() {
+    usage_error(&["--runs", "0"], "--runs");
+}
+
+#[test]
+fn without_unknown_event_is_rejected() {
+    usage_error(&["--without", "no_such_event"], "--without no_such_event")
+        .stderr_has("peace_mission_2016");
+}
+
+#[test]
+fn unknown_flag_is_rejected() {
+    usage_error(&["--frobnicate"], "--frobnicate");
+}
+
+#[test]
+fn missing_scenario_file_is_rejected() {
+    let tmp = tempdir();
+    let path = tmp.path().join("no_such_file.toml");
+    for args in [
+        vec![path.as_os_str(), "--out".as_ref(), "out".as_ref()],
+        vec!["check".as_ref(), path.as_os_str()],
+    ] {
+        let out = run_in(tmp.path(), &args);
+        out.expect_code(2)
+            .no_panic()
+            .stderr_has(&path.display().to_string());
+        assert!(!tmp.path().join("out").exists());
+    }
+}
+
+#[test]
+fn no_scenario_is_a_usage_error() {
+    let tmp = tempdir();
+    let out = run_in(tmp.path(), Vec::<&str>::new());
+    out.expect_code(2).no_panic().stderr_has("help:");
+}
+
+#[test]
+fn without_drops_the_event_and_records_it() {
+    let base = Run::ufa(&[]);
+    let run = Run::ufa(&["--without", "peace_mission_2016"]);
+    base.out.expect_code(0);
+    run.out
+        .expect_code(0)
+        .no_panic()
+        .stdout_has("--without peace_mission_2016");
+    let p = &run.summary()["provenance"];
+    assert!(
+        p["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str() == Some("--without peace_mission_2016")),
+        "provenance.changes: {}",
+        p["changes"]
+    );
+    assert!(
+        base.text("events.csv").contains("Peace Mission 2016"),
+        "the baseline logs the exercise"
+    );
+    assert!(
+        !run.text("events.csv").contains("Peace Mission 2016"),
+        "the exercise is still in events.csv"
+    );
+}
+
+#[test]
+fn set_is_applied_and_recorded() {
+    let run = Run::ufa(&["--set", "decision.money_weight=12"]);
+    run.out.expect_code(0);
+    let p = &run.summary()["provenance"];
+    assert_eq!(p["params"]["decision.money_weight"].as_f64(), Some(12.0));
+    assert!(
+        p["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.as_str() == Some("--set decision.money_weight=12")),
+        "changes: {}",
+        p["changes"]
+    );
+}
+
+#[test]
+fn explain_lists_parameters() {
+    let tmp = tempdir();
+    let out = run_in(tmp.path(), ["explain"]);
+    out.expect_code(0)
+        .no_panic()
+        .stdout_has("decision.money_weight")
+        .stdout_has("decision.temperature");
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    for flag in ["--quiet", "-q"] {
+        let run = Run::ufa(&[flag]);
+        run.out.expect_code(0).no_panic();
+        assert!(run.out.stdout.is_empty(), "{flag}: {}", run.out.stdout);
+        assert!(run.out.stderr.is_empty(), "{flag}: {}", run.out.stderr);
+        for f in OUTPUT_FILES {
+            assert!(run.file(f).is_file(), "{flag}: {f} not written");
+        }
+    }
+}
+
+#[test]
+fn check_accepts_the_shipped_scenario() {
+    let tmp = tempdir();
+    let path = ufa2015();
+    let out = run_in(tmp.path(), [Path::new("check"), &path]);
+    out.expect_code(0).no_panic().stdout_has("ok");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
