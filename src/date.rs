@@ -24,7 +24,8 @@ impl YearMonth {
     /// Parses `"YYYY-MM"`. Returns `None` for anything else.
     pub fn parse(text: &str) -> Option<Self> {
         let (y, m) = text.split_once('-')?;
-        if y.len() != 4 || m.len() != 2 {
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        if y.len() != 4 || m.len() != 2 || !digits(y) || !digits(m) {
             return None;
         }
         let year: i32 = y.parse().ok()?;

@@ -11,6 +11,8 @@ use soft_balancing::decision::Lens;
 use soft_balancing::ensemble;
 use soft_balancing::output::{self, write_atomic};
 use soft_balancing::params::Params;
+use soft_balancing::plot::{self, PlotOptions};
+use soft_balancing::report;
 use soft_balancing::scenario::Scenario;
 use soft_balancing::summary::Summary;
 
@@ -27,6 +29,8 @@ Outputs (in out/<scenario name>/ unless --out is given):
   indices.csv       US influence, RUS-CHN partnership, SCO cohesion, soft-balancing index
   events.csv        every event and decision, with the scores that decided it
   summary.json      final state plus provenance (version, scenario SHA-256, seed, parameters)
+  *.svg / *.png     charts (--plot svg|png|both|none): alignment_<STATE>, ternary, indices
+  report.html       one self-contained page: parameters, summary, every chart, the event log
 
 The model is described in docs/model.md; the scenario format in docs/scenario-format.md.
 Exit codes: 0 success, 2 bad input or usage, 1 other failure.";
@@ -67,6 +71,9 @@ struct RunArgs {
     /// Threads for Monte Carlo runs [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     jobs: usize,
+    /// Chart files to write next to the CSVs; report.html embeds every chart either way.
+    #[arg(long, value_name = "FORMAT", default_value = "svg", value_parser = PlotOptions::NAMES)]
+    plot: String,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -148,6 +155,21 @@ fn explain() {
     }
 }
 
+/// The command line for the provenance, less `--jobs` (which does not change results, so that
+/// the outputs are byte-identical whatever the thread count).
+fn command_line() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = std::env::args();
+    while let Some(a) = args.next() {
+        if a == "--jobs" {
+            args.next();
+        } else if !a.starts_with("--jobs=") {
+            out.push(a);
+        }
+    }
+    out
+}
+
 /// Applies `--lens`, `--set` and `--without`; returns the list of changes for the provenance.
 fn apply_changes(sc: &mut Scenario, args: &RunArgs) -> Result<Vec<String>, Failure> {
     let mut changes = Vec::new();
@@ -225,7 +247,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 
     let prm = sc.params.clone();
     let records = ensemble::run_many(&sc, &prm, seed, runs, args.jobs);
-    let command: Vec<String> = std::env::args().collect();
+    let command = command_line();
     let summary = Summary::new(&sc, &prm, &records, seed, changes, command);
 
     let io = |e: std::io::Error, what: &Path| {
@@ -242,12 +264,26 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         let p = out_dir.join(name);
         write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
     }
+    let plot_opts = PlotOptions::parse(&args.plot).unwrap_or_default();
+    let charts = plot::render(&sc, &summary, &records, &plot_opts)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let mut chart_files = 0;
+    for (name, bytes) in charts.iter().flat_map(|c| c.files(&plot_opts)) {
+        let p = out_dir.join(name);
+        write_atomic(&p, bytes).map_err(|e| io(e, &p))?;
+        chart_files += 1;
+    }
+    let report_path = out_dir.join("report.html");
+    let html = report::html(&sc, &summary, &records, &charts, &plot_opts);
+    write_atomic(&report_path, html.as_bytes()).map_err(|e| io(e, &report_path))?;
     if !args.quiet {
         print!("{}", summary.to_text(25));
         println!(
             "\nWrote {}/: trajectories.csv, indices.csv, events.csv, summary.json",
             out_dir.display()
         );
+        println!("Wrote {chart_files} chart files (--plot {})", args.plot);
+        println!("Report: {}", report_path.display());
     }
     Ok(())
 }
