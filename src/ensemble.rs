@@ -54,8 +54,9 @@ impl Spread {
         if xs.is_empty() {
             return Spread::default();
         }
-        xs.sort_by(f64::total_cmp);
+        // The mean in run order (as sweeps sum it), then the percentiles.
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        xs.sort_by(f64::total_cmp);
         Spread {
             mean,
             p5: quantile(xs, 0.05),

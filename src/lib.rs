@@ -11,7 +11,8 @@
 //! - [`engine`] steps the [`world::World`] forward; every rule lives in [`mechanisms`] and the
 //!   states' choice rule in [`decision`];
 //! - [`record`] receives what a run produces; [`ensemble`] runs many replicates in parallel,
-//!   deterministically; [`output`] writes CSV and JSON.
+//!   deterministically; [`output`] writes CSV and JSON, [`plot`] draws the charts and
+//!   [`report`] assembles them into a self-contained HTML report.
 //!
 //! The library never prints and never exits; the binary does.
 
@@ -23,12 +24,17 @@ pub mod engine;
 pub mod ensemble;
 pub mod error;
 pub mod indices;
+pub mod keys;
+pub mod outcomes;
 pub mod mechanisms;
 pub mod output;
 pub mod params;
+pub mod plot;
 pub mod record;
+pub mod report;
 pub mod scenario;
 pub mod summary;
+pub mod sweep;
 pub mod world;
 
 pub use error::ScenarioError;

@@ -6,9 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod sweep_cmd;
+
 use clap::{Args, Parser, Subcommand};
 use soft_balancing::decision::Lens;
 use soft_balancing::ensemble;
+use soft_balancing::keys;
 use soft_balancing::output::{self, write_atomic};
 use soft_balancing::params::Params;
 use soft_balancing::plot::{self, PlotOptions};
@@ -88,10 +91,14 @@ enum Command {
     },
     /// List every model parameter: key path, default, unit and meaning.
     Explain,
+    /// Run a parameter sweep or a large Monte Carlo ensemble, in parallel (see docs/sweeps.md).
+    Sweep(sweep_cmd::SweepArgs),
+    /// Merge the output folders of a sharded sweep into the file an unsharded run writes.
+    Merge(sweep_cmd::MergeArgs),
 }
 
 /// A failure and its exit code.
-enum Failure {
+pub(crate) enum Failure {
     /// Bad input or usage: exit 2.
     Input(String),
     /// Anything else: exit 1.
@@ -106,6 +113,8 @@ fn main() -> ExitCode {
             explain();
             Ok(())
         }
+        Some(Command::Sweep(args)) => sweep_cmd::sweep(args),
+        Some(Command::Merge(args)) => sweep_cmd::merge(args),
         None => run(cli.run),
     };
     match result {
@@ -121,7 +130,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(path: &Path) -> Result<Scenario, Failure> {
+pub(crate) fn load(path: &Path) -> Result<Scenario, Failure> {
     Scenario::load(path).map_err(|e| Failure::Input(e.to_string()))
 }
 
@@ -170,6 +179,16 @@ fn command_line() -> Vec<String> {
     out
 }
 
+/// Splits `KEY=VALUE`.
+pub(crate) fn split_set(item: &str) -> Result<(&str, &str), Failure> {
+    match item.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => Ok((k.trim(), v.trim())),
+        _ => Err(Failure::Input(format!(
+            "--set {item}: expected KEY=VALUE\n  help: e.g. --set decision.money_weight=12"
+        ))),
+    }
+}
+
 /// Applies `--lens`, `--set` and `--without`; returns the list of changes for the provenance.
 fn apply_changes(sc: &mut Scenario, args: &RunArgs) -> Result<Vec<String>, Failure> {
     let mut changes = Vec::new();
@@ -184,29 +203,13 @@ fn apply_changes(sc: &mut Scenario, args: &RunArgs) -> Result<Vec<String>, Failu
         changes.push(format!("--lens {name}"));
     }
     for item in &args.set {
-        let Some((key, value)) = item.split_once('=') else {
-            return Err(Failure::Input(format!(
-                "--set {item}: expected KEY=VALUE\n  help: e.g. --set decision.money_weight=12"
-            )));
-        };
-        let (key, value) = (key.trim(), value.trim());
-        let Some(spec) = Params::specs().iter().find(|s| s.key == key) else {
-            return Err(Failure::Input(format!(
-                "--set {item}: unknown parameter `{key}`\n  help: run `simulate explain` to list every parameter and its key path"
-            )));
-        };
+        let (key, value) = split_set(item)?;
         let x: f64 = value.parse().map_err(|_| {
-            Failure::Input(format!("--set {item}: `{value}` is not a number\n  help: write a plain number, e.g. {key}={}", spec.default))
+            Failure::Input(format!(
+                "--set {item}: `{value}` is not a number\n  help: write one number, e.g. --set decision.money_weight=12 (ranges are for `simulate sweep`)"
+            ))
         })?;
-        if !x.is_finite() || x < spec.min || x > spec.max {
-            return Err(Failure::Input(format!(
-                "--set {item}: {x} is outside the valid range {} to {} ({})\n  help: choose a value in range",
-                spec.min, spec.max, spec.unit
-            )));
-        }
-        if let Some(slot) = sc.params.get_mut(key) {
-            *slot = x;
-        }
+        keys::set(sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
         changes.push(format!("--set {key}={x}"));
     }
     for id in &args.without {

@@ -303,6 +303,10 @@ pub struct Scenario {
     pub params: Params,
     /// The state at `start`.
     pub initial: World,
+    /// Named discrete outcomes checked in every run.
+    pub outcomes: Vec<crate::outcomes::Outcome>,
+    /// The sweep the file defines, if any.
+    pub sweep: Option<crate::sweep::SweepSpec>,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
     /// The file it came from.

@@ -43,6 +43,55 @@ pub struct RawScenario {
     pub events: Vec<S<RawEvent>>,
     #[serde(default)]
     pub params: Option<S<ParamTables>>,
+    #[serde(default)]
+    pub outcomes: Vec<S<RawOutcome>>,
+    #[serde(default)]
+    pub sweep: Option<S<RawSweep>>,
+}
+
+/// `[[outcomes]]`: a discrete outcome every run is checked for.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutcome {
+    pub id: S<String>,
+    pub kind: S<String>,
+    #[serde(default)]
+    pub actor: Option<S<String>>,
+    #[serde(default)]
+    pub patron: Option<S<String>>,
+    #[serde(default)]
+    pub base: Option<S<String>>,
+    #[serde(default)]
+    pub deal: Option<S<String>>,
+    #[serde(default)]
+    pub loan: Option<S<String>>,
+    #[serde(default)]
+    pub threshold: Option<S<f64>>,
+    #[serde(default)]
+    pub by: Option<S<String>>,
+}
+
+/// `[sweep]`: a parameter sweep's design.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    #[serde(default)]
+    pub design: Option<S<String>>,
+    #[serde(default)]
+    pub samples: Option<S<i64>>,
+    #[serde(default)]
+    pub runs: Option<S<i64>>,
+    #[serde(default)]
+    pub axes: Vec<S<RawAxis>>,
+}
+
+/// `[[sweep.axes]]`: one swept key and its values (`"min:max:step"`, `"min:max"` for random or
+/// Latin-hypercube designs, or a list of numbers).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAxis {
+    pub key: S<String>,
+    pub values: S<toml::Value>,
 }
 
 /// `[scenario]`: name, clock, seed, lens and which actors the indices are about.

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::raw::{ById, RawEvent, RawScenario, S};
 use super::*;
+use crate::outcomes::{Outcome, OutcomeKind};
 use crate::world::{BaseState, BaseStatus, DealState, LoanState, LoanStatus, ScoStatus};
 
 type R<T> = Result<T, ScenarioError>;
@@ -642,6 +643,8 @@ impl V<'_> {
         }
         events.sort_by_key(|e| e.date);
 
+        let outcomes = self.outcomes(&raw, &ctx, &base_ids, &deal_ids, &loan_ids, end)?;
+
         let mut hasher = Sha256::new();
         hasher.update(self.src.as_bytes());
         let sha256 = hasher
@@ -650,7 +653,7 @@ impl V<'_> {
             .map(|b| format!("{b:02x}"))
             .collect();
 
-        Ok(Scenario {
+        let mut sc = Scenario {
             name,
             description: meta.description.clone().unwrap_or_default(),
             start,
@@ -669,9 +672,238 @@ impl V<'_> {
             events,
             params,
             initial: w,
+            outcomes,
+            sweep: None,
             sha256,
             path: self.path.display().to_string(),
-        })
+        };
+        if let Some(sweep) = &raw.sweep {
+            sc.sweep = Some(self.sweep(sweep, &sc)?);
+        }
+        Ok(sc)
+    }
+
+    fn outcomes(
+        &self,
+        raw: &RawScenario,
+        ctx: &Ids,
+        bases: &BTreeMap<String, usize>,
+        deals: &BTreeMap<String, usize>,
+        loans: &BTreeMap<String, usize>,
+        end: YearMonth,
+    ) -> R<Vec<Outcome>> {
+        let mut out = Vec::new();
+        let mut seen = BTreeMap::new();
+        for o in &raw.outcomes {
+            let o = o.get_ref();
+            self.unique(&mut seen, &o.id, out.len(), "outcome")?;
+            let need = |v: &Option<S<String>>, key: &str| -> R<S<String>> {
+                v.clone().ok_or_else(|| {
+                    self.err(
+                        o.kind.span(),
+                        format!("a `{}` outcome needs `{key}`", o.kind.get_ref()),
+                        format!("add `{key} = \"...\"` to this outcome ({FORMAT_DOC})"),
+                    )
+                })
+            };
+            let lookup = |map: &BTreeMap<String, usize>,
+                          v: &Option<S<String>>,
+                          key: &str,
+                          what: &str|
+             -> R<usize> {
+                let s = need(v, key)?;
+                map.get(s.get_ref()).copied().ok_or_else(|| {
+                    let known: Vec<&str> = map.keys().map(String::as_str).collect();
+                    self.err(
+                        s.span(),
+                        format!("no {what} with id `{}`", s.get_ref()),
+                        format!(
+                            "use one of: {}",
+                            if known.is_empty() {
+                                "(none defined)".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    )
+                })
+            };
+            let kind = match o.kind.get_ref().as_str() {
+                "member" => OutcomeKind::Member(self.actor(ctx, &need(&o.actor, "actor")?)?),
+                "admitted" => OutcomeKind::Admitted(self.actor(ctx, &need(&o.actor, "actor")?)?),
+                "closure_ordered" => {
+                    OutcomeKind::ClosureOrdered(lookup(bases, &o.base, "base", "base")?)
+                }
+                "base_closed" => OutcomeKind::BaseClosed(lookup(bases, &o.base, "base", "base")?),
+                "lease_renewed" => {
+                    OutcomeKind::LeaseRenewed(lookup(bases, &o.base, "base", "base")?)
+                }
+                "deal_signed" => {
+                    OutcomeKind::DealSigned(lookup(deals, &o.deal, "deal", "energy deal")?)
+                }
+                "loan_accepted" => {
+                    OutcomeKind::LoanAccepted(lookup(loans, &o.loan, "loan", "loan")?)
+                }
+                k @ ("share_above" | "share_below") => {
+                    let a = self.state(ctx, &need(&o.actor, "actor")?)?;
+                    let p = self.patron(ctx, &need(&o.patron, "patron")?)?;
+                    let t = match &o.threshold {
+                        Some(t) => self.in_range(t, "threshold", 0.0, 1.0)?,
+                        None => {
+                            return Err(self.err(
+                                o.kind.span(),
+                                format!("a `{k}` outcome needs `threshold`"),
+                                "add `threshold = 0.5` (a share from 0 to 1)",
+                            ));
+                        }
+                    };
+                    if k == "share_above" {
+                        OutcomeKind::ShareAbove(a, p, t)
+                    } else {
+                        OutcomeKind::ShareBelow(a, p, t)
+                    }
+                }
+                other => {
+                    return Err(self.err(
+                        o.kind.span(),
+                        format!("unknown outcome kind `{other}`"),
+                        format!("use one of: {}", OutcomeKind::NAMES.join(", ")),
+                    ));
+                }
+            };
+            let by = match &o.by {
+                Some(d) => {
+                    let date = self.date(d)?;
+                    if date > end {
+                        return Err(self.err(
+                            d.span(),
+                            format!("`by` {date} is after the scenario's end {end}"),
+                            "use a date up to the end, or leave `by` out to mean the end",
+                        ));
+                    }
+                    Some(date)
+                }
+                None => None,
+            };
+            out.push(Outcome {
+                id: o.id.get_ref().clone(),
+                kind,
+                by,
+            });
+        }
+        Ok(out)
+    }
+
+    fn sweep(&self, raw: &S<super::raw::RawSweep>, sc: &Scenario) -> R<crate::sweep::SweepSpec> {
+        use crate::sweep::{Axis, Design, SweepSpec, parse_values};
+        let r = raw.get_ref();
+        let design = match r.design.as_ref().map(|d| d.get_ref().as_str()) {
+            None | Some("grid") => Design::Grid,
+            Some(k @ ("random" | "lhs")) => {
+                let Some(n) = &r.samples else {
+                    return Err(self.err(
+                        raw.span(),
+                        format!("a `{k}` sweep needs `samples`"),
+                        "add `samples = 100` (the number of points to draw)",
+                    ));
+                };
+                if *n.get_ref() < 1 {
+                    return Err(self.err(
+                        n.span(),
+                        "samples must be at least 1",
+                        "use a whole number of points, e.g. 100",
+                    ));
+                }
+                let count = *n.get_ref() as usize;
+                if k == "random" {
+                    Design::Random(count)
+                } else {
+                    Design::Lhs(count)
+                }
+            }
+            Some(other) => {
+                let span = r.design.as_ref().map_or(raw.span(), |d| d.span());
+                return Err(self.err(
+                    span,
+                    format!("unknown sweep design `{other}`"),
+                    "use \"grid\", \"random\" or \"lhs\" (Latin hypercube)",
+                ));
+            }
+        };
+        let runs = match &r.runs {
+            Some(n) if *n.get_ref() < 1 => {
+                return Err(self.err(
+                    n.span(),
+                    "runs must be at least 1",
+                    "use a whole number of replicates per point",
+                ));
+            }
+            Some(n) => *n.get_ref() as usize,
+            None => 1,
+        };
+        let mut axes = Vec::new();
+        for a in &r.axes {
+            let a = a.get_ref();
+            let key = a.key.get_ref();
+            let (min, max) = crate::keys::range(sc, key).map_err(|e| {
+                self.err(
+                    a.key.span(),
+                    format!("cannot sweep `{key}`"),
+                    e.to_string().replace('\n', " "),
+                )
+            })?;
+            let text = match a.values.get_ref() {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Array(items) => {
+                    let mut v = Vec::new();
+                    for item in items {
+                        match item {
+                            toml::Value::Float(x) => v.push(x.to_string()),
+                            toml::Value::Integer(x) => v.push(x.to_string()),
+                            _ => {
+                                return Err(self.err(
+                                    a.values.span(),
+                                    "a list of values must hold numbers",
+                                    "write e.g. values = [0.5, 1.0, 2.0]",
+                                ));
+                            }
+                        }
+                    }
+                    v.join(",")
+                }
+                toml::Value::Float(x) => x.to_string(),
+                toml::Value::Integer(x) => x.to_string(),
+                _ => {
+                    return Err(self.err(
+                        a.values.span(),
+                        "values must be a list or a \"min:max:step\" text",
+                        "write values = \"0:5:0.5\" or values = [1, 2, 3]",
+                    ));
+                }
+            };
+            let values = parse_values(&text, design != Design::Grid).map_err(|m| self.err(a.values.span(), m, "write \"min:max:step\" for a grid, \"min:max\" for random/lhs, or a list of numbers"))?;
+            if let Some((lo, hi)) = values.bounds()
+                && (lo < min || hi > max)
+            {
+                return Err(self.err(
+                    a.values.span(),
+                    format!("values of `{key}` reach outside its valid range {min} to {max}"),
+                    "keep the swept values within the range",
+                ));
+            }
+            axes.push(Axis {
+                key: key.clone(),
+                values,
+            });
+        }
+        if axes.is_empty() {
+            return Err(self.err(
+                raw.span(),
+                "the sweep has no axes",
+                "add [[sweep.axes]] tables with `key` and `values`",
+            ));
+        }
+        Ok(SweepSpec { design, runs, axes })
     }
 
     fn lens(&self, s: &S<String>) -> R<Lens> {

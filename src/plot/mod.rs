@@ -1,0 +1,462 @@
+//! Charts of a run: alignment over time per state, paths through the patron triangle, and the
+//! regional indices, as SVG (always, for the report) and PNG (on request).
+//!
+//! Charts read only the [`Scenario`], the [`RunRecord`]s and the [`Summary`], never engine
+//! internals. With several runs every time series becomes a fan chart: the median line with
+//! bands holding the middle 50 % and 90 % of runs at each date.
+//!
+//! Text in PNGs is drawn with DejaVu Sans compiled into the binary (the `dejavu` crate, Bitstream
+//! Vera / Arev licence), so a machine without system fonts or font libraries still renders it.
+//! SVGs name the `sans-serif` family and let the viewer pick its own font; the layout is
+//! measured with DejaVu Sans, whose metrics are close to every common sans-serif face.
+//!
+//! Colours are fixed per patron ([`patron_colors`]) and shared by every chart and the report.
+
+mod raster;
+mod series;
+mod ternary;
+
+use std::error::Error;
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use rayon::prelude::*;
+
+use crate::record::RunRecord;
+use crate::scenario::Scenario;
+use crate::summary::Summary;
+
+/// Which chart files to write (`--plot svg|png|both|none`). The SVG of every chart is always
+/// rendered, because the report embeds it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlotOptions {
+    /// Write `<chart>.svg` files.
+    pub svg: bool,
+    /// Render and write `<chart>.png` files.
+    pub png: bool,
+    /// PNG pixels per SVG unit. Default 2: a 960 x 540 chart becomes a 1920 x 1080 PNG, sharp
+    /// enough for print at the width of a page column.
+    pub png_scale: f64,
+}
+
+impl Default for PlotOptions {
+    fn default() -> Self {
+        PlotOptions {
+            svg: true,
+            png: false,
+            png_scale: 2.0,
+        }
+    }
+}
+
+impl PlotOptions {
+    /// The values `--plot` accepts.
+    pub const NAMES: [&'static str; 4] = ["svg", "png", "both", "none"];
+
+    /// Options for a `--plot` value: `svg`, `png`, `both` or `none`.
+    pub fn parse(name: &str) -> Option<PlotOptions> {
+        let (svg, png) = match name {
+            "svg" => (true, false),
+            "png" => (false, true),
+            "both" => (true, true),
+            "none" => (false, false),
+            _ => return None,
+        };
+        Some(PlotOptions {
+            svg,
+            png,
+            ..PlotOptions::default()
+        })
+    }
+}
+
+/// A failure to draw or encode a chart.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// The embedded font could not be loaded.
+    #[error("cannot load the embedded font for charts")]
+    Font,
+    /// Drawing failed.
+    #[error("cannot draw chart `{chart}`: {message}")]
+    Draw {
+        /// File stem of the chart.
+        chart: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// PNG encoding failed.
+    #[error("cannot encode chart `{chart}` as PNG: {message}")]
+    Encode {
+        /// File stem of the chart.
+        chart: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// One rendered chart.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    /// File stem, e.g. `alignment_KAZ`; files are `<name>.svg` and `<name>.png`.
+    pub name: String,
+    /// Title, e.g. "KAZ (Kazakhstan): alignment over time".
+    pub title: String,
+    /// A sentence saying how to read the chart.
+    pub caption: String,
+    /// Size of the SVG in its own units (pixels at scale 1).
+    pub size: (u32, u32),
+    /// The SVG document.
+    pub svg: String,
+    /// The PNG file's bytes, if PNG output was asked for.
+    pub png: Option<Vec<u8>>,
+}
+
+impl Chart {
+    /// The files to write for this chart under `opts`: (file name, bytes).
+    pub fn files(&self, opts: &PlotOptions) -> Vec<(String, &[u8])> {
+        let mut out = Vec::new();
+        if opts.svg {
+            out.push((format!("{}.svg", self.name), self.svg.as_bytes()));
+        }
+        if let (true, Some(png)) = (opts.png, &self.png) {
+            out.push((format!("{}.png", self.name), png.as_slice()));
+        }
+        out
+    }
+}
+
+/// Colour of each patron slot. USA blue, RUS red and CHN gold-orange wherever those ids appear;
+/// other patrons take the remaining colours in slot order.
+pub fn patron_colors(sc: &Scenario) -> Vec<RGBColor> {
+    const KNOWN: [(&str, RGBColor); 3] = [
+        ("USA", RGBColor(0x1f, 0x5f, 0xbf)),
+        ("RUS", RGBColor(0xd0, 0x24, 0x24)),
+        ("CHN", RGBColor(0xe6, 0x9a, 0x00)),
+    ];
+    const SPARE: [RGBColor; 6] = [
+        RGBColor(0x1f, 0x5f, 0xbf),
+        RGBColor(0xd0, 0x24, 0x24),
+        RGBColor(0xe6, 0x9a, 0x00),
+        RGBColor(0x00, 0x9e, 0x73),
+        RGBColor(0x7b, 0x32, 0x94),
+        RGBColor(0x8c, 0x56, 0x4b),
+    ];
+    let ids: Vec<&str> = (0..sc.patrons.len()).map(|p| sc.patron_id(p)).collect();
+    let mut used: Vec<RGBColor> = Vec::new();
+    let mut out: Vec<Option<RGBColor>> = ids
+        .iter()
+        .map(|id| {
+            let c = KNOWN.iter().find(|(k, _)| k == id).map(|(_, c)| *c);
+            used.extend(c);
+            c
+        })
+        .collect();
+    let mut spare = SPARE.iter().cycle().filter(|c| !used.contains(c));
+    for c in out.iter_mut().filter(|c| c.is_none()) {
+        *c = spare.next().copied();
+    }
+    out.into_iter().map(|c| c.unwrap_or(BLACK)).collect()
+}
+
+/// `#rrggbb` of a colour, for the report's CSS.
+pub fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// Colours for the states' paths in the triangle: none of them close to a patron's colour.
+pub(crate) const STATE_COLORS: [RGBColor; 10] = [
+    RGBColor(0x00, 0x9e, 0x73),
+    RGBColor(0x7b, 0x32, 0x94),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xcc, 0x49, 0x9a),
+    RGBColor(0x17, 0xa2, 0xb8),
+    RGBColor(0x4d, 0x4d, 0x4d),
+    RGBColor(0x9a, 0x9b, 0x10),
+    RGBColor(0x5e, 0x3c, 0x99),
+    RGBColor(0x1b, 0x7a, 0x3e),
+    RGBColor(0x00, 0x00, 0x00),
+];
+
+/// Text colour for secondary text (subtitles, notes).
+pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+
+/// Registers the embedded DejaVu Sans faces once per process.
+fn fonts() -> Result<(), PlotError> {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    let ok = *DONE.get_or_init(|| {
+        plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
+            .is_ok()
+            && plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold())
+                .is_ok()
+    });
+    if ok { Ok(()) } else { Err(PlotError::Font) }
+}
+
+/// Logical pixels to device pixels: 1 for SVG, [`PlotOptions::png_scale`] for PNG.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scale(pub f64);
+
+impl Scale {
+    /// A length in device pixels.
+    pub fn px(self, v: f64) -> i32 {
+        (v * self.0).round() as i32
+    }
+    /// A non-negative length in device pixels.
+    pub fn u(self, v: f64) -> u32 {
+        (v * self.0).round().max(0.0) as u32
+    }
+    /// A font of `size` logical pixels.
+    pub fn font(self, size: f64) -> TextStyle<'static> {
+        TextStyle::from(("sans-serif", size * self.0).into_font())
+    }
+    /// A bold font of `size` logical pixels.
+    pub fn bold(self, size: f64) -> TextStyle<'static> {
+        TextStyle::from(
+            FontDesc::new(FontFamily::SansSerif, size * self.0, FontStyle::Bold),
+        )
+    }
+}
+
+/// What drawing functions return; errors are turned into [`PlotError::Draw`] by [`render`].
+pub(crate) type DrawResult = Result<(), Box<dyn Error + Send + Sync>>;
+
+/// Quantiles across runs at each date, as drawn by fan charts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Fan {
+    /// 5th, 25th, 50th, 75th and 95th percentile at each date.
+    pub q: [Vec<f64>; 5],
+}
+
+/// The quantiles a fan chart draws: the 90 % band, the 50 % band and the median.
+pub(crate) const FAN_QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// What every chart needs, computed once.
+pub(crate) struct Data<'a> {
+    pub sc: &'a Scenario,
+    pub runs: &'a [RunRecord],
+    /// Dates drawn (the shortest run's, all runs have the same).
+    pub t: usize,
+    /// Each date as a fractional year.
+    pub x: Vec<f64>,
+    /// "ufa2015 · seed 2015 · 1 run".
+    pub subtitle: String,
+    pub colors: Vec<RGBColor>,
+}
+
+impl Data<'_> {
+    /// Whether this is an ensemble (fan charts) rather than one run (lines).
+    pub fn multi(&self) -> bool {
+        self.runs.len() > 1
+    }
+
+    /// The fan of `f(run, date index)` across runs.
+    pub fn fan(&self, f: impl Fn(&RunRecord, usize) -> f64) -> Fan {
+        let mut fan = Fan::default();
+        let mut xs = Vec::with_capacity(self.runs.len());
+        for t in 0..self.t {
+            xs.clear();
+            xs.extend(self.runs.iter().map(|r| f(r, t)));
+            xs.sort_by(f64::total_cmp);
+            for (k, q) in FAN_QUANTILES.iter().enumerate() {
+                fan.q[k].push(crate::ensemble::quantile(&xs, *q));
+            }
+        }
+        fan
+    }
+
+    /// The x range of time axes: first to last date, or a year around a single date.
+    pub fn x_range(&self) -> (f64, f64) {
+        let (a, b) = (self.x[0], self.x[self.t - 1]);
+        if b - a < 1e-9 {
+            (a - 0.5, b + 0.5)
+        } else {
+            (a, b)
+        }
+    }
+}
+
+/// Which chart to draw.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Alignment(usize),
+    Ternary,
+    Indices,
+}
+
+/// Renders every chart of `runs`: one alignment chart per state, the triangle (when there are
+/// exactly three patrons) and the indices. Charts are drawn in parallel and returned in that
+/// order.
+pub fn render(
+    sc: &Scenario,
+    summary: &Summary,
+    runs: &[RunRecord],
+    opts: &PlotOptions,
+) -> Result<Vec<Chart>, PlotError> {
+    fonts()?;
+    let t = runs.iter().map(|r| r.dates.len()).min().unwrap_or(0);
+    if t == 0 {
+        return Ok(Vec::new());
+    }
+    let p = &summary.provenance;
+    let subtitle = format!(
+        "scenario {} · seed {} · {}",
+        sc.name,
+        p.seed,
+        if runs.len() > 1 {
+            format!(
+                "{} runs: median, 50 % and 90 % bands across runs",
+                runs.len()
+            )
+        } else {
+            "1 run".to_string()
+        }
+    );
+    let data = Data {
+        sc,
+        runs,
+        t,
+        x: runs[0].dates[..t]
+            .iter()
+            .map(|d| d.as_year_fraction())
+            .collect(),
+        subtitle,
+        colors: patron_colors(sc),
+    };
+    let mut kinds: Vec<Kind> = sc.states().map(Kind::Alignment).collect();
+    if sc.patrons.len() == 3 {
+        kinds.push(Kind::Ternary);
+    }
+    kinds.push(Kind::Indices);
+    kinds
+        .par_iter()
+        .map(|k| render_one(&data, *k, opts))
+        .collect()
+}
+
+fn render_one(d: &Data, kind: Kind, opts: &PlotOptions) -> Result<Chart, PlotError> {
+    let (name, title, caption, size) = match kind {
+        Kind::Alignment(i) => series::alignment_meta(d, i),
+        Kind::Ternary => ternary::meta(d),
+        Kind::Indices => series::indices_meta(d),
+    };
+    let err = |e: Box<dyn Error + Send + Sync>| PlotError::Draw {
+        chart: name.clone(),
+        message: e.to_string(),
+    };
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| err(e.into()))?;
+        draw(&root, d, kind, &title, Scale(1.0)).map_err(err)?;
+        root.present().map_err(|e| err(e.into()))?;
+    }
+    let svg = with_title(&svg, &title);
+
+    let png = if opts.png {
+        let s = opts.png_scale.clamp(0.25, 8.0);
+        let (w, h) = (
+            (size.0 as f64 * s).round() as u32,
+            (size.1 as f64 * s).round() as u32,
+        );
+        let mut buf = vec![0u8; w as usize * h as usize * 3];
+        {
+            let root = raster::Raster(BitMapBackend::with_buffer(&mut buf, (w, h)))
+                .into_drawing_area();
+            root.fill(&WHITE).map_err(|e| err(e.into()))?;
+            draw(&root, d, kind, &title, Scale(s)).map_err(err)?;
+            root.present().map_err(|e| err(e.into()))?;
+        }
+        Some(encode_png(&buf, w, h).map_err(|e| PlotError::Encode {
+            chart: name.clone(),
+            message: e.to_string(),
+        })?)
+    } else {
+        None
+    };
+    Ok(Chart {
+        name,
+        title,
+        caption,
+        size,
+        svg,
+        png,
+    })
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &Data,
+    kind: Kind,
+    title: &str,
+    s: Scale,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    match kind {
+        Kind::Alignment(i) => series::alignment(root, d, i, title, s),
+        Kind::Ternary => ternary::draw(root, d, title, s),
+        Kind::Indices => series::indices(root, d, title, s),
+    }
+}
+
+/// Puts a `<title>` first inside the root `<svg>` element, so viewers and screen readers name
+/// the chart.
+fn with_title(svg: &str, title: &str) -> String {
+    let Some(end) = svg.find('>') else {
+        return svg.to_string();
+    };
+    let mut out = String::with_capacity(svg.len() + title.len() + 32);
+    out.push_str(&svg[..=end]);
+    out.push_str("\n<title>");
+    out.push_str(&xml_escape(title));
+    out.push_str("</title>");
+    out.push_str(&svg[end + 1..]);
+    out
+}
+
+/// Escapes text for XML and HTML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        let mut writer = enc.write_header()?;
+        writer.write_image_data(rgb)?;
+        writer.finish()?;
+    }
+    Ok(out)
+}
+
+/// A file-name-safe form of an id: letters, digits, `-` and `_` kept, the rest `_`.
+pub(crate) fn file_safe(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

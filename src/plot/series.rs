@@ -1,0 +1,544 @@
+//! Time-series charts: each state's alignment toward every patron, and the regional indices.
+//! One run draws lines; an ensemble draws fans (median, middle 50 % and middle 90 % of runs).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{Data, DrawResult, Fan, MUTED, Scale, file_safe};
+
+/// Logical width of time-series charts.
+const WIDTH: u32 = 960;
+/// Logical height of an alignment chart without its event key.
+const HEIGHT: u32 = 540;
+/// Width of the legend column at the right of an alignment chart.
+const LEGEND_W: f64 = 190.0;
+/// Height of the title block.
+const HEAD_H: f64 = 62.0;
+/// Event-key columns and line height.
+const KEY_COLS: usize = 3;
+const KEY_LINE: f64 = 18.0;
+/// At most this many key lines; further events are counted, not listed.
+const KEY_MAX_LINES: usize = 12;
+/// Rows of staggered event numbers above the plot.
+const BADGE_ROWS: usize = 3;
+const BADGE_ROW_H: f64 = 13.0;
+
+const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
+const EVENT: RGBColor = RGBColor(0x99, 0x99, 0x99);
+
+/// Colours of the four indices: the leading power's colour for its influence, then purple, green
+/// and near-black.
+fn index_colors(d: &Data) -> [RGBColor; 4] {
+    [
+        d.colors[d.sc.leading],
+        RGBColor(0x7b, 0x32, 0x94),
+        RGBColor(0x00, 0x9e, 0x73),
+        RGBColor(0x26, 0x26, 0x26),
+    ]
+}
+
+/// A series to draw: one line, or one fan.
+struct Line {
+    color: RGBColor,
+    fan: Fan,
+}
+
+/// A scripted event on the time axis.
+struct Mark {
+    x: f64,
+    label: String,
+}
+
+fn marks(d: &Data) -> Vec<Mark> {
+    d.sc
+        .events
+        .iter()
+        .map(|e| Mark {
+            x: e.date.as_year_fraction(),
+            label: format!("{} {}", e.date, e.id.as_deref().unwrap_or(e.kind.name())),
+        })
+        .collect()
+}
+
+fn key_lines(n_events: usize) -> usize {
+    n_events.div_ceil(KEY_COLS).min(KEY_MAX_LINES)
+}
+
+/// Name, title, caption and logical size of state `i`'s alignment chart.
+pub(super) fn alignment_meta(d: &Data, i: usize) -> (String, String, String, (u32, u32)) {
+    let a = &d.sc.actors[i];
+    let ids: Vec<&str> = (0..d.sc.patrons.len()).map(|p| d.sc.patron_id(p)).collect();
+    let lines = key_lines(d.sc.events.len());
+    let extra = if lines > 0 {
+        28.0 + KEY_LINE * lines as f64
+    } else {
+        0.0
+    };
+    let caption = format!(
+        "Share of {}'s alignment toward {} at each date ({}); grey lines mark the scenario's \
+         scripted events.",
+        a.name,
+        ids.join(", "),
+        if d.multi() {
+            "median across runs, with bands holding the middle 50 % and 90 % of runs"
+        } else {
+            "the shares sum to 1"
+        }
+    );
+    (
+        format!("alignment_{}", file_safe(&a.id)),
+        format!("{} ({}): alignment toward {}", a.id, a.name, ids.join(", ")),
+        caption,
+        (WIDTH, HEIGHT + extra as u32),
+    )
+}
+
+/// Name, title, caption and logical size of the indices chart.
+pub(super) fn indices_meta(d: &Data) -> (String, String, String, (u32, u32)) {
+    let caption = format!(
+        "The regional indices of docs/model.md at each date{}: {}.",
+        if d.multi() {
+            " (median across runs, with 50 % and 90 % bands)"
+        } else {
+            ""
+        },
+        index_labels(d).map(|l| l.0).join("; ")
+    );
+    (
+        "indices".to_string(),
+        "Regional indices over time".to_string(),
+        caption,
+        (WIDTH + 40, 720),
+    )
+}
+
+/// Each index's heading and y-axis description.
+fn index_labels(d: &Data) -> [(String, String); 4] {
+    let lead = d.sc.patron_id(d.sc.leading);
+    let bal: Vec<&str> = d.sc.balancers.iter().map(|&p| d.sc.patron_id(p)).collect();
+    [
+        (
+            format!("{lead} influence in the region"),
+            format!("mean share toward {lead} (0–1)"),
+        ),
+        (
+            format!("{} partnership", bal.join("–")),
+            "partnership (0–1)".to_string(),
+        ),
+        ("SCO cohesion".to_string(), "cohesion (0–1)".to_string()),
+        (
+            format!("Soft-balancing index: partnership × (1 − {lead} influence)"),
+            "index (0–1)".to_string(),
+        ),
+    ]
+}
+
+/// Title and subtitle at the top left.
+pub(super) fn head<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Data, title: &str, s: Scale) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.draw(&Text::new(
+        title.to_string(),
+        (s.px(20.0), s.px(12.0)),
+        s.bold(20.0),
+    ))?;
+    root.draw(&Text::new(
+        d.subtitle.clone(),
+        (s.px(20.0), s.px(40.0)),
+        s.font(13.0).color(&MUTED),
+    ))?;
+    Ok(())
+}
+
+/// The alignment chart of state `i`.
+pub(super) fn alignment<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &Data,
+    i: usize,
+    title: &str,
+    s: Scale,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    head(root, d, title, s)?;
+    let np = d.sc.patrons.len();
+    let lines: Vec<Line> = (0..np)
+        .map(|p| Line {
+            color: d.colors[p],
+            fan: d.fan(|r, t| r.share(t, i, p)),
+        })
+        .collect();
+    let events = marks(d);
+    let plot_w = WIDTH as f64 - LEGEND_W;
+    let area = root.clone().shrink(
+        (0, s.px(HEAD_H)),
+        (s.u(plot_w), s.u(HEIGHT as f64 - HEAD_H)),
+    );
+    panel(root, &area, d, &lines, "share of alignment (0–1)", &events, true, s)?;
+
+    // Legend column.
+    let mut y = HEAD_H + 40.0;
+    let x0 = plot_w + 4.0;
+    root.draw(&Text::new("Toward", (s.px(x0), s.px(y - 22.0)), s.bold(13.0)))?;
+    for p in 0..np {
+        let a = &d.sc.actors[d.sc.patrons[p]];
+        swatch_line(root, x0, y, d.colors[p], 3.0, s)?;
+        root.draw(&Text::new(
+            a.id.clone(),
+            (s.px(x0 + 32.0), s.px(y)),
+            s.bold(13.0).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        root.draw(&Text::new(
+            a.name.clone(),
+            (s.px(x0 + 70.0), s.px(y)),
+            s.font(12.0)
+                .color(&MUTED)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        y += 24.0;
+    }
+    y += 10.0;
+    legend_notes(root, d, x0, y, !events.is_empty(), s)?;
+
+    // Event key.
+    if !events.is_empty() {
+        let top = HEIGHT as f64 + 4.0;
+        root.draw(&Text::new(
+            "Scripted events",
+            (s.px(20.0), s.px(top)),
+            s.bold(13.0),
+        ))?;
+        let lines = key_lines(events.len());
+        let shown = if events.len() > lines * KEY_COLS {
+            lines * KEY_COLS - 1
+        } else {
+            events.len()
+        };
+        let col_w = (WIDTH as f64 - 40.0) / KEY_COLS as f64;
+        for (k, m) in events.iter().take(shown).enumerate() {
+            let (row, col) = (k / KEY_COLS, k % KEY_COLS);
+            let text = truncate(&format!("{}  {}", k + 1, m.label), 42);
+            root.draw(&Text::new(
+                text,
+                (
+                    s.px(20.0 + col as f64 * col_w),
+                    s.px(top + 22.0 + row as f64 * KEY_LINE),
+                ),
+                s.font(12.0).color(&MUTED),
+            ))?;
+        }
+        if shown < events.len() {
+            let k = shown;
+            let (row, col) = (k / KEY_COLS, k % KEY_COLS);
+            root.draw(&Text::new(
+                format!("… {} more (see report.html)", events.len() - shown),
+                (
+                    s.px(20.0 + col as f64 * col_w),
+                    s.px(top + 22.0 + row as f64 * KEY_LINE),
+                ),
+                s.font(12.0).color(&MUTED),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// Notes under a legend: how to read fans and event lines. Returns the next free y.
+fn legend_notes<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &Data,
+    x0: f64,
+    mut y: f64,
+    events: bool,
+    s: Scale,
+) -> Result<f64, Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    let style = s.font(12.0).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+    if d.multi() {
+        swatch_line(root, x0, y, MUTED, 2.5, s)?;
+        root.draw(&Text::new(
+            format!("median of {} runs", d.runs.len()),
+            (s.px(x0 + 32.0), s.px(y)),
+            style.clone(),
+        ))?;
+        y += 22.0;
+        for (alpha, label) in [(0.35, "middle 50 % of runs"), (0.15, "middle 90 % of runs")] {
+            root.draw(&Rectangle::new(
+                [(s.px(x0), s.px(y - 6.0)), (s.px(x0 + 24.0), s.px(y + 6.0))],
+                MUTED.mix(alpha).filled(),
+            ))?;
+            root.draw(&Text::new(label, (s.px(x0 + 32.0), s.px(y)), style.clone()))?;
+            y += 22.0;
+        }
+    }
+    if events {
+        swatch_line(root, x0, y, EVENT, 1.0, s)?;
+        root.draw(&Text::new(
+            "scripted event",
+            (s.px(x0 + 32.0), s.px(y)),
+            style.clone(),
+        ))?;
+        y += 22.0;
+    }
+    Ok(y)
+}
+
+fn swatch_line<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    x0: f64,
+    y: f64,
+    color: RGBColor,
+    width: f64,
+    s: Scale,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    root.draw(&PathElement::new(
+        vec![(s.px(x0), s.px(y)), (s.px(x0 + 24.0), s.px(y))],
+        color.stroke_width(s.u(width).max(1)),
+    ))?;
+    Ok(())
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Formats a year tick: `2016` at a year boundary, else `2016-07`.
+fn year_label(x: &f64) -> String {
+    let y = x.floor();
+    let m = ((x - y) * 12.0).round() as i32;
+    if m == 0 || m == 12 {
+        format!("{:.0}", x.round())
+    } else {
+        format!("{:.0}-{:02}", y, m + 1)
+    }
+}
+
+/// One time-series panel in `area`: axes, event lines, and a line or fan per series. `root` is
+/// the whole canvas, used to place event numbers above the plot.
+#[allow(clippy::too_many_arguments)]
+fn panel<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    area: &DrawingArea<DB, Shift>,
+    d: &Data,
+    lines: &[Line],
+    y_desc: &str,
+    events: &[Mark],
+    numbered: bool,
+    s: Scale,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (x0, x1) = d.x_range();
+    let lo = lines
+        .iter()
+        .flat_map(|l| l.fan.q[0].iter())
+        .fold(0.0f64, |a, &b| a.min(b));
+    let hi = lines
+        .iter()
+        .flat_map(|l| l.fan.q[4].iter())
+        .fold(1.0f64, |a, &b| a.max(b));
+    let top = if numbered && !events.is_empty() {
+        BADGE_ROWS as f64 * BADGE_ROW_H + 8.0
+    } else {
+        8.0
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(s.u(top))
+        .margin_left(s.u(8.0))
+        .margin_right(s.u(24.0))
+        .margin_bottom(s.u(6.0))
+        .x_label_area_size(s.u(40.0))
+        .y_label_area_size(s.u(64.0))
+        .build_cartesian_2d(x0..x1, lo..hi)?;
+    let n_labels = ((x1 - x0).ceil() as usize + 1).clamp(2, 12);
+    chart
+        .configure_mesh()
+        .x_labels(n_labels)
+        .y_labels(6)
+        .x_label_formatter(&year_label)
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .x_desc("year")
+        .y_desc(y_desc)
+        .label_style(s.font(12.0))
+        .axis_desc_style(s.font(13.0))
+        .bold_line_style(GRID.stroke_width(s.u(1.0).max(1)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(MUTED.stroke_width(s.u(1.0).max(1)))
+        .draw()?;
+
+    // Event lines, numbered above the plot in staggered rows so close dates stay readable.
+    let mut row_end = [i32::MIN; BADGE_ROWS];
+    for (k, m) in events.iter().enumerate() {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(m.x, lo), (m.x, hi)],
+            EVENT.mix(0.55).stroke_width(s.u(1.0).max(1)),
+        )))?;
+        if !numbered {
+            continue;
+        }
+        let (px, py) = chart.backend_coord(&(m.x, hi));
+        let label = format!("{}", k + 1);
+        let w = s.px(7.0 * label.len() as f64 + 4.0);
+        let row = (0..BADGE_ROWS)
+            .find(|&r| row_end[r] < px - w / 2)
+            .unwrap_or_else(|| {
+                (0..BADGE_ROWS)
+                    .min_by_key(|&r| row_end[r])
+                    .unwrap_or(0)
+            });
+        row_end[row] = px + w / 2;
+        let y = py - s.px(4.0 + BADGE_ROW_H * row as f64);
+        root.draw(&PathElement::new(
+            vec![(px, py), (px, y)],
+            EVENT.mix(0.7).stroke_width(s.u(1.0).max(1)),
+        ))?;
+        root.draw(&Text::new(
+            label,
+            (px, y),
+            s.font(11.0)
+                .color(&MUTED)
+                .pos(Pos::new(HPos::Center, VPos::Bottom)),
+        ))?;
+    }
+
+    let multi = d.multi();
+    for l in lines {
+        let pts = |k: usize| d.x.iter().copied().zip(l.fan.q[k].iter().copied());
+        if multi {
+            for (a, b, alpha) in [(0, 4, 0.15), (1, 3, 0.30)] {
+                let mut poly: Vec<(f64, f64)> = pts(b).collect();
+                poly.extend(pts(a).collect::<Vec<_>>().into_iter().rev());
+                chart.draw_series(std::iter::once(Polygon::new(
+                    poly,
+                    l.color.mix(alpha).filled(),
+                )))?;
+            }
+        }
+    }
+    for l in lines {
+        chart.draw_series(LineSeries::new(
+            d.x.iter().copied().zip(l.fan.q[2].iter().copied()),
+            l.color.stroke_width(s.u(2.5).max(1)),
+        ))?;
+    }
+    Ok(())
+}
+
+/// The indices chart: four panels, one per index, sharing the time axis.
+pub(super) fn indices<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &Data,
+    title: &str,
+    s: Scale,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    head(root, d, title, s)?;
+    let (w, h) = (WIDTH as f64 + 40.0, 720.0);
+    let foot = 34.0;
+    let body = root
+        .clone()
+        .shrink((0, s.px(HEAD_H)), (s.u(w), s.u(h - HEAD_H - foot)));
+    let events = marks(d);
+    let colors = index_colors(d);
+    let labels = index_labels(d);
+    for (k, cell) in body.split_evenly((2, 2)).iter().enumerate() {
+        let (cw, ch) = cell.dim_in_pixel();
+        let fan = d.fan(|r, t| r.indices[t].values()[k]);
+        // Heading with a swatch: the panel's legend.
+        let (bx, by) = cell.get_base_pixel();
+        let y = by + s.px(12.0);
+        root.draw(&PathElement::new(
+            vec![(bx + s.px(70.0), y), (bx + s.px(94.0), y)],
+            colors[k].stroke_width(s.u(3.0).max(1)),
+        ))?;
+        root.draw(&Text::new(
+            truncate(&labels[k].0, 58),
+            (bx + s.px(100.0), y),
+            s.bold(13.0).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        let plot = cell
+            .clone()
+            .shrink((0, s.px(22.0)), (cw, ch.saturating_sub(s.u(22.0))));
+        panel(
+            root,
+            &plot,
+            d,
+            &[Line {
+                color: colors[k],
+                fan,
+            }],
+            &labels[k].1,
+            &events,
+            false,
+            s,
+        )?;
+    }
+    // Shared legend row: how to read fans and event lines.
+    let y = h - foot / 2.0;
+    let style = s
+        .font(12.0)
+        .color(&MUTED)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let mut x = 20.0;
+    if d.multi() {
+        swatch_line(root, x, y, MUTED, 2.5, s)?;
+        root.draw(&Text::new(
+            format!("median of {} runs", d.runs.len()),
+            (s.px(x + 30.0), s.px(y)),
+            style.clone(),
+        ))?;
+        x += 190.0;
+        for (alpha, label) in [(0.35, "middle 50 % of runs"), (0.15, "middle 90 % of runs")] {
+            root.draw(&Rectangle::new(
+                [(s.px(x), s.px(y - 6.0)), (s.px(x + 24.0), s.px(y + 6.0))],
+                MUTED.mix(alpha).filled(),
+            ))?;
+            root.draw(&Text::new(label, (s.px(x + 30.0), s.px(y)), style.clone()))?;
+            x += 170.0;
+        }
+    }
+    if !events.is_empty() {
+        swatch_line(root, x, y, EVENT, 1.0, s)?;
+        root.draw(&Text::new(
+            "scripted event (numbered in the alignment charts)",
+            (s.px(x + 30.0), s.px(y)),
+            style.clone(),
+        ))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_labels_show_whole_years_plainly() {
+        assert_eq!(year_label(&2016.0), "2016");
+        assert_eq!(year_label(&2015.5), "2015-07");
+        assert_eq!(year_label(&2019.9999999), "2020");
+    }
+
+    #[test]
+    fn truncate_keeps_short_text_and_marks_cuts() {
+        assert_eq!(truncate("abc", 5), "abc");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+    }
+}

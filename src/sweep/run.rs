@@ -1,0 +1,485 @@
+//! Running a sweep: points in batches, replicates in fixed chunks, rows flushed as points finish.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::aggregate::Stats;
+use super::store::{self, SweepMeta};
+use super::{SweepSpec, point_seed};
+use crate::engine::{self, rng_for};
+use crate::keys;
+use crate::outcomes::Tracker;
+use crate::record::Indices;
+use crate::scenario::{Role, Scenario};
+
+/// Replicates per work item; fixed so that results do not depend on the thread count.
+const CHUNK: usize = 128;
+
+/// A continuous outcome reported per point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metric {
+    /// Column stem, e.g. `KGZ_RUS` (final share of Kyrgyzstan toward Russia) or `us_influence`.
+    pub name: String,
+}
+
+/// Everything a sweep needs besides the scenario.
+#[derive(Clone, Debug)]
+pub struct SweepOptions {
+    /// The design.
+    pub spec: SweepSpec,
+    /// The sweep's seed.
+    pub seed: u64,
+    /// Threads (0: all cores).
+    pub jobs: usize,
+    /// Run only points `i` with `i % count == index - 1`: `(index, count)`, 1-based index.
+    pub shard: Option<(usize, usize)>,
+    /// Continue an interrupted sweep in `out`.
+    pub resume: bool,
+    /// Also write every run's results to `runs.csv`.
+    pub keep_runs: bool,
+    /// Output folder.
+    pub out: PathBuf,
+    /// Fixed changes applied before sweeping (`--set KEY=VALUE` with one value, `--without`,
+    /// `--lens`), as text for the provenance; already applied to the scenario.
+    pub fixed: Vec<String>,
+}
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// Bad definition or input (exit 2).
+    #[error("{0}")]
+    Input(String),
+    /// Files could not be read or written (exit 1).
+    #[error("{0}")]
+    Io(String),
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> SweepError {
+    SweepError::Io(format!("{}: {e}", path.display()))
+}
+
+/// The continuous metrics of a scenario: final share of each state toward each patron, then the
+/// final indices.
+pub fn metrics(sc: &Scenario) -> Vec<Metric> {
+    let mut out = Vec::new();
+    for a in sc.actors.iter().filter(|a| a.role == Role::State) {
+        for p in 0..sc.patrons.len() {
+            out.push(Metric {
+                name: format!("{}_{}", a.id, sc.patron_id(p)),
+            });
+        }
+    }
+    for name in Indices::NAMES {
+        out.push(Metric {
+            name: name.to_string(),
+        });
+    }
+    out
+}
+
+/// The header of `sweep.csv`.
+pub fn header(sc: &Scenario, spec: &SweepSpec) -> String {
+    let mut h = String::from("point,seed");
+    for a in &spec.axes {
+        let _ = write!(h, ",{}", a.key);
+    }
+    for m in metrics(sc) {
+        for s in ["mean", "sd", "p5", "p50", "p95"] {
+            let _ = write!(h, ",{}_{s}", m.name);
+        }
+    }
+    for o in &sc.outcomes {
+        let _ = write!(h, ",p_{}", o.id);
+    }
+    h
+}
+
+/// The scenario at one point: the base scenario with the point's values set.
+pub fn scenario_at(
+    sc: &Scenario,
+    spec: &SweepSpec,
+    values: &[f64],
+) -> Result<Scenario, SweepError> {
+    let mut s = sc.clone();
+    for (a, &v) in spec.axes.iter().zip(values) {
+        keys::set(&mut s, &a.key, v)
+            .map_err(|e| SweepError::Input(format!("--set {}: {e}", a.key)))?;
+    }
+    Ok(s)
+}
+
+/// Runs replicates `r0..r1` of a point. Returns their statistics and, with `keep`, one CSV row
+/// per run.
+fn run_chunk(
+    sc: &Scenario,
+    seed: u64,
+    point: usize,
+    r0: usize,
+    r1: usize,
+    keep: bool,
+) -> (Stats, String) {
+    let states: Vec<usize> = sc.states().collect();
+    let np = sc.patrons.len();
+    let k = states.len() * np + Indices::NAMES.len();
+    let mut stats = Stats::new(k, sc.outcomes.len());
+    let mut world = sc.initial.clone();
+    let mut tracker = Tracker::new(&sc.outcomes, sc.initial.n, np);
+    let mut m = vec![0.0; k];
+    let mut rows = String::new();
+    for r in r0..r1 {
+        world.clone_from(&sc.initial);
+        tracker.reset();
+        let mut rng = rng_for(seed, r as u64);
+        engine::run_in(sc, &sc.params, &mut world, &mut rng, &mut tracker);
+        let mut j = 0;
+        for &s in &states {
+            m[j..j + np].copy_from_slice(&tracker.final_alignment[s * np..(s + 1) * np]);
+            j += np;
+        }
+        m[j..].copy_from_slice(&tracker.final_indices.values());
+        stats.add(&m, tracker.results());
+        if keep {
+            let _ = write!(rows, "{point},{r}");
+            for x in &m {
+                let _ = write!(rows, ",{x:.6}");
+            }
+            for &h in tracker.results() {
+                let _ = write!(rows, ",{}", u8::from(h));
+            }
+            rows.push('\n');
+        }
+    }
+    (stats, rows)
+}
+
+/// One finished point as a `sweep.csv` row (no newline).
+fn row(point: usize, seed: u64, values: &[f64], stats: &Stats, outcomes: usize) -> String {
+    let mut r = format!("{point},{seed}");
+    for v in values {
+        let _ = write!(r, ",{v}");
+    }
+    for m in 0..stats.metrics() {
+        for x in stats.summary(m) {
+            let _ = write!(r, ",{x:.6}");
+        }
+    }
+    for j in 0..outcomes {
+        let _ = write!(r, ",{:.6}", stats.probability(j));
+    }
+    r
+}
+
+/// Computes one point from scratch (all its replicates, on the calling thread).
+pub fn compute_point(
+    sc: &Scenario,
+    spec: &SweepSpec,
+    seed: u64,
+    point: usize,
+    values: &[f64],
+) -> Result<String, SweepError> {
+    let at = scenario_at(sc, spec, values)?;
+    let pseed = point_seed(seed, point);
+    let mut stats: Option<Stats> = None;
+    let mut r0 = 0;
+    while r0 < spec.runs {
+        let r1 = (r0 + CHUNK).min(spec.runs);
+        let (s, _) = run_chunk(&at, pseed, point, r0, r1, false);
+        match &mut stats {
+            None => stats = Some(s),
+            Some(acc) => acc.merge(&s),
+        }
+        r0 = r1;
+    }
+    let stats = stats.unwrap_or_else(|| Stats::new(0, 0));
+    Ok(row(point, pseed, values, &stats, sc.outcomes.len()))
+}
+
+/// What a finished sweep did.
+#[derive(Clone, Debug)]
+pub struct SweepReport {
+    /// Points in the whole sweep.
+    pub total_points: usize,
+    /// Points this invocation was responsible for (its shard).
+    pub my_points: usize,
+    /// Points taken from an interrupted run's partial results.
+    pub resumed_points: usize,
+    /// Runs executed now.
+    pub runs_done: u64,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs the sweep and writes `sweep.csv` and `sweep.json` (plus `runs.csv` with `keep_runs`)
+/// into `opts.out`. `progress` is called with the number of runs finished so far.
+pub fn run_sweep(
+    sc: &Scenario,
+    opts: &SweepOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SweepReport, SweepError> {
+    let spec = &opts.spec;
+    let points = spec.points(opts.seed);
+    if points.is_empty() {
+        return Err(SweepError::Input("the sweep has no points".into()));
+    }
+    // Check every point's values before running anything.
+    for p in &points {
+        scenario_at(sc, spec, p)?;
+    }
+    let mine: Vec<usize> = match opts.shard {
+        Some((k, n)) => (0..points.len()).filter(|i| i % n == k - 1).collect(),
+        None => (0..points.len()).collect(),
+    };
+    let meta = SweepMeta::new(sc, opts, points.len());
+    let head = header(sc, spec);
+    fs::create_dir_all(&opts.out).map_err(|e| io_err(&opts.out, e))?;
+    let partial = opts.out.join("sweep.partial.csv");
+    let partial_meta = opts.out.join("sweep.partial.json");
+    let runs_partial = opts.out.join("runs.partial.csv");
+
+    // Rows already done (resume), by point.
+    let mut done: BTreeMap<usize, String> = BTreeMap::new();
+    if opts.resume && partial.exists() {
+        let previous = fs::read_to_string(&partial_meta).map_err(|e| io_err(&partial_meta, e))?;
+        let previous: SweepMeta = serde_json::from_str(&previous).map_err(|e| {
+            SweepError::Input(format!(
+                "{}: unreadable ({e}); remove it to start over",
+                partial_meta.display()
+            ))
+        })?;
+        if previous != meta {
+            return Err(SweepError::Input(format!(
+                "--resume: the partial results in {} come from a different sweep (scenario, seed, design or shard differ)\n  help: rerun with the same definition, or remove {} to start over",
+                opts.out.display(),
+                partial.display()
+            )));
+        }
+        let text = fs::read_to_string(&partial).map_err(|e| io_err(&partial, e))?;
+        for line in text.split_inclusive('\n') {
+            // A line cut short by a kill has no newline: that point is recomputed.
+            if let Some(l) = line.strip_suffix('\n')
+                && let Some(Ok(i)) = l.split(',').next().map(str::parse::<usize>)
+                && l.split(',').count() == head.split(',').count()
+            {
+                done.insert(i, l.to_string());
+            }
+        }
+    }
+    let resumed_points = done.len();
+    // Start (or restart) the partial files with only the finished points.
+    let mut text = String::new();
+    for r in done.values() {
+        text.push_str(r);
+        text.push('\n');
+    }
+    store::write_atomic(&partial_meta, meta.to_json().as_bytes())
+        .map_err(|e| io_err(&partial_meta, e))?;
+    store::write_atomic(&partial, text.as_bytes()).map_err(|e| io_err(&partial, e))?;
+    if opts.keep_runs {
+        let kept = if opts.resume && runs_partial.exists() {
+            let t = fs::read_to_string(&runs_partial).map_err(|e| io_err(&runs_partial, e))?;
+            let mut seen = std::collections::BTreeSet::new();
+            t.split_inclusive('\n')
+                .filter(|l| l.ends_with('\n'))
+                .filter(|l| {
+                    let mut f = l.split(',');
+                    let p = f.next().and_then(|x| x.parse::<usize>().ok());
+                    let r = f.next().and_then(|x| x.parse::<usize>().ok());
+                    matches!((p, r), (Some(p), Some(r)) if done.contains_key(&p) && seen.insert((p, r)))
+                })
+                .collect::<String>()
+        } else {
+            String::new()
+        };
+        store::write_atomic(&runs_partial, kept.as_bytes())
+            .map_err(|e| io_err(&runs_partial, e))?;
+    }
+
+    let todo: Vec<usize> = mine
+        .iter()
+        .copied()
+        .filter(|i| !done.contains_key(i))
+        .collect();
+    let threads = if opts.jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.jobs
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| SweepError::Io(format!("cannot start {threads} threads: {e}")))?;
+    let chunks_per_point = spec.runs.div_ceil(CHUNK);
+    let batch = (4 * threads).div_ceil(chunks_per_point).clamp(1, 256);
+    let finished = std::sync::atomic::AtomicU64::new(0);
+    let mut runs_done = 0u64;
+
+    for group in todo.chunks(batch) {
+        let scenarios: Vec<Scenario> = group
+            .iter()
+            .map(|&i| scenario_at(sc, spec, &points[i]))
+            .collect::<Result<_, _>>()?;
+        let items: Vec<(usize, usize)> = (0..group.len())
+            .flat_map(|g| (0..chunks_per_point).map(move |c| (g, c)))
+            .collect();
+        let results: Vec<(Stats, String)> = pool.install(|| {
+            items
+                .par_iter()
+                .map(|&(g, c)| {
+                    let point = group[g];
+                    let (r0, r1) = (c * CHUNK, ((c + 1) * CHUNK).min(spec.runs));
+                    let out = run_chunk(
+                        &scenarios[g],
+                        point_seed(opts.seed, point),
+                        point,
+                        r0,
+                        r1,
+                        opts.keep_runs,
+                    );
+                    let n = finished
+                        .fetch_add((r1 - r0) as u64, std::sync::atomic::Ordering::Relaxed)
+                        + (r1 - r0) as u64;
+                    progress(n);
+                    out
+                })
+                .collect()
+        });
+        let mut rows = String::new();
+        let mut run_rows = String::new();
+        for (g, per_point) in results.chunks(chunks_per_point).enumerate() {
+            let point = group[g];
+            let mut stats = per_point[0].0.clone();
+            for (s, _) in &per_point[1..] {
+                stats.merge(s);
+            }
+            for (_, r) in per_point {
+                run_rows.push_str(r);
+            }
+            let line = row(
+                point,
+                point_seed(opts.seed, point),
+                &points[point],
+                &stats,
+                sc.outcomes.len(),
+            );
+            rows.push_str(&line);
+            rows.push('\n');
+            done.insert(point, line);
+            runs_done += stats.runs();
+        }
+        if opts.keep_runs {
+            append(&runs_partial, &run_rows)?;
+        }
+        append(&partial, &rows)?;
+    }
+
+    // Assemble the final files in point order.
+    let mut csv = head.clone();
+    csv.push('\n');
+    for i in &mine {
+        if let Some(r) = done.get(i) {
+            csv.push_str(r);
+            csv.push('\n');
+        }
+    }
+    let mut files = Vec::new();
+    let sweep_csv = opts.out.join("sweep.csv");
+    store::write_atomic(&sweep_csv, csv.as_bytes()).map_err(|e| io_err(&sweep_csv, e))?;
+    files.push(sweep_csv);
+    let sweep_json = opts.out.join("sweep.json");
+    store::write_atomic(&sweep_json, meta.to_json().as_bytes())
+        .map_err(|e| io_err(&sweep_json, e))?;
+    files.push(sweep_json);
+    if opts.keep_runs {
+        let mut h = String::from("point,replicate");
+        for m in metrics(sc) {
+            let _ = write!(h, ",{}", m.name);
+        }
+        for o in &sc.outcomes {
+            let _ = write!(h, ",{}", o.id);
+        }
+        h.push('\n');
+        let body = fs::read_to_string(&runs_partial).map_err(|e| io_err(&runs_partial, e))?;
+        let mut lines: Vec<(usize, usize, &str)> = body
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split(',');
+                Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?, l))
+            })
+            .collect();
+        lines.sort_by_key(|&(p, r, _)| (p, r));
+        for (_, _, l) in lines {
+            h.push_str(l);
+            h.push('\n');
+        }
+        let runs_csv = opts.out.join("runs.csv");
+        store::write_atomic(&runs_csv, h.as_bytes()).map_err(|e| io_err(&runs_csv, e))?;
+        files.push(runs_csv);
+        let _ = fs::remove_file(&runs_partial);
+    }
+    let _ = fs::remove_file(&partial);
+    let _ = fs::remove_file(&partial_meta);
+    Ok(SweepReport {
+        total_points: points.len(),
+        my_points: mine.len(),
+        resumed_points,
+        runs_done,
+        files,
+    })
+}
+
+/// Appends `text` to `path` and flushes it to disk.
+fn append(path: &Path, text: &str) -> Result<(), SweepError> {
+    let mut f = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| io_err(path, e))?;
+    f.write_all(text.as_bytes()).map_err(|e| io_err(path, e))?;
+    f.sync_data().map_err(|e| io_err(path, e))
+}
+
+/// Re-runs `count` points (spread evenly over the sweep) from scratch and compares them with the
+/// rows in `out/sweep.csv`. Returns (point, matches) for each point checked.
+pub fn verify(
+    sc: &Scenario,
+    opts: &SweepOptions,
+    count: usize,
+) -> Result<Vec<(usize, bool)>, SweepError> {
+    let path = opts.out.join("sweep.csv");
+    let text = fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(header(sc, &opts.spec).as_str()) {
+        return Err(SweepError::Input(format!(
+            "{}: its columns do not match this sweep's definition\n  help: verify with the same scenario and --set values that produced it",
+            path.display()
+        )));
+    }
+    let rows: BTreeMap<usize, &str> = lines
+        .filter_map(|l| Some((l.split(',').next()?.parse::<usize>().ok()?, l)))
+        .collect();
+    let points = opts.spec.points(opts.seed);
+    let present: Vec<usize> = rows.keys().copied().collect();
+    if present.is_empty() {
+        return Err(SweepError::Input(format!(
+            "{}: no rows to verify",
+            path.display()
+        )));
+    }
+    let count = count.min(present.len()).max(1);
+    let mut out = Vec::new();
+    for j in 0..count {
+        let i = present[j * present.len() / count];
+        let values = points.get(i).ok_or_else(|| {
+            SweepError::Input(format!("point {i} is not in this sweep's definition"))
+        })?;
+        let fresh = compute_point(sc, &opts.spec, opts.seed, i, values)?;
+        out.push((i, rows.get(&i).is_some_and(|r| *r == fresh)));
+    }
+    Ok(out)
+}
