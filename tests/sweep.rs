@@ -1,0 +1,322 @@
+//! `simulate sweep` and `simulate merge` through the real binary: results independent of the
+//! thread count, shards merging into the unsharded output byte for byte, a killed sweep resumed
+//! to the same output, and bad sweep definitions rejected before anything runs.
+
+mod common;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A small two-axis grid over ufa2015: 6 points.
+fn grid_args(out: &Path, extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = vec![
+        "sweep".into(),
+        ufa2015().display().to_string(),
+        "--set".into(),
+        "decision.domination_weight=0.5:1.5:0.5".into(),
+        "--set".into(),
+        "decision.noise_sd=0.01,0.03".into(),
+        "--runs".into(),
+        "40".into(),
+        "--out".into(),
+        out.display().to_string(),
+        "-q".into(),
+    ];
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+#[test]
+fn jobs_do_not_change_the_bytes() {
+    let dir = tempdir();
+    let (a, b) = (dir.path().join("j1"), dir.path().join("j2"));
+    run_in(dir.path(), grid_args(&a, &["--jobs", "1"])).expect_code(0);
+    run_in(dir.path(), grid_args(&b, &["--jobs", "2"])).expect_code(0);
+    for f in ["sweep.csv", "sweep.json"] {
+        assert_eq!(
+            read_bytes(&a.join(f)),
+            read_bytes(&b.join(f)),
+            "{f} differs between --jobs 1 and 2"
+        );
+    }
+    // Repeated invocations too.
+    let c = dir.path().join("j2b");
+    run_in(dir.path(), grid_args(&c, &["--jobs", "2"])).expect_code(0);
+    assert_eq!(
+        read_bytes(&b.join("sweep.csv")),
+        read_bytes(&c.join("sweep.csv"))
+    );
+    let csv = read(&a.join("sweep.csv"));
+    assert_eq!(csv.lines().count(), 1 + 6, "header plus 6 points");
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .starts_with("point,seed,decision.domination_weight,decision.noise_sd,KAZ_USA_mean")
+    );
+}
+
+#[test]
+fn shards_merge_into_the_unsharded_output() {
+    let dir = tempdir();
+    let whole = dir.path().join("whole");
+    run_in(dir.path(), grid_args(&whole, &[])).expect_code(0);
+    let mut shards = Vec::new();
+    for k in 1..=4 {
+        let d = dir.path().join(format!("s{k}"));
+        run_in(dir.path(), grid_args(&d, &["--shard", &format!("{k}/4")])).expect_code(0);
+        shards.push(d);
+    }
+    let merged = dir.path().join("merged");
+    let mut args: Vec<String> = vec!["merge".into()];
+    args.extend(shards.iter().map(|d| d.display().to_string()));
+    args.extend(["--out".to_string(), merged.display().to_string()]);
+    run_in(dir.path(), &args).expect_code(0);
+    for f in ["sweep.csv", "sweep.json"] {
+        assert_eq!(
+            read_bytes(&whole.join(f)),
+            read_bytes(&merged.join(f)),
+            "merged {f} differs"
+        );
+    }
+}
+
+#[test]
+fn merge_refuses_a_missing_or_foreign_shard() {
+    let dir = tempdir();
+    let mut shards = Vec::new();
+    for k in 1..=3 {
+        let d = dir.path().join(format!("s{k}"));
+        run_in(dir.path(), grid_args(&d, &["--shard", &format!("{k}/3")])).expect_code(0);
+        shards.push(d);
+    }
+    let out = dir.path().join("m");
+    let missing = run_in(
+        dir.path(),
+        [
+            "merge",
+            &shards[0].display().to_string(),
+            &shards[2].display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    missing.expect_code(2).stderr_has("missing shards: 2/3");
+    assert!(!out.join("sweep.csv").exists());
+
+    // A shard of a sweep with another seed.
+    let other = dir.path().join("other");
+    run_in(
+        dir.path(),
+        grid_args(&other, &["--shard", "2/3", "--seed", "99"]),
+    )
+    .expect_code(0);
+    let foreign = run_in(
+        dir.path(),
+        [
+            "merge",
+            &shards[0].display().to_string(),
+            &other.display().to_string(),
+            &shards[2].display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    foreign.expect_code(2).stderr_has("the seed differs");
+}
+
+#[test]
+fn a_killed_sweep_resumes_to_the_same_output() {
+    let dir = tempdir();
+    let args = |out: &Path| {
+        let mut v = grid_args(out, &["--jobs", "1"]);
+        // Enough work that the kill lands mid-way: 11 points x 300 runs.
+        v[3] = "decision.domination_weight=0:2.5:0.25".into();
+        v[5] = "decision.noise_sd=0.01".into();
+        v[7] = "300".into();
+        v
+    };
+    let whole = dir.path().join("whole");
+    run_in(dir.path(), args(&whole)).expect_code(0);
+
+    let killed = dir.path().join("killed");
+    let partial = killed.join("sweep.partial.csv");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_simulate"))
+        .args(args(&killed))
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start simulate");
+    // Kill it once at least one point is flushed (or give up waiting after a while).
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if std::fs::read_to_string(&partial).is_ok_and(|t| t.lines().count() >= 1) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let status = child.wait().expect("wait");
+    if status.success() {
+        eprintln!("note: the sweep finished before it could be killed; resume still checked below");
+    } else {
+        assert!(
+            !killed.join("sweep.csv").exists(),
+            "a killed sweep must not leave a final sweep.csv"
+        );
+        let done = read(&partial).lines().count();
+        assert!(done >= 1 && done < 11, "partial rows: {done}");
+    }
+    let mut resume = args(&killed);
+    resume.push("--resume".into());
+    run_in(dir.path(), &resume).expect_code(0);
+    for f in ["sweep.csv", "sweep.json"] {
+        assert_eq!(
+            read_bytes(&whole.join(f)),
+            read_bytes(&killed.join(f)),
+            "resumed {f} differs"
+        );
+    }
+    assert!(!partial.exists());
+}
+
+#[test]
+fn resume_refuses_partial_results_of_another_sweep() {
+    let dir = tempdir();
+    let out = dir.path().join("s");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("sweep.partial.csv"), "0,1\n").unwrap();
+    std::fs::write(out.join("sweep.partial.json"), "{\"not\": \"a sweep\"}").unwrap();
+    run_in(dir.path(), grid_args(&out, &["--resume"]))
+        .expect_code(2)
+        .stderr_has("sweep.partial.json");
+}
+
+#[test]
+fn verify_reruns_points_and_detects_a_tampered_row() {
+    let dir = tempdir();
+    let out = dir.path().join("v");
+    run_in(dir.path(), grid_args(&out, &[])).expect_code(0);
+    let ok = run_in(dir.path(), grid_args(&out, &["--verify", "3"]));
+    ok.expect_code(0);
+    assert!(ok.stdout.contains("all match"), "{}", ok.stdout);
+    // Change one number in point 0's row.
+    let csv = read(&out.join("sweep.csv"));
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    let cells: Vec<&str> = lines[1].split(',').collect();
+    let mut changed: Vec<String> = cells.iter().map(|s| s.to_string()).collect();
+    changed[4] = "0.999999".into();
+    lines[1] = changed.join(",");
+    std::fs::write(out.join("sweep.csv"), lines.join("\n") + "\n").unwrap();
+    let bad = run_in(dir.path(), grid_args(&out, &["--verify", "6"]));
+    bad.expect_code(1);
+    assert!(bad.stdout.contains("point 0: DIFFERS"), "{}", bad.stdout);
+}
+
+#[test]
+fn keep_runs_writes_one_row_per_run() {
+    let dir = tempdir();
+    let out = dir.path().join("k");
+    run_in(dir.path(), grid_args(&out, &["--keep-runs"])).expect_code(0);
+    let runs = read(&out.join("runs.csv"));
+    assert_eq!(runs.lines().count(), 1 + 6 * 40);
+    assert!(runs.starts_with("point,replicate,KAZ_USA"));
+}
+
+#[test]
+fn a_point_reruns_alone_with_simulate_and_its_seed() {
+    // The row's seed and values reproduce its runs with plain `simulate`: the mean of the final
+    // US influence over its runs equals the sweep's mean.
+    let dir = tempdir();
+    let out = dir.path().join("p");
+    run_in(
+        dir.path(),
+        [
+            "sweep",
+            &ufa2015().display().to_string(),
+            "--set",
+            "decision.domination_weight=0.5,2",
+            "--runs",
+            "12",
+            "--out",
+            &out.display().to_string(),
+            "-q",
+        ],
+    )
+    .expect_code(0);
+    let csv = parse_csv(&read(&out.join("sweep.csv")));
+    let row = &csv.rows[1];
+    let seed = &row[csv.col("seed")];
+    let mean: f64 = row[csv.col("us_influence_mean")].parse().unwrap();
+    let single = dir.path().join("single");
+    run_in(
+        dir.path(),
+        [
+            &ufa2015().display().to_string(),
+            "--set",
+            "decision.domination_weight=2",
+            "--seed",
+            seed,
+            "--runs",
+            "12",
+            "--out",
+            &single.display().to_string(),
+            "-q",
+        ],
+    )
+    .expect_code(0);
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&single.join("summary.json"))).unwrap();
+    let rerun = summary["final_indices"]["us_influence"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (rerun - mean).abs() < 5e-7,
+        "sweep mean {mean}, rerun mean {rerun}"
+    );
+}
+
+#[test]
+fn bad_sweep_definitions_are_rejected_before_anything_runs() {
+    let dir = tempdir();
+    let out = dir.path().join("bad");
+    let file = ufa2015().display().to_string();
+    let out_s = out.display().to_string();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--set", "decision.nonsense=0:1:0.1"], "unknown key"),
+        (
+            &["--set", "decision.temperature=-1:1:0.5"],
+            "outside the valid range",
+        ),
+        (&["--set", "decision.money_weight=5:1:1"], "min <= max"),
+        (
+            &["--set", "decision.money_weight=1:5"],
+            "a grid needs a step",
+        ),
+        (&["--set", "decision.money_weight=a,b"], "not a number"),
+        (
+            &["--set", "events.no_such_event.amount_bn=1:2:1"],
+            "unknown key",
+        ),
+        (
+            &["--design", "lhs", "--set", "decision.money_weight=1:5"],
+            "--samples",
+        ),
+        (&["--shard", "5/4"], "--shard"),
+        (&["--shard", "x"], "--shard"),
+        (&["--runs", "0"], "--runs"),
+        (&["--design", "spiral"], "--design"),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec!["sweep", file.as_str(), "--out", out_s.as_str()];
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        o.expect_code(2).stderr_has(needle);
+        assert!(!o.stderr.contains("panicked"));
+        assert!(!out.exists(), "{extra:?} created output");
+    }
+}
