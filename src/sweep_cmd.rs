@@ -66,7 +66,8 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
     /// Run only slice K of N (points i with i mod N = K-1), e.g. --shard 3/8; merge the slices
-    /// with `simulate merge`.
+    /// with `simulate merge`. In a SLURM job array numbered 1-N, `--shard slurm/N` takes K from
+    /// SLURM_ARRAY_TASK_ID (`slurm` alone also takes N from SLURM_ARRAY_TASK_COUNT).
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
     /// Continue an interrupted sweep in the output folder without recomputing finished points.
@@ -107,10 +108,35 @@ fn sweep_failure(e: SweepError) -> Failure {
     }
 }
 
+/// Parses `K/N`, `slurm/N` (K from `SLURM_ARRAY_TASK_ID`) or `slurm` (K from
+/// `SLURM_ARRAY_TASK_ID`, N from `SLURM_ARRAY_TASK_COUNT`). Arrays are numbered from 1
+/// (`--array=1-N`). Prefer `slurm/N`: rerunning one task (`sbatch --array=3`) changes
+/// `SLURM_ARRAY_TASK_COUNT` but not N.
 fn parse_shard(text: &str) -> Result<(usize, usize), Failure> {
+    let env = |name: &str| {
+        std::env::var(name).map_err(|_| {
+            Failure::Input(format!(
+                "--shard {text}: {name} is not set\n  help: `slurm` shards run inside a SLURM job array (sbatch --array=1-N); elsewhere give --shard K/N"
+            ))
+        })
+    };
+    let resolved;
+    let text = if text == "slurm" {
+        resolved = format!(
+            "{}/{}",
+            env("SLURM_ARRAY_TASK_ID")?,
+            env("SLURM_ARRAY_TASK_COUNT")?
+        );
+        resolved.as_str()
+    } else if let Some(n) = text.strip_prefix("slurm/") {
+        resolved = format!("{}/{n}", env("SLURM_ARRAY_TASK_ID")?);
+        resolved.as_str()
+    } else {
+        text
+    };
     let bad = || {
         Failure::Input(format!(
-            "--shard {text}: expected K/N with 1 <= K <= N, e.g. --shard 2/8"
+            "--shard {text}: expected K/N with 1 <= K <= N, e.g. --shard 2/8 (or slurm/N in a job array numbered 1-N)"
         ))
     };
     let (k, n) = text.split_once('/').ok_or_else(bad)?;
