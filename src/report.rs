@@ -67,7 +67,8 @@ pub fn html(
     charts: &[Chart],
     opts: &PlotOptions,
 ) -> String {
-    let mut o = String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
+    let mut o =
+        String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
     let p = &summary.provenance;
     let multi = p.runs > 1;
     let _ = write!(
@@ -115,8 +116,14 @@ fn run_section(o: &mut String, summary: &Summary) {
     let p = &summary.provenance;
     o.push_str("<section id=\"run\">\n<h2>Run and parameters</h2>\n<table>\n");
     let rows: [(&str, String); 6] = [
-        ("Scenario file", format!("<code>{}</code>", esc(&p.scenario_file))),
-        ("SHA-256", format!("<code>{}</code>", esc(&p.scenario_sha256))),
+        (
+            "Scenario file",
+            format!("<code>{}</code>", esc(&p.scenario_file)),
+        ),
+        (
+            "SHA-256",
+            format!("<code>{}</code>", esc(&p.scenario_sha256)),
+        ),
         (
             "Seed",
             format!(
@@ -130,7 +137,10 @@ fn run_section(o: &mut String, summary: &Summary) {
             ),
         ),
         ("Runs", p.runs.to_string()),
-        ("Decision rule (lens)", format!("<code>{}</code>", esc(&p.lens))),
+        (
+            "Decision rule (lens)",
+            format!("<code>{}</code>", esc(&p.lens)),
+        ),
         (
             "Command",
             format!("<code>{}</code>", esc(&p.command.join(" "))),
@@ -185,7 +195,11 @@ fn run_section(o: &mut String, summary: &Summary) {
 fn num(x: f64) -> String {
     let s = format!("{x:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 fn spread(s: &Spread, multi: bool, digits: usize) -> String {
@@ -231,12 +245,7 @@ fn summary_section(o: &mut String, sc: &Scenario, summary: &Summary) {
             .actor_index(&f.actor)
             .map(|i| sc.actors[i].name.as_str())
             .unwrap_or("");
-        let _ = write!(
-            o,
-            "<tr><td><b>{}</b> {}</td>",
-            esc(&f.actor),
-            esc(name)
-        );
+        let _ = write!(o, "<tr><td><b>{}</b> {}</td>", esc(&f.actor), esc(name));
         let mut bar = String::new();
         for (p, id) in ids.iter().enumerate() {
             let s = f.shares.get(*id).copied().unwrap_or_default();
@@ -292,10 +301,7 @@ fn summary_section(o: &mut String, sc: &Scenario, summary: &Summary) {
         );
         for d in &summary.key_decisions {
             let share = if multi {
-                format!(
-                    "<td class=\"num\">{:.0} %</td>",
-                    d.share_of_runs * 100.0
-                )
+                format!("<td class=\"num\">{:.0} %</td>", d.share_of_runs * 100.0)
             } else {
                 String::new()
             };
@@ -381,7 +387,11 @@ fn log_section(o: &mut String, sc: &Scenario, runs: &[RunRecord], multi: bool) {
         "<p class=\"note\">What happened{}, in date order: {} scripted events and shocks, and {} \
          decisions. A decision shows the scores that made it: the case for what was done against \
          the case for the alternative. Each year opens with the regional indices at its first date.</p>",
-        if multi { " in run 1 (other runs differ where chance enters)" } else { "" },
+        if multi {
+            " in run 1 (other runs differ where chance enters)"
+        } else {
+            ""
+        },
         rec.log.len() - decisions,
         decisions
     );
@@ -421,9 +431,11 @@ fn log_section(o: &mut String, sc: &Scenario, runs: &[RunRecord], multi: bool) {
         if let (true, Some((pro, con))) = (decision, score_names(&e.what)) {
             let _ = write!(
                 o,
-                "<span class=\"scores\">scores: {pro} <b>{:.3}</b> against {con} <b>{:.3}</b> \
+                "<span class=\"scores\">scores: {} <b>{:.3}</b> against {} <b>{:.3}</b> \
                  (margin {:+.3})</span>",
+                esc(pro),
                 e.score_for,
+                esc(con),
                 e.score_against,
                 e.score_for - e.score_against
             );

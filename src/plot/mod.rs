@@ -15,6 +15,8 @@
 mod raster;
 mod series;
 mod ternary;
+#[cfg(test)]
+mod tests;
 
 use std::error::Error;
 use std::sync::OnceLock;
@@ -213,9 +215,11 @@ impl Scale {
     }
     /// A bold font of `size` logical pixels.
     pub fn bold(self, size: f64) -> TextStyle<'static> {
-        TextStyle::from(
-            FontDesc::new(FontFamily::SansSerif, size * self.0, FontStyle::Bold),
-        )
+        TextStyle::from(FontDesc::new(
+            FontFamily::SansSerif,
+            size * self.0,
+            FontStyle::Bold,
+        ))
     }
 }
 
@@ -363,8 +367,8 @@ fn render_one(d: &Data, kind: Kind, opts: &PlotOptions) -> Result<Chart, PlotErr
         );
         let mut buf = vec![0u8; w as usize * h as usize * 3];
         {
-            let root = raster::Raster(BitMapBackend::with_buffer(&mut buf, (w, h)))
-                .into_drawing_area();
+            let root =
+                raster::Raster(BitMapBackend::with_buffer(&mut buf, (w, h))).into_drawing_area();
             root.fill(&WHITE).map_err(|e| err(e.into()))?;
             draw(&root, d, kind, &title, Scale(s)).map_err(err)?;
             root.present().map_err(|e| err(e.into()))?;

@@ -97,13 +97,7 @@ impl DrawingBackend for Raster<'_> {
     ) -> Res {
         self.0.draw_path(path, s)
     }
-    fn draw_circle<S: BackendStyle>(
-        &mut self,
-        c: BackendCoord,
-        r: u32,
-        s: &S,
-        fill: bool,
-    ) -> Res {
+    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, s: &S, fill: bool) -> Res {
         self.0.draw_circle(c, r, s, fill)
     }
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -172,7 +166,8 @@ impl DrawingBackend for Raster<'_> {
                 if result.is_err() || cov <= 0.0 {
                     return;
                 }
-                let (dx, dy) = trans.transform(b.min.x as i32 + gx as i32, b.min.y as i32 + gy as i32);
+                let (dx, dy) =
+                    trans.transform(b.min.x as i32 + gx as i32, b.min.y as i32 + gy as i32);
                 let (x, y) = (pos.0 + dx, pos.1 + dy);
                 if x >= 0 && y >= 0 && (x as u32) < cw && (y as u32) < ch {
                     let a = color.alpha * cov.min(1.0) as f64;

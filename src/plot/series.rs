@@ -51,8 +51,7 @@ struct Mark {
 }
 
 fn marks(d: &Data) -> Vec<Mark> {
-    d.sc
-        .events
+    d.sc.events
         .iter()
         .map(|e| Mark {
             x: e.date.as_year_fraction(),
@@ -135,7 +134,12 @@ fn index_labels(d: &Data) -> [(String, String); 4] {
 }
 
 /// Title and subtitle at the top left.
-pub(super) fn head<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &Data, title: &str, s: Scale) -> DrawResult
+pub(super) fn head<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &Data,
+    title: &str,
+    s: Scale,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
@@ -177,12 +181,25 @@ where
         (0, s.px(HEAD_H)),
         (s.u(plot_w), s.u(HEIGHT as f64 - HEAD_H)),
     );
-    panel(root, &area, d, &lines, "share of alignment (0–1)", &events, true, s)?;
+    panel(
+        root,
+        &area,
+        d,
+        &lines,
+        "share of alignment (0–1)",
+        &events,
+        true,
+        s,
+    )?;
 
     // Legend column.
     let mut y = HEAD_H + 40.0;
     let x0 = plot_w + 4.0;
-    root.draw(&Text::new("Toward", (s.px(x0), s.px(y - 22.0)), s.bold(13.0)))?;
+    root.draw(&Text::new(
+        "Toward",
+        (s.px(x0), s.px(y - 22.0)),
+        s.bold(13.0),
+    ))?;
     for p in 0..np {
         let a = &d.sc.actors[d.sc.patrons[p]];
         swatch_line(root, x0, y, d.colors[p], 3.0, s)?;
@@ -258,7 +275,10 @@ fn legend_notes<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let style = s.font(12.0).color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+    let style = s
+        .font(12.0)
+        .color(&MUTED)
+        .pos(Pos::new(HPos::Left, VPos::Center));
     if d.multi() {
         swatch_line(root, x0, y, MUTED, 2.5, s)?;
         root.draw(&Text::new(
@@ -396,11 +416,7 @@ where
         let w = s.px(7.0 * label.len() as f64 + 4.0);
         let row = (0..BADGE_ROWS)
             .find(|&r| row_end[r] < px - w / 2)
-            .unwrap_or_else(|| {
-                (0..BADGE_ROWS)
-                    .min_by_key(|&r| row_end[r])
-                    .unwrap_or(0)
-            });
+            .unwrap_or_else(|| (0..BADGE_ROWS).min_by_key(|&r| row_end[r]).unwrap_or(0));
         row_end[row] = px + w / 2;
         let y = py - s.px(4.0 + BADGE_ROW_H * row as f64);
         root.draw(&PathElement::new(

@@ -21,7 +21,7 @@ const SIDE: f64 = 640.0;
 const CX: f64 = 385.0;
 const BASE_Y: f64 = 690.0;
 
-fn corners() -> [(f64, f64); 3] {
+pub(super) fn corners() -> [(f64, f64); 3] {
     let h = SIDE * 3f64.sqrt() / 2.0;
     [
         (CX - SIDE / 2.0, BASE_Y),
@@ -127,7 +127,8 @@ where
     head(root, d, title, s)?;
     let v = corners();
     let px = |p: (f64, f64)| (s.px(p.0), s.px(p.1));
-    let lerp = |a: (f64, f64), b: (f64, f64), t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+    let lerp =
+        |a: (f64, f64), b: (f64, f64), t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
     let centre = barycentric(&v, [1.0; 3]);
 
     // Grid: lines of equal share toward each patron, in that patron's colour, labelled where
@@ -178,7 +179,10 @@ where
         ((c.0 - arm, c.1), (c.0 + arm, c.1)),
         ((c.0, c.1 - arm), (c.0, c.1 + arm)),
     ] {
-        root.draw(&PathElement::new(vec![a, b], MUTED.stroke_width(s.u(1.0).max(1))))?;
+        root.draw(&PathElement::new(
+            vec![a, b],
+            MUTED.stroke_width(s.u(1.0).max(1)),
+        ))?;
     }
 
     // Corner labels and edge titles: each edge carries the shares of the patron at its start.
@@ -356,9 +360,17 @@ where
         vec![px((x0 + 11.0, y - 5.0)), px((x0 + 11.0, y + 5.0))],
         gray.stroke_width(s.u(1.5).max(1)),
     ))?;
-    root.draw(&Text::new("each new year", px((x0 + 28.0, y)), note.clone()))?;
+    root.draw(&Text::new(
+        "each new year",
+        px((x0 + 28.0, y)),
+        note.clone(),
+    ))?;
     y += 20.0;
-    root.draw(&Text::new("+ even balance", px((x0 + 6.0, y)), note.clone()))?;
+    root.draw(&Text::new(
+        "+ even balance",
+        px((x0 + 6.0, y)),
+        note.clone(),
+    ))?;
     if d.multi() {
         y += 20.0;
         root.draw(&Text::new(
