@@ -1,64 +1,89 @@
 //! Named discrete outcomes: what a scenario asks "did it happen?" of every run.
 //!
 //! A scenario lists them in `[[outcomes]]` (e.g. "India is a full SCO member by 2017-12", "the
-//! Manas base is closed by 2014-12"). Sweeps report the share of runs in which each holds; the
-//! validation scorecard is built from them. They are read from the decision log and the final
-//! state, never from the scenario's script.
+//! Manas base is ordered closed in 2009", "US influence in the region falls from 2005 to 2012").
+//! Sweeps report the share of runs in which each holds; the validation scorecard is built from
+//! them. They are read from the decision log and the recorded state, never from the scenario's
+//! script. Event outcomes hold when the event happens inside the window `[from, by]`; trajectory
+//! outcomes compare the state at `from` and at `by`.
 
 use crate::date::YearMonth;
 use crate::record::{Indices, LogEntry, Observer, What};
+use crate::scenario::{Role, Scenario};
 use crate::world::{ScoStatus, World};
+
+/// Which way a trajectory outcome expects a value to move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// The value at `by` is above the value at `from`.
+    Up,
+    /// The value at `by` is below the value at `from`.
+    Down,
+}
 
 /// What an outcome checks.
 #[derive(Clone, Debug, PartialEq)]
 pub enum OutcomeKind {
-    /// The actor is a full SCO member by the date.
+    /// The actor becomes a full SCO member in the window (or is one at the start).
     Member(usize),
-    /// The actor's accession was approved at a summit by the date.
+    /// The actor's accession is approved at a summit in the window.
     Admitted(usize),
-    /// The base was ordered closed by the date.
+    /// The two actors become members on the same date, in the window.
+    JoinedTogether(usize, usize),
+    /// The base is ordered closed in the window.
     ClosureOrdered(usize),
-    /// The base closed by the date.
+    /// The host reverses a closure order in the window.
+    ClosureReversed(usize),
+    /// The base closes in the window.
     BaseClosed(usize),
-    /// The base's lease was renewed by the date.
+    /// The base's lease is renewed in the window.
     LeaseRenewed(usize),
-    /// The energy deal was signed by the date.
+    /// The host lets the base open in the window.
+    BaseOpened(usize),
+    /// The energy deal is signed in the window (or was signed at the start).
     DealSigned(usize),
-    /// The loan was accepted by the date.
+    /// The loan is accepted in the window.
     LoanAccepted(usize),
-    /// At the end, the actor's share toward the patron slot is at least the threshold.
+    /// At the end of the window, the actor's share toward the patron slot is at least the threshold.
     ShareAbove(usize, usize, f64),
-    /// At the end, the actor's share toward the patron slot is below the threshold.
+    /// At the end of the window, the actor's share toward the patron slot is below the threshold.
     ShareBelow(usize, usize, f64),
+    /// At the end of the window, the mean share of the region's states toward the patron slot is
+    /// below the threshold.
+    RegionShareBelow(usize, f64),
+    /// The mean share of the region's states toward the patron slot moves this way from `from`
+    /// to `by`.
+    RegionShareChange(usize, Direction),
+    /// The index (position in [`Indices::NAMES`]) moves this way from `from` to `by`.
+    IndexChange(usize, Direction),
+    /// No state of the region has a share of the threshold or more toward any patron, at any
+    /// date in the window (they hedge).
+    MaxShareBelow(f64),
+    /// At the end of the window, every state of the region has a larger security tie with the
+    /// first patron slot than with the second.
+    SecurityLead(usize, usize),
 }
 
 impl OutcomeKind {
-    /// The word used in scenario files.
-    pub fn name(&self) -> &'static str {
-        match self {
-            OutcomeKind::Member(_) => "member",
-            OutcomeKind::Admitted(_) => "admitted",
-            OutcomeKind::ClosureOrdered(_) => "closure_ordered",
-            OutcomeKind::BaseClosed(_) => "base_closed",
-            OutcomeKind::LeaseRenewed(_) => "lease_renewed",
-            OutcomeKind::DealSigned(_) => "deal_signed",
-            OutcomeKind::LoanAccepted(_) => "loan_accepted",
-            OutcomeKind::ShareAbove(..) => "share_above",
-            OutcomeKind::ShareBelow(..) => "share_below",
-        }
-    }
-
     /// Every kind name, for error messages.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 17] = [
         "member",
         "admitted",
+        "joined_together",
         "closure_ordered",
+        "closure_reversed",
         "base_closed",
         "lease_renewed",
+        "base_opened",
         "deal_signed",
         "loan_accepted",
         "share_above",
         "share_below",
+        "region_share_below",
+        "region_share_change",
+        "index_change",
+        "max_share_below",
+        "security_lead",
     ];
 }
 
@@ -69,8 +94,18 @@ pub struct Outcome {
     pub id: String,
     /// What it checks.
     pub kind: OutcomeKind,
-    /// The deadline (inclusive); `None`: the end of the run.
+    /// Start of the window (inclusive); `None`: the start of the run.
+    pub from: Option<YearMonth>,
+    /// End of the window (inclusive); `None`: the end of the run.
     pub by: Option<YearMonth>,
+    /// What it means, in words (shown in scorecards).
+    pub label: String,
+}
+
+impl Outcome {
+    fn in_window(&self, date: YearMonth) -> bool {
+        self.from.is_none_or(|f| date >= f) && self.by.is_none_or(|b| date <= b)
+    }
 }
 
 /// Watches one run and records which outcomes held. Allocates only when created.
@@ -78,6 +113,11 @@ pub struct Outcome {
 pub struct Tracker<'a> {
     outcomes: &'a [Outcome],
     hit: Vec<bool>,
+    /// Value at the start of each trajectory outcome's window (NaN until seen).
+    start_value: Vec<f64>,
+    /// Dates at which each actor became a member (for joined-together outcomes).
+    joined: Vec<Option<YearMonth>>,
+    region: Vec<usize>,
     np: usize,
     /// Alignment at the last date observed.
     pub final_alignment: Vec<f64>,
@@ -86,11 +126,23 @@ pub struct Tracker<'a> {
 }
 
 impl<'a> Tracker<'a> {
-    /// A tracker for `outcomes` on a world with `n` actors and `np` patrons.
-    pub fn new(outcomes: &'a [Outcome], n: usize, np: usize) -> Self {
+    /// A tracker for the outcomes of `sc`.
+    pub fn new(sc: &Scenario, outcomes: &'a [Outcome]) -> Self {
+        let n = sc.initial.n;
+        let np = sc.initial.np;
+        let region = sc
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.in_region && a.role == Role::State)
+            .map(|(i, _)| i)
+            .collect();
         Tracker {
             outcomes,
             hit: vec![false; outcomes.len()],
+            start_value: vec![f64::NAN; outcomes.len()],
+            joined: vec![None; n],
+            region,
             np,
             final_alignment: vec![0.0; n * np],
             final_indices: Indices::default(),
@@ -100,11 +152,25 @@ impl<'a> Tracker<'a> {
     /// Forgets the previous run.
     pub fn reset(&mut self) {
         self.hit.iter_mut().for_each(|h| *h = false);
+        self.start_value.iter_mut().for_each(|v| *v = f64::NAN);
+        self.joined.iter_mut().for_each(|j| *j = None);
     }
 
     /// Whether each outcome held, in scenario order (valid after the run).
     pub fn results(&self) -> &[bool] {
         &self.hit
+    }
+
+    fn region_mean(&self, world: &World, p: usize) -> f64 {
+        if self.region.is_empty() {
+            return 0.0;
+        }
+        let sum: f64 = self
+            .region
+            .iter()
+            .map(|&s| world.alignment[s * self.np + p])
+            .sum();
+        sum / self.region.len() as f64
     }
 }
 
@@ -112,21 +178,67 @@ impl Observer for Tracker<'_> {
     fn observe(&mut self, step: usize, date: YearMonth, world: &World, indices: &Indices) {
         self.final_alignment.copy_from_slice(&world.alignment);
         self.final_indices = *indices;
-        for (o, hit) in self.outcomes.iter().zip(self.hit.iter_mut()) {
-            let in_time = o.by.is_none_or(|by| date <= by);
+        let np = self.np;
+        for (j, o) in self.outcomes.iter().enumerate() {
+            let in_window = o.in_window(date);
+            // Trajectory values: the value when the window opens, then compared while it lasts.
+            let value = match o.kind {
+                OutcomeKind::RegionShareChange(p, _) | OutcomeKind::RegionShareBelow(p, _) => {
+                    Some(self.region_mean(world, p))
+                }
+                OutcomeKind::IndexChange(k, _) => Some(indices.values()[k]),
+                _ => None,
+            };
             match o.kind {
-                // Already true at the start.
-                OutcomeKind::Member(a) if step == 0 && world.sco[a] == ScoStatus::Member => {
-                    *hit = true
+                OutcomeKind::Member(a)
+                    if step == 0 && world.sco[a] == ScoStatus::Member && o.from.is_none() =>
+                {
+                    self.hit[j] = true
                 }
-                OutcomeKind::DealSigned(d) if step == 0 && world.deals[d].signed.is_some() => {
-                    *hit = true
+                OutcomeKind::DealSigned(d)
+                    if step == 0 && world.deals[d].signed.is_some() && o.from.is_none() =>
+                {
+                    self.hit[j] = true
                 }
-                OutcomeKind::ShareAbove(a, p, t) => {
-                    *hit = world.alignment[a * self.np + p] >= t && (in_time || *hit)
+                OutcomeKind::ShareAbove(a, p, t) if in_window => {
+                    self.hit[j] = world.alignment[a * np + p] >= t
                 }
-                OutcomeKind::ShareBelow(a, p, t) => {
-                    *hit = world.alignment[a * self.np + p] < t && (in_time || *hit)
+                OutcomeKind::ShareBelow(a, p, t) if in_window => {
+                    self.hit[j] = world.alignment[a * np + p] < t
+                }
+                OutcomeKind::RegionShareBelow(_, t) if in_window => {
+                    self.hit[j] = value.unwrap_or(0.0) < t
+                }
+                OutcomeKind::RegionShareChange(_, dir) | OutcomeKind::IndexChange(_, dir)
+                    if in_window =>
+                {
+                    let v = value.unwrap_or(0.0);
+                    if self.start_value[j].is_nan() {
+                        self.start_value[j] = v;
+                    }
+                    let s = self.start_value[j];
+                    self.hit[j] = match dir {
+                        Direction::Up => v > s,
+                        Direction::Down => v < s,
+                    };
+                }
+                OutcomeKind::MaxShareBelow(t) if in_window => {
+                    let ok = self
+                        .region
+                        .iter()
+                        .all(|&s| world.alignment[s * np..(s + 1) * np].iter().all(|&x| x < t));
+                    if self.start_value[j].is_nan() {
+                        self.start_value[j] = 1.0;
+                        self.hit[j] = ok;
+                    } else {
+                        self.hit[j] &= ok;
+                    }
+                }
+                OutcomeKind::SecurityLead(a, b) if in_window => {
+                    self.hit[j] = self
+                        .region
+                        .iter()
+                        .all(|&s| world.security[s * np + a] > world.security[s * np + b]);
                 }
                 _ => {}
             }
@@ -134,16 +246,26 @@ impl Observer for Tracker<'_> {
     }
 
     fn log(&mut self, e: LogEntry) {
+        if e.what == What::Accession {
+            self.joined[e.actor] = Some(e.date);
+        }
         for (o, hit) in self.outcomes.iter().zip(self.hit.iter_mut()) {
-            if o.by.is_some_and(|by| e.date > by) {
+            if !o.in_window(e.date) {
                 continue;
             }
             let matched = match (&o.kind, e.what) {
                 (OutcomeKind::Member(a), What::Accession) => *a == e.actor,
+                (OutcomeKind::JoinedTogether(a, b), What::Accession) => {
+                    (*a == e.actor || *b == e.actor)
+                        && self.joined[*a].is_some()
+                        && self.joined[*a] == self.joined[*b]
+                }
                 (OutcomeKind::Admitted(a), What::Admitted) => *a == e.actor,
                 (OutcomeKind::ClosureOrdered(b), What::ClosureOrdered(x)) => *b == x,
+                (OutcomeKind::ClosureReversed(b), What::ClosureReversed(x)) => *b == x,
                 (OutcomeKind::BaseClosed(b), What::BaseClosed(x)) => *b == x,
                 (OutcomeKind::LeaseRenewed(b), What::LeaseRenewed(x)) => *b == x,
+                (OutcomeKind::BaseOpened(b), What::BaseOpened(x)) => *b == x,
                 (OutcomeKind::DealSigned(d), What::DealSigned(x)) => *d == x,
                 (OutcomeKind::LoanAccepted(l), What::LoanAccepted(x)) => *l == x,
                 _ => false,

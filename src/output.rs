@@ -93,6 +93,26 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 sc.bases[b].worth_musd
             ),
         ),
+        What::BaseOpened(b) => (
+            "base",
+            format!(
+                "{a} lets {} open {}: keep {:.3} > evict {:.3}",
+                actor(sc.bases[b].user),
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::BaseRefused(b) => (
+            "base",
+            format!(
+                "{a} turns down {}'s request for {}: evict {:.3} >= keep {:.3}",
+                actor(sc.bases[b].user),
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
         What::BaseClosed(b) => (
             "base",
             format!("{} closes; {} leaves {a}", base(b), actor(sc.bases[b].user)),

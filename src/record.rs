@@ -66,6 +66,10 @@ pub enum What {
     NoCounterOffer(usize),
     /// A base closed.
     BaseClosed(usize),
+    /// The host let a requested base open: for = keep, against = evict.
+    BaseOpened(usize),
+    /// The host turned down a requested base: for = evict, against = keep.
+    BaseRefused(usize),
     /// A borrower accepted a loan: for = gain, against = cost of the condition.
     LoanAccepted(usize),
     /// A borrower declined a loan: for = gain, against = cost.

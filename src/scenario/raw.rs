@@ -68,7 +68,19 @@ pub struct RawOutcome {
     #[serde(default)]
     pub threshold: Option<S<f64>>,
     #[serde(default)]
+    pub actors: Option<S<Vec<S<String>>>>,
+    #[serde(default)]
+    pub over: Option<S<String>>,
+    #[serde(default)]
+    pub index: Option<S<String>>,
+    #[serde(default)]
+    pub direction: Option<S<String>>,
+    #[serde(default)]
+    pub from: Option<S<String>>,
+    #[serde(default)]
     pub by: Option<S<String>>,
+    #[serde(default)]
+    pub label: Option<String>,
 }
 
 /// `[sweep]`: a parameter sweep's design.

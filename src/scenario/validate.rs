@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::raw::{ById, RawEvent, RawScenario, S};
 use super::*;
 use crate::outcomes::{Outcome, OutcomeKind};
+use crate::record::Indices;
 use crate::world::{BaseState, BaseStatus, DealState, LoanState, LoanStatus, ScoStatus};
 
 type R<T> = Result<T, ScenarioError>;
@@ -734,6 +735,59 @@ impl V<'_> {
                 "closure_ordered" => {
                     OutcomeKind::ClosureOrdered(lookup(bases, &o.base, "base", "base")?)
                 }
+                "closure_reversed" => {
+                    OutcomeKind::ClosureReversed(lookup(bases, &o.base, "base", "base")?)
+                }
+                "base_opened" => OutcomeKind::BaseOpened(lookup(bases, &o.base, "base", "base")?),
+                "joined_together" => {
+                    let list = o.actors.as_ref().ok_or_else(|| {
+                        self.err(
+                            o.kind.span(),
+                            "a `joined_together` outcome needs `actors`",
+                            "add `actors = [\"IND\", \"PAK\"]`",
+                        )
+                    })?;
+                    let ids = list.get_ref();
+                    if ids.len() != 2 {
+                        return Err(self.err(
+                            list.span(),
+                            "`actors` must name exactly two actors",
+                            "write `actors = [\"IND\", \"PAK\"]`",
+                        ));
+                    }
+                    OutcomeKind::JoinedTogether(
+                        self.actor(ctx, &ids[0])?,
+                        self.actor(ctx, &ids[1])?,
+                    )
+                }
+                "region_share_below" => {
+                    let p = self.patron(ctx, &need(&o.patron, "patron")?)?;
+                    OutcomeKind::RegionShareBelow(p, self.threshold(o)?)
+                }
+                "max_share_below" => OutcomeKind::MaxShareBelow(self.threshold(o)?),
+                "region_share_change" => {
+                    let p = self.patron(ctx, &need(&o.patron, "patron")?)?;
+                    OutcomeKind::RegionShareChange(p, self.direction(o)?)
+                }
+                "index_change" => {
+                    let name = need(&o.index, "index")?;
+                    let k = Indices::NAMES
+                        .iter()
+                        .position(|n| *n == name.get_ref().as_str())
+                        .ok_or_else(|| {
+                            self.err(
+                                name.span(),
+                                format!("unknown index `{}`", name.get_ref()),
+                                format!("use one of: {}", Indices::NAMES.join(", ")),
+                            )
+                        })?;
+                    OutcomeKind::IndexChange(k, self.direction(o)?)
+                }
+                "security_lead" => {
+                    let a = self.patron(ctx, &need(&o.patron, "patron")?)?;
+                    let b = self.patron(ctx, &need(&o.over, "over")?)?;
+                    OutcomeKind::SecurityLead(a, b)
+                }
                 "base_closed" => OutcomeKind::BaseClosed(lookup(bases, &o.base, "base", "base")?),
                 "lease_renewed" => {
                     OutcomeKind::LeaseRenewed(lookup(bases, &o.base, "base", "base")?)
@@ -747,16 +801,7 @@ impl V<'_> {
                 k @ ("share_above" | "share_below") => {
                     let a = self.state(ctx, &need(&o.actor, "actor")?)?;
                     let p = self.patron(ctx, &need(&o.patron, "patron")?)?;
-                    let t = match &o.threshold {
-                        Some(t) => self.in_range(t, "threshold", 0.0, 1.0)?,
-                        None => {
-                            return Err(self.err(
-                                o.kind.span(),
-                                format!("a `{k}` outcome needs `threshold`"),
-                                "add `threshold = 0.5` (a share from 0 to 1)",
-                            ));
-                        }
-                    };
+                    let t = self.threshold(o)?;
                     if k == "share_above" {
                         OutcomeKind::ShareAbove(a, p, t)
                     } else {
@@ -771,6 +816,7 @@ impl V<'_> {
                     ));
                 }
             };
+            let from = o.from.as_ref().map(|d| self.date(d)).transpose()?;
             let by = match &o.by {
                 Some(d) => {
                     let date = self.date(d)?;
@@ -785,13 +831,57 @@ impl V<'_> {
                 }
                 None => None,
             };
+            if let (Some(f), Some(b)) = (from, by)
+                && f > b
+            {
+                return Err(self.err(
+                    o.kind.span(),
+                    format!("the window {f} to {b} is empty"),
+                    "make `from` no later than `by`",
+                ));
+            }
             out.push(Outcome {
                 id: o.id.get_ref().clone(),
                 kind,
+                from,
                 by,
+                label: o.label.clone().unwrap_or_else(|| o.id.get_ref().clone()),
             });
         }
         Ok(out)
+    }
+
+    fn threshold(&self, o: &super::raw::RawOutcome) -> R<f64> {
+        match &o.threshold {
+            Some(t) => self.in_range(t, "threshold", 0.0, 1.0),
+            None => Err(self.err(
+                o.kind.span(),
+                format!("a `{}` outcome needs `threshold`", o.kind.get_ref()),
+                "add `threshold = 0.5` (a share from 0 to 1)",
+            )),
+        }
+    }
+
+    fn direction(&self, o: &super::raw::RawOutcome) -> R<crate::outcomes::Direction> {
+        use crate::outcomes::Direction;
+        match o
+            .direction
+            .as_ref()
+            .map(|d| (d.get_ref().as_str(), d.span()))
+        {
+            Some(("up", _)) => Ok(Direction::Up),
+            Some(("down", _)) => Ok(Direction::Down),
+            Some((other, span)) => Err(self.err(
+                span,
+                format!("unknown direction `{other}`"),
+                "use \"up\" or \"down\"",
+            )),
+            None => Err(self.err(
+                o.kind.span(),
+                format!("a `{}` outcome needs `direction`", o.kind.get_ref()),
+                "add `direction = \"up\"` or `\"down\"`, with `from` and `by` dates",
+            )),
+        }
     }
 
     fn sweep(&self, raw: &S<super::raw::RawSweep>, sc: &Scenario) -> R<crate::sweep::SweepSpec> {

@@ -129,7 +129,7 @@ fn run_chunk(
     let k = states.len() * np + Indices::NAMES.len();
     let mut stats = Stats::new(k, sc.outcomes.len());
     let mut world = sc.initial.clone();
-    let mut tracker = Tracker::new(&sc.outcomes, sc.initial.n, np);
+    let mut tracker = Tracker::new(sc, &sc.outcomes);
     let mut m = vec![0.0; k];
     let mut rows = String::new();
     for r in r0..r1 {
