@@ -313,6 +313,12 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
             )
         }
         EventKind::Application { actor: a } => format!("{} applies for SCO membership", actor(*a)),
+        EventKind::BaseRequest { base } => format!(
+            "{} asks {} to host {} (${value:.1}m a year)",
+            actor(sc.bases[*base].user),
+            actor(sc.bases[*base].host),
+            sc.bases[*base].name
+        ),
         EventKind::EnergyPrice { deal, .. } => {
             format!("new price positions in talks on {}", sc.deals[*deal].id)
         }

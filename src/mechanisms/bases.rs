@@ -73,6 +73,30 @@ pub fn evict_value(sc: &Scenario, w: &World, prm: &Params, b: usize) -> f64 {
         + d.leaning_weight * rival_leaning
 }
 
+/// A patron asks to open base `b` (closed or never opened): the host lets it open when keeping
+/// it is worth more than not (`keep - evict + noise > 0`, the same scores as for a closure, with
+/// no breach cost). The lease runs to the base's `lease_end`, or `renewal_years` from now.
+pub fn request(ctx: &mut Ctx, w: &mut World, b: usize) {
+    let (sc, prm) = (ctx.sc, ctx.prm);
+    if w.bases[b].status != BaseStatus::Closed {
+        return;
+    }
+    let host = sc.bases[b].host;
+    let keep = keep_value(sc, w, prm, b);
+    let evict = evict_value(sc, w, prm, b);
+    if keep - evict + noise(ctx.rng, prm.decision.decision_noise_sd) > 0.0 {
+        w.bases[b].status = BaseStatus::Open;
+        w.bases[b].counter_refused = false;
+        if w.bases[b].lease_end.is_none_or(|end| end <= ctx.date) {
+            let months = (prm.bases.renewal_years * 12.0).round() as i32;
+            w.bases[b].lease_end = Some(ctx.date.plus_months(months));
+        }
+        ctx.log(ctx.date, host, What::BaseOpened(b), keep, evict, 0.0);
+    } else {
+        ctx.log(ctx.date, host, What::BaseRefused(b), evict, keep, 0.0);
+    }
+}
+
 /// Reviews every base once per step.
 pub fn review(ctx: &mut Ctx, w: &mut World) {
     for b in 0..w.bases.len() {

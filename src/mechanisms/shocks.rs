@@ -52,6 +52,7 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
         EventKind::TradeGrowth { state, .. } => *state,
         EventKind::Backlash { actor, .. } => *actor,
         EventKind::Application { actor } => *actor,
+        EventKind::BaseRequest { base } => sc.bases[*base].user,
         EventKind::EnergyPrice { deal, .. } => sc.deals[*deal].supplier,
     };
     let mut logged_value = 0.0;
@@ -205,6 +206,26 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             let k = w.ix(*actor, *against);
             w.backlash[k] += severity;
             logged_value = *severity;
+        }
+        EventKind::BaseRequest { base } => {
+            ctx.log(
+                date,
+                actor,
+                What::Scripted(i),
+                0.0,
+                0.0,
+                w.bases[*base].rent_musd,
+            );
+            let mut sub = Ctx {
+                sc,
+                prm: ctx.prm,
+                rng: ctx.rng,
+                obs: ctx.obs,
+                date,
+                dt: ctx.dt,
+            };
+            crate::mechanisms::bases::request(&mut sub, w, *base);
+            return;
         }
         EventKind::Application { actor } => {
             if w.sco[*actor] < ScoStatus::Applicant {

@@ -226,6 +226,12 @@ pub enum EventKind {
         /// Extra nationalism toward that patron.
         severity: f64,
     },
+    /// A patron asks a state to host a base (one of the scenario's bases that is not open), at
+    /// the base's current rent; the host decides.
+    BaseRequest {
+        /// Base index.
+        base: usize,
+    },
     /// An application for SCO membership.
     Application {
         /// The applicant.
@@ -259,6 +265,7 @@ impl EventKind {
             EventKind::TradeGrowth { .. } => "trade_growth",
             EventKind::Backlash { .. } => "backlash",
             EventKind::Application { .. } => "application",
+            EventKind::BaseRequest { .. } => "base_request",
             EventKind::EnergyPrice { .. } => "energy_price",
         }
     }

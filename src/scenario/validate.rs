@@ -1277,6 +1277,9 @@ impl V<'_> {
                 against: patron(&ev.against, "against")?,
                 severity: num(&ev.severity, "severity", 0.0, 10.0)?,
             },
+            "base_request" => EventKind::BaseRequest {
+                base: lookup(refs.bases, &ev.base, "base", "base")?,
+            },
             "application" => EventKind::Application {
                 actor: self.state(ctx, req(&ev.actor, "actor", ev, self)?)?,
             },
@@ -1365,6 +1368,7 @@ pub(crate) const EVENT_KEYS: &[(&str, &[&str])] = &[
     ("trade_growth", &["state", "patron", "rate"]),
     ("backlash", &["actor", "against", "severity"]),
     ("application", &["actor"]),
+    ("base_request", &["base"]),
     (
         "energy_price",
         &["deal", "supplier_min_usd", "buyer_max_usd"],
