@@ -6,7 +6,7 @@
 //! - `keep = money_weight * (rent + tied aid) / GDP + security_weight * security_value * threat
 //!   + leaning_weight * leaning(host -> user)`
 //! - `evict = money_weight * (yearly value of offers conditional on closure) / GDP
-//!   + sco_pressure_weight * SCO pressure (members only)
+//!   + sco_pressure_weight * SCO pressure (member hosts, bases of non-member users only)
 //!   + regime_weight * autocracy * user's pressure on the regime
 //!   + leaning_weight * max(0, strongest leaning toward another patron)`
 //!
@@ -58,7 +58,9 @@ pub fn evict_value(sc: &Scenario, w: &World, prm: &Params, b: usize) -> f64 {
     let user = sc.actors[info.user].slot.unwrap_or(0);
     let yearly =
         offers_at_stake(w, b) * std::f64::consts::LN_2 / prm.loans.transfer_half_life_years;
-    let sco = if w.sco[host] == ScoStatus::Member {
+    // Collective SCO pressure targets bases of powers outside the organisation (the 2005
+    // Astana declaration asked the US coalition for a timetable to leave).
+    let sco = if w.sco[host] == ScoStatus::Member && w.sco[info.user] != ScoStatus::Member {
         prm.bases.sco_pressure_weight * w.sco_pressure
     } else {
         0.0
