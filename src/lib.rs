@@ -12,7 +12,8 @@
 //!   states' choice rule in [`decision`];
 //! - [`record`] receives what a run produces; [`ensemble`] runs many replicates in parallel,
 //!   deterministically; [`output`] writes CSV and JSON, [`plot`] draws the charts and
-//!   [`report`] assembles them into a self-contained HTML report.
+//!   [`report`] assembles them into a self-contained HTML report; [`synthetic`] builds worlds
+//!   of any size for benchmarks.
 //!
 //! The library never prints and never exits; the binary does.
 
@@ -35,6 +36,7 @@ pub mod report;
 pub mod scenario;
 pub mod summary;
 pub mod sweep;
+pub mod synthetic;
 pub mod world;
 
 pub use error::ScenarioError;
