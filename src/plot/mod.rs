@@ -452,6 +452,11 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError>
     Ok(out)
 }
 
+/// An actor's full name, or nothing when the scenario gives none beyond its id.
+pub(crate) fn full_name(a: &crate::scenario::ActorInfo) -> &str {
+    if a.name == a.id { "" } else { &a.name }
+}
+
 /// A file-name-safe form of an id: letters, digits, `-` and `_` kept, the rest `_`.
 pub(crate) fn file_safe(id: &str) -> String {
     id.chars()

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Data, DrawResult, Fan, MUTED, Scale, file_safe};
+use super::{Data, DrawResult, Fan, MUTED, Scale, file_safe, full_name};
 
 /// Logical width of time-series charts.
 const WIDTH: u32 = 960;
@@ -87,7 +87,10 @@ pub(super) fn alignment_meta(d: &Data, i: usize) -> (String, String, String, (u3
     );
     (
         format!("alignment_{}", file_safe(&a.id)),
-        format!("{} ({}): alignment toward {}", a.id, a.name, ids.join(", ")),
+        match full_name(a) {
+            "" => format!("{}: alignment toward {}", a.id, ids.join(", ")),
+            name => format!("{} ({name}): alignment toward {}", a.id, ids.join(", ")),
+        },
         caption,
         (WIDTH, HEIGHT + extra as u32),
     )
@@ -209,7 +212,7 @@ where
             s.bold(13.0).pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
         root.draw(&Text::new(
-            a.name.clone(),
+            full_name(a).to_string(),
             (s.px(x0 + 70.0), s.px(y)),
             s.font(12.0)
                 .color(&MUTED)
@@ -385,7 +388,13 @@ where
         .x_label_area_size(s.u(40.0))
         .y_label_area_size(s.u(64.0))
         .build_cartesian_2d(x0..x1, lo..hi)?;
-    let n_labels = ((x1 - x0).ceil() as usize + 1).clamp(2, 12);
+    // Whole years on long runs; half or quarter years (labelled YYYY-MM) on runs of a few years.
+    let span = x1 - x0;
+    let n_labels = if span <= 3.0 {
+        8
+    } else {
+        (span.ceil() as usize + 1).clamp(2, 12)
+    };
     chart
         .configure_mesh()
         .x_labels(n_labels)
@@ -470,7 +479,7 @@ where
     let foot = 34.0;
     let body = root
         .clone()
-        .shrink((0, s.px(HEAD_H)), (s.u(w), s.u(h - HEAD_H - foot)));
+        .shrink((0, s.px(HEAD_H)), (s.u(w - 16.0), s.u(h - HEAD_H - foot)));
     let events = marks(d);
     let colors = index_colors(d);
     let labels = index_labels(d);

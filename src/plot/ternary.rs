@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Data, DrawResult, MUTED, STATE_COLORS, Scale, series::head};
+use super::{Data, DrawResult, MUTED, STATE_COLORS, Scale, full_name, series::head};
 
 /// Logical canvas size.
 const WIDTH: u32 = 960;
@@ -188,7 +188,7 @@ where
     // Corner labels and edge titles: each edge carries the shares of the patron at its start.
     let ids: Vec<String> = (0..3).map(|p| d.sc.patron_id(p).to_string()).collect();
     let names: Vec<String> = (0..3)
-        .map(|p| d.sc.actors[d.sc.patrons[p]].name.clone())
+        .map(|p| full_name(&d.sc.actors[d.sc.patrons[p]]).to_string())
         .collect();
     let corner_pos = [
         (v[0].0, v[0].1 + 14.0),
@@ -330,7 +330,7 @@ where
                 .pos(Pos::new(HPos::Left, VPos::Center)),
         ))?;
         root.draw(&Text::new(
-            truncate(&a.name, 16),
+            truncate(full_name(a), 16),
             px((x0 + 66.0, y)),
             note.clone(),
         ))?;
