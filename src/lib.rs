@@ -26,8 +26,8 @@ pub mod ensemble;
 pub mod error;
 pub mod indices;
 pub mod keys;
-pub mod outcomes;
 pub mod mechanisms;
+pub mod outcomes;
 pub mod output;
 pub mod params;
 pub mod plot;
@@ -37,6 +37,7 @@ pub mod scenario;
 pub mod summary;
 pub mod sweep;
 pub mod synthetic;
+pub mod validation;
 pub mod world;
 
 pub use error::ScenarioError;

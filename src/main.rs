@@ -95,6 +95,34 @@ enum Command {
     Sweep(sweep_cmd::SweepArgs),
     /// Merge the output folders of a sharded sweep into the file an unsharded run writes.
     Merge(sweep_cmd::MergeArgs),
+    /// Run the historical replay as an ensemble and print the validation scorecard: each
+    /// stylized fact and counterfactual, the share of runs where it holds, pass or fail.
+    Validate(ValidateArgs),
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Replay scenario with [[checks]].
+    #[arg(default_value = "scenarios/sco2001.toml")]
+    file: PathBuf,
+    /// Runs per ensemble (the replay, and each counterfactual).
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    runs: u64,
+    /// Seed [default: the scenario's].
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Change a model parameter for every run, e.g. --set decision.money_weight=12.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// Folder for validation.csv [default: out/<scenario name>].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print only failures and errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// A failure and its exit code.
@@ -115,6 +143,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Sweep(args)) => sweep_cmd::sweep(args),
         Some(Command::Merge(args)) => sweep_cmd::merge(args),
+        Some(Command::Validate(args)) => validate(args),
         None => run(cli.run),
     };
     match result {
@@ -148,6 +177,82 @@ fn check(file: &Path) -> Result<(), Failure> {
         sc.start,
         sc.end
     );
+    Ok(())
+}
+
+fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let mut sc = load(&args.file)?;
+    if sc.checks.is_empty() {
+        return Err(Failure::Input(format!(
+            "{}: the scenario has no [[checks]] to score\n  help: validate a replay such as scenarios/sco2001.toml",
+            args.file.display()
+        )));
+    }
+    for item in &args.set {
+        let (key, value) = split_set(item)?;
+        let x: f64 = value
+            .parse()
+            .map_err(|_| Failure::Input(format!("--set {item}: `{value}` is not a number")))?;
+        keys::set(&mut sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
+    }
+    let seed = args.seed.unwrap_or(sc.seed);
+    let runs = args.runs as usize;
+    let lines = soft_balancing::validation::scorecard(&sc, seed, runs, args.jobs);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;
+    let path = out_dir.join("validation.csv");
+    write_atomic(&path, soft_balancing::validation::csv(&lines).as_bytes())
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+    let failed = lines.iter().filter(|l| !l.pass).count();
+    if !args.quiet {
+        println!(
+            "Validation of {} ({} runs per ensemble, seed {seed})\n",
+            sc.name, runs
+        );
+        println!(
+            "{:<15} {:>6}  {:>5}  {:<6} {}",
+            "fact", "share", "need", "result", "what"
+        );
+    }
+    for l in &lines {
+        if args.quiet && l.pass {
+            continue;
+        }
+        let what = match &l.without {
+            Some(w) => format!(
+                "without {w}: {} {}",
+                l.label,
+                if l.expect == "fails" {
+                    "does NOT happen"
+                } else {
+                    "happens"
+                }
+            ),
+            None => l.label.clone(),
+        };
+        println!(
+            "{:<15} {:>5.0}%  {:>4.0}%  {:<6} {what}",
+            l.fact,
+            l.share * 100.0,
+            l.threshold * 100.0,
+            if l.pass { "pass" } else { "FAIL" }
+        );
+    }
+    if !args.quiet {
+        println!(
+            "\n{} of {} lines pass; wrote {}",
+            lines.len() - failed,
+            lines.len(),
+            path.display()
+        );
+    }
+    if failed > 0 {
+        return Err(Failure::Other(format!("{failed} scorecard line(s) fail")));
+    }
     Ok(())
 }
 

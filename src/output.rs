@@ -58,6 +58,15 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 e.score_against
             ),
         ),
+        What::NonRenewal(b) => (
+            "base",
+            format!(
+                "{a} will not renew the lease of {}: evict {:.3} > keep {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
         What::ClosureReversed(b) => (
             "base",
             format!(

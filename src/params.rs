@@ -115,7 +115,7 @@ params! {
             "Cost to the host of ordering a closure before the lease ends rather than declining to renew (legal and reputational cost of going back on an agreement). Assumption.";
         renewal_years = 5.0, [0.25, 100.0], "years",
             "Length of a renewed lease. Assumption.";
-        pressure_half_life_years = 4.0, [0.1, 100.0], "years",
+        pressure_half_life_years = 2.0, [0.1, 100.0], "years",
             "Half-life of collective SCO pressure after a declaration. Assumption.";
     }
     loans: LoanParams {
@@ -159,7 +159,7 @@ params! {
     enlargement: EnlargementParams {
         bloc_weight = 1.0, [0.0, 100.0], "score per log power gain",
             "Value to every member of the SCO growing, per unit of log(total power after / before), times the member's distance from the leading power. Soft-balancing logic: a bigger bloc counts for more against the US. Assumption.";
-        affinity_weight = 0.5, [0.0, 100.0], "score per unit of affinity",
+        affinity_weight = 0.7, [0.0, 100.0], "score per unit of affinity",
             "Value to a member of each candidate's affinity to it (one seat, one veto: a friendly seat is worth having, a hostile one costly). Assumption.";
         veto_threshold = 0.0, [-10.0, 10.0], "score points",
             "A member vetoes a package it values below this. Zero: consensus means no member made worse off.";

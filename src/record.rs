@@ -58,6 +58,9 @@ pub enum What {
     ClosureOrdered(usize),
     /// The host reversed a closure order: for = keep, against = evict.
     ClosureReversed(usize),
+    /// The host announced it will not renew the lease; the base closes at the lease's end:
+    /// for = evict, against = keep.
+    NonRenewal(usize),
     /// The host renewed a lease: for = keep, against = evict.
     LeaseRenewed(usize),
     /// The user raised its offer for a base to `value` million USD a year (rent plus tied aid).

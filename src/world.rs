@@ -67,6 +67,8 @@ pub struct BaseState {
     pub status: BaseStatus,
     /// Whether the user has said it will not pay what keeping the base would take (logged once).
     pub counter_refused: bool,
+    /// A new offer (scripted rent offer) arrived this step: the host reconsiders a closure.
+    pub new_offer: bool,
 }
 
 /// Where a loan stands.

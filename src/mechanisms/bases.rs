@@ -10,13 +10,24 @@
 //!   + regime_weight * autocracy * user's pressure on the regime
 //!   + leaning_weight * max(0, strongest leaning toward another patron)`
 //!
-//! An open base is ordered closed when `evict - keep - breach_cost + noise > 0`; at renewal time
-//! (within the notice period of the lease's end) there is no breach cost, and a base kept then
-//! has its lease renewed. The closure takes effect after the notice period (or at the lease's
-//! end, if sooner). While the order stands, the user offers the rent that would make keeping
-//! worth `counter_offer_margin` more than evicting, if that stays within the base's worth to it;
-//! the host reverses the order when `keep - evict + noise > 0`, and the lender then withdraws
-//! what it still held back. Case: Manas, Kyrgyzstan, 2009 (Cooley 2012).
+//! Each step the host of an open base compares `keep` with `evict + noise` (the noise, with
+//! standard deviation `decision.decision_noise_sd`, is the host's varying reading of its
+//! options; the logged `evict` includes it):
+//!
+//! - when a rival's offer conditional on closure is on the table, or the lease has no end, or the
+//!   lease is up for renewal (within the notice period of its end), the host orders the base
+//!   closed with `notice_months` notice if `evict - keep - breach_cost > 0` (no breach cost at
+//!   renewal time): the rival pays only once the base is gone;
+//! - otherwise, a host that prefers the base gone (`evict > keep`) announces that it will not
+//!   renew the lease, which then closes at the lease's end, at no cost;
+//! - a base kept at renewal time has its lease renewed for `renewal_years`.
+//!
+//! While a closure is pending, the user offers the rent that would make keeping worth
+//! `counter_offer_margin` more than evicting, if that stays within the base's worth to it; a
+//! host with a new offer on the table (the user's counter-offer or a scripted `rent_offer`)
+//! reverses the order when `keep > evict + noise`, and the lender then withdraws what it still
+//! held back. Case: Manas, Kyrgyzstan: the 2009 closure order and reversal, and the 2011
+//! announcement that the lease would not be renewed after 2014 (Cooley 2012).
 
 use crate::engine::{Ctx, noise};
 use crate::mechanisms::loans;
@@ -117,24 +128,36 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
     let lease_end = w.bases[b].lease_end;
     let renewal_due = lease_end.is_some_and(|end| ctx.date.plus_months(notice) >= end);
     let keep = keep_value(sc, w, prm, b);
-    let evict = evict_value(sc, w, prm, b);
-    let breach = if renewal_due {
-        0.0
-    } else {
-        prm.bases.breach_cost
-    };
-    if evict - keep - breach + noise(ctx.rng, prm.decision.decision_noise_sd) > 0.0 {
-        let mut effective = ctx.date.plus_months(notice.max(1));
-        if let Some(end) = lease_end
-            && end > ctx.date
-            && end < effective
-        {
-            effective = end;
+    // The host's reading of the eviction side varies a little from run to run.
+    let evict = evict_value(sc, w, prm, b) + noise(ctx.rng, prm.decision.decision_noise_sd);
+    let offers = offers_at_stake(w, b) > 0.0;
+    let soon = ctx.date.plus_months(notice.max(1));
+    let until_lease_end = lease_end.filter(|&end| end > ctx.date);
+    if offers || until_lease_end.is_none() || renewal_due {
+        // Closing with notice: a rival's offer pays only once the base is gone, and without a
+        // lease to run out there is no other way. Breaking a running lease costs `breach_cost`.
+        let breach = if renewal_due {
+            0.0
+        } else {
+            prm.bases.breach_cost
+        };
+        if evict - keep - breach > 0.0 {
+            let effective = until_lease_end.map_or(soon, |end| end.min(soon));
+            w.bases[b].status = BaseStatus::ClosureOrdered { effective };
+            ctx.log(ctx.date, host, What::ClosureOrdered(b), evict, keep, 0.0);
+            loans::accept_conditional(ctx, w, b);
+            return;
         }
-        w.bases[b].status = BaseStatus::ClosureOrdered { effective };
-        ctx.log(ctx.date, host, What::ClosureOrdered(b), evict, keep, 0.0);
-        loans::accept_conditional(ctx, w, b);
-    } else if renewal_due {
+    } else if let Some(end) = until_lease_end
+        && evict - keep > 0.0
+    {
+        // Without a rival's offer waiting, a host that prefers the base gone lets the lease run
+        // out: it announces it will not renew, at no cost (Kyrgyzstan on Manas, 2011-2014).
+        w.bases[b].status = BaseStatus::ClosureOrdered { effective: end };
+        ctx.log(ctx.date, host, What::NonRenewal(b), evict, keep, 0.0);
+        return;
+    }
+    if renewal_due {
         let years = prm.bases.renewal_years;
         let end = lease_end
             .unwrap_or(ctx.date)
@@ -158,6 +181,8 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
     let keep = keep_value(sc, w, prm, b);
     let evict = evict_value(sc, w, prm, b);
     let d = &prm.decision;
+    // The user counters with what keeping would take, up to the base's worth to it.
+    let mut new_offer = std::mem::take(&mut w.bases[b].new_offer);
     if evict + prm.bases.counter_offer_margin > keep {
         let extra_musd =
             (evict + prm.bases.counter_offer_margin - keep) * w.gdp[host] * 1000.0 / d.money_weight;
@@ -166,14 +191,20 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
         let user = sc.bases[b].user;
         if total <= sc.bases[b].worth_musd {
             w.bases[b].rent_musd += extra_musd;
+            new_offer = true;
             ctx.log(ctx.date, user, What::CounterOffer(b), 0.0, 0.0, total);
         } else if !w.bases[b].counter_refused {
             w.bases[b].counter_refused = true;
             ctx.log(ctx.date, user, What::NoCounterOffer(b), 0.0, 0.0, total);
         }
     }
+    // The host reconsiders only when it has a new offer on the table.
+    if !new_offer {
+        return;
+    }
     let keep = keep_value(sc, w, prm, b);
-    if keep - evict + noise(ctx.rng, d.decision_noise_sd) > 0.0 {
+    let evict = evict + noise(ctx.rng, d.decision_noise_sd);
+    if keep > evict {
         w.bases[b].status = BaseStatus::Open;
         w.bases[b].counter_refused = false;
         ctx.log(ctx.date, host, What::ClosureReversed(b), keep, evict, 0.0);

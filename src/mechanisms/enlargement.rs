@@ -7,7 +7,8 @@
 //! `V_m(K) = bloc_weight * (1 - a_m[leading]) * ln((P_sco + P_K) / P_sco)
 //!         + affinity_weight * sum over c in K of aff(m, c)`
 //!
-//! where `P` is power (the geometric mean of GDP and military spending), `a_m` is the member's
+//! where `P` is power (the geometric mean of GDP and military spending, the latter growing with
+//! GDP from its initial share), `a_m` is the member's
 //! alignment (one-hot for a patron), and `aff(m, c) = np * (a_m . a_c) - 1 + relation(m, c)`:
 //! how alike the two align (0 for a neutral pair) plus the standing affinity the scenario gives
 //! (`[[relations]]`: e.g. the Russia–India partnership, the China–India rivalry). The first term
@@ -27,9 +28,11 @@ use crate::world::{ScoStatus, World};
 /// Most applicants considered at one summit (packages are bit masks).
 pub const MAX_APPLICANTS: usize = 16;
 
-/// Power of an actor: geometric mean of GDP and military spending, billions of USD.
+/// Power of an actor: the geometric mean of GDP and military spending, billions of USD.
+/// Military spending is taken to keep its initial share of GDP, so power grows with the economy.
 pub fn power(sc: &Scenario, w: &World, a: usize) -> f64 {
-    (w.gdp[a] * sc.actors[a].military_bn).sqrt()
+    let military = sc.actors[a].military_bn * w.gdp[a] / sc.initial.gdp[a];
+    (w.gdp[a] * military).sqrt()
 }
 
 /// Affinity of member `m` to candidate `c`.

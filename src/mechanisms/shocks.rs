@@ -94,6 +94,7 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             if let Some(a) = aid_musd {
                 b.user_aid_musd = *a;
             }
+            b.new_offer = true;
             logged_value = b.rent_musd + b.user_aid_musd;
         }
         EventKind::DebtRelief { loan, amount_bn } => {

@@ -271,6 +271,22 @@ impl EventKind {
     }
 }
 
+/// One line of the validation scorecard: an outcome that should hold (or fail) in at least
+/// `threshold` of the runs, in the scenario as written or without one scripted event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// Which stylized fact it tests (free text, e.g. "2" or "counterfactual").
+    pub fact: String,
+    /// Index into the scenario's outcomes.
+    pub outcome: usize,
+    /// Whether the outcome should hold (`true`) or fail.
+    pub holds: bool,
+    /// The scripted event removed for a counterfactual, by id.
+    pub without: Option<String>,
+    /// Share of runs needed to pass, 0–1.
+    pub threshold: f64,
+}
+
 /// A validated scenario.
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -312,6 +328,8 @@ pub struct Scenario {
     pub initial: World,
     /// Named discrete outcomes checked in every run.
     pub outcomes: Vec<crate::outcomes::Outcome>,
+    /// The validation scorecard's lines (`[[checks]]`).
+    pub checks: Vec<Check>,
     /// The sweep the file defines, if any.
     pub sweep: Option<crate::sweep::SweepSpec>,
     /// SHA-256 of the file's bytes, hex.

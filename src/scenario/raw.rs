@@ -47,6 +47,20 @@ pub struct RawScenario {
     pub outcomes: Vec<S<RawOutcome>>,
     #[serde(default)]
     pub sweep: Option<S<RawSweep>>,
+    #[serde(default)]
+    pub checks: Vec<S<RawCheck>>,
+}
+
+/// `[[checks]]`: one line of the validation scorecard.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCheck {
+    pub fact: String,
+    pub outcome: S<String>,
+    pub expect: S<String>,
+    #[serde(default)]
+    pub without: Option<S<String>>,
+    pub threshold: S<f64>,
 }
 
 /// `[[outcomes]]`: a discrete outcome every run is checked for.

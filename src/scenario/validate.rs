@@ -319,6 +319,7 @@ impl V<'_> {
             w.partnership[p * np + p] = 1.0;
         }
 
+        let mut from_scores = Vec::new();
         for (i, a) in raw.actors.iter().enumerate() {
             let a = a.get_ref();
             w.gdp[i] = self.in_range(&a.gdp_bn, "gdp_bn", 1e-6, f64::INFINITY)?;
@@ -358,11 +359,9 @@ impl V<'_> {
                 }
                 Role::State => {
                     let Some(al) = &a.alignment else {
-                        return Err(self.err(
-                            a.id.span(),
-                            format!("state `{}` has no alignment", actors[i].id),
-                            "add `alignment = { USA = 0.2, RUS = 0.5, CHN = 0.3 }` with shares toward every patron summing to 1",
-                        ));
+                        // Filled in below from the state's own initial scores.
+                        from_scores.push(i);
+                        continue;
                     };
                     let shares = self.by_patron(&ctx, al, "share", 0.0, 1.0)?;
                     let sum: f64 = shares.iter().sum();
@@ -467,6 +466,7 @@ impl V<'_> {
                     BaseStatus::Closed
                 },
                 counter_refused: false,
+                new_offer: false,
             });
         }
 
@@ -674,10 +674,65 @@ impl V<'_> {
             params,
             initial: w,
             outcomes,
+            checks: Vec::new(),
             sweep: None,
             sha256,
             path: self.path.display().to_string(),
         };
+        initial_alignment_from_scores(&mut sc, &from_scores);
+        for c in &raw.checks {
+            let c = c.get_ref();
+            let Some(outcome) = sc
+                .outcomes
+                .iter()
+                .position(|o| o.id == *c.outcome.get_ref())
+            else {
+                let ids: Vec<&str> = sc.outcomes.iter().map(|o| o.id.as_str()).collect();
+                return Err(self.err(
+                    c.outcome.span(),
+                    format!("no outcome with id `{}`", c.outcome.get_ref()),
+                    format!(
+                        "name an [[outcomes]] id: {}",
+                        if ids.is_empty() {
+                            "(none defined)".to_string()
+                        } else {
+                            ids.join(", ")
+                        }
+                    ),
+                ));
+            };
+            let holds = match c.expect.get_ref().as_str() {
+                "holds" => true,
+                "fails" => false,
+                other => {
+                    return Err(self.err(
+                        c.expect.span(),
+                        format!("unknown expectation `{other}`"),
+                        "use \"holds\" or \"fails\"",
+                    ));
+                }
+            };
+            if let Some(w) = &c.without
+                && !sc
+                    .events
+                    .iter()
+                    .any(|e| e.id.as_deref() == Some(w.get_ref().as_str()))
+            {
+                return Err(self.err(
+                    w.span(),
+                    format!("no scripted event with id `{}`", w.get_ref()),
+                    "name the id of an [[events]] entry to remove",
+                ));
+            }
+            let threshold = self.in_range(&c.threshold, "threshold", 0.0, 1.0)?;
+            sc.checks.push(Check {
+                fact: c.fact.clone(),
+                outcome,
+                holds,
+                without: c.without.as_ref().map(|w| w.get_ref().clone()),
+                threshold,
+            });
+        }
         if let Some(sweep) = &raw.sweep {
             sc.sweep = Some(self.sweep(sweep, &sc)?);
         }
@@ -1304,6 +1359,33 @@ impl V<'_> {
             }
             _ => unreachable!("kinds come from EVENT_KEYS"),
         })
+    }
+}
+
+/// A state given no `alignment` starts where its own scores at the start point: the softmax of
+/// its initial scores, as if it had long adjusted to the world it starts in.
+fn initial_alignment_from_scores(sc: &mut Scenario, states: &[usize]) {
+    use crate::decision::{self, Components, DecisionRule, MAX_PATRONS};
+    let np = sc.initial.np;
+    for &s in states {
+        let w = &sc.initial;
+        let mut money = [0.0; MAX_PATRONS];
+        for (p, m) in money.iter_mut().enumerate().take(np) {
+            *m = decision::money_bn(sc, w, &sc.params, s, p);
+        }
+        let mut comps = [Components::default(); MAX_PATRONS];
+        decision::components(sc, w, &sc.params, s, &money[..np], &mut comps);
+        let mut scores = [0.0; MAX_PATRONS];
+        for p in 0..np {
+            scores[p] = sc.lens_of(s).score(sc, w, s, p, &comps[p]);
+        }
+        let mut target = [0.0; MAX_PATRONS];
+        decision::softmax(
+            &scores[..np],
+            sc.params.decision.temperature,
+            &mut target[..np],
+        );
+        sc.initial.alignment[s * np..(s + 1) * np].copy_from_slice(&target[..np]);
     }
 }
 
