@@ -12,6 +12,7 @@
 //!
 //! Colours are fixed per patron ([`patron_colors`]) and shared by every chart and the report.
 
+mod events;
 mod raster;
 mod series;
 mod ternary;

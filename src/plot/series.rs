@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::events::{Mark, badges, marks};
 use super::{Data, DrawResult, Fan, MUTED, Scale, file_safe, full_name};
 
 /// Logical width of time-series charts.
@@ -25,7 +26,12 @@ const BADGE_ROWS: usize = 3;
 const BADGE_ROW_H: f64 = 13.0;
 
 const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
-const EVENT: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const EVENT: RGBColor = RGBColor(0x80, 0x80, 0x80);
+/// Opacity of event lines that involve the chart's state, and of the others.
+const STRONG: f64 = 0.7;
+const WEAK: f64 = 0.6;
+/// Height of the tick marking another state's event on the time axis.
+const TICK: f64 = 10.0;
 
 /// Colours of the four indices: the leading power's colour for its influence, then purple, green
 /// and near-black.
@@ -44,22 +50,6 @@ struct Line {
     fan: Fan,
 }
 
-/// A scripted event on the time axis.
-struct Mark {
-    x: f64,
-    label: String,
-}
-
-fn marks(d: &Data) -> Vec<Mark> {
-    d.sc.events
-        .iter()
-        .map(|e| Mark {
-            x: e.date.as_year_fraction(),
-            label: format!("{} {}", e.date, e.id.as_deref().unwrap_or(e.kind.name())),
-        })
-        .collect()
-}
-
 fn key_lines(n_events: usize) -> usize {
     n_events.div_ceil(KEY_COLS).min(KEY_MAX_LINES)
 }
@@ -68,22 +58,25 @@ fn key_lines(n_events: usize) -> usize {
 pub(super) fn alignment_meta(d: &Data, i: usize) -> (String, String, String, (u32, u32)) {
     let a = &d.sc.actors[i];
     let ids: Vec<&str> = (0..d.sc.patrons.len()).map(|p| d.sc.patron_id(p)).collect();
-    let lines = key_lines(d.sc.events.len());
+    let strong = marks(d.sc, Some(i)).iter().filter(|m| m.strong).count();
+    let lines = key_lines(strong);
     let extra = if lines > 0 {
         28.0 + KEY_LINE * lines as f64
     } else {
         0.0
     };
     let caption = format!(
-        "Share of {}'s alignment toward {} at each date ({}); grey lines mark the scenario's \
-         scripted events.",
+        "Share of {}'s alignment toward {} at each date ({}). Grey lines mark the scripted events \
+         that involve {} (numbered as in the scenario and listed under the chart); ticks on the \
+         time axis mark the scenario's other scripted events.",
         a.name,
         ids.join(", "),
         if d.multi() {
             "median across runs, with bands holding the middle 50 % and 90 % of runs"
         } else {
             "the shares sum to 1"
-        }
+        },
+        a.id
     );
     (
         format!("alignment_{}", file_safe(&a.id)),
@@ -178,7 +171,7 @@ where
             fan: d.fan(|r, t| r.share(t, i, p)),
         })
         .collect();
-    let events = marks(d);
+    let events = marks(d.sc, Some(i));
     let plot_w = WIDTH as f64 - LEGEND_W;
     let area = root.clone().shrink(
         (0, s.px(HEAD_H)),
@@ -221,13 +214,14 @@ where
         y += 24.0;
     }
     y += 10.0;
-    legend_notes(root, d, x0, y, !events.is_empty(), s)?;
+    legend_notes(root, d, x0, y, &events, &d.sc.actors[i].id, s)?;
 
-    // Event key.
+    // Event key: the events that involve this state.
+    let events: Vec<&Mark> = events.iter().filter(|m| m.strong).collect();
     if !events.is_empty() {
         let top = HEIGHT as f64 + 4.0;
         root.draw(&Text::new(
-            "Scripted events",
+            format!("Scripted events involving {}", d.sc.actors[i].id),
             (s.px(20.0), s.px(top)),
             s.bold(13.0),
         ))?;
@@ -240,7 +234,7 @@ where
         let col_w = (WIDTH as f64 - 40.0) / KEY_COLS as f64;
         for (k, m) in events.iter().take(shown).enumerate() {
             let (row, col) = (k / KEY_COLS, k % KEY_COLS);
-            let text = truncate(&format!("{}  {}", k + 1, m.label), 42);
+            let text = truncate(&format!("{}  {}", m.number, m.label), 42);
             root.draw(&Text::new(
                 text,
                 (
@@ -272,7 +266,8 @@ fn legend_notes<DB: DrawingBackend>(
     d: &Data,
     x0: f64,
     mut y: f64,
-    events: bool,
+    events: &[Mark],
+    focus: &str,
     s: Scale,
 ) -> Result<f64, Box<dyn std::error::Error + Send + Sync>>
 where
@@ -299,10 +294,25 @@ where
             y += 22.0;
         }
     }
-    if events {
-        swatch_line(root, x0, y, EVENT, 1.0, s)?;
+    if events.iter().any(|m| m.strong) {
+        swatch_line(root, x0, y, EVENT.mix(STRONG), 1.0, s)?;
         root.draw(&Text::new(
-            "scripted event",
+            format!("event involving {focus}"),
+            (s.px(x0 + 32.0), s.px(y)),
+            style.clone(),
+        ))?;
+        y += 22.0;
+    }
+    if events.iter().any(|m| !m.strong) {
+        root.draw(&PathElement::new(
+            vec![
+                (s.px(x0 + 12.0), s.px(y + TICK / 2.0)),
+                (s.px(x0 + 12.0), s.px(y - TICK / 2.0)),
+            ],
+            EVENT.mix(WEAK).stroke_width(s.u(1.5).max(1)),
+        ))?;
+        root.draw(&Text::new(
+            "other scripted event (tick)",
             (s.px(x0 + 32.0), s.px(y)),
             style.clone(),
         ))?;
@@ -311,11 +321,11 @@ where
     Ok(y)
 }
 
-fn swatch_line<DB: DrawingBackend>(
+fn swatch_line<DB: DrawingBackend, C: Color>(
     root: &DrawingArea<DB, Shift>,
     x0: f64,
     y: f64,
-    color: RGBColor,
+    color: C,
     width: f64,
     s: Scale,
 ) -> DrawResult
@@ -410,19 +420,28 @@ where
         .axis_style(MUTED.stroke_width(s.u(1.0).max(1)))
         .draw()?;
 
-    // Event lines, numbered above the plot in staggered rows so close dates stay readable.
-    let mut row_end = [i32::MIN; BADGE_ROWS];
-    for (k, m) in events.iter().enumerate() {
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(m.x, lo), (m.x, hi)],
-            EVENT.mix(0.55).stroke_width(s.u(1.0).max(1)),
-        )))?;
-        if !numbered {
-            continue;
+    // Events: a line across the plot for those of the chart's state, a tick on the time axis
+    // for the others.
+    for m in events {
+        if m.strong {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(m.x, lo), (m.x, hi)],
+                EVENT.mix(STRONG).stroke_width(s.u(1.0).max(1)),
+            )))?;
+        } else {
+            let (px, py) = chart.backend_coord(&(m.x, lo));
+            root.draw(&PathElement::new(
+                vec![(px, py), (px, py - s.px(TICK))],
+                EVENT.mix(WEAK).stroke_width(s.u(1.5).max(1)),
+            ))?;
         }
-        let (px, py) = chart.backend_coord(&(m.x, hi));
-        let label = format!("{}", k + 1);
-        let w = s.px(7.0 * label.len() as f64 + 4.0);
+    }
+    // Numbers of the dark ones above the plot, one badge per date, in staggered rows so close
+    // dates stay readable.
+    let mut row_end = [i32::MIN; BADGE_ROWS];
+    for (x, label) in badges(if numbered { events } else { &[] }) {
+        let (px, py) = chart.backend_coord(&(x, hi));
+        let w = s.px(6.5 * label.chars().count() as f64 + 6.0);
         let row = (0..BADGE_ROWS)
             .find(|&r| row_end[r] < px - w / 2)
             .unwrap_or_else(|| (0..BADGE_ROWS).min_by_key(|&r| row_end[r]).unwrap_or(0));
@@ -430,7 +449,7 @@ where
         let y = py - s.px(4.0 + BADGE_ROW_H * row as f64);
         root.draw(&PathElement::new(
             vec![(px, py), (px, y)],
-            EVENT.mix(0.7).stroke_width(s.u(1.0).max(1)),
+            EVENT.mix(STRONG).stroke_width(s.u(1.0).max(1)),
         ))?;
         root.draw(&Text::new(
             label,
@@ -480,7 +499,7 @@ where
     let body = root
         .clone()
         .shrink((0, s.px(HEAD_H)), (s.u(w - 16.0), s.u(h - HEAD_H - foot)));
-    let events = marks(d);
+    let events = marks(d.sc, None);
     let colors = index_colors(d);
     let labels = index_labels(d);
     for (k, cell) in body.split_evenly((2, 2)).iter().enumerate() {
@@ -540,7 +559,7 @@ where
         }
     }
     if !events.is_empty() {
-        swatch_line(root, x, y, EVENT, 1.0, s)?;
+        swatch_line(root, x, y, EVENT.mix(STRONG), 1.0, s)?;
         root.draw(&Text::new(
             "scripted event (numbered in the alignment charts)",
             (s.px(x + 30.0), s.px(y)),

@@ -135,11 +135,52 @@ fn alignment_svg_holds_one_line_per_patron_with_its_label() {
             c.svg
                 .contains(&format!("<title>{}</title>", xml_escape(&c.title)))
         );
-        // Every scripted event is listed in the key.
+        // The key lists the scripted events that involve the state, and only those.
         for e in &sc.events {
             let id = e.id.as_deref().unwrap_or(e.kind.name());
-            assert!(txt.iter().any(|s| s.contains(id)), "{}: event {id}", c.name);
+            let listed = txt.iter().any(|s| s.contains(id));
+            assert_eq!(
+                listed,
+                events::involves(&sc, e, i),
+                "{}: event {id}",
+                c.name
+            );
         }
+    }
+}
+
+#[test]
+fn every_event_is_marked_on_every_alignment_chart() {
+    // Events of the chart's state are full-height lines, the others ticks on the time axis:
+    // either way one vertical grey polyline per event.
+    let (sc, summary, recs) = setup(1);
+    let charts = render(&sc, &summary, &recs, &PlotOptions::default()).expect("render");
+    for i in sc.states() {
+        let c = chart(&charts, &format!("alignment_{}", sc.actors[i].id));
+        let doc = roxmltree::Document::parse(&c.svg).expect("XML");
+        let vertical_grey = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#808080"))
+            .filter(|n| {
+                let pts: Vec<&str> = n
+                    .attribute("points")
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect();
+                pts.len() == 2 && pts[0].split(',').next() == pts[1].split(',').next()
+            })
+            .count();
+        // One mark per event, plus a connector per badge (one badge per date with events of
+        // the state) and the legend's tick when some events are other states'.
+        let marks = events::marks(&sc, Some(i));
+        let badges = events::badges(&marks).len();
+        let legend_tick = usize::from(marks.iter().any(|m| !m.strong));
+        assert_eq!(
+            vertical_grey,
+            sc.events.len() + badges + legend_tick,
+            "{}: event marks",
+            c.name
+        );
     }
 }
 
