@@ -63,20 +63,27 @@ pub fn line_band(
     let blue = RGBColor(31, 90, 170);
     let mut poly: Vec<(f64, f64)> = band.x.iter().zip(band.hi).map(|(&x, &y)| (x, y)).collect();
     poly.extend(band.x.iter().zip(band.lo).rev().map(|(&x, &y)| (x, y)));
-    chart
-        .draw_series(std::iter::once(Polygon::new(poly, blue.mix(0.2).filled())))
-        .map_err(|e| e.to_string())?
-        .label("5-95% of runs")
-        .legend(move |(x, y)| {
-            Rectangle::new([(x, y - 5), (x + 15, y + 5)], blue.mix(0.2).filled())
-        });
+    // A probability has no band: draw one only where the runs spread.
+    if band.lo.iter().zip(band.hi).any(|(l, h)| l != h) {
+        chart
+            .draw_series(std::iter::once(Polygon::new(poly, blue.mix(0.2).filled())))
+            .map_err(|e| e.to_string())?
+            .label("5-95% of runs")
+            .legend(move |(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 15, y + 5)], blue.mix(0.2).filled())
+            });
+    }
     chart
         .draw_series(LineSeries::new(
             band.x.iter().zip(band.mean).map(|(&x, &y)| (x, y)),
             blue.stroke_width(2),
         ))
         .map_err(|e| e.to_string())?
-        .label("mean")
+        .label(if band.lo == band.hi {
+            "share of runs"
+        } else {
+            "mean"
+        })
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 15, y)], blue.stroke_width(2)));
     chart
         .configure_series_labels()

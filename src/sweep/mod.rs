@@ -95,7 +95,8 @@ impl AxisValues {
             AxisValues::List(v) => v.clone(),
             AxisValues::Steps { min, max, step } => {
                 let n = ((max - min) / step + 1e-9).floor() as usize + 1;
-                (0..n).map(|i| min + i as f64 * step).collect()
+                // Rounded to 12 significant digits so that 0.1 + 2 * 0.05 prints as 0.2.
+                (0..n).map(|i| round12(min + i as f64 * step)).collect()
             }
             AxisValues::Interval { min, max } => vec![*min, *max],
         }
@@ -113,6 +114,14 @@ impl AxisValues {
             AxisValues::Interval { min, max } => format!("{min}:{max}"),
         }
     }
+}
+
+fn round12(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(11 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 /// One swept key.
@@ -278,6 +287,7 @@ mod tests {
             vec![0.0, 0.5, 1.0]
         );
         assert_eq!(parse_values("0:5:0.5", false).unwrap().grid().len(), 11);
+        assert_eq!(parse_values("0:0.3:0.05", false).unwrap().grid()[3], 0.15);
         assert_eq!(
             parse_values("0.01,0.05", false).unwrap().grid(),
             vec![0.01, 0.05]
