@@ -54,60 +54,22 @@ impl Components {
 }
 
 /// A decision rule: turns the components of each patron's score into the score the state acts
-/// on. Implementations must be pure functions of their inputs (determinism).
+/// on. Implementations must be pure functions of their inputs (determinism). The lenses in
+/// [`crate::lenses`] implement it.
 pub trait DecisionRule {
     /// The score state `s` gives patron slot `p`, from its components.
-    fn score(&self, sc: &Scenario, w: &World, s: usize, p: usize, c: &Components) -> f64;
+    fn score(
+        &self,
+        sc: &Scenario,
+        w: &World,
+        prm: &Params,
+        s: usize,
+        p: usize,
+        c: &Components,
+    ) -> f64;
 }
 
-/// The theory lens a state decides by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lens {
-    /// Soft balancing (Pape 2005; Paul 2005): states weigh money, security, regime security,
-    /// norms and fear of domination, and SCO members add a bonus for Russia and China that grows
-    /// with their partnership: coordinated non-military action against the leading power.
-    #[default]
-    SoftBalancing,
-}
-
-impl Lens {
-    /// Every lens name, as written in scenario files and `--lens`.
-    pub fn names() -> &'static [&'static str] {
-        &["soft-balancing"]
-    }
-
-    /// The lens with this name.
-    pub fn parse(name: &str) -> Option<Lens> {
-        match name {
-            "soft-balancing" => Some(Lens::SoftBalancing),
-            _ => None,
-        }
-    }
-
-    /// Its name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Lens::SoftBalancing => "soft-balancing",
-        }
-    }
-}
-
-/// The soft-balancing rule: the sum of every component.
-pub struct SoftBalancing;
-
-impl DecisionRule for SoftBalancing {
-    fn score(&self, _sc: &Scenario, _w: &World, _s: usize, _p: usize, c: &Components) -> f64 {
-        c.total()
-    }
-}
-
-impl DecisionRule for Lens {
-    fn score(&self, sc: &Scenario, w: &World, s: usize, p: usize, c: &Components) -> f64 {
-        match self {
-            Lens::SoftBalancing => SoftBalancing.score(sc, w, s, p, c),
-        }
-    }
-}
+pub use crate::lenses::Lens;
 
 /// Yearly money from patron slot `p` to state `s`, billions of USD: trade value, aid, the
 /// counted share of remittances, goodwill
@@ -242,13 +204,5 @@ mod tests {
         softmax(&[0.1, 0.5, 0.2], 0.35, &mut out);
         assert!((out.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert!(out[1] > out[2] && out[2] > out[0]);
-    }
-
-    #[test]
-    fn lens_names_round_trip() {
-        for name in Lens::names() {
-            assert_eq!(Lens::parse(name).unwrap().name(), *name);
-        }
-        assert!(Lens::parse("realism").is_none());
     }
 }

@@ -242,7 +242,7 @@ fn update_alignment(ctx: &mut Ctx, w: &mut World, money: &mut [f64], f: &Factors
         decision::components(sc, w, prm, s, &money[s * np..(s + 1) * np], &mut comps);
         let lens = sc.lens_of(s);
         for p in 0..np {
-            scores[p] = lens.score(sc, w, s, p, &comps[p]);
+            scores[p] = lens.score(sc, w, prm, s, p, &comps[p]);
         }
         decision::softmax(&scores[..np], d.temperature, &mut target[..np]);
         let row = &mut w.alignment[s * np..(s + 1) * np];

@@ -26,6 +26,7 @@ pub mod ensemble;
 pub mod error;
 pub mod indices;
 pub mod keys;
+pub mod lenses;
 pub mod mechanisms;
 pub mod outcomes;
 pub mod output;

@@ -213,10 +213,7 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
             "Validation of {} ({} runs per ensemble, seed {seed})\n",
             sc.name, runs
         );
-        println!(
-            "{:<15} {:>6}  {:>5}  {:<6} {}",
-            "fact", "share", "need", "result", "what"
-        );
+        println!("{:<15} {:>6}  {:>5}  {:<6} what", "fact", "share", "need", "result");
     }
     for l in &lines {
         if args.quiet && l.pass {

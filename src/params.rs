@@ -170,6 +170,18 @@ params! {
         max_package = 3.0, [1.0, 8.0], "candidates",
             "Largest package of candidates considered at one summit. Assumption.";
     }
+    lenses: LensParams {
+        power_weight = 1.0, [0.0, 100.0], "score per unit of power share",
+            "Balance-of-power and bandwagoning lenses: weight of a patron's share of the patrons' combined power (GDP x military, geometric mean) above or below an equal share. Assumption: unit weight, the scale of a leader's leaning.";
+        threat_weight = 1.5, [0.0, 100.0], "score per unit of threat",
+            "Balance-of-threat lens (Walt 1987): weight of a patron's threat = power share x proximity x (1 + hostile intentions). Assumption.";
+        proximity = 1.0, [0.0, 10.0], "extra threat for a neighbour",
+            "Balance-of-threat lens: how much more threatening a patron that borders the state is (threat x (1 + proximity)); neighbours are listed per actor. Assumption.";
+        regime_multiplier = 3.0, [1.0, 100.0], "times",
+            "Omnibalancing lens (David 1991): how many times more the leader weighs regime security and its own leanings than the soft-balancing rule does. Assumption.";
+        hedging_weight = 1.5, [0.0, 100.0], "score per unit of share above equal",
+            "Hedging lens: penalty on a patron for the state's current share toward it above an equal share, keeping options open. Assumption.";
+    }
     shocks: ShockParams {
         threat_half_life_years = 3.0, [0.1, 100.0], "years",
             "Half-life of the extra threat a terror attack adds. Assumption.";

@@ -166,6 +166,58 @@ build_months = 60
     ))
 }
 
+/// A state evenly aligned between the strongest patron (the US), a neighbouring Russia that
+/// presses its regime, and China as strong as Russia, with equal money from each: for the lens
+/// tests.
+pub fn lens_world() -> Kit {
+    Kit::new(&format!(
+        r#"{}{QUIET}
+[[actors]]
+id = "USA"
+role = "patron"
+gdp_bn = 5000.0
+military_bn = 200.0
+non_interference = 0.5
+[[actors]]
+id = "RUS"
+role = "patron"
+gdp_bn = 3000.0
+military_bn = 120.0
+non_interference = 0.5
+[[actors]]
+id = "CHN"
+role = "patron"
+gdp_bn = 3000.0
+military_bn = 120.0
+non_interference = 0.5
+[[actors]]
+id = "KGZ"
+role = "state"
+region = "central_asia"
+gdp_bn = 10.0
+autocracy = 0.9
+threat = 0.3
+neighbours = ["RUS"]
+alignment = {{ USA = 0.333333, RUS = 0.333333, CHN = 0.333334 }}
+
+[[ties]]
+state = "KGZ"
+patron = "USA"
+trade_bn = 2.0
+[[ties]]
+state = "KGZ"
+patron = "RUS"
+trade_bn = 2.0
+pressure = 0.5
+[[ties]]
+state = "KGZ"
+patron = "CHN"
+trade_bn = 2.0
+"#,
+        header("2005-01", "2020-01", "month")
+    ))
+}
+
 /// The SCO at Ufa (July 2015) with the given applicants among India and Pakistan.
 pub fn sco_world(applicants: &[&str]) -> Kit {
     let status = |id: &str| {

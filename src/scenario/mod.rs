@@ -47,6 +47,8 @@ pub struct ActorInfo {
     pub non_interference: f64,
     /// Decision rule for this actor.
     pub lens: Lens,
+    /// Actors it borders (actor indices; used by the balance-of-threat lens).
+    pub neighbours: Vec<usize>,
 }
 
 /// What never changes about a base.

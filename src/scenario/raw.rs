@@ -179,6 +179,8 @@ pub struct RawActor {
     pub eeu: Option<bool>,
     #[serde(default)]
     pub lens: Option<S<String>>,
+    #[serde(default)]
+    pub neighbours: Option<Vec<S<String>>>,
 }
 
 /// `[[ties]]`: what flows between one state and one patron.

@@ -215,6 +215,7 @@ impl V<'_> {
                     0.5,
                 )?,
                 lens: actor_lens,
+                neighbours: Vec::new(),
             });
         }
         let Some(first_actor) = raw.actors.first() else {
@@ -233,6 +234,18 @@ impl V<'_> {
         }
         let n = actors.len();
         let np = patrons.len();
+        for (i, a) in raw.actors.iter().enumerate() {
+            for id in a.get_ref().neighbours.iter().flatten() {
+                let Some(&j) = ids.get(id.get_ref()) else {
+                    return Err(self.err(
+                        id.span(),
+                        format!("unknown actor `{}`", id.get_ref()),
+                        "list the ids of actors this one borders, from [[actors]]",
+                    ));
+                };
+                actors[i].neighbours.push(j);
+            }
+        }
         if np > crate::decision::MAX_PATRONS {
             return Err(self.err(
                 raw.actors[patrons[crate::decision::MAX_PATRONS]]
@@ -1377,7 +1390,7 @@ fn initial_alignment_from_scores(sc: &mut Scenario, states: &[usize]) {
         decision::components(sc, w, &sc.params, s, &money[..np], &mut comps);
         let mut scores = [0.0; MAX_PATRONS];
         for p in 0..np {
-            scores[p] = sc.lens_of(s).score(sc, w, s, p, &comps[p]);
+            scores[p] = sc.lens_of(s).score(sc, w, &sc.params, s, p, &comps[p]);
         }
         let mut target = [0.0; MAX_PATRONS];
         decision::softmax(
