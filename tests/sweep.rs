@@ -169,7 +169,7 @@ fn a_killed_sweep_resumes_to_the_same_output() {
             "a killed sweep must not leave a final sweep.csv"
         );
         let done = read(&partial).lines().count();
-        assert!(done >= 1 && done < 11, "partial rows: {done}");
+        assert!((1..11).contains(&done), "partial rows: {done}");
     }
     let mut resume = args(&killed);
     resume.push("--resume".into());
