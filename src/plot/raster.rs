@@ -90,12 +90,45 @@ impl DrawingBackend for Raster<'_> {
     ) -> Res {
         self.0.draw_rect(ul, br, s, fill)
     }
+    /// Thick paths as one quadrilateral per segment with round joins. plotters joins thick
+    /// segments with unlimited mitres, which shoot thin spikes out of every sharp reversal of a
+    /// jittery path (the SVG viewer's mitre limit avoids them there).
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
         &mut self,
         path: I,
         s: &S,
     ) -> Res {
-        self.0.draw_path(path, s)
+        let width = s.stroke_width();
+        let color = s.color();
+        if width <= 1 || color.alpha == 0.0 {
+            return self.0.draw_path(path, s);
+        }
+        let pts: Vec<BackendCoord> = path.into_iter().collect();
+        let half = width as f64 / 2.0;
+        for seg in pts.windows(2) {
+            let (a, b) = (seg[0], seg[1]);
+            let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
+            let len = (dx * dx + dy * dy).sqrt();
+            if len < 1e-9 {
+                continue;
+            }
+            let (nx, ny) = (-dy / len * half, dx / len * half);
+            let at = |p: BackendCoord, k: f64| {
+                (
+                    (p.0 as f64 + k * nx).round() as i32,
+                    (p.1 as f64 + k * ny).round() as i32,
+                )
+            };
+            self.0
+                .fill_polygon([at(a, 1.0), at(b, 1.0), at(b, -1.0), at(a, -1.0)], &color)?;
+        }
+        if width >= 3 && pts.len() > 2 {
+            let r = (half - 0.5).max(1.0) as u32;
+            for p in &pts[1..pts.len() - 1] {
+                self.0.draw_circle(*p, r, &color, true)?;
+            }
+        }
+        Ok(())
     }
     fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, s: &S, fill: bool) -> Res {
         self.0.draw_circle(c, r, s, fill)

@@ -299,6 +299,11 @@ where
         let size = (w as f64 / s.0 + 2.0, h as f64 / s.0 + 2.0);
         let b = place(end, size, &taken);
         taken.push(b);
+        // A light halo keeps the label readable over the paths.
+        root.draw(&Rectangle::new(
+            [px((b.x0, b.y0)), px((b.x1, b.y1))],
+            WHITE.mix(0.75).filled(),
+        ))?;
         root.draw(&Text::new(
             id,
             px((b.x0 + 1.0, b.y0 + 1.0)),
