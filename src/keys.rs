@@ -2,7 +2,7 @@
 //!
 //! | key path | what it changes |
 //! |---|---|
-//! | `SECTION.NAME` | a model parameter, e.g. `decision.money_weight` (`simulate explain` lists them) |
+//! | `SECTION.NAME` | a model parameter, e.g. `decision.money_weight` (`simulate explain params` lists them) |
 //! | `events.ID.FIELD` | a number in the scripted event with that id, e.g. `events.rus_credit_2009.amount_bn` |
 //! | `actors.ID.FIELD` | an actor's starting attribute: `gdp_bn`, `gdp_growth`, `autocracy`, `sovereignty`, `nationalism`, `threat` |
 //! | `ties.STATE.PATRON.FIELD` | a tie: `trade_bn`, `trade_growth`, `aid_bn`, `remittances_bn`, `debt_bn`, `security`, `pressure` |
@@ -189,13 +189,13 @@ fn locate<'a>(sc: &'a mut Scenario, key: &str) -> Result<(&'a mut f64, f64, f64)
             let Some(spec) = Params::specs().iter().find(|s| s.key == full) else {
                 return Err(unknown(
                     key,
-                    "run `simulate explain` for parameter keys; scenario values are events.ID.FIELD, actors.ID.FIELD, ties.STATE.PATRON.FIELD, bases.ID.FIELD, deals.ID.FIELD",
+                    "run `simulate explain params` for parameter keys; scenario values are events.ID.FIELD, actors.ID.FIELD, ties.STATE.PATRON.FIELD, bases.ID.FIELD, deals.ID.FIELD",
                 ));
             };
             let (min, max) = (spec.min, spec.max);
             match sc.params.get_mut(&full) {
                 Some(slot) => Ok((slot, min, max)),
-                None => Err(unknown(key, "run `simulate explain` to list parameters")),
+                None => Err(unknown(key, "run `simulate explain params` to list parameters")),
             }
         }
         _ => Err(unknown(

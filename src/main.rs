@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod explain_cmd;
 mod sweep_cmd;
 
 use clap::{Args, Parser, Subcommand};
@@ -13,7 +14,6 @@ use soft_balancing::decision::Lens;
 use soft_balancing::ensemble;
 use soft_balancing::keys;
 use soft_balancing::output::{self, write_atomic};
-use soft_balancing::params::Params;
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
 use soft_balancing::scenario::Scenario;
@@ -25,7 +25,8 @@ Examples:
   simulate scenarios/ufa2015.toml --runs 200      a Monte Carlo ensemble: mean and 5-95% range
   simulate scenarios/ufa2015.toml --seed 7 --set decision.domination_weight=5
   simulate check my_scenario.toml                 validate a scenario file
-  simulate explain                                list every model parameter with its default
+  simulate explain bases                          a rule in plain words, with its parameters
+  simulate explain params                         every model parameter with its default
 
 Outputs (in out/<scenario name>/ unless --out is given):
   trajectories.csv  run, date, actor, patron, share: every state's alignment over time
@@ -65,7 +66,7 @@ struct RunArgs {
     /// Decision rule (theory lens) for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]
     lens: Option<String>,
-    /// Change a model parameter, e.g. --set decision.money_weight=12 (see `simulate explain`).
+    /// Change a model parameter, e.g. --set decision.money_weight=12 (see `simulate explain params`).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
     /// Drop the scripted event with this id (a counterfactual), e.g. --without rus_credit_2009.
@@ -89,8 +90,13 @@ enum Command {
         /// Scenario file.
         file: PathBuf,
     },
-    /// List every model parameter: key path, default, unit and meaning.
-    Explain,
+    /// Explain a rule in plain words with its parameters and defaults: a mechanism (bases,
+    /// loans, energy, enlargement, partnership, shocks, decision, indices), a theory lens, or
+    /// `params` for every parameter. Without a topic, list the topics.
+    Explain {
+        /// Mechanism, lens or `params`.
+        topic: Option<String>,
+    },
     /// Run a parameter sweep or a large Monte Carlo ensemble, in parallel (see docs/sweeps.md).
     Sweep(sweep_cmd::SweepArgs),
     /// Merge the output folders of a sharded sweep into the file an unsharded run writes.
@@ -137,10 +143,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Check { file }) => check(&file),
-        Some(Command::Explain) => {
-            explain();
-            Ok(())
-        }
+        Some(Command::Explain { topic }) => explain_cmd::explain(topic.as_deref()),
         Some(Command::Sweep(args)) => sweep_cmd::sweep(args),
         Some(Command::Merge(args)) => sweep_cmd::merge(args),
         Some(Command::Validate(args)) => validate(args),
@@ -213,7 +216,10 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
             "Validation of {} ({} runs per ensemble, seed {seed})\n",
             sc.name, runs
         );
-        println!("{:<15} {:>6}  {:>5}  {:<6} what", "fact", "share", "need", "result");
+        println!(
+            "{:<15} {:>6}  {:>5}  {:<6} what",
+            "fact", "share", "need", "result"
+        );
     }
     for l in &lines {
         if args.quiet && l.pass {
@@ -251,19 +257,6 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
         return Err(Failure::Other(format!("{failed} scorecard line(s) fail")));
     }
     Ok(())
-}
-
-fn explain() {
-    println!(
-        "Model parameters (set in a scenario's [params.SECTION] table or with --set KEY=VALUE):\n"
-    );
-    for s in Params::specs() {
-        println!(
-            "{}  = {}  [{} .. {}]  ({})",
-            s.key, s.default, s.min, s.max, s.unit
-        );
-        println!("    {}\n", s.doc);
-    }
 }
 
 /// The command line for the provenance, less `--jobs` (which does not change results, so that

@@ -26,7 +26,7 @@ Examples:
   simulate merge out/s1 out/s2 ... --out out/merged
 
 --set KEY=VALUES takes `min:max:step` or `a,b,c` for a grid, `min:max` for --design random|lhs,
-and a single number for a fixed change applied to every point. Key paths: `simulate explain`
+and a single number for a fixed change applied to every point. Key paths: `simulate explain params`
 lists the parameters; scenario values are events.ID.FIELD, actors.ID.FIELD,
 ties.STATE.PATRON.FIELD, bases.ID.FIELD, deals.ID.FIELD (docs/sweeps.md).
 Without --set axes, the scenario's [sweep] table is used.

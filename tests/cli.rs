@@ -550,11 +550,28 @@ fn set_is_applied_and_recorded() {
 #[test]
 fn explain_lists_parameters() {
     let tmp = tempdir();
-    let out = run_in(tmp.path(), ["explain"]);
+    let out = run_in(tmp.path(), ["explain", "params"]);
     out.expect_code(0)
         .no_panic()
         .stdout_has("decision.money_weight")
         .stdout_has("decision.temperature");
+    let topics = run_in(tmp.path(), ["explain"]);
+    topics
+        .expect_code(0)
+        .stdout_has("bases")
+        .stdout_has("balance-of-threat");
+    let bases = run_in(tmp.path(), ["explain", "bases"]);
+    bases
+        .expect_code(0)
+        .stdout_has("bases.notice_months")
+        .stdout_has("Manas");
+    let lens = run_in(tmp.path(), ["explain", "omnibalancing"]);
+    lens.expect_code(0)
+        .stdout_has("David")
+        .stdout_has("lenses.regime_multiplier");
+    run_in(tmp.path(), ["explain", "realism"])
+        .expect_code(2)
+        .stderr_has("unknown topic");
 }
 
 #[test]

@@ -579,7 +579,7 @@ impl V<'_> {
                         return Err(self.err(
                             value.span(),
                             format!("unknown parameter `{key}`"),
-                            "run `simulate explain` to list every parameter and its key path",
+                            "run `simulate explain params` to list every parameter and its key path",
                         ));
                     };
                     let x = self.in_range(value, &key, spec.min, spec.max)?;
