@@ -140,6 +140,7 @@ pub(crate) enum Failure {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Check { file }) => check(&file),
@@ -257,6 +258,17 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
         return Err(Failure::Other(format!("{failed} scorecard line(s) fail")));
     }
     Ok(())
+}
+
+/// Lets `simulate ... | head` end quietly like other command-line tools: the Rust runtime ignores
+/// SIGPIPE, which turns a closed pipe into a panic in `println!`.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread starts; resetting a signal's
+    // disposition to its default has no other effect on the program.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 /// The command line for the provenance, less `--jobs` (which does not change results, so that

@@ -270,6 +270,23 @@ pub fn run_sweep(
             }
         }
     }
+    // A finished sweep (or shard) resumed again: its rows are all done already.
+    let final_csv = opts.out.join("sweep.csv");
+    let final_json = opts.out.join("sweep.json");
+    if opts.resume && done.is_empty() && !partial.exists() && final_csv.exists() {
+        let same = fs::read_to_string(&final_json)
+            .ok()
+            .and_then(|t| serde_json::from_str::<SweepMeta>(&t).ok())
+            .is_some_and(|m| m == meta);
+        if same {
+            let text = fs::read_to_string(&final_csv).map_err(|e| io_err(&final_csv, e))?;
+            for l in text.lines().skip(1) {
+                if let Some(Ok(i)) = l.split(',').next().map(str::parse::<usize>) {
+                    done.insert(i, l.to_string());
+                }
+            }
+        }
+    }
     let resumed_points = done.len();
     // Start (or restart) the partial files with only the finished points.
     let mut text = String::new();
