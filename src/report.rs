@@ -46,10 +46,12 @@ figure svg { width: 100%; height: auto; display: block; border: 1px solid var(--
 ol.log { list-style: none; padding: 0; margin: 0; }
 ol.log li { padding: 6px 0 6px 12px; border-left: 3px solid var(--rule); margin: 2px 0; }
 ol.log li.decision { border-left-color: #555; }
+ol.log li.outcome { border-left-color: #999; }
 time { font-variant-numeric: tabular-nums; font-weight: 600; margin-right: 6px; }
 .kind { display: inline-block; font-size: .75rem; text-transform: uppercase; letter-spacing: .04em;
   padding: 0 6px; border-radius: 3px; background: #e9e9e6; color: #333; margin-right: 6px; }
 .kind.decision { background: #333; color: #fff; }
+.kind.outcome { background: #888; color: #fff; }
 .scores { display: block; font-size: .88rem; color: var(--muted); margin-top: 2px; }
 .scores b { color: var(--ink); font-weight: 600; }
 .year-state { color: var(--muted); font-size: .9rem; margin: 0 0 6px; }
@@ -381,19 +383,27 @@ fn log_section(o: &mut String, sc: &Scenario, runs: &[RunRecord], multi: bool) {
         o.push_str("<p>No run.</p>\n</section>\n");
         return;
     };
-    let decisions = rec.log.iter().filter(|e| is_decision(e)).count();
+    let decisions = rec
+        .log
+        .iter()
+        .filter(|e| is_decision(e) && !is_outcome(&e.what))
+        .count();
+    let outcomes = rec.log.iter().filter(|e| is_outcome(&e.what)).count();
     let _ = writeln!(
         o,
-        "<p class=\"note\">What happened{}, in date order: {} scripted events and shocks, and {} \
-         decisions. A decision shows the scores that made it: the case for what was done against \
-         the case for the alternative. Each year opens with the regional indices at its first date.</p>",
+        "<p class=\"note\">What happened{}, in date order: {} scripted events and shocks, {} \
+         decisions, and {} outcomes that follow from earlier decisions (a base closing, deliveries \
+         starting, an accession). A scored decision shows the scores that made it: the case for \
+         what was done against the case for the alternative; an offer shows the amounts weighed. \
+         Each year opens with the regional indices at its first date.</p>",
         if multi {
             " in run 1 (other runs differ where chance enters)"
         } else {
             ""
         },
-        rec.log.len() - decisions,
-        decisions
+        rec.log.len() - decisions - outcomes,
+        decisions,
+        outcomes
     );
     let mut log: Vec<_> = rec.log.iter().collect();
     log.sort_by_key(|e| e.date);
@@ -418,17 +428,27 @@ fn log_section(o: &mut String, sc: &Scenario, runs: &[RunRecord], multi: bool) {
             o.push_str("<ol class=\"log\">\n");
         }
         let (kind, text) = describe(sc, e);
-        let decision = is_decision(e);
+        let outcome = is_outcome(&e.what);
+        let decision = is_decision(e) && !outcome;
+        let class = if decision {
+            " decision"
+        } else if outcome {
+            " outcome"
+        } else {
+            ""
+        };
         let _ = write!(
             o,
-            "<li{}><time>{}</time><span class=\"kind{}\">{}</span>{}",
-            if decision { " class=\"decision\"" } else { "" },
+            "<li class=\"entry{class}\"><time>{}</time><span class=\"kind{class}\">{}</span>{}",
             e.date,
-            if decision { " decision" } else { "" },
             esc(kind),
             esc(&text)
         );
-        if let (true, Some((pro, con))) = (decision, score_names(&e.what)) {
+        // Decisions of a kind not named above still show their scores when they have any;
+        // outcomes that follow from earlier decisions (an accession, first deliveries) have none.
+        let scored = e.score_for != 0.0 || e.score_against != 0.0;
+        let names = score_names(&e.what).or(scored.then_some(("for", "against")));
+        if let (true, Some((pro, con))) = (decision, names) {
             let _ = write!(
                 o,
                 "<span class=\"scores\">scores: {} <b>{:.3}</b> against {} <b>{:.3}</b> \
@@ -450,11 +470,23 @@ fn log_section(o: &mut String, sc: &Scenario, runs: &[RunRecord], multi: bool) {
     o.push_str("</section>\n");
 }
 
+/// Whether a log entry records the consequence of an earlier decision rather than a choice.
+fn is_outcome(what: &What) -> bool {
+    matches!(
+        what,
+        What::BaseClosed(_) | What::DealFlowing(_) | What::Accession | What::LoanCompleted(_)
+    )
+}
+
 /// What a decision's two scores measure, for the entries where they decide it.
 fn score_names(what: &What) -> Option<(&'static str, &'static str)> {
     match what {
-        What::ClosureOrdered(_) => Some(("evicting", "keeping")),
-        What::ClosureReversed(_) | What::LeaseRenewed(_) => Some(("keeping", "evicting")),
+        What::ClosureOrdered(_) | What::NonRenewal(_) | What::BaseRefused(_) => {
+            Some(("evicting", "keeping"))
+        }
+        What::ClosureReversed(_) | What::LeaseRenewed(_) | What::BaseOpened(_) => {
+            Some(("keeping", "evicting"))
+        }
         What::LoanAccepted(_) | What::LoanDeclined(_) => Some(("the gain", "the cost")),
         What::DealSigned(_) => Some(("the buyer's maximum price", "the supplier's minimum")),
         What::Admitted => Some(("the lowest member's value", "the veto threshold")),

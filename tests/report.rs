@@ -326,6 +326,11 @@ fn report_holds_the_scenario_parameters_summary_every_chart_and_every_event() {
     // Every event and decision of events.csv, in date order, with its scores.
     let events = parse_csv(&read(&out.join("events.csv")));
     let (date, text) = (events.col("date"), events.col("decision"));
+    let (kind, score_for, score_against) = (
+        events.col("kind"),
+        events.col("score_for"),
+        events.col("score_against"),
+    );
     assert!(!events.rows.is_empty(), "ufa2015 logs events");
     let log = &html[html.find("<section id=\"log\">").expect("log section")..];
     // The report tells the log in date order (events.csv keeps the engine's order, where a
@@ -342,6 +347,18 @@ fn report_holds_the_scenario_parameters_summary_every_chart_and_every_event() {
             .unwrap_or_else(|| panic!("event {:?} not in the log (in order)", row[text]));
         let item_start = log[..at].rfind("<li").expect("list item");
         assert!(log[item_start..at].contains(&needle), "dated {}", row[date]);
+        // A decision with scores shows them.
+        let item_end = at + log[at..].find("</li>").expect("end of item");
+        let scored = [&row[score_for], &row[score_against]]
+            .iter()
+            .any(|v| v.parse::<f64>().expect("score") != 0.0);
+        if scored && row[kind] != "event" && row[kind] != "shock" {
+            assert!(
+                log[item_start..item_end].contains("class=\"scores\""),
+                "scores of {:?}",
+                row[text]
+            );
+        }
         from = at;
     }
     // Decisions show their scores: ufa2015's vetoes and admissions are scored.
