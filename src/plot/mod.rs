@@ -245,7 +245,7 @@ pub(crate) struct Data<'a> {
     pub t: usize,
     /// Each date as a fractional year.
     pub x: Vec<f64>,
-    /// "ufa2015 · seed 2015 · 1 run".
+    /// "scenario ufa2015 · seed 2015 · 1 run"; charts of an ensemble add how they summarise it.
     pub subtitle: String,
     pub colors: Vec<RGBColor>,
 }
@@ -306,17 +306,11 @@ pub fn render(
     }
     let p = &summary.provenance;
     let subtitle = format!(
-        "scenario {} · seed {} · {}",
+        "scenario {} · seed {} · {} run{}",
         sc.name,
         p.seed,
-        if runs.len() > 1 {
-            format!(
-                "{} runs: median, 50 % and 90 % bands across runs",
-                runs.len()
-            )
-        } else {
-            "1 run".to_string()
-        }
+        runs.len(),
+        if runs.len() > 1 { "s" } else { "" }
     );
     let data = Data {
         sc,

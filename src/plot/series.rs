@@ -129,11 +129,12 @@ fn index_labels(d: &Data) -> [(String, String); 4] {
     ]
 }
 
-/// Title and subtitle at the top left.
+/// Title and subtitle at the top left; `fan` when the chart draws bands for an ensemble.
 pub(super) fn head<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     d: &Data,
     title: &str,
+    fan: bool,
     s: Scale,
 ) -> DrawResult
 where
@@ -144,8 +145,13 @@ where
         (s.px(20.0), s.px(12.0)),
         s.bold(20.0),
     ))?;
+    let subtitle = match (d.multi(), fan) {
+        (true, true) => format!("{}: median, 50 % and 90 % bands across runs", d.subtitle),
+        (true, false) => format!("{}: median shares at each date", d.subtitle),
+        (false, _) => d.subtitle.clone(),
+    };
     root.draw(&Text::new(
-        d.subtitle.clone(),
+        subtitle,
         (s.px(20.0), s.px(40.0)),
         s.font(13.0).color(&MUTED),
     ))?;
@@ -163,7 +169,7 @@ pub(super) fn alignment<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    head(root, d, title, s)?;
+    head(root, d, title, true, s)?;
     let np = d.sc.patrons.len();
     let lines: Vec<Line> = (0..np)
         .map(|p| Line {
@@ -493,7 +499,7 @@ pub(super) fn indices<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    head(root, d, title, s)?;
+    head(root, d, title, true, s)?;
     let (w, h) = (WIDTH as f64 + 40.0, 720.0);
     let foot = 34.0;
     let body = root

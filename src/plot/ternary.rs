@@ -124,7 +124,7 @@ pub(super) fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    head(root, d, title, s)?;
+    head(root, d, title, false, s)?;
     let v = corners();
     let px = |p: (f64, f64)| (s.px(p.0), s.px(p.1));
     let lerp =
