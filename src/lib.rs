@@ -19,6 +19,7 @@
 
 #![warn(missing_docs)]
 
+pub mod compare;
 pub mod date;
 pub mod decision;
 pub mod engine;

@@ -104,6 +104,49 @@ enum Command {
     /// Run the historical replay as an ensemble and print the validation scorecard: each
     /// stylized fact and counterfactual, the share of runs where it holds, pass or fail.
     Validate(ValidateArgs),
+    /// Run a scenario under several theory lenses side by side: final alignments, the
+    /// scorecard when the scenario has [[checks]], and a chart for one state.
+    Compare(CompareArgs),
+}
+
+#[derive(Args)]
+#[command(after_help = "Examples:
+  simulate compare scenarios/sco2001.toml --lenses all --actor KGZ
+  simulate compare scenarios/ufa2015.toml --lenses soft-balancing,bandwagoning --runs 100
+
+Writes compare.csv (final shares per lens), compare_checks.csv (the scorecard per lens, for a
+scenario with [[checks]]) and compare_<ACTOR>.svg to --out (default out/<scenario>/compare).
+`simulate explain LENS` describes each lens; docs/theory.md gives formulas and sources.")]
+struct CompareArgs {
+    /// Scenario file.
+    file: PathBuf,
+    /// Lenses to compare: `all` or a comma-separated list.
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    lenses: String,
+    /// Runs per lens.
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    runs: u64,
+    /// State whose trajectories are charted [default: the first state of the region].
+    #[arg(long, value_name = "ID")]
+    actor: Option<String>,
+    /// Seed [default: the scenario's].
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Change a parameter or scenario value for every lens, e.g. --set decision.money_weight=12.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Drop a scripted event for every lens (a counterfactual).
+    #[arg(long = "without", value_name = "EVENT_ID")]
+    without: Vec<String>,
+    /// Threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// Output folder [default: out/<scenario name>/compare].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -148,6 +191,7 @@ fn main() -> ExitCode {
         Some(Command::Sweep(args)) => sweep_cmd::sweep(args),
         Some(Command::Merge(args)) => sweep_cmd::merge(args),
         Some(Command::Validate(args)) => validate(args),
+        Some(Command::Compare(args)) => compare(args),
         None => run(cli.run),
     };
     match result {
@@ -181,6 +225,99 @@ fn check(file: &Path) -> Result<(), Failure> {
         sc.start,
         sc.end
     );
+    Ok(())
+}
+
+fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let mut sc = load(&args.file)?;
+    let lenses: Vec<Lens> = if args.lenses == "all" {
+        Lens::all().to_vec()
+    } else {
+        args.lenses
+            .split(',')
+            .map(|n| {
+                Lens::parse(n.trim()).ok_or_else(|| {
+                    Failure::Input(format!(
+                        "--lenses {}: unknown lens `{}`\n  help: use `all` or a list of: {}",
+                        args.lenses,
+                        n.trim(),
+                        Lens::names().join(", ")
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let mut changes = Vec::new();
+    for item in &args.set {
+        let (key, value) = split_set(item)?;
+        let x: f64 = value
+            .parse()
+            .map_err(|_| Failure::Input(format!("--set {item}: `{value}` is not a number")))?;
+        keys::set(&mut sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
+        changes.push(format!("--set {key}={x}"));
+    }
+    for id in &args.without {
+        if sc.remove_event(id) == 0 {
+            return Err(Failure::Input(format!(
+                "--without {id}: no scripted event has this id"
+            )));
+        }
+        changes.push(format!("--without {id}"));
+    }
+    let actor = match &args.actor {
+        Some(id) => sc
+            .actor_index(id)
+            .filter(|&i| sc.actors[i].role == soft_balancing::scenario::Role::State)
+            .ok_or_else(|| {
+                let states: Vec<&str> = sc.states().map(|i| sc.actors[i].id.as_str()).collect();
+                Failure::Input(format!(
+                    "--actor {id}: not a state of this scenario\n  help: one of: {}",
+                    states.join(", ")
+                ))
+            })?,
+        None => sc
+            .states()
+            .find(|&i| sc.actors[i].in_region)
+            .or_else(|| sc.states().next())
+            .ok_or_else(|| Failure::Input("the scenario has no state to chart".into()))?,
+    };
+    let seed = args.seed.unwrap_or(sc.seed);
+    let result =
+        soft_balancing::compare::compare(&sc, &lenses, seed, args.runs as usize, args.jobs);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("compare"));
+    let io =
+        |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
+    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
+    let chart = result.chart(&sc, actor).map_err(Failure::Other)?;
+    let mut files = vec![("compare.csv".to_string(), result.csv(&sc))];
+    if !sc.checks.is_empty() {
+        files.push(("compare_checks.csv".to_string(), result.checks_csv()));
+    }
+    files.push((format!("compare_{}.svg", sc.actors[actor].id), chart));
+    for (name, text) in &files {
+        let p = out_dir.join(name);
+        write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
+    }
+    if !args.quiet {
+        println!(
+            "{} under {} lens{}, seed {seed}",
+            sc.name,
+            lenses.len(),
+            if lenses.len() == 1 { "" } else { "es" }
+        );
+        for c in &changes {
+            println!("  changed: {c}");
+        }
+        println!();
+        print!("{}", result.text(&sc));
+        println!();
+        for (name, _) in &files {
+            println!("wrote {}", out_dir.join(name).display());
+        }
+    }
     Ok(())
 }
 
