@@ -39,6 +39,7 @@ tr.changed td { background: #fff6d5; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; vertical-align: -1px; margin-right: 4px; }
 .bar { display: flex; width: 180px; height: 14px; border-radius: 3px; overflow: hidden; border: 1px solid #ccc; }
 .bar span { display: block; height: 100%; }
+ul.toc { columns: 2; font-size: .92rem; padding-left: 1.2em; }
 details { margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; }
 figure { margin: 28px 0; break-inside: avoid; page-break-inside: avoid; }
@@ -353,6 +354,17 @@ fn charts_section(o: &mut String, charts: &[Chart], opts: &PlotOptions) {
     o.push_str("<section id=\"charts\">\n<h2>Charts</h2>\n");
     if charts.is_empty() {
         o.push_str("<p>No charts: the run recorded no dates.</p>\n");
+    } else {
+        o.push_str("<ul class=\"toc\">\n");
+        for c in charts {
+            let _ = writeln!(
+                o,
+                "<li><a href=\"#chart-{}\">{}</a></li>",
+                esc(&c.name),
+                esc(&c.title)
+            );
+        }
+        o.push_str("</ul>\n");
     }
     for c in charts {
         let files: Vec<String> = c
