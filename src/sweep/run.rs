@@ -336,6 +336,9 @@ pub fn run_sweep(
     let finished = std::sync::atomic::AtomicU64::new(0);
     let mut runs_done = 0u64;
 
+    // Work items (point, chunk) are run a window at a time and folded into their point's
+    // statistics in item order, so memory stays flat however many runs a point has.
+    let window = (4 * threads).max(1);
     for group in todo.chunks(batch) {
         let scenarios: Vec<Scenario> = group
             .iter()
@@ -344,39 +347,46 @@ pub fn run_sweep(
         let items: Vec<(usize, usize)> = (0..group.len())
             .flat_map(|g| (0..chunks_per_point).map(move |c| (g, c)))
             .collect();
-        let results: Vec<(Stats, String)> = pool.install(|| {
-            items
-                .par_iter()
-                .map(|&(g, c)| {
-                    let point = group[g];
-                    let (r0, r1) = (c * CHUNK, ((c + 1) * CHUNK).min(spec.runs));
-                    let out = run_chunk(
-                        &scenarios[g],
-                        point_seed(opts.seed, point),
-                        point,
-                        r0,
-                        r1,
-                        opts.keep_runs,
-                    );
-                    let n = finished
-                        .fetch_add((r1 - r0) as u64, std::sync::atomic::Ordering::Relaxed)
-                        + (r1 - r0) as u64;
-                    progress(n);
-                    out
-                })
-                .collect()
-        });
+        let mut acc: Vec<Option<Stats>> = vec![None; group.len()];
+        for slice in items.chunks(window) {
+            let results: Vec<(Stats, String)> = pool.install(|| {
+                slice
+                    .par_iter()
+                    .map(|&(g, c)| {
+                        let point = group[g];
+                        let (r0, r1) = (c * CHUNK, ((c + 1) * CHUNK).min(spec.runs));
+                        let out = run_chunk(
+                            &scenarios[g],
+                            point_seed(opts.seed, point),
+                            point,
+                            r0,
+                            r1,
+                            opts.keep_runs,
+                        );
+                        let n = finished
+                            .fetch_add((r1 - r0) as u64, std::sync::atomic::Ordering::Relaxed)
+                            + (r1 - r0) as u64;
+                        progress(n);
+                        out
+                    })
+                    .collect()
+            });
+            let mut run_rows = String::new();
+            for (&(g, _), (stats, rows)) in slice.iter().zip(results) {
+                match &mut acc[g] {
+                    Some(a) => a.merge(&stats),
+                    slot @ None => *slot = Some(stats),
+                }
+                run_rows.push_str(&rows);
+            }
+            if opts.keep_runs {
+                append(&runs_partial, &run_rows)?;
+            }
+        }
         let mut rows = String::new();
-        let mut run_rows = String::new();
-        for (g, per_point) in results.chunks(chunks_per_point).enumerate() {
+        for (g, stats) in acc.into_iter().enumerate() {
             let point = group[g];
-            let mut stats = per_point[0].0.clone();
-            for (s, _) in &per_point[1..] {
-                stats.merge(s);
-            }
-            for (_, r) in per_point {
-                run_rows.push_str(r);
-            }
+            let stats = stats.unwrap_or_else(|| Stats::new(0, 0));
             let line = row(
                 point,
                 point_seed(opts.seed, point),
@@ -388,9 +398,6 @@ pub fn run_sweep(
             rows.push('\n');
             done.insert(point, line);
             runs_done += stats.runs();
-        }
-        if opts.keep_runs {
-            append(&runs_partial, &run_rows)?;
         }
         append(&partial, &rows)?;
     }
