@@ -247,23 +247,7 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
             })
             .collect::<Result<_, _>>()?
     };
-    let mut changes = Vec::new();
-    for item in &args.set {
-        let (key, value) = split_set(item)?;
-        let x: f64 = value
-            .parse()
-            .map_err(|_| Failure::Input(format!("--set {item}: `{value}` is not a number")))?;
-        keys::set(&mut sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
-        changes.push(format!("--set {key}={x}"));
-    }
-    for id in &args.without {
-        if sc.remove_event(id) == 0 {
-            return Err(Failure::Input(format!(
-                "--without {id}: no scripted event has this id"
-            )));
-        }
-        changes.push(format!("--without {id}"));
-    }
+    let changes = apply_changes(&mut sc, None, &args.set, &args.without)?;
     let actor = match &args.actor {
         Some(id) => sc
             .actor_index(id)
@@ -329,13 +313,7 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
             args.file.display()
         )));
     }
-    for item in &args.set {
-        let (key, value) = split_set(item)?;
-        let x: f64 = value
-            .parse()
-            .map_err(|_| Failure::Input(format!("--set {item}: `{value}` is not a number")))?;
-        keys::set(&mut sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
-    }
+    apply_changes(&mut sc, None, &args.set, &[])?;
     let seed = args.seed.unwrap_or(sc.seed);
     let runs = args.runs as usize;
     let lines = soft_balancing::validation::scorecard(&sc, seed, runs, args.jobs);
@@ -433,10 +411,17 @@ pub(crate) fn split_set(item: &str) -> Result<(&str, &str), Failure> {
     }
 }
 
-/// Applies `--lens`, `--set` and `--without`; returns the list of changes for the provenance.
-fn apply_changes(sc: &mut Scenario, args: &RunArgs) -> Result<Vec<String>, Failure> {
+/// Applies `--lens`, `--set KEY=VALUE` (one number each) and `--without` to `sc`, in that order;
+/// returns the changes as text for the provenance and the printed summary. Shared by every
+/// subcommand that runs a scenario.
+pub(crate) fn apply_changes(
+    sc: &mut Scenario,
+    lens: Option<&str>,
+    sets: &[String],
+    without: &[String],
+) -> Result<Vec<String>, Failure> {
     let mut changes = Vec::new();
-    if let Some(name) = &args.lens {
+    if let Some(name) = lens {
         let lens = Lens::parse(name).ok_or_else(|| {
             Failure::Input(format!(
                 "--lens {name}: unknown lens\n  help: use one of: {}",
@@ -446,7 +431,7 @@ fn apply_changes(sc: &mut Scenario, args: &RunArgs) -> Result<Vec<String>, Failu
         sc.set_lens(lens);
         changes.push(format!("--lens {name}"));
     }
-    for item in &args.set {
+    for item in sets {
         let (key, value) = split_set(item)?;
         let x: f64 = value.parse().map_err(|_| {
             Failure::Input(format!(
@@ -456,7 +441,7 @@ fn apply_changes(sc: &mut Scenario, args: &RunArgs) -> Result<Vec<String>, Failu
         keys::set(sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
         changes.push(format!("--set {key}={x}"));
     }
-    for id in &args.without {
+    for id in without {
         if sc.remove_event(id) == 0 {
             let ids: Vec<&str> = sc.events.iter().filter_map(|e| e.id.as_deref()).collect();
             return Err(Failure::Input(format!(
@@ -481,7 +466,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         ));
     };
     let mut sc = load(&path)?;
-    let mut changes = apply_changes(&mut sc, &args)?;
+    let mut changes = apply_changes(&mut sc, args.lens.as_deref(), &args.set, &args.without)?;
     let seed = args.seed.unwrap_or(sc.seed);
     if args.seed.is_some() {
         changes.push(format!("--seed {seed}"));
@@ -514,12 +499,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let plot_opts = PlotOptions::parse(&args.plot).unwrap_or_default();
     let charts = plot::render(&sc, &summary, &records, &plot_opts)
         .map_err(|e| Failure::Other(e.to_string()))?;
-    let mut chart_files = 0;
-    for (name, bytes) in charts.iter().flat_map(|c| c.files(&plot_opts)) {
-        let p = out_dir.join(name);
-        write_atomic(&p, bytes).map_err(|e| io(e, &p))?;
-        chart_files += 1;
-    }
+    let chart_files = plot::write_files(&out_dir, &charts, &plot_opts)
+        .map_err(|e| Failure::Other(e.to_string()))?;
     let report_path = out_dir.join("report.html");
     let html = report::html(&sc, &summary, &records, &charts, &plot_opts);
     write_atomic(&report_path, html.as_bytes()).map_err(|e| io(e, &report_path))?;

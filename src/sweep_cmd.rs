@@ -7,14 +7,13 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use soft_balancing::decision::Lens;
 use soft_balancing::keys;
 use soft_balancing::scenario::Scenario;
 use soft_balancing::sweep::{
     self, Axis, Design, SweepError, SweepOptions, SweepSpec, chart, parse_values,
 };
 
-use crate::{Failure, load, split_set};
+use crate::{Failure, apply_changes, load, split_set};
 
 const SWEEP_HELP: &str = "\
 Examples:
@@ -152,25 +151,7 @@ fn parse_shard(text: &str) -> Result<(usize, usize), Failure> {
 
 /// Builds the sweep's options from the arguments and the scenario (applying fixed changes).
 fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure> {
-    let mut fixed = Vec::new();
-    if let Some(name) = &args.lens {
-        let lens = Lens::parse(name).ok_or_else(|| {
-            Failure::Input(format!(
-                "--lens {name}: unknown lens\n  help: use one of: {}",
-                Lens::names().join(", ")
-            ))
-        })?;
-        sc.set_lens(lens);
-        fixed.push(format!("--lens {name}"));
-    }
-    for id in &args.without {
-        if sc.remove_event(id) == 0 {
-            return Err(Failure::Input(format!(
-                "--without {id}: no scripted event has this id"
-            )));
-        }
-        fixed.push(format!("--without {id}"));
-    }
+    let mut fixed = apply_changes(sc, args.lens.as_deref(), &[], &args.without)?;
     let file_spec = sc.sweep.clone();
     let design_name = args
         .design
