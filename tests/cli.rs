@@ -85,13 +85,20 @@ fn runs_and_writes_the_four_documented_files() {
     for f in OUTPUT_FILES {
         assert!(run.file(f).is_file(), "{f} was not written");
     }
-    // No temporary files are left behind.
+    // No temporary files are left behind: only the data files, the report and the charts
+    // (one alignment chart per state, the triangle and the indices).
     let mut names: Vec<String> = std::fs::read_dir(run.dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
     let mut expected: Vec<String> = OUTPUT_FILES.iter().map(|s| s.to_string()).collect();
+    expected.push("report.html".into());
+    expected.push("ternary.svg".into());
+    expected.push("indices.svg".into());
+    for state in ["KAZ", "KGZ", "TJK", "UZB", "TKM", "IND", "PAK", "IRN", "MNG"] {
+        expected.push(format!("alignment_{state}.svg"));
+    }
     expected.sort();
     assert_eq!(names, expected);
 
@@ -415,7 +422,7 @@ fn usage_error(extra: &[&str], needle: &str) -> Outcome {
 #[test]
 fn set_unknown_parameter_is_rejected() {
     usage_error(&["--set", "nonsense.key=1"], "--set nonsense.key=1")
-        .stderr_has("unknown parameter")
+        .stderr_has("unknown key `nonsense.key`")
         .stderr_has("help:");
 }
 
