@@ -27,7 +27,11 @@ fn sweep_throughput(c: &mut Criterion) {
                 runs: RUNS,
                 axes: vec![Axis {
                     key: "decision.domination_weight".into(),
-                    values: AxisValues::Steps { min: 0.5, max: 0.5 + 0.25 * (POINTS - 1) as f64, step: 0.25 },
+                    values: AxisValues::Steps {
+                        min: 0.5,
+                        max: 0.5 + 0.25 * (POINTS - 1) as f64,
+                        step: 0.25,
+                    },
                 }],
             },
             seed: 1,

@@ -195,7 +195,10 @@ fn locate<'a>(sc: &'a mut Scenario, key: &str) -> Result<(&'a mut f64, f64, f64)
             let (min, max) = (spec.min, spec.max);
             match sc.params.get_mut(&full) {
                 Some(slot) => Ok((slot, min, max)),
-                None => Err(unknown(key, "run `simulate explain params` to list parameters")),
+                None => Err(unknown(
+                    key,
+                    "run `simulate explain params` to list parameters",
+                )),
             }
         }
         _ => Err(unknown(

@@ -96,7 +96,9 @@ fn runs_and_writes_the_four_documented_files() {
     expected.push("report.html".into());
     expected.push("ternary.svg".into());
     expected.push("indices.svg".into());
-    for state in ["KAZ", "KGZ", "TJK", "UZB", "TKM", "IND", "PAK", "IRN", "MNG"] {
+    for state in [
+        "KAZ", "KGZ", "TJK", "UZB", "TKM", "IND", "PAK", "IRN", "MNG",
+    ] {
         expected.push(format!("alignment_{state}.svg"));
     }
     expected.sort();
