@@ -89,6 +89,14 @@ pub enum PlotError {
         /// What went wrong.
         message: String,
     },
+    /// A chart file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// PNG encoding failed.
     #[error("cannot encode chart `{chart}` as PNG: {message}")]
     Encode {
@@ -128,6 +136,41 @@ impl Chart {
         }
         out
     }
+}
+
+/// Writes the files of `charts` that `opts` asks for into `dir`, each atomically
+/// ([`crate::output::write_atomic`]); returns how many. The files are written in parallel: each
+/// waits for its flush to disk, and on a busy disk those waits, not the drawing, would otherwise
+/// dominate a run.
+pub fn write_files(
+    dir: &std::path::Path,
+    charts: &[Chart],
+    opts: &PlotOptions,
+) -> Result<usize, PlotError> {
+    let files: Vec<(String, &[u8])> = charts.iter().flat_map(|c| c.files(opts)).collect();
+    // One thread per file, not the CPU pool: the threads mostly wait for the disk, and flushes
+    // issued together are committed together.
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .iter()
+            .map(|(name, bytes)| {
+                let path = dir.join(name);
+                scope.spawn(move || {
+                    crate::output::write_atomic(&path, bytes)
+                        .map_err(|source| PlotError::Write { path, source })
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join().unwrap_or_else(|_| {
+                Err(PlotError::Write {
+                    path: dir.to_path_buf(),
+                    source: std::io::Error::other("a writer thread panicked"),
+                })
+            })
+        })
+    })?;
+    Ok(files.len())
 }
 
 /// Colour of each patron slot. USA blue, RUS red and CHN gold-orange wherever those ids appear;
