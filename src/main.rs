@@ -102,10 +102,12 @@ enum Command {
     /// Merge the output folders of a sharded sweep into the file an unsharded run writes.
     Merge(sweep_cmd::MergeArgs),
     /// Run the historical replay as an ensemble and print the validation scorecard: each
-    /// stylized fact and counterfactual, the share of runs where it holds, pass or fail.
+    /// stylized fact and counterfactual, the share of runs where it holds, pass or fail. Writes
+    /// validation.csv and report.html (the replay's first run, the scorecard on top).
     Validate(ValidateArgs),
     /// Run a scenario under several theory lenses side by side: final alignments, the
-    /// scorecard when the scenario has [[checks]], and a chart for one state.
+    /// scorecard when the scenario has [[checks]], and a chart for one state; all of it also in
+    /// report.html.
     Compare(CompareArgs),
 }
 
@@ -115,7 +117,8 @@ enum Command {
   simulate compare scenarios/ufa2015.toml --lenses soft-balancing,bandwagoning --runs 100
 
 Writes compare.csv (final shares per lens), compare_checks.csv (the scorecard per lens, for a
-scenario with [[checks]]) and compare_<ACTOR>.svg to --out (default out/<scenario>/compare).
+scenario with [[checks]]), compare_<ACTOR>.svg and report.html (all of it on one page) to --out
+(default out/<scenario>/compare).
 `simulate explain LENS` describes each lens; docs/theory.md gives formulas and sources.")]
 struct CompareArgs {
     /// Scenario file.
@@ -166,7 +169,7 @@ struct ValidateArgs {
     /// Threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     jobs: usize,
-    /// Folder for validation.csv [default: out/<scenario name>].
+    /// Folder for validation.csv and report.html [default: out/<scenario name>].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print only failures and errors.
@@ -275,12 +278,16 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
     let io =
         |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
     std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
-    let chart = result.chart(&sc, actor).map_err(Failure::Other)?;
+    let figure = result.figure(&sc, actor).map_err(Failure::Other)?;
     let mut files = vec![("compare.csv".to_string(), result.csv(&sc))];
     if !sc.checks.is_empty() {
         files.push(("compare_checks.csv".to_string(), result.checks_csv()));
     }
-    files.push((format!("compare_{}.svg", sc.actors[actor].id), chart));
+    files.push((format!("{}.svg", figure.name), figure.svg.clone()));
+    files.push((
+        "report.html".to_string(),
+        result.report_html(&sc, seed, &figure, &changes),
+    ));
     for (name, text) in &files {
         let p = out_dir.join(name);
         write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
@@ -298,9 +305,10 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
         println!();
         print!("{}", result.text(&sc));
         println!();
-        for (name, _) in &files {
+        for (name, _) in &files[..files.len() - 1] {
             println!("wrote {}", out_dir.join(name).display());
         }
+        println!("Report: {}", out_dir.join("report.html").display());
     }
     Ok(())
 }
@@ -313,19 +321,36 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
             args.file.display()
         )));
     }
-    apply_changes(&mut sc, None, &args.set, &[])?;
+    let mut changes = apply_changes(&mut sc, None, &args.set, &[])?;
     let seed = args.seed.unwrap_or(sc.seed);
+    if args.seed.is_some() {
+        changes.push(format!("--seed {seed}"));
+    }
     let runs = args.runs as usize;
     let lines = soft_balancing::validation::scorecard(&sc, seed, runs, args.jobs);
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
-    std::fs::create_dir_all(&out_dir)
-        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;
+    let io =
+        |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
+    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
     let path = out_dir.join("validation.csv");
     write_atomic(&path, soft_balancing::validation::csv(&lines).as_bytes())
-        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+        .map_err(|e| io(e, &path))?;
+
+    // The report: the replay's first run (stream 0 of the seed, as in the ensembles above), its
+    // charts embedded (no chart files: those are `simulate FILE`'s), the scorecard on top.
+    let prm = sc.params.clone();
+    let records = ensemble::run_many(&sc, &prm, seed, 1, args.jobs);
+    let summary = Summary::new(&sc, &prm, &records, seed, changes, command_line());
+    let plot_opts = PlotOptions::parse("none").unwrap_or_default();
+    let charts = plot::render(&sc, &summary, &records, &plot_opts)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let scorecard = soft_balancing::validation::report_section(&lines, runs, seed);
+    let report_path = out_dir.join("report.html");
+    let html = report::html_with(&sc, &summary, &records, &charts, &plot_opts, &[scorecard]);
+    write_atomic(&report_path, html.as_bytes()).map_err(|e| io(e, &report_path))?;
     let failed = lines.iter().filter(|l| !l.pass).count();
     if !args.quiet {
         println!(
@@ -368,6 +393,7 @@ fn validate(args: ValidateArgs) -> Result<(), Failure> {
             lines.len(),
             path.display()
         );
+        println!("Report: {}", report_path.display());
     }
     if failed > 0 {
         return Err(Failure::Other(format!("{failed} scorecard line(s) fail")));

@@ -34,7 +34,7 @@ a { color: #1f5fbf; }
 table { border-collapse: collapse; margin: 8px 0 12px; font-size: .95rem; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { background: var(--soft); }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.changed td { background: #fff6d5; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; vertical-align: -1px; margin-right: 4px; }
 .bar { display: flex; width: 180px; height: 14px; border-radius: 3px; overflow: hidden; border: 1px solid #ccc; }
@@ -57,9 +57,107 @@ time { font-variant-numeric: tabular-nums; font-weight: 600; margin-right: 6px; 
 .scores b { color: var(--ink); font-weight: 600; }
 .year-state { color: var(--muted); font-size: .9rem; margin: 0 0 6px; }
 code { font-size: .88em; background: var(--soft); padding: 0 3px; border-radius: 3px; word-break: break-all; }
+.verdict { display: inline-block; font-size: .8rem; font-weight: 700; letter-spacing: .04em;
+  padding: 0 7px; border-radius: 3px; }
+.verdict.pass { background: #dcefe0; color: #1b5e20; }
+.verdict.fail { background: #b3261e; color: #fff; }
+tr.fail td { background: #fdeceb; }
+td.pass { background: #eef7f0; }
+td.fail { background: #fdeceb; }
+.callout { margin: 10px 0; padding: 8px 12px; border-left: 4px solid #2e7d32; background: var(--soft); }
+.callout.fail { border-left-color: #b3261e; }
+.scroll { overflow-x: auto; }
+table.compact { font-size: .9rem; }
+table.compact th, table.compact td { padding: 3px 6px; }
+code.id { word-break: normal; white-space: nowrap; }
+th.lens { font-size: .82rem; }
+.nowrap { white-space: nowrap; }
+th.group, td.group { border-left: 2px solid var(--rule); }
 footer { margin-top: 3em; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); padding-top: 8px; }
 @media print { body { max-width: none; padding: 0; } nav { display: none; } h2 { break-after: avoid; } }
 "#;
+
+/// A section another command adds to a report page: placed after the header, before the
+/// run's own sections, and listed first in the navigation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Section {
+    /// Anchor id, unique on the page (letters, digits and `-`).
+    pub id: String,
+    /// Heading, plain text (escaped when written).
+    pub title: String,
+    /// The body: HTML, every text in it already escaped ([`crate::plot::xml_escape`]).
+    pub html: String,
+}
+
+impl Section {
+    /// The section as HTML.
+    fn write(&self, o: &mut String) {
+        let _ = write!(
+            o,
+            "<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n",
+            esc(&self.id),
+            esc(&self.title),
+            self.html
+        );
+    }
+
+    /// The section's entry in the navigation.
+    fn nav(&self) -> String {
+        format!("<a href=\"#{}\">{}</a>", esc(&self.id), esc(&self.title))
+    }
+}
+
+/// A pass or FAIL mark for a table cell: a coloured label that also reads in black and white.
+pub fn verdict(pass: bool) -> &'static str {
+    if pass {
+        "<span class=\"verdict pass\">pass</span>"
+    } else {
+        "<span class=\"verdict fail\">FAIL</span>"
+    }
+}
+
+/// The document's start up to and including `<body>`, with the page title `title`.
+fn open(o: &mut String, title: &str) {
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        esc(title)
+    );
+}
+
+/// A compact page in the report's style: a header (`heading`, the `lede` sentence and a `meta`
+/// line, all plain text), `sections` in order (with a navigation bar when there are several),
+/// and a `footer` (HTML). `title` names the browser tab.
+pub fn page(
+    title: &str,
+    heading: &str,
+    lede: &str,
+    meta: &str,
+    sections: &[Section],
+    footer: &str,
+) -> String {
+    let mut o =
+        String::with_capacity(16 * 1024 + sections.iter().map(|s| s.html.len()).sum::<usize>());
+    open(&mut o, title);
+    let _ = write!(
+        o,
+        "<header>\n<h1>{}</h1>\n<p class=\"lede\">{}</p>\n<p class=\"meta\">{}</p>\n</header>\n",
+        esc(heading),
+        esc(lede),
+        esc(meta)
+    );
+    if sections.len() > 1 {
+        let links: String = sections.iter().map(Section::nav).collect();
+        let _ = writeln!(o, "<nav>{links}</nav>");
+    }
+    for s in sections {
+        s.write(&mut o);
+    }
+    let _ = write!(o, "<footer>{footer}</footer>\n</body>\n</html>\n");
+    o
+}
 
 /// The report page for one invocation. `charts` are embedded in the order given; `opts` says
 /// which chart files were written next to the report, for the captions.
@@ -70,16 +168,28 @@ pub fn html(
     charts: &[Chart],
     opts: &PlotOptions,
 ) -> String {
-    let mut o =
-        String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
+    html_with(sc, summary, runs, charts, opts, &[])
+}
+
+/// [`html`] with `extra` sections (a validation scorecard, say) placed before the run's own.
+pub fn html_with(
+    sc: &Scenario,
+    summary: &Summary,
+    runs: &[RunRecord],
+    charts: &[Chart],
+    opts: &PlotOptions,
+    extra: &[Section],
+) -> String {
+    let mut o = String::with_capacity(
+        64 * 1024
+            + charts.iter().map(|c| c.svg.len()).sum::<usize>()
+            + extra.iter().map(|s| s.html.len()).sum::<usize>(),
+    );
     let p = &summary.provenance;
     let multi = p.runs > 1;
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} — soft-balancing simulation report</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        esc(&sc.name)
+    open(
+        &mut o,
+        &format!("{} — soft-balancing simulation report", sc.name),
     );
     let _ = write!(
         o,
@@ -96,10 +206,15 @@ pub fn html(
         esc(&p.lens),
         esc(&p.tool)
     );
-    o.push_str(
-        "<nav><a href=\"#run\">Run and parameters</a><a href=\"#summary\">Summary</a>\
-         <a href=\"#charts\">Charts</a><a href=\"#log\">Event log</a></nav>\n",
+    let extra_links: String = extra.iter().map(Section::nav).collect();
+    let _ = writeln!(
+        o,
+        "<nav>{extra_links}<a href=\"#run\">Run and parameters</a><a href=\"#summary\">Summary</a>\
+         <a href=\"#charts\">Charts</a><a href=\"#log\">Event log</a></nav>"
     );
+    for s in extra {
+        s.write(&mut o);
+    }
     run_section(&mut o, summary);
     summary_section(&mut o, sc, summary);
     charts_section(&mut o, charts, opts);
@@ -517,6 +632,36 @@ mod tests {
         assert_eq!(num(0.25), "0.25");
         assert_eq!(num(-0.00001), "0");
         assert_eq!(num(1.23456), "1.2346");
+    }
+
+    #[test]
+    fn pages_escape_every_text_and_list_their_sections() {
+        let sections = [
+            Section {
+                id: "a".into(),
+                title: "A <b>".into(),
+                html: "<p>one</p>\n".into(),
+            },
+            Section {
+                id: "b".into(),
+                title: "B & C".into(),
+                html: "<p>two</p>\n".into(),
+            },
+        ];
+        let html = page("T<", "H\"", "L<script>", "M&", &sections, "F");
+        assert!(html.contains("<title>T&lt;</title>"));
+        assert!(html.contains("<h1>H&quot;</h1>"));
+        assert!(html.contains("<p class=\"lede\">L&lt;script&gt;</p>"));
+        assert!(html.contains("<p class=\"meta\">M&amp;</p>"));
+        assert!(!html.contains("<script>"));
+        assert!(
+            html.contains("<nav><a href=\"#a\">A &lt;b&gt;</a><a href=\"#b\">B &amp; C</a></nav>")
+        );
+        assert!(html.contains("<section id=\"a\">\n<h2>A &lt;b&gt;</h2>\n<p>one</p>\n</section>"));
+        assert!(html.find("id=\"a\"") < html.find("id=\"b\""));
+        assert!(html.ends_with("<footer>F</footer>\n</body>\n</html>\n"));
+        // One section needs no navigation.
+        assert!(!page("t", "h", "l", "m", &sections[..1], "").contains("<nav>"));
     }
 
     #[test]

@@ -236,7 +236,11 @@ fn plot_both_and_plot_none() {
 fn report_is_self_contained() {
     let tmp = tempdir();
     let (_, out) = run_ufa(tmp.path(), &[]);
-    let html = read(&out.join("report.html"));
+    assert_self_contained(&read(&out.join("report.html")));
+}
+
+/// Panics unless `html` loads nothing from anywhere and every link is an anchor on the page.
+fn assert_self_contained(html: &str) {
     let lower = html.to_lowercase();
     for banned in [
         "http:",
@@ -525,4 +529,360 @@ fn chromium_renders_the_report() {
         expected_charts().len(),
         "every chart parsed as SVG"
     );
+}
+
+fn sco2001() -> String {
+    common::manifest_dir()
+        .join("scenarios")
+        .join("sco2001.toml")
+        .display()
+        .to_string()
+}
+
+/// The part of `html` from `<section id="ID">` to its `</section>`.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let end = start + html[start..].find("</section>").expect("end of section");
+    &html[start..end]
+}
+
+#[test]
+fn validate_writes_the_first_run_s_report_with_the_scorecard_on_top() {
+    let tmp = tempdir();
+    let out = tmp.path().join("v");
+    let o = run_in(
+        tmp.path(),
+        [
+            "validate",
+            &sco2001(),
+            "--runs",
+            "12",
+            "--seed",
+            "7",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    o.no_panic();
+    let csv = parse_csv(&read(&out.join("validation.csv")));
+    let fails = csv
+        .rows
+        .iter()
+        .filter(|r| r[csv.col("result")] == "FAIL")
+        .count();
+    o.expect_code(if fails == 0 { 0 } else { 1 });
+    let report = out.join("report.html");
+    assert_eq!(
+        o.stdout.lines().last().unwrap_or(""),
+        format!("Report: {}", report.display()),
+        "report path printed last"
+    );
+    let html = read(&report);
+    assert_self_contained(&html);
+
+    // The scorecard comes first, linked from the navigation.
+    assert!(html.contains("<h1>sco2001</h1>"));
+    assert!(html.contains("<nav><a href=\"#validation\">Validation scorecard</a>"));
+    assert!(
+        html.find("<section id=\"validation\">") < html.find("<section id=\"run\">"),
+        "scorecard before the run's sections"
+    );
+    let card = section(&html, "validation");
+    assert!(card.contains("<h2>Validation scorecard</h2>"));
+    assert!(card.contains("How to read it"));
+    assert!(card.contains("of 12 runs each"), "runs per ensemble");
+    assert!(card.contains("seed 7"));
+    assert!(card.contains(&format!(
+        "<b>{} of {} lines pass.</b>",
+        csv.rows.len() - fails,
+        csv.rows.len()
+    )));
+
+    // One table row per line of validation.csv, in order, with everything the CSV says.
+    let rows: Vec<&str> = card.split("<tr class=\"").skip(1).collect();
+    assert_eq!(rows.len(), csv.rows.len(), "one row per scorecard line");
+    assert_eq!(csv.rows.len(), 17);
+    let col = |r: &Vec<String>, name: &str| r[csv.col(name)].clone();
+    for (row, line) in rows.iter().zip(&csv.rows) {
+        let pass = col(line, "result") == "pass";
+        assert!(
+            row.starts_with(if pass { "pass\"" } else { "fail\"" }),
+            "{row}"
+        );
+        assert!(row.contains(if pass {
+            "<span class=\"verdict pass\">pass</span>"
+        } else {
+            "<span class=\"verdict fail\">FAIL</span>"
+        }));
+        assert!(row.contains(&format!("<td>{}</td>", html_escape(&col(line, "fact")))));
+        assert!(row.contains(&html_escape(&col(line, "label"))), "{row}");
+        assert!(row.contains(&format!(
+            "<code class=\"id\">{}</code>",
+            col(line, "outcome")
+        )));
+        assert!(row.contains(&format!("<td>{}</td>", col(line, "expect"))));
+        let without = col(line, "without");
+        assert!(row.contains(&if without.is_empty() {
+            "<td>—</td>".to_string()
+        } else {
+            format!("<td><code>{without}</code></td>")
+        }));
+        let pct = |name: &str| {
+            format!(
+                "<td class=\"num\">{:.0} %</td>",
+                col(line, name).parse::<f64>().expect("number") * 100.0
+            )
+        };
+        assert!(row.contains(&pct("share")), "share in {row}");
+        assert!(row.contains(&pct("threshold")), "threshold in {row}");
+    }
+
+    // Then the normal report of one run, its charts embedded but not written as files.
+    assert!(html.contains("seed 7 · 1 run ·"));
+    assert!(html.contains("<figure id=\"chart-alignment_KGZ\">\n<svg "));
+    assert!(html.contains("<figure id=\"chart-indices\">\n<svg "));
+    assert!(html.contains("<section id=\"log\">"));
+    assert!(files_with_ext(&out, "svg").is_empty(), "no chart files");
+}
+
+#[test]
+fn a_failing_scorecard_line_is_marked_in_the_report() {
+    let tmp = tempdir();
+    let out = tmp.path().join("v");
+    run_in(
+        tmp.path(),
+        [
+            "validate",
+            &sco2001(),
+            "--runs",
+            "8",
+            "--set",
+            "events.rus_credit_2009.amount_bn=0",
+            "--set",
+            "events.rus_credit_2009.grant_bn=0",
+            "--out",
+            &out.display().to_string(),
+        ],
+    )
+    .expect_code(1);
+    let html = read(&out.join("report.html"));
+    let card = section(&html, "validation");
+    assert!(card.contains("<p class=\"callout fail\">"));
+    let row = card
+        .split("<tr class=\"")
+        .find(|r| r.contains("Kyrgyzstan orders Manas closed in 2009") && !r.contains("<code>"))
+        .expect("the Manas closure line");
+    assert!(row.starts_with("fail\""), "{row}");
+    assert!(row.contains("<span class=\"verdict fail\">FAIL</span>"));
+    // The changes made for the run are in the report's provenance.
+    assert!(html.contains("<code>--set events.rus_credit_2009.amount_bn=0</code>"));
+}
+
+#[test]
+fn compare_writes_a_report_with_every_lens_the_scorecards_and_the_chart() {
+    let tmp = tempdir();
+    let out = tmp.path().join("c");
+    let o = run_in(
+        tmp.path(),
+        [
+            "compare",
+            &sco2001(),
+            "--runs",
+            "3",
+            "--actor",
+            "KGZ",
+            "--set",
+            "decision.money_weight=12",
+            "--without",
+            "sanctions_2014",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    o.expect_code(0).no_panic();
+    let report = out.join("report.html");
+    assert_eq!(
+        o.stdout.lines().last().unwrap_or(""),
+        format!("Report: {}", report.display())
+    );
+    let html = read(&report);
+    assert_self_contained(&html);
+
+    // The scenario, seed and runs at the top.
+    assert!(html.contains("<title>sco2001 — lenses compared</title>"));
+    assert!(html.contains("<h1>sco2001</h1>"));
+    assert!(html.contains(&html_escape(
+        "Historical replay: Central Asia from the SCO's founding"
+    )));
+    assert!(html.contains("seed 2001"));
+    assert!(html.contains("3 runs per lens"));
+    let body = section(&html, "lenses");
+    assert!(body.contains("<h2>Lenses compared</h2>"));
+    assert!(body.contains("<code>--set decision.money_weight=12</code>"));
+    assert!(body.contains("<code>--without sanctions_2014</code>"));
+
+    // Every lens heads a column group of the final alignment and of the scorecard.
+    for lens in [
+        "soft-balancing",
+        "balance-of-power",
+        "balance-of-threat",
+        "bandwagoning",
+        "omnibalancing",
+        "hedging",
+    ] {
+        assert_eq!(
+            body.matches(&format!("</span>{lens}</th>")).count(),
+            2,
+            "{lens} in both tables"
+        );
+    }
+    // Every state's row, and every final mean of compare.csv (rounded) in it.
+    let finals = parse_csv(&read(&out.join("compare.csv")));
+    let mut states: Vec<&str> = finals
+        .rows
+        .iter()
+        .map(|r| r[finals.col("actor")].as_str())
+        .collect();
+    states.dedup();
+    for s in &states {
+        let row = body
+            .split("<tr>")
+            .find(|r| r.starts_with(&format!("<td><b>{s}</b>")))
+            .unwrap_or_else(|| panic!("no row for {s}"));
+        let means: Vec<f64> = finals
+            .rows
+            .iter()
+            .filter(|r| r[finals.col("actor")] == *s)
+            .map(|r| r[finals.col("final_mean")].parse().expect("number"))
+            .collect();
+        // The numbers in the row's cells, bold or not, in lens then patron order.
+        let shown: Vec<f64> = row
+            .split("<td class=\"num")
+            .skip(1)
+            .map(|cell| {
+                let text = &cell[cell.find('>').expect("cell") + 1..cell.find("</td>").unwrap()];
+                text.trim_start_matches("<b>")
+                    .trim_end_matches("</b>")
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{s}: not a number: {text}"))
+            })
+            .collect();
+        assert_eq!(shown.len(), 6 * 3, "{s}: a share per lens and patron");
+        for (m, x) in means.iter().zip(&shown) {
+            assert!((m - x).abs() <= 0.0051, "{s}: {x} shown for {m}");
+        }
+    }
+    // The scorecard per lens: as many verdicts as compare_checks.csv rows, as many failures.
+    let checks = parse_csv(&read(&out.join("compare_checks.csv")));
+    let failed = checks
+        .rows
+        .iter()
+        .filter(|r| r[checks.col("result")] == "FAIL")
+        .count();
+    assert_eq!(body.matches("class=\"verdict ").count(), checks.rows.len());
+    assert_eq!(body.matches("class=\"verdict fail\"").count(), failed);
+
+    // The chart, inline, once, as well-formed SVG with the file's drawing.
+    assert_eq!(html.matches("<svg ").count(), 1);
+    let fig = body
+        .find("<figure id=\"chart-compare_KGZ\">\n<svg viewBox=\"0 0 1080 420\"")
+        .expect("the chart's figure");
+    let svg = &body[fig + body[fig..].find("<svg").unwrap()..];
+    let svg = &svg[..svg.find("</svg>").expect("end of SVG") + 6];
+    let doc = roxmltree::Document::parse(svg).expect("inline SVG is well-formed");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for t in ["share toward USA", "share toward RUS", "hedging"] {
+        assert!(texts.contains(&t), "chart text {t:?}");
+    }
+    assert!(read(&out.join("compare_KGZ.svg")).contains("share toward CHN"));
+}
+
+#[test]
+fn compare_report_of_a_scenario_without_checks_has_no_scorecard() {
+    let tmp = tempdir();
+    let out = tmp.path().join("c");
+    run_in(
+        tmp.path(),
+        [
+            "compare",
+            &ufa2015().display().to_string(),
+            "--runs",
+            "1",
+            "--lenses",
+            "hedging",
+            "--out",
+            &out.display().to_string(),
+            "-q",
+        ],
+    )
+    .expect_code(0);
+    let html = read(&out.join("report.html"));
+    assert_self_contained(&html);
+    assert!(html.contains("1 lens · 1 run per lens"));
+    assert!(html.contains("none: the scenario as written"));
+    assert!(!html.contains("Scorecard per lens"));
+    assert!(html.contains("</span>hedging</th>"));
+    assert_eq!(html.matches("<svg ").count(), 1);
+}
+
+#[test]
+fn chromium_renders_the_validate_and_compare_reports() {
+    let Some(bin) = find_chromium() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED chromium_renders_the_validate_and_compare_reports: no Chromium found"
+        );
+        return;
+    };
+    let tmp = tempdir();
+    let (v, c) = (tmp.path().join("v"), tmp.path().join("c"));
+    run_in(
+        tmp.path(),
+        [
+            "validate",
+            &sco2001(),
+            "--runs",
+            "4",
+            "--out",
+            &v.display().to_string(),
+            "-q",
+        ],
+    )
+    .no_panic();
+    run_in(
+        tmp.path(),
+        [
+            "compare",
+            &sco2001(),
+            "--runs",
+            "2",
+            "--out",
+            &c.display().to_string(),
+            "-q",
+        ],
+    )
+    .expect_code(0);
+    for (dir, heading, svgs) in [
+        (&v, "<h2>Validation scorecard</h2>", 9),
+        (&c, "<h2>Lenses compared</h2>", 1),
+    ] {
+        let profile = tmp.path().join(format!("profile-{svgs}"));
+        std::fs::create_dir_all(&profile).expect("profile dir");
+        let url = format!("file://{}", dir.join("report.html").display());
+        let dom = chromium(&bin, &profile, &["--dump-dom".to_string()], &url);
+        assert!(dom.contains("<h1>sco2001</h1>"), "{url}");
+        assert!(dom.contains(heading), "{url}");
+        assert!(dom.contains("class=\"verdict pass\""), "{url}");
+        assert_eq!(
+            dom.matches("<svg ").count(),
+            svgs,
+            "{url}: every chart parsed"
+        );
+    }
 }
