@@ -181,6 +181,35 @@ pub fn components(
     }
 }
 
+/// The alignment state `s` favours now: the softmax (at `decision.temperature`) of its scores
+/// for each patron under its lens. `money` holds its yearly money from each patron.
+pub fn favoured(sc: &Scenario, w: &World, prm: &Params, s: usize, money: &[f64], out: &mut [f64]) {
+    let np = w.np;
+    let mut comps = [Components::default(); MAX_PATRONS];
+    components(sc, w, prm, s, money, &mut comps);
+    let lens = sc.lens_of(s);
+    let mut scores = [0.0; MAX_PATRONS];
+    for p in 0..np {
+        scores[p] = lens.score(sc, w, prm, s, p, &comps[p]);
+    }
+    softmax(&scores[..np], prm.decision.temperature, &mut out[..np]);
+}
+
+/// Sets the alignment of each state in `states` to the alignment it favours in `w` (states a
+/// scenario gives no starting alignment begin where their own scores point).
+pub fn start_from_scores(sc: &Scenario, w: &mut World, prm: &Params, states: &[usize]) {
+    let np = w.np;
+    for &s in states {
+        let mut money = [0.0; MAX_PATRONS];
+        for (p, m) in money.iter_mut().enumerate().take(np) {
+            *m = money_bn(sc, w, prm, s, p);
+        }
+        let mut target = [0.0; MAX_PATRONS];
+        favoured(sc, w, prm, s, &money[..np], &mut target);
+        w.alignment[s * np..(s + 1) * np].copy_from_slice(&target[..np]);
+    }
+}
+
 /// Softmax of `scores[..n]` at temperature `t`, into `out`.
 pub fn softmax(scores: &[f64], t: f64, out: &mut [f64]) {
     let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);

@@ -19,7 +19,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::date::YearMonth;
-use crate::decision::{self, Components, DecisionRule, MAX_PATRONS};
+use crate::decision::{self, MAX_PATRONS};
 use crate::indices;
 use crate::mechanisms::{bases, energy, enlargement, loans, partnership, shocks};
 use crate::params::Params;
@@ -152,6 +152,9 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         factors: Factors::new(prm, dt),
     };
     refresh_trade_factors(w, dt, &mut scratch.trade_factor);
+    // States without a scripted starting alignment start where their scores point, under the
+    // parameters and lens in force for this run.
+    decision::start_from_scores(sc, w, prm, &sc.score_start);
     obs.observe(0, sc.start, w, &indices::compute(sc, w));
 
     let mut next_event = 0;
@@ -226,11 +229,8 @@ fn grow_and_decay(w: &mut World, scratch: &Scratch) {
 /// plus seeded noise; shares stay positive and sum to one. Also refreshes `money`.
 fn update_alignment(ctx: &mut Ctx, w: &mut World, money: &mut [f64], f: &Factors) {
     let (sc, prm) = (ctx.sc, ctx.prm);
-    let d = &prm.decision;
     let np = w.np;
     let (rate, noise_sd) = (f.adjust_rate, f.noise_sd);
-    let mut comps = [Components::default(); MAX_PATRONS];
-    let mut scores = [0.0; MAX_PATRONS];
     let mut target = [0.0; MAX_PATRONS];
     for s in 0..w.n {
         for p in 0..np {
@@ -239,12 +239,7 @@ fn update_alignment(ctx: &mut Ctx, w: &mut World, money: &mut [f64], f: &Factors
         if sc.actors[s].role == Role::Patron {
             continue;
         }
-        decision::components(sc, w, prm, s, &money[s * np..(s + 1) * np], &mut comps);
-        let lens = sc.lens_of(s);
-        for p in 0..np {
-            scores[p] = lens.score(sc, w, prm, s, p, &comps[p]);
-        }
-        decision::softmax(&scores[..np], d.temperature, &mut target[..np]);
+        decision::favoured(sc, w, prm, s, &money[s * np..(s + 1) * np], &mut target);
         let row = &mut w.alignment[s * np..(s + 1) * np];
         let mut sum = 0.0;
         for p in 0..np {

@@ -87,8 +87,8 @@ pub fn evict_value(sc: &Scenario, w: &World, prm: &Params, b: usize) -> f64 {
 }
 
 /// A patron asks to open base `b` (closed or never opened): the host lets it open when keeping
-/// it is worth more than not (`keep - evict + noise > 0`, the same scores as for a closure, with
-/// no breach cost). The lease runs to the base's `lease_end`, or `renewal_years` from now.
+/// it is worth more than not (`keep > evict + noise`, the same scores as for a closure, with no
+/// breach cost). The lease runs to the base's `lease_end`, or `renewal_years` from now.
 pub fn request(ctx: &mut Ctx, w: &mut World, b: usize) {
     let (sc, prm) = (ctx.sc, ctx.prm);
     if w.bases[b].status != BaseStatus::Closed {
@@ -96,8 +96,9 @@ pub fn request(ctx: &mut Ctx, w: &mut World, b: usize) {
     }
     let host = sc.bases[b].host;
     let keep = keep_value(sc, w, prm, b);
-    let evict = evict_value(sc, w, prm, b);
-    if keep - evict + noise(ctx.rng, prm.decision.decision_noise_sd) > 0.0 {
+    // As in the reviews, the noise is the host's reading of the eviction side, and is logged.
+    let evict = evict_value(sc, w, prm, b) + noise(ctx.rng, prm.decision.decision_noise_sd);
+    if keep > evict {
         w.bases[b].status = BaseStatus::Open;
         w.bases[b].counter_refused = false;
         if w.bases[b].lease_end.is_none_or(|end| end <= ctx.date) {
@@ -123,6 +124,8 @@ pub fn review(ctx: &mut Ctx, w: &mut World) {
 
 fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
     let (sc, prm) = (ctx.sc, ctx.prm);
+    // An offer made while the base is open has no closure to reverse.
+    w.bases[b].new_offer = false;
     let host = sc.bases[b].host;
     let notice = prm.bases.notice_months.round() as i32;
     let lease_end = w.bases[b].lease_end;

@@ -82,7 +82,12 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
     if l.condition == Condition::JoinEeu && !w.eeu[borrower] {
         cost += prm.loans.eeu_sovereignty_cost * w.sovereignty[borrower];
     }
-    if gain - cost + noise(ctx.rng, prm.decision.decision_noise_sd) > 0.0 {
+    // The noise is the borrower's reading of the cost, and is logged with it. A patron
+    // borrowing from another patron weighs no alignment, so it decides on the numbers alone.
+    if sc.actors[borrower].role == Role::State {
+        cost += noise(ctx.rng, prm.decision.decision_noise_sd);
+    }
+    if gain > cost {
         disburse(ctx, w, loan, 1.0);
         w.loans[loan].status = LoanStatus::Active;
         if w.loans[loan].condition == Condition::JoinEeu {

@@ -328,6 +328,8 @@ pub struct Scenario {
     pub params: Params,
     /// The state at `start`.
     pub initial: World,
+    /// States given no starting alignment: they start where their own scores point.
+    pub score_start: Vec<usize>,
     /// Named discrete outcomes checked in every run.
     pub outcomes: Vec<crate::outcomes::Outcome>,
     /// The validation scorecard's lines (`[[checks]]`).

@@ -370,11 +370,13 @@ impl V<'_> {
                     let slot = actors[i].slot.unwrap_or(0);
                     w.alignment[i * np + slot] = 1.0;
                 }
+                Role::State if a.alignment.is_none() => {
+                    // Filled in below from the state's own initial scores.
+                    from_scores.push(i);
+                }
                 Role::State => {
                     let Some(al) = &a.alignment else {
-                        // Filled in below from the state's own initial scores.
-                        from_scores.push(i);
-                        continue;
+                        unreachable!("checked by the arm above")
                     };
                     let shares = self.by_patron(&ctx, al, "share", 0.0, 1.0)?;
                     let sum: f64 = shares.iter().sum();
@@ -686,13 +688,19 @@ impl V<'_> {
             events,
             params,
             initial: w,
+            score_start: Vec::new(),
             outcomes,
             checks: Vec::new(),
             sweep: None,
             sha256,
             path: self.path.display().to_string(),
         };
-        initial_alignment_from_scores(&mut sc, &from_scores);
+        // States given no alignment start where their own scores point (also recomputed at the
+        // start of each run, under the parameters and lens in force).
+        let mut start = sc.initial.clone();
+        crate::decision::start_from_scores(&sc, &mut start, &sc.params, &from_scores);
+        sc.initial = start;
+        sc.score_start = from_scores;
         for c in &raw.checks {
             let c = c.get_ref();
             let Some(outcome) = sc
@@ -1372,33 +1380,6 @@ impl V<'_> {
             }
             _ => unreachable!("kinds come from EVENT_KEYS"),
         })
-    }
-}
-
-/// A state given no `alignment` starts where its own scores at the start point: the softmax of
-/// its initial scores, as if it had long adjusted to the world it starts in.
-fn initial_alignment_from_scores(sc: &mut Scenario, states: &[usize]) {
-    use crate::decision::{self, Components, DecisionRule, MAX_PATRONS};
-    let np = sc.initial.np;
-    for &s in states {
-        let w = &sc.initial;
-        let mut money = [0.0; MAX_PATRONS];
-        for (p, m) in money.iter_mut().enumerate().take(np) {
-            *m = decision::money_bn(sc, w, &sc.params, s, p);
-        }
-        let mut comps = [Components::default(); MAX_PATRONS];
-        decision::components(sc, w, &sc.params, s, &money[..np], &mut comps);
-        let mut scores = [0.0; MAX_PATRONS];
-        for p in 0..np {
-            scores[p] = sc.lens_of(s).score(sc, w, &sc.params, s, p, &comps[p]);
-        }
-        let mut target = [0.0; MAX_PATRONS];
-        decision::softmax(
-            &scores[..np],
-            sc.params.decision.temperature,
-            &mut target[..np],
-        );
-        sc.initial.alignment[s * np..(s + 1) * np].copy_from_slice(&target[..np]);
     }
 }
 
