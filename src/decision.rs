@@ -196,10 +196,13 @@ pub fn favoured(sc: &Scenario, w: &World, prm: &Params, s: usize, money: &[f64],
 }
 
 /// Sets the alignment of each state in `states` to the alignment it favours in `w` (states a
-/// scenario gives no starting alignment begin where their own scores point).
+/// scenario gives no starting alignment begin where their own scores point). The scores are read
+/// from an even spread, so a lens that looks at the current alignment (hedging) starts from the
+/// same point whichever way the run was set up.
 pub fn start_from_scores(sc: &Scenario, w: &mut World, prm: &Params, states: &[usize]) {
     let np = w.np;
     for &s in states {
+        w.alignment[s * np..(s + 1) * np].fill(1.0 / np as f64);
         let mut money = [0.0; MAX_PATRONS];
         for (p, m) in money.iter_mut().enumerate().take(np) {
             *m = money_bn(sc, w, prm, s, p);

@@ -200,6 +200,10 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
             w.bases[b].counter_refused = true;
             ctx.log(ctx.date, user, What::NoCounterOffer(b), 0.0, 0.0, total);
         }
+    } else {
+        // The current terms already beat evicting (the order came on a noisy reading): the user
+        // restates them and the host reconsiders.
+        new_offer = true;
     }
     // The host reconsiders only when it has a new offer on the table.
     if !new_offer {

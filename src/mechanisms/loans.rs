@@ -5,9 +5,11 @@
 //! + grant`, which the model spends down as goodwill (see `loans.transfer_half_life_years`), so
 //! its yearly worth is `value * ln2 / half_life`.
 //!
-//! - **No condition**: the borrower accepts when `money_weight * yearly / GDP - extra fear of
-//!   domination + noise > 0` — a loan from a patron that already dominates the state's external
-//!   money can be refused.
+//! - **No condition**: a borrower that is a state accepts when `money_weight * yearly / GDP >
+//!   extra fear of domination + noise` (the noise, standard deviation
+//!   `decision.decision_noise_sd`, is its reading of the cost, and is logged with it) — a loan from
+//!   a patron that already dominates the state's external money can be refused. A patron
+//!   borrowing from another patron weighs no alignment and takes any credit worth something.
 //! - **Join the EEU**: the cost adds `eeu_sovereignty_cost * sovereignty` (nothing if already in).
 //! - **Close a base**: decided by the base-lease rule ([`crate::mechanisms::bases`]): the offer
 //!   counts on the eviction side. When the host orders the closure, `upfront_fraction` of the

@@ -147,7 +147,5 @@ mod tests {
         assert!(!involves(&sc, ev("peace_mission_2016"), idx("UZB")));
         assert!(involves(&sc, ev("iran_applies"), idx("IRN")));
         assert!(!involves(&sc, ev("iran_applies"), idx("KAZ")));
-        assert!(involves(&sc, ev("jcpoa_relief"), idx("IRN")));
-        assert!(involves(&sc, ev("jcpoa_relief"), idx("USA")));
     }
 }
