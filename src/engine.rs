@@ -19,7 +19,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::date::YearMonth;
-use crate::decision::{self, MAX_PATRONS};
+use crate::decision::{self, Lens, MAX_PATRONS};
 use crate::indices;
 use crate::mechanisms::{bases, energy, enlargement, loans, partnership, shocks};
 use crate::params::Params;
@@ -91,10 +91,144 @@ impl Ctx<'_> {
     }
 }
 
+/// What the step loop looks up again and again and that never changes during a run: lists of
+/// actors by role and region, the bases of each (state, patron) pair, per-slot facts. Built once
+/// per run from the scenario ([`Lookups::new`]), so that a step neither searches the scenario's
+/// lists nor re-tests attributes that cannot change; every list keeps scenario order, so sums
+/// over it add the same numbers in the same order as a scan of the whole scenario would.
+#[derive(Clone, Debug)]
+pub struct Lookups {
+    /// The non-patron actors, in actor order: the states that re-score their patrons each step.
+    pub states: Vec<usize>,
+    /// The states in the scenario's region: hit by random shocks, averaged by partnership drift.
+    pub region_states: Vec<usize>,
+    /// The states the leading-influence index averages over: those in the region, or every
+    /// state when no actor is in the region.
+    pub index_states: Vec<usize>,
+    /// `pair_bases[pair_start[k]..pair_start[k + 1]]` are the bases that the patron in slot `p`
+    /// has on actor `a`'s soil, `k = a * np + p`, in scenario order.
+    pair_start: Vec<usize>,
+    pair_bases: Vec<usize>,
+    /// Whether any base stands on each actor's soil.
+    pub hosts_bases: Vec<bool>,
+    /// Each patron slot's respect for non-interference.
+    pub non_interference: [f64; MAX_PATRONS],
+    /// Whether each patron slot is a balancer.
+    pub is_balancer: [bool; MAX_PATRONS],
+    /// Each pair of balancers, in the order partnership drift visits them, with the deals whose
+    /// flows erode it.
+    pub balancer_pairs: Vec<BalancerPair>,
+}
+
+/// Two balancers (patron slots `a < b` in balancer order) and the regional gas deals that could
+/// reach one of them by a route avoiding the other ([`energy::reaches_avoiding`]), in scenario
+/// order. Which of those flow is decided at run time.
+#[derive(Clone, Debug)]
+pub struct BalancerPair {
+    /// First balancer (patron slot).
+    pub a: usize,
+    /// Second balancer (patron slot).
+    pub b: usize,
+    /// Deals from the region to `a` avoiding `b`.
+    pub to_a: Vec<usize>,
+    /// Deals from the region to `b` avoiding `a`.
+    pub to_b: Vec<usize>,
+}
+
+impl Lookups {
+    /// The lookups of `sc`.
+    pub fn new(sc: &Scenario) -> Lookups {
+        let n = sc.actors.len();
+        let np = sc.patrons.len();
+        let is_state = |a: usize| sc.actors[a].role == Role::State;
+        let states: Vec<usize> = (0..n).filter(|&a| is_state(a)).collect();
+        let region_states: Vec<usize> = states
+            .iter()
+            .copied()
+            .filter(|&a| sc.actors[a].in_region)
+            .collect();
+        let any_region = sc.actors.iter().any(|a| a.in_region);
+        let index_states = if any_region {
+            region_states.clone()
+        } else {
+            states.clone()
+        };
+
+        // Bases grouped by (host, user slot): a counting sort keeps scenario order in a group.
+        let mut pair_start = vec![0; n * np + 1];
+        let pair_of =
+            |b: &crate::scenario::BaseInfo| sc.actors[b.user].slot.map(|p| b.host * np + p);
+        for k in sc.bases.iter().filter_map(pair_of) {
+            pair_start[k + 1] += 1;
+        }
+        for k in 0..n * np {
+            pair_start[k + 1] += pair_start[k];
+        }
+        let mut fill = pair_start.clone();
+        let mut pair_bases = vec![0; pair_start[n * np]];
+        for (b, info) in sc.bases.iter().enumerate() {
+            if let Some(k) = pair_of(info) {
+                pair_bases[fill[k]] = b;
+                fill[k] += 1;
+            }
+        }
+
+        let mut hosts_bases = vec![false; n];
+        for info in &sc.bases {
+            hosts_bases[info.host] = true;
+        }
+
+        let mut non_interference = [0.0; MAX_PATRONS];
+        let mut is_balancer = [false; MAX_PATRONS];
+        for (p, &a) in sc.patrons.iter().enumerate().take(MAX_PATRONS) {
+            non_interference[p] = sc.actors[a].non_interference;
+            is_balancer[p] = sc.balancers.contains(&p);
+        }
+        let deals_to = |to: usize, avoiding: usize| -> Vec<usize> {
+            (0..sc.deals.len())
+                .filter(|&d| energy::reaches_avoiding(sc, d, to, avoiding))
+                .collect()
+        };
+        let b = &sc.balancers;
+        let mut balancer_pairs = Vec::new();
+        for i in 0..b.len() {
+            for j in i + 1..b.len() {
+                balancer_pairs.push(BalancerPair {
+                    a: b[i],
+                    b: b[j],
+                    to_a: deals_to(b[i], sc.patrons[b[j]]),
+                    to_b: deals_to(b[j], sc.patrons[b[i]]),
+                });
+            }
+        }
+        Lookups {
+            states,
+            region_states,
+            index_states,
+            pair_start,
+            pair_bases,
+            hosts_bases,
+            non_interference,
+            is_balancer,
+            balancer_pairs,
+        }
+    }
+
+    /// The bases that patron slot `p` has on actor `a`'s soil, for pair index `k = a * np + p`,
+    /// in scenario order (open or not).
+    #[inline]
+    pub fn bases_of(&self, k: usize) -> &[usize] {
+        &self.pair_bases[self.pair_start[k]..self.pair_start[k + 1]]
+    }
+}
+
 /// Per-run buffers, allocated once so that steps allocate nothing.
 struct Scratch {
-    /// Yearly money from each patron to each actor, `n x np`, refreshed in the alignment pass.
+    /// Yearly money from each patron to each state, `n x np` (rows of patrons unused),
+    /// refreshed in the alignment pass.
     money: Vec<f64>,
+    /// The SCO's member states in actor order, refreshed for the cohesion index.
+    members: Vec<usize>,
     /// Per-step trade growth multipliers, `n x np`.
     trade_factor: Vec<f64>,
     /// Per-step GDP growth multipliers.
@@ -145,8 +279,10 @@ pub fn run(sc: &Scenario, prm: &Params, seed: u64, stream: u64, obs: &mut dyn Ob
 pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &mut dyn Observer) {
     let dt = sc.period.years();
     let steps = sc.steps();
+    let lk = Lookups::new(sc);
     let mut scratch = Scratch {
         money: vec![0.0; w.n * w.np],
+        members: Vec::with_capacity(w.n),
         trade_factor: vec![1.0; w.n * w.np],
         gdp_factor: w.gdp_growth.iter().map(|g| (1.0 + g).powf(dt)).collect(),
         factors: Factors::new(prm, dt),
@@ -155,7 +291,8 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     // States without a scripted starting alignment start where their scores point, under the
     // parameters and lens in force for this run.
     decision::start_from_scores(sc, w, prm, &sc.score_start);
-    obs.observe(0, sc.start, w, &indices::compute(sc, w));
+    let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
+    obs.observe(0, sc.start, w, &idx);
 
     let mut next_event = 0;
     for k in 0..steps {
@@ -177,7 +314,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
             shocks::apply_scripted(&mut ctx, w, next_event);
             next_event += 1;
         }
-        shocks::random(&mut ctx, w);
+        shocks::random(&mut ctx, w, &lk.region_states);
         if growth_changed {
             refresh_trade_factors(w, dt, &mut scratch.trade_factor);
         }
@@ -192,11 +329,11 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         enlargement::step(&mut ctx, w);
 
         // 6. Alignment.
-        update_alignment(&mut ctx, w, &mut scratch.money, &scratch.factors);
+        update_alignment(&mut ctx, w, &lk, &mut scratch.money, &scratch.factors);
 
         // 7. Partnership, then record.
-        partnership::update(&mut ctx, w, &scratch.money);
-        let idx = indices::compute(sc, w);
+        partnership::update(&mut ctx, w, &lk, &scratch.money);
+        let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
         ctx.obs.observe(k + 1, step_end, w, &idx);
     }
 }
@@ -216,31 +353,58 @@ fn grow_and_decay(w: &mut World, scratch: &Scratch) {
         *t *= f.threat;
     }
     w.sco_pressure *= f.sco_pressure;
-    for k in 0..w.n * w.np {
-        w.trade[k] *= scratch.trade_factor[k];
-        w.pressure[k] *= f.pressure;
-        w.backlash[k] *= f.backlash;
-        w.goodwill[k] *= f.goodwill;
-        w.debt[k] *= f.debt_keep;
+    // One pass per quantity: each is a plain loop over one vector that the compiler vectorises.
+    for (t, f) in w.trade.iter_mut().zip(&scratch.trade_factor) {
+        *t *= f;
     }
+    let scale = |v: &mut [f64], f: f64| v.iter_mut().for_each(|x| *x *= f);
+    scale(&mut w.pressure, f.pressure);
+    scale(&mut w.backlash, f.backlash);
+    scale(&mut w.goodwill, f.goodwill);
+    scale(&mut w.debt, f.debt_keep);
 }
 
 /// Every state scores every patron and moves part of the way toward the softmax of the scores,
 /// plus seeded noise; shares stay positive and sum to one. Also refreshes `money`.
-fn update_alignment(ctx: &mut Ctx, w: &mut World, money: &mut [f64], f: &Factors) {
+fn update_alignment(ctx: &mut Ctx, w: &mut World, lk: &Lookups, money: &mut [f64], f: &Factors) {
+    // The common numbers of patrons get their own copy of the loop, with the row length known
+    // at compile time; the arithmetic is the same for every copy.
+    match w.np {
+        2 => align_states::<2>(ctx, w, lk, money, f),
+        3 => align_states::<3>(ctx, w, lk, money, f),
+        4 => align_states::<4>(ctx, w, lk, money, f),
+        _ => align_states::<0>(ctx, w, lk, money, f),
+    }
+}
+
+/// [`update_alignment`] with `NP` patrons (0: any number, read from the world).
+fn align_states<const NP: usize>(
+    ctx: &mut Ctx,
+    w: &mut World,
+    lk: &Lookups,
+    money: &mut [f64],
+    f: &Factors,
+) {
     let (sc, prm) = (ctx.sc, ctx.prm);
-    let np = w.np;
+    let np = if NP == 0 { w.np } else { NP };
+    assert!(np == w.np && np <= MAX_PATRONS);
     let (rate, noise_sd) = (f.adjust_rate, f.noise_sd);
     let mut target = [0.0; MAX_PATRONS];
-    for s in 0..w.n {
-        for p in 0..np {
-            money[s * np + p] = decision::money_bn(sc, w, prm, s, p);
+    // Nothing in this pass changes the partnership: one mean for every state.
+    let partnership = decision::balancer_partnership(sc, w);
+    for &s in &lk.states {
+        let row = decision::row_mut(money, s, np);
+        decision::money_row(w, prm, lk, s, row);
+        let lens = sc.lens_of(s);
+        if lens == Lens::SoftBalancing {
+            // The same call as below with the lens a constant: the compiler resolves the rule at
+            // compile time for the common lens.
+            let soft = Lens::SoftBalancing;
+            decision::favoured_with(soft, sc, lk, w, prm, s, row, partnership, &mut target);
+        } else {
+            decision::favoured_with(lens, sc, lk, w, prm, s, row, partnership, &mut target);
         }
-        if sc.actors[s].role == Role::Patron {
-            continue;
-        }
-        decision::favoured(sc, w, prm, s, &money[s * np..(s + 1) * np], &mut target);
-        let row = &mut w.alignment[s * np..(s + 1) * np];
+        let row = decision::row_mut(&mut w.alignment, s, np);
         let mut sum = 0.0;
         for p in 0..np {
             let x = row[p] + rate * (target[p] - row[p]) + noise(ctx.rng, noise_sd);
@@ -264,6 +428,32 @@ mod tests {
         let c: u64 = rng_for(7, 1).random();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn lookups_list_each_pairs_bases_and_the_states_in_scenario_order() {
+        let sc = crate::synthetic::scenario(30, 2, 8);
+        let lk = Lookups::new(&sc);
+        let np = sc.patrons.len();
+        for a in 0..sc.actors.len() {
+            for p in 0..np {
+                let want: Vec<usize> = (0..sc.bases.len())
+                    .filter(|&b| sc.bases[b].host == a && sc.bases[b].user == sc.patrons[p])
+                    .collect();
+                assert_eq!(lk.bases_of(a * np + p), &want[..], "actor {a}, patron {p}");
+            }
+            assert_eq!(lk.hosts_bases[a], sc.bases.iter().any(|b| b.host == a));
+        }
+        let states: Vec<usize> = sc.states().collect();
+        assert_eq!(lk.states, states);
+        let region: Vec<usize> = states
+            .iter()
+            .copied()
+            .filter(|&a| sc.actors[a].in_region)
+            .collect();
+        assert_eq!(lk.region_states, region);
+        assert_eq!(lk.index_states, region);
+        assert_eq!(lk.balancer_pairs.len(), 1);
     }
 
     #[test]

@@ -105,6 +105,8 @@ pub fn threat(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f64
 }
 
 impl DecisionRule for Lens {
+    // Inlined into the step loop, where the soft-balancing score is just the components' total.
+    #[inline(always)]
     fn score(
         &self,
         sc: &Scenario,

@@ -17,6 +17,7 @@
 
 use crate::engine::Ctx;
 use crate::record::What;
+use crate::scenario::Scenario;
 use crate::world::World;
 
 /// Negotiates unsigned deals, starts deliveries and refreshes energy income.
@@ -91,17 +92,25 @@ fn refresh_income(ctx: &Ctx, w: &mut World) {
 /// Yearly volume (bcm) flowing from regional states to patron slot `to`, by routes that avoid
 /// the actor `avoiding`.
 pub fn regional_flow_to(ctx: &Ctx, w: &World, to: usize, avoiding: usize) -> f64 {
-    let sc = ctx.sc;
-    sc.deals
-        .iter()
-        .zip(&w.deals)
-        .filter(|(info, st)| {
-            st.flowing(ctx.date)
-                && sc.actors[info.supplier].in_region
-                && sc.actors[info.buyer].slot == Some(to)
-                && !info.route.contains(&avoiding)
-        })
-        .map(|(info, _)| info.volume_bcm)
+    let deals = (0..ctx.sc.deals.len()).filter(|&d| reaches_avoiding(ctx.sc, d, to, avoiding));
+    flowing_volume(ctx, w, deals)
+}
+
+/// Whether deal `d` carries gas from a regional state to patron slot `to` by a route that avoids
+/// the actor `avoiding` (whether it flows yet or not).
+pub fn reaches_avoiding(sc: &Scenario, d: usize, to: usize, avoiding: usize) -> bool {
+    let info = &sc.deals[d];
+    sc.actors[info.supplier].in_region
+        && sc.actors[info.buyer].slot == Some(to)
+        && !info.route.contains(&avoiding)
+}
+
+/// Yearly volume (bcm) of the deals among `deals` that are flowing now.
+pub fn flowing_volume(ctx: &Ctx, w: &World, deals: impl IntoIterator<Item = usize>) -> f64 {
+    deals
+        .into_iter()
+        .filter(|&d| w.deals[d].flowing(ctx.date))
+        .map(|d| ctx.sc.deals[d].volume_bcm)
         .sum()
 }
 

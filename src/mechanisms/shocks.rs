@@ -250,17 +250,12 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
     ctx.log(date, actor, What::Scripted(i), 0.0, 0.0, logged_value);
 }
 
-/// Draws this step's random shocks for the region's states.
-pub fn random(ctx: &mut Ctx, w: &mut World) {
-    let sc = ctx.sc;
+/// Draws this step's random shocks for the region's states (`region_states`, in actor order).
+pub fn random(ctx: &mut Ctx, w: &mut World, region_states: &[usize]) {
     let s = &ctx.prm.shocks;
     let dt = ctx.dt;
     let np = w.np;
-    for a in 0..w.n {
-        let info = &sc.actors[a];
-        if !(info.in_region && info.role == Role::State) {
-            continue;
-        }
+    for &a in region_states {
         let (u_terror, u_regime, u_backlash): (f64, f64, f64) =
             (ctx.rng.random(), ctx.rng.random(), ctx.rng.random());
         if u_terror < s.terror_rate_per_year * dt {
