@@ -18,7 +18,7 @@
 use crate::engine::Ctx;
 use crate::record::What;
 use crate::scenario::Scenario;
-use crate::world::World;
+use crate::world::{DealState, World};
 
 /// Negotiates unsigned deals, starts deliveries and refreshes energy income.
 pub fn step(ctx: &mut Ctx, w: &mut World) {
@@ -60,7 +60,16 @@ pub fn step(ctx: &mut Ctx, w: &mut World) {
             );
         }
     }
-    refresh_income(ctx, w);
+    // Income depends only on which deals flow (prices are fixed once signed): recompute it when
+    // a deal starts flowing in this step, and at the first step.
+    let step_start = ctx.date.plus_months(-ctx.sc.period.months());
+    let starts_now = |st: &DealState| {
+        st.deliveries_start
+            .is_some_and(|d| d <= ctx.date && d > step_start)
+    };
+    if ctx.date == ctx.sc.start || w.deals.iter().any(starts_now) {
+        refresh_income(ctx, w);
+    }
 }
 
 /// Recomputes every state's energy income from the deals flowing now.

@@ -52,11 +52,28 @@ pub fn package_value(
     m: usize,
     package: &[usize],
 ) -> f64 {
-    let e = &prm.enlargement;
-    let p_sco: f64 = (0..w.n)
+    package_value_given(sc, w, prm, m, package, sco_power(sc, w))
+}
+
+/// Combined power of the SCO's members.
+pub fn sco_power(sc: &Scenario, w: &World) -> f64 {
+    (0..w.n)
         .filter(|&i| w.sco[i] == ScoStatus::Member)
         .map(|i| power(sc, w, i))
-        .sum();
+        .sum()
+}
+
+/// [`package_value`] given the members' combined power `p_sco` ([`sco_power`]), which a summit
+/// computes once for every member and package.
+fn package_value_given(
+    sc: &Scenario,
+    w: &World,
+    prm: &crate::params::Params,
+    m: usize,
+    package: &[usize],
+    p_sco: f64,
+) -> f64 {
+    let e = &prm.enlargement;
     let p_k: f64 = package.iter().map(|&c| power(sc, w, c)).sum();
     let bloc = if p_sco > 0.0 {
         ((p_sco + p_k) / p_sco).ln()
@@ -104,6 +121,8 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
     if na == 0 {
         return;
     }
+    // Membership does not change during the bargaining.
+    let p_sco = sco_power(sc, w);
     let max_size = prm.enlargement.max_package.round() as u32;
     let threshold = prm.enlargement.veto_threshold;
     let mut package = [0usize; MAX_APPLICANTS];
@@ -127,7 +146,7 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
             if w.sco[m] != ScoStatus::Member {
                 continue;
             }
-            let v = package_value(sc, w, prm, m, &package[..len]);
+            let v = package_value_given(sc, w, prm, m, &package[..len], p_sco);
             total += v;
             if v < lowest {
                 lowest = v;
