@@ -332,13 +332,13 @@ pub fn run_sweep(
         .build()
         .map_err(|e| SweepError::Io(format!("cannot start {threads} threads: {e}")))?;
     let chunks_per_point = spec.runs.div_ceil(CHUNK);
-    let batch = (4 * threads).div_ceil(chunks_per_point).clamp(1, 256);
+    let batch = (16 * threads).div_ceil(chunks_per_point).clamp(1, 256);
     let finished = std::sync::atomic::AtomicU64::new(0);
     let mut runs_done = 0u64;
 
     // Work items (point, chunk) are run a window at a time and folded into their point's
     // statistics in item order, so memory stays flat however many runs a point has.
-    let window = (4 * threads).max(1);
+    let window = (16 * threads).max(1);
     for group in todo.chunks(batch) {
         let scenarios: Vec<Scenario> = group
             .iter()
