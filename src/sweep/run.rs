@@ -338,7 +338,7 @@ pub fn run_sweep(
 
     // Work items (point, chunk) are run a window at a time and folded into their point's
     // statistics in item order, so memory stays flat however many runs a point has.
-    let window = (16 * threads).max(1);
+    let window = (4 * threads).max(1);
     for group in todo.chunks(batch) {
         let scenarios: Vec<Scenario> = group
             .iter()
