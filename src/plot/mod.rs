@@ -228,8 +228,9 @@ pub(crate) const STATE_COLORS: [RGBColor; 10] = [
 /// Text colour for secondary text (subtitles, notes).
 pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
 
-/// Registers the embedded DejaVu Sans faces once per process.
-fn fonts() -> Result<(), PlotError> {
+/// Registers the embedded DejaVu Sans faces once per process (every chart in the crate, sweep and
+/// lens-comparison charts included, draws its text with them).
+pub(crate) fn fonts() -> Result<(), PlotError> {
     static DONE: OnceLock<bool> = OnceLock::new();
     let ok = *DONE.get_or_init(|| {
         plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())

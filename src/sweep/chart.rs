@@ -4,20 +4,10 @@
 use std::path::Path;
 
 use plotters::prelude::*;
-use plotters::style::FontStyle;
 
-/// Registers the embedded DejaVu Sans (no system fonts needed) once per process.
+/// Registers the embedded DejaVu Sans (no system fonts needed), shared with [`crate::plot`].
 pub(crate) fn fonts() -> Result<(), String> {
-    static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let ok = *DONE.get_or_init(|| {
-        plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular())
-            .is_ok()
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err("cannot load the embedded font".to_string())
-    }
+    crate::plot::fonts().map_err(|e| e.to_string())
 }
 
 /// A line with a band: x values, means, and 5th–95th percentiles.
