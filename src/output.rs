@@ -126,28 +126,8 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
             "base",
             format!("{} closes; {} leaves {a}", base(b), actor(sc.bases[b].user)),
         ),
-        What::LoanAccepted(l) => (
-            "loan",
-            format!(
-                "{a} takes {} from {} (${:.2}bn): gain {:.3} > cost {:.3}",
-                loan(l),
-                actor(sc.loans[l].lender),
-                e.value,
-                e.score_for,
-                e.score_against
-            ),
-        ),
-        What::LoanDeclined(l) => (
-            "loan",
-            format!(
-                "{a} declines {} from {} (${:.2}bn): gain {:.3} <= cost {:.3}",
-                loan(l),
-                actor(sc.loans[l].lender),
-                e.value,
-                e.score_for,
-                e.score_against
-            ),
-        ),
+        What::LoanAccepted(l) => ("loan", loan_decision(sc, e, l, "takes", ">")),
+        What::LoanDeclined(l) => ("loan", loan_decision(sc, e, l, "declines", "<=")),
         What::LoanWithdrawn(l) => (
             "loan",
             format!(
@@ -198,6 +178,19 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         ),
         What::Accession => ("sco", format!("{a} becomes a full SCO member")),
     }
+}
+
+/// "KGZ takes rus_credit_2009 from RUS ($2.00bn): gain 0.33 > cost 0.00" (or declines).
+fn loan_decision(sc: &Scenario, e: &LogEntry, l: usize, verb: &str, cmp: &str) -> String {
+    format!(
+        "{} {verb} {} from {} (${:.2}bn): gain {:.3} {cmp} cost {:.3}",
+        sc.actors[e.actor].id,
+        sc.loans[l].id,
+        sc.actors[sc.loans[l].lender].id,
+        e.value,
+        e.score_for,
+        e.score_against
+    )
 }
 
 fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {

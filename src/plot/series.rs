@@ -266,6 +266,46 @@ where
     Ok(())
 }
 
+/// The key to a fan chart — the median line, then the 50 % and 90 % bands — from `at`, moving by
+/// `step(i)` after entry `i`. Returns the position after the last entry.
+fn fan_key<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    d: &Data,
+    at: (f64, f64),
+    style: &TextStyle,
+    s: Scale,
+    step: impl Fn(usize) -> (f64, f64),
+) -> Result<(f64, f64), Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    let (mut x, mut y) = at;
+    let advance = |i: usize, x: &mut f64, y: &mut f64| {
+        let (dx, dy) = step(i);
+        *x += dx;
+        *y += dy;
+    };
+    swatch_line(root, x, y, MUTED, 2.5, s)?;
+    root.draw(&Text::new(
+        format!("median of {} runs", d.runs.len()),
+        (s.px(x + 32.0), s.px(y)),
+        style.clone(),
+    ))?;
+    advance(0, &mut x, &mut y);
+    for (i, (alpha, label)) in [(0.35, "middle 50 % of runs"), (0.15, "middle 90 % of runs")]
+        .into_iter()
+        .enumerate()
+    {
+        root.draw(&Rectangle::new(
+            [(s.px(x), s.px(y - 6.0)), (s.px(x + 24.0), s.px(y + 6.0))],
+            MUTED.mix(alpha).filled(),
+        ))?;
+        root.draw(&Text::new(label, (s.px(x + 32.0), s.px(y)), style.clone()))?;
+        advance(i + 1, &mut x, &mut y);
+    }
+    Ok((x, y))
+}
+
 /// Notes under a legend: how to read fans and event lines. Returns the next free y.
 fn legend_notes<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -284,21 +324,7 @@ where
         .color(&MUTED)
         .pos(Pos::new(HPos::Left, VPos::Center));
     if d.multi() {
-        swatch_line(root, x0, y, MUTED, 2.5, s)?;
-        root.draw(&Text::new(
-            format!("median of {} runs", d.runs.len()),
-            (s.px(x0 + 32.0), s.px(y)),
-            style.clone(),
-        ))?;
-        y += 22.0;
-        for (alpha, label) in [(0.35, "middle 50 % of runs"), (0.15, "middle 90 % of runs")] {
-            root.draw(&Rectangle::new(
-                [(s.px(x0), s.px(y - 6.0)), (s.px(x0 + 24.0), s.px(y + 6.0))],
-                MUTED.mix(alpha).filled(),
-            ))?;
-            root.draw(&Text::new(label, (s.px(x0 + 32.0), s.px(y)), style.clone()))?;
-            y += 22.0;
-        }
+        y = fan_key(root, d, (x0, y), &style, s, |_| (0.0, 22.0))?.1;
     }
     if events.iter().any(|m| m.strong) {
         swatch_line(root, x0, y, EVENT.mix(STRONG), 1.0, s)?;
@@ -548,21 +574,10 @@ where
         .pos(Pos::new(HPos::Left, VPos::Center));
     let mut x = 20.0;
     if d.multi() {
-        swatch_line(root, x, y, MUTED, 2.5, s)?;
-        root.draw(&Text::new(
-            format!("median of {} runs", d.runs.len()),
-            (s.px(x + 30.0), s.px(y)),
-            style.clone(),
-        ))?;
-        x += 190.0;
-        for (alpha, label) in [(0.35, "middle 50 % of runs"), (0.15, "middle 90 % of runs")] {
-            root.draw(&Rectangle::new(
-                [(s.px(x), s.px(y - 6.0)), (s.px(x + 24.0), s.px(y + 6.0))],
-                MUTED.mix(alpha).filled(),
-            ))?;
-            root.draw(&Text::new(label, (s.px(x + 30.0), s.px(y)), style.clone()))?;
-            x += 170.0;
-        }
+        x = fan_key(root, d, (x, y), &style, s, |i| {
+            (if i == 0 { 190.0 } else { 170.0 }, 0.0)
+        })?
+        .0;
     }
     if !events.is_empty() {
         swatch_line(root, x, y, EVENT.mix(STRONG), 1.0, s)?;
