@@ -12,9 +12,9 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use soft_balancing::engine;
-use soft_balancing::record::{Discard, RunRecord};
+use soft_balancing::engine::record::{Discard, RunRecord};
 use soft_balancing::scenario::Scenario;
-use soft_balancing::synthetic;
+use soft_balancing::scenario::synthetic;
 
 fn ufa2015() -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/ufa2015.toml");
@@ -29,7 +29,7 @@ fn one_run(c: &mut Criterion) {
     c.bench_function("ufa2015_one_run", |b| {
         b.iter(|| {
             world.clone_from(&sc.initial);
-            let mut rng = engine::rng_for(sc.seed, stream);
+            let mut rng = engine::context::rng_for(sc.seed, stream);
             stream += 1;
             engine::run_in(&sc, &sc.params, &mut world, &mut rng, &mut Discard);
             black_box(&world);
@@ -56,7 +56,7 @@ fn bench_runs(b: &mut criterion::Bencher, sc: &Scenario) {
     let mut stream = 0u64;
     b.iter(|| {
         world.clone_from(&sc.initial);
-        let mut rng = engine::rng_for(sc.seed, stream);
+        let mut rng = engine::context::rng_for(sc.seed, stream);
         stream += 1;
         engine::run_in(sc, &sc.params, &mut world, &mut rng, &mut Discard);
         black_box(&world);

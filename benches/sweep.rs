@@ -7,7 +7,9 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use soft_balancing::scenario::Scenario;
-use soft_balancing::sweep::{Axis, AxisValues, Design, SweepOptions, SweepSpec, run_sweep};
+use soft_balancing::scenario::experiment::{Axis, AxisValues, Design, SweepSpec};
+use soft_balancing::sweep::options::SweepOptions;
+use soft_balancing::sweep::run::run_sweep;
 
 /// 10 points x 200 runs = 2,000 runs per sweep.
 const POINTS: usize = 10;

@@ -5,9 +5,10 @@
 //! YEARS, 1)`, quarterly), for the scaling figures in docs/performance.md.
 use std::path::Path;
 
-use soft_balancing::record::Discard;
+use soft_balancing::engine;
+use soft_balancing::engine::record::Discard;
 use soft_balancing::scenario::Scenario;
-use soft_balancing::{engine, synthetic};
+use soft_balancing::scenario::synthetic;
 
 fn main() {
     let args: Vec<u64> = std::env::args()
@@ -26,7 +27,7 @@ fn main() {
     let start = std::time::Instant::now();
     for r in 0..runs {
         world.clone_from(&sc.initial);
-        let mut rng = engine::rng_for(sc.seed, r);
+        let mut rng = engine::context::rng_for(sc.seed, r);
         engine::run_in(&sc, &sc.params, &mut world, &mut rng, &mut Discard);
     }
     let per = start.elapsed().as_secs_f64() / runs as f64;

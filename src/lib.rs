@@ -5,42 +5,40 @@
 //! institutions rather than arms, to push US influence out of the region (Pape 2005; Paul 2005;
 //! Walt 2005; Cooley 2012).
 //!
-//! The crate is the engine behind the `simulate` command:
+//! The crate is the engine behind the `simulate` command. Its modules follow the data, and each
+//! imports only from those listed before it (ARCHITECTURE.md states the rules; a test checks them):
 //!
-//! - [`scenario`] reads and validates a TOML scenario into a [`scenario::Scenario`];
-//! - [`engine`] steps the [`world::World`] forward; every rule lives in [`mechanisms`] and the
-//!   states' choice rule in [`decision`];
-//! - [`record`] receives what a run produces; [`ensemble`] runs many replicates in parallel,
-//!   deterministically; [`output`] writes CSV and JSON, [`plot`] draws the charts and
-//!   [`report`] assembles them into a self-contained HTML report; [`synthetic`] builds worlds
-//!   of any size for benchmarks.
+//! - the vocabulary: [`date`], [`params`] (every model parameter) and [`error`];
+//! - [`scenario`] reads and validates a TOML scenario into a [`Scenario`], with its initial
+//!   [`scenario::World`] and what it asks of its runs ([`scenario::experiment`]);
+//! - [`engine`] steps the world forward: the step order, the seeded context, the states'
+//!   decision rule and its theory lenses ([`engine::decision`]), one module per mechanism
+//!   ([`engine::mechanisms`]), the indices and the run record;
+//! - [`runs`] runs many replicates: ensembles, outcome tracking, the validation scorecard, the
+//!   comparison of lenses (computation only);
+//! - [`output`] writes CSV, JSON and text; [`plot`] draws every chart; [`report`] assembles them
+//!   into self-contained HTML pages;
+//! - [`sweep`] runs parameter sweeps and large ensembles, sharded and resumable.
 //!
-//! The library never prints and never exits; the binary does.
+//! The library never prints and never exits; the binary (`src/bin/simulate/`) does.
 
 #![warn(missing_docs)]
 
-pub mod compare;
 pub mod date;
-pub mod decision;
-pub mod engine;
-pub mod ensemble;
 pub mod error;
-pub mod indices;
-pub mod keys;
-pub mod lenses;
-pub mod mechanisms;
-pub mod outcomes;
-pub mod output;
 pub mod params;
-pub mod plot;
-pub mod record;
-pub mod report;
+
 pub mod scenario;
-pub mod summary;
+
+pub mod engine;
+
+pub mod runs;
+
+pub mod output;
+pub mod plot;
+pub mod report;
+
 pub mod sweep;
-pub mod synthetic;
-pub mod validation;
-pub mod world;
 
 pub use error::ScenarioError;
 pub use scenario::Scenario;

@@ -12,9 +12,11 @@
 //!
 //! Colours are fixed per patron ([`patron_colors`]) and shared by every chart and the report.
 
+pub mod compare;
 mod events;
 mod raster;
 mod series;
+pub mod sweep;
 mod ternary;
 #[cfg(test)]
 mod tests;
@@ -27,9 +29,10 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use rayon::prelude::*;
 
-use crate::record::RunRecord;
+use crate::engine::record::RunRecord;
+use crate::output::summary::Summary;
+use crate::output::text::xml_escape;
 use crate::scenario::Scenario;
-use crate::summary::Summary;
 
 /// Which chart files to write (`--plot svg|png|both|none`). The SVG of every chart is always
 /// rendered, because the report embeds it.
@@ -309,7 +312,7 @@ impl Data<'_> {
             xs.extend(self.runs.iter().map(|r| f(r, t)));
             xs.sort_by(f64::total_cmp);
             for (k, q) in FAN_QUANTILES.iter().enumerate() {
-                fan.q[k].push(crate::ensemble::quantile(&xs, *q));
+                fan.q[k].push(crate::runs::ensemble::quantile(&xs, *q));
             }
         }
         fan
@@ -458,22 +461,6 @@ fn with_title(svg: &str, title: &str) -> String {
     out.push_str(&xml_escape(title));
     out.push_str("</title>");
     out.push_str(&svg[end + 1..]);
-    out
-}
-
-/// Escapes text for XML and HTML content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

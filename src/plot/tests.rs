@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use super::*;
-use crate::ensemble::run_many;
+use crate::runs::ensemble::run_many;
 
 fn setup(runs: usize) -> (Scenario, Summary, Vec<RunRecord>) {
     let sc = Scenario::load(Path::new("scenarios/ufa2015.toml")).expect("scenario loads");
     let prm = sc.params.clone();
-    let recs = run_many(&sc, &prm, sc.seed, runs, 1);
+    let recs = run_many(&sc, &prm, sc.seed, runs, 1).expect("one thread starts");
     let summary = Summary::new(&sc, &prm, &recs, sc.seed, Vec::new(), Vec::new());
     (sc, summary, recs)
 }

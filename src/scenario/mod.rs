@@ -6,18 +6,24 @@
 //! one, amounts non-negative, dates inside the scenario. The engine accepts only a [`Scenario`].
 //! The file format is documented in `docs/scenario-format.md`.
 
+pub mod experiment;
+pub mod keys;
+pub mod lens;
 pub mod raw;
+pub mod synthetic;
 mod validate;
+pub mod world;
 
 use std::path::Path;
 
 use crate::date::{Period, YearMonth};
-use crate::decision::Lens;
 use crate::error::ScenarioError;
 use crate::params::Params;
-use crate::world::World;
 
+pub use experiment::{Check, Outcome, SweepPlan};
+pub use lens::Lens;
 pub use validate::parse;
+pub use world::{Condition, World};
 
 /// Patron or state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,17 +104,6 @@ pub struct DealInfo {
     pub route: Vec<usize>,
     /// Months from signing to first deliveries.
     pub build_months: i32,
-}
-
-/// A condition attached to a loan offer.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Condition {
-    /// No condition.
-    None,
-    /// The borrower must close this base (index into bases).
-    CloseBase(usize),
-    /// The borrower must join the Eurasian Economic Union.
-    JoinEeu,
 }
 
 /// A scripted event: an offer made or something that happens to an actor. Events never state a
@@ -273,22 +268,6 @@ impl EventKind {
     }
 }
 
-/// One line of the validation scorecard: an outcome that should hold (or fail) in at least
-/// `threshold` of the runs, in the scenario as written or without one scripted event.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Check {
-    /// Which stylized fact it tests (free text, e.g. "2" or "counterfactual").
-    pub fact: String,
-    /// Index into the scenario's outcomes.
-    pub outcome: usize,
-    /// Whether the outcome should hold (`true`) or fail.
-    pub holds: bool,
-    /// The scripted event removed for a counterfactual, by id.
-    pub without: Option<String>,
-    /// Share of runs needed to pass, 0–1.
-    pub threshold: f64,
-}
-
 /// A validated scenario.
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -331,11 +310,11 @@ pub struct Scenario {
     /// States given no starting alignment: they start where their own scores point.
     pub score_start: Vec<usize>,
     /// Named discrete outcomes checked in every run.
-    pub outcomes: Vec<crate::outcomes::Outcome>,
+    pub outcomes: Vec<Outcome>,
     /// The validation scorecard's lines (`[[checks]]`).
     pub checks: Vec<Check>,
     /// The sweep the file defines, if any.
-    pub sweep: Option<crate::sweep::SweepSpec>,
+    pub sweep: Option<SweepPlan>,
     /// SHA-256 of the file's bytes, hex.
     pub sha256: String,
     /// The file it came from.

@@ -133,7 +133,7 @@ mod tests {
             s.add(&[x], &[]);
         }
         let mut sorted = xs.clone();
-        let exact = crate::ensemble::Spread::of(&mut sorted);
+        let exact = crate::runs::ensemble::Spread::of(&mut sorted);
         let [mean, _, p5, p50, p95] = s.summary(0);
         assert!((mean - exact.mean).abs() < 1e-12);
         for (a, b) in [(p5, exact.p5), (p50, exact.p50), (p95, exact.p95)] {

@@ -9,96 +9,17 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::aggregate::Stats;
-use super::store::{self, SweepMeta};
-use super::{SweepSpec, point_seed};
-use crate::engine::{self, rng_for};
-use crate::keys;
-use crate::outcomes::Tracker;
-use crate::record::Indices;
-use crate::scenario::{Role, Scenario};
-
-/// Replicates per work item; fixed so that results do not depend on the thread count.
-const CHUNK: usize = 128;
-
-/// A continuous outcome reported per point.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Metric {
-    /// Column stem, e.g. `KGZ_RUS` (final share of Kyrgyzstan toward Russia) or `us_influence`.
-    pub name: String,
-}
-
-/// Everything a sweep needs besides the scenario.
-#[derive(Clone, Debug)]
-pub struct SweepOptions {
-    /// The design.
-    pub spec: SweepSpec,
-    /// The sweep's seed.
-    pub seed: u64,
-    /// Threads (0: all cores).
-    pub jobs: usize,
-    /// Run only points `i` with `i % count == index - 1`: `(index, count)`, 1-based index.
-    pub shard: Option<(usize, usize)>,
-    /// Continue an interrupted sweep in `out`.
-    pub resume: bool,
-    /// Also write every run's results to `runs.csv`.
-    pub keep_runs: bool,
-    /// Output folder.
-    pub out: PathBuf,
-    /// Fixed changes applied before sweeping (`--set KEY=VALUE` with one value, `--without`,
-    /// `--lens`), as text for the provenance; already applied to the scenario.
-    pub fixed: Vec<String>,
-}
-
-/// What went wrong.
-#[derive(Debug, thiserror::Error)]
-pub enum SweepError {
-    /// Bad definition or input (exit 2).
-    #[error("{0}")]
-    Input(String),
-    /// Files could not be read or written (exit 1).
-    #[error("{0}")]
-    Io(String),
-}
-
-fn io_err(path: &Path, e: std::io::Error) -> SweepError {
-    SweepError::Io(format!("{}: {e}", path.display()))
-}
-
-/// The continuous metrics of a scenario: final share of each state toward each patron, then the
-/// final indices.
-pub fn metrics(sc: &Scenario) -> Vec<Metric> {
-    let mut out = Vec::new();
-    for a in sc.actors.iter().filter(|a| a.role == Role::State) {
-        for p in 0..sc.patrons.len() {
-            out.push(Metric {
-                name: format!("{}_{}", a.id, sc.patron_id(p)),
-            });
-        }
-    }
-    for name in Indices::NAMES {
-        out.push(Metric {
-            name: name.to_string(),
-        });
-    }
-    out
-}
-
-/// The header of `sweep.csv`.
-pub fn header(sc: &Scenario, spec: &SweepSpec) -> String {
-    let mut h = String::from("point,seed");
-    for a in &spec.axes {
-        let _ = write!(h, ",{}", a.key);
-    }
-    for m in metrics(sc) {
-        for s in ["mean", "sd", "p5", "p50", "p95"] {
-            let _ = write!(h, ",{}_{s}", m.name);
-        }
-    }
-    for o in &sc.outcomes {
-        let _ = write!(h, ",p_{}", o.id);
-    }
-    h
-}
+use super::error::{SweepError, io_err};
+use super::options::SweepOptions;
+use super::points::point_seed;
+use super::store::SweepMeta;
+use super::table::{PointRow, header, metrics, row};
+use crate::engine::record::Indices;
+use crate::output::write_atomic;
+use crate::runs::ensemble::{CHUNK, pool, replicate, threads};
+use crate::runs::outcomes::Tracker;
+use crate::scenario::experiment::SweepSpec;
+use crate::scenario::{Scenario, keys};
 
 /// The scenario at one point: the base scenario with the point's values set.
 pub fn scenario_at(
@@ -108,8 +29,10 @@ pub fn scenario_at(
 ) -> Result<Scenario, SweepError> {
     let mut s = sc.clone();
     for (a, &v) in spec.axes.iter().zip(values) {
-        keys::set(&mut s, &a.key, v)
-            .map_err(|e| SweepError::Input(format!("--set {}: {e}", a.key)))?;
+        keys::set(&mut s, &a.key, v).map_err(|source| SweepError::Point {
+            key: a.key.clone(),
+            source,
+        })?;
     }
     Ok(s)
 }
@@ -133,10 +56,8 @@ fn run_chunk(
     let mut m = vec![0.0; k];
     let mut rows = String::new();
     for r in r0..r1 {
-        world.clone_from(&sc.initial);
         tracker.reset();
-        let mut rng = rng_for(seed, r as u64);
-        engine::run_in(sc, &sc.params, &mut world, &mut rng, &mut tracker);
+        replicate(sc, &sc.params, seed, r, &mut world, &mut tracker);
         let mut j = 0;
         for &s in &states {
             m[j..j + np].copy_from_slice(&tracker.final_alignment[s * np..(s + 1) * np]);
@@ -156,23 +77,6 @@ fn run_chunk(
         }
     }
     (stats, rows)
-}
-
-/// One finished point as a `sweep.csv` row (no newline).
-fn row(point: usize, seed: u64, values: &[f64], stats: &Stats, outcomes: usize) -> String {
-    let mut r = format!("{point},{seed}");
-    for v in values {
-        let _ = write!(r, ",{v}");
-    }
-    for m in 0..stats.metrics() {
-        for x in stats.summary(m) {
-            let _ = write!(r, ",{x:.6}");
-        }
-    }
-    for j in 0..outcomes {
-        let _ = write!(r, ",{:.6}", stats.probability(j));
-    }
-    r
 }
 
 /// Computes one point from scratch (all its replicates, on the calling thread).
@@ -213,6 +117,8 @@ pub struct SweepReport {
     pub runs_done: u64,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// This invocation's rows (its shard's points), in point order, as numbers.
+    pub rows: Vec<PointRow>,
 }
 
 /// Runs the sweep and writes `sweep.csv` and `sweep.json` (plus `runs.csv` with `keep_runs`)
@@ -225,7 +131,7 @@ pub fn run_sweep(
     let spec = &opts.spec;
     let points = spec.points(opts.seed);
     if points.is_empty() {
-        return Err(SweepError::Input("the sweep has no points".into()));
+        return Err(SweepError::NoPoints);
     }
     // Check every point's values before running anything.
     for p in &points {
@@ -246,18 +152,16 @@ pub fn run_sweep(
     let mut done: BTreeMap<usize, String> = BTreeMap::new();
     if opts.resume && partial.exists() {
         let previous = fs::read_to_string(&partial_meta).map_err(|e| io_err(&partial_meta, e))?;
-        let previous: SweepMeta = serde_json::from_str(&previous).map_err(|e| {
-            SweepError::Input(format!(
-                "{}: unreadable ({e}); remove it to start over",
-                partial_meta.display()
-            ))
-        })?;
+        let previous: SweepMeta =
+            serde_json::from_str(&previous).map_err(|e| SweepError::BadFile {
+                path: partial_meta.clone(),
+                problem: format!("unreadable ({e}); remove it to start over"),
+            })?;
         if previous != meta {
-            return Err(SweepError::Input(format!(
-                "--resume: the partial results in {} come from a different sweep (scenario, seed, design or shard differ)\n  help: rerun with the same definition, or remove {} to start over",
-                opts.out.display(),
-                partial.display()
-            )));
+            return Err(SweepError::NotThisSweep {
+                dir: opts.out.clone(),
+                partial: partial.clone(),
+            });
         }
         let text = fs::read_to_string(&partial).map_err(|e| io_err(&partial, e))?;
         for line in text.split_inclusive('\n') {
@@ -294,9 +198,8 @@ pub fn run_sweep(
         text.push_str(r);
         text.push('\n');
     }
-    store::write_atomic(&partial_meta, meta.to_json().as_bytes())
-        .map_err(|e| io_err(&partial_meta, e))?;
-    store::write_atomic(&partial, text.as_bytes()).map_err(|e| io_err(&partial, e))?;
+    write_atomic(&partial_meta, meta.to_json().as_bytes()).map_err(|e| io_err(&partial_meta, e))?;
+    write_atomic(&partial, text.as_bytes()).map_err(|e| io_err(&partial, e))?;
     if opts.keep_runs {
         let kept = if opts.resume && runs_partial.exists() {
             let t = fs::read_to_string(&runs_partial).map_err(|e| io_err(&runs_partial, e))?;
@@ -313,8 +216,7 @@ pub fn run_sweep(
         } else {
             String::new()
         };
-        store::write_atomic(&runs_partial, kept.as_bytes())
-            .map_err(|e| io_err(&runs_partial, e))?;
+        write_atomic(&runs_partial, kept.as_bytes()).map_err(|e| io_err(&runs_partial, e))?;
     }
 
     let todo: Vec<usize> = mine
@@ -322,15 +224,8 @@ pub fn run_sweep(
         .copied()
         .filter(|i| !done.contains_key(i))
         .collect();
-    let threads = if opts.jobs == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.jobs
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| SweepError::Io(format!("cannot start {threads} threads: {e}")))?;
+    let threads = threads(opts.jobs);
+    let pool = pool(threads)?;
     let chunks_per_point = spec.runs.div_ceil(CHUNK);
     let batch = (16 * threads).div_ceil(chunks_per_point).clamp(1, 256);
     let finished = std::sync::atomic::AtomicU64::new(0);
@@ -405,19 +300,25 @@ pub fn run_sweep(
     // Assemble the final files in point order.
     let mut csv = head.clone();
     csv.push('\n');
+    let mut rows = Vec::with_capacity(mine.len());
     for i in &mine {
         if let Some(r) = done.get(i) {
             csv.push_str(r);
             csv.push('\n');
+            let parsed =
+                PointRow::parse(r, spec.axes.len()).ok_or_else(|| SweepError::BadFile {
+                    path: partial.clone(),
+                    problem: format!("the row of point {i} is not all numbers"),
+                })?;
+            rows.push(parsed);
         }
     }
     let mut files = Vec::new();
     let sweep_csv = opts.out.join("sweep.csv");
-    store::write_atomic(&sweep_csv, csv.as_bytes()).map_err(|e| io_err(&sweep_csv, e))?;
+    write_atomic(&sweep_csv, csv.as_bytes()).map_err(|e| io_err(&sweep_csv, e))?;
     files.push(sweep_csv);
     let sweep_json = opts.out.join("sweep.json");
-    store::write_atomic(&sweep_json, meta.to_json().as_bytes())
-        .map_err(|e| io_err(&sweep_json, e))?;
+    write_atomic(&sweep_json, meta.to_json().as_bytes()).map_err(|e| io_err(&sweep_json, e))?;
     files.push(sweep_json);
     if opts.keep_runs {
         let mut h = String::from("point,replicate");
@@ -442,7 +343,7 @@ pub fn run_sweep(
             h.push('\n');
         }
         let runs_csv = opts.out.join("runs.csv");
-        store::write_atomic(&runs_csv, h.as_bytes()).map_err(|e| io_err(&runs_csv, e))?;
+        write_atomic(&runs_csv, h.as_bytes()).map_err(|e| io_err(&runs_csv, e))?;
         files.push(runs_csv);
         let _ = fs::remove_file(&runs_partial);
     }
@@ -454,6 +355,7 @@ pub fn run_sweep(
         resumed_points,
         runs_done,
         files,
+        rows,
     })
 }
 
@@ -479,10 +381,7 @@ pub fn verify(
     let text = fs::read_to_string(&path).map_err(|e| io_err(&path, e))?;
     let mut lines = text.lines();
     if lines.next() != Some(header(sc, &opts.spec).as_str()) {
-        return Err(SweepError::Input(format!(
-            "{}: its columns do not match this sweep's definition\n  help: verify with the same scenario and --set values that produced it",
-            path.display()
-        )));
+        return Err(SweepError::Columns { path });
     }
     let rows: BTreeMap<usize, &str> = lines
         .filter_map(|l| Some((l.split(',').next()?.parse::<usize>().ok()?, l)))
@@ -490,17 +389,18 @@ pub fn verify(
     let points = opts.spec.points(opts.seed);
     let present: Vec<usize> = rows.keys().copied().collect();
     if present.is_empty() {
-        return Err(SweepError::Input(format!(
-            "{}: no rows to verify",
-            path.display()
-        )));
+        return Err(SweepError::BadFile {
+            path,
+            problem: "no rows to verify".into(),
+        });
     }
     let count = count.min(present.len()).max(1);
     let mut out = Vec::new();
     for j in 0..count {
         let i = present[j * present.len() / count];
-        let values = points.get(i).ok_or_else(|| {
-            SweepError::Input(format!("point {i} is not in this sweep's definition"))
+        let values = points.get(i).ok_or_else(|| SweepError::BadFile {
+            path: path.clone(),
+            problem: format!("point {i} is not in this sweep's definition"),
         })?;
         let fresh = compute_point(sc, &opts.spec, opts.seed, i, values)?;
         out.push((i, rows.get(&i).is_some_and(|r| *r == fresh)));

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::SweepOptions;
-use super::run::{SweepError, header};
+use super::error::SweepError;
+use super::options::SweepOptions;
+use super::table::header;
+use crate::output::write_atomic;
 use crate::scenario::Scenario;
-
-pub(super) use crate::output::write_atomic;
 
 /// One swept key, as recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,13 +79,13 @@ impl SweepMeta {
             fixed: opts.fixed.clone(),
             design: spec.design.name().to_string(),
             samples: match spec.design {
-                super::Design::Grid => None,
-                super::Design::Random(n) | super::Design::Lhs(n) => Some(n),
+                crate::scenario::experiment::Design::Grid => None,
+                crate::scenario::experiment::Design::Random(n) | crate::scenario::experiment::Design::Lhs(n) => Some(n),
             },
             runs: spec.runs,
             axes: spec.axes.iter().map(|a| AxisMeta { key: a.key.clone(), values: a.values.text() }).collect(),
             points,
-            percentiles: format!("p5/p50/p95 from a {}-bin histogram over 0-1: exact to within {}", super::BINS, 1.0 / super::BINS as f64),
+            percentiles: format!("p5/p50/p95 from a {}-bin histogram over 0-1: exact to within {}", super::aggregate::BINS, 1.0 / super::aggregate::BINS as f64),
             rerun: "simulate SCENARIO_FILE --set KEY=VALUE (each swept key at the row's value) [fixed changes] --seed SEED --runs RUNS replays a row's runs".to_string(),
             columns: header(sc, spec).split(',').map(str::to_string).collect(),
             shard: opts.shard.map(|(k, n)| format!("{k}/{n}")),
@@ -103,17 +103,18 @@ impl SweepMeta {
 fn read_meta(dir: &Path) -> Result<SweepMeta, SweepError> {
     let path = dir.join("sweep.json");
     let text = fs::read_to_string(&path).map_err(|e| {
-        SweepError::Input(format!("{}: {e}\n  help: is this a sweep output folder? A shard whose task failed has none: rerun that task", path.display()))
+        SweepError::Shards(format!("{}: {e}\n  help: is this a sweep output folder? A shard whose task failed has none: rerun that task", path.display()))
     })?;
-    serde_json::from_str(&text)
-        .map_err(|e| SweepError::Input(format!("{}: not a sweep definition ({e})", path.display())))
+    serde_json::from_str(&text).map_err(|e| {
+        SweepError::Shards(format!("{}: not a sweep definition ({e})", path.display()))
+    })
 }
 
 /// Merges shard output folders into `out`: checks they come from one sweep and cover every point
 /// exactly once, then writes `sweep.csv` and `sweep.json` as an unsharded run would.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
     let Some(first_dir) = dirs.first() else {
-        return Err(SweepError::Input(
+        return Err(SweepError::Shards(
             "merge needs at least one shard folder".into(),
         ));
     };
@@ -135,7 +136,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
             } else {
                 "sweep definition"
             };
-            return Err(SweepError::Input(format!(
+            return Err(SweepError::Shards(format!(
                 "{} and {} come from different sweeps: the {what} differs\n  help: merge only the shards of one sweep",
                 first_dir.display(),
                 dir.display()
@@ -144,14 +145,14 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
         if let Some(s) = &meta.shard {
             let n = s.split('/').nth(1).and_then(|n| n.parse::<usize>().ok());
             if shard_count.is_some_and(|c| Some(c) != n) {
-                return Err(SweepError::Input(format!(
+                return Err(SweepError::Shards(format!(
                     "{}: shard {s} is from a different split",
                     dir.display()
                 )));
             }
             shard_count = n;
             if let Some(other) = shards_seen.insert(s.clone(), dir.clone()) {
-                return Err(SweepError::Input(format!(
+                return Err(SweepError::Shards(format!(
                     "shard {s} appears twice: {} and {}",
                     other.display(),
                     dir.display()
@@ -160,7 +161,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
         }
         let path = dir.join("sweep.csv");
         let text = fs::read_to_string(&path).map_err(|e| {
-            SweepError::Input(format!(
+            SweepError::Shards(format!(
                 "{}: {e}\n  help: rerun this shard's task",
                 path.display()
             ))
@@ -171,7 +172,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
             .map(|h| h.split(',').map(str::to_string).collect::<Vec<_>>())
             != Some(whole.columns.clone())
         {
-            return Err(SweepError::Input(format!(
+            return Err(SweepError::Shards(format!(
                 "{}: its columns do not match sweep.json",
                 path.display()
             )));
@@ -182,10 +183,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
                 .next()
                 .and_then(|x| x.parse().ok())
                 .ok_or_else(|| {
-                    SweepError::Input(format!("{}: a row without a point number", path.display()))
+                    SweepError::Shards(format!("{}: a row without a point number", path.display()))
                 })?;
             if let Some((_, other)) = rows.insert(i, (l.to_string(), dir.clone())) {
-                return Err(SweepError::Input(format!(
+                return Err(SweepError::Shards(format!(
                     "point {i} appears in both {} and {}",
                     other.display(),
                     dir.display()
@@ -206,7 +207,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
             }
         }
         let shown: Vec<String> = missing.iter().take(10).map(|i| i.to_string()).collect();
-        return Err(SweepError::Input(format!(
+        return Err(SweepError::Shards(format!(
             "incomplete sweep: {} of {} points missing (points {}{}){}\n  help: rerun the missing shard tasks, then merge again",
             missing.len(),
             whole.points,
@@ -219,7 +220,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
             }
         )));
     }
-    fs::create_dir_all(out).map_err(|e| SweepError::Io(format!("{}: {e}", out.display())))?;
+    fs::create_dir_all(out).map_err(|e| crate::sweep::error::io_err(out, e))?;
     let mut csv = whole.columns.join(",");
     csv.push('\n');
     for (row, _) in rows.values() {
@@ -228,9 +229,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
     }
     let csv_path = out.join("sweep.csv");
     write_atomic(&csv_path, csv.as_bytes())
-        .map_err(|e| SweepError::Io(format!("{}: {e}", csv_path.display())))?;
+        .map_err(|e| crate::sweep::error::io_err(&csv_path, e))?;
     let json_path = out.join("sweep.json");
     write_atomic(&json_path, whole.to_json().as_bytes())
-        .map_err(|e| SweepError::Io(format!("{}: {e}", json_path.display())))?;
+        .map_err(|e| crate::sweep::error::io_err(&json_path, e))?;
     Ok(vec![csv_path, json_path])
 }

@@ -1,0 +1,118 @@
+//! What every subcommand shares: the common flags ([`Common`]), loading a scenario, applying
+//! `--lens`, `--set` and `--without`, and the command line recorded in the provenance.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use soft_balancing::scenario::{Lens, Scenario, keys};
+
+use crate::Failure;
+
+/// The flags every subcommand that runs a scenario takes.
+#[derive(Args, Clone, Debug, Default)]
+pub struct Common {
+    /// Change a model parameter or scenario value, e.g. --set decision.money_weight=12 (see
+    /// `simulate explain params`); `simulate sweep` also takes ranges (min:max:step, a,b,c).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Drop the scripted event with this id (a counterfactual), e.g. --without rus_credit_2009.
+    #[arg(long = "without", value_name = "EVENT_ID")]
+    pub without: Vec<String>,
+    /// Seed of the random generator [default: the scenario's seed].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Output folder [default: a folder under out/<scenario name>, see below].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl Common {
+    /// Threads for the library (0: all cores).
+    pub fn jobs(&self) -> usize {
+        self.jobs.unwrap_or(0)
+    }
+}
+
+/// Reads and validates a scenario file; a bad file is bad input (exit 2).
+pub fn load(path: &Path) -> Result<Scenario, Failure> {
+    Scenario::load(path).map_err(|e| Failure::Input(e.to_string()))
+}
+
+/// The command line for the provenance, less `--jobs` (which does not change results, so that
+/// the outputs are byte-identical whatever the thread count).
+pub fn command_line() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = std::env::args();
+    while let Some(a) = args.next() {
+        if a == "--jobs" {
+            args.next();
+        } else if !a.starts_with("--jobs=") {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Splits `KEY=VALUE`.
+pub fn split_set(item: &str) -> Result<(&str, &str), Failure> {
+    match item.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => Ok((k.trim(), v.trim())),
+        _ => Err(Failure::Input(format!(
+            "--set {item}: expected KEY=VALUE\n  help: e.g. --set decision.money_weight=12"
+        ))),
+    }
+}
+
+/// Applies `--lens`, `--set KEY=VALUE` (one number each) and `--without` to `sc`, in that order;
+/// returns the changes as text for the provenance and the printed summary. Shared by every
+/// subcommand that runs a scenario.
+pub fn apply_changes(
+    sc: &mut Scenario,
+    lens: Option<&str>,
+    sets: &[String],
+    without: &[String],
+) -> Result<Vec<String>, Failure> {
+    let mut changes = Vec::new();
+    if let Some(name) = lens {
+        let lens = Lens::parse(name).ok_or_else(|| {
+            Failure::Input(format!(
+                "--lens {name}: unknown lens\n  help: use one of: {}",
+                Lens::names().join(", ")
+            ))
+        })?;
+        sc.set_lens(lens);
+        changes.push(format!("--lens {name}"));
+    }
+    for item in sets {
+        let (key, value) = split_set(item)?;
+        let x: f64 = value.parse().map_err(|_| {
+            Failure::Input(format!(
+                "--set {item}: `{value}` is not a number\n  help: write one number, e.g. --set decision.money_weight=12 (ranges are for `simulate sweep`)"
+            ))
+        })?;
+        keys::set(sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
+        changes.push(format!("--set {key}={x}"));
+    }
+    for id in without {
+        if sc.remove_event(id) == 0 {
+            let ids: Vec<&str> = sc.events.iter().filter_map(|e| e.id.as_deref()).collect();
+            return Err(Failure::Input(format!(
+                "--without {id}: no scripted event has this id\n  help: event ids in {}: {}",
+                sc.path,
+                if ids.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    ids.join(", ")
+                }
+            )));
+        }
+        changes.push(format!("--without {id}"));
+    }
+    Ok(changes)
+}

@@ -1,0 +1,123 @@
+//! `simulate compare FILE`: a scenario under several theory lenses side by side.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use soft_balancing::output::write_atomic;
+use soft_balancing::runs::compare;
+use soft_balancing::scenario::{Lens, Role};
+
+use crate::Failure;
+use crate::common::{Common, apply_changes, load};
+
+/// Arguments of `simulate compare`.
+#[derive(Args)]
+#[command(after_help = "Examples:
+  simulate compare scenarios/sco2001.toml --lenses all --actor KGZ
+  simulate compare scenarios/ufa2015.toml --lenses soft-balancing,bandwagoning --runs 100
+
+Writes compare.csv (final shares per lens), compare_checks.csv (the scorecard per lens, for a
+scenario with [[checks]]), compare_<ACTOR>.svg and report.html (all of it on one page) to --out
+(default out/<scenario>/compare).
+`simulate explain LENS` describes each lens; docs/theory.md gives formulas and sources.")]
+pub struct CompareArgs {
+    /// Scenario file.
+    file: PathBuf,
+    /// Lenses to compare: `all` or a comma-separated list.
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    lenses: String,
+    /// Runs per lens.
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    runs: u64,
+    /// State whose trajectories are charted [default: the first state of the region].
+    #[arg(long, value_name = "ID")]
+    actor: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// Runs `simulate compare`.
+pub fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let mut sc = load(&args.file)?;
+    let lenses: Vec<Lens> = if args.lenses == "all" {
+        Lens::all().to_vec()
+    } else {
+        args.lenses
+            .split(',')
+            .map(|n| {
+                Lens::parse(n.trim()).ok_or_else(|| {
+                    Failure::Input(format!(
+                        "--lenses {}: unknown lens `{}`\n  help: use `all` or a list of: {}",
+                        args.lenses,
+                        n.trim(),
+                        Lens::names().join(", ")
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let changes = apply_changes(&mut sc, None, &args.common.set, &args.common.without)?;
+    let actor = match &args.actor {
+        Some(id) => sc
+            .actor_index(id)
+            .filter(|&i| sc.actors[i].role == Role::State)
+            .ok_or_else(|| {
+                let states: Vec<&str> = sc.states().map(|i| sc.actors[i].id.as_str()).collect();
+                Failure::Input(format!(
+                    "--actor {id}: not a state of this scenario\n  help: one of: {}",
+                    states.join(", ")
+                ))
+            })?,
+        None => sc
+            .states()
+            .find(|&i| sc.actors[i].in_region)
+            .or_else(|| sc.states().next())
+            .ok_or_else(|| Failure::Input("the scenario has no state to chart".into()))?,
+    };
+    let seed = args.common.seed.unwrap_or(sc.seed);
+    let result = compare::compare(&sc, &lenses, seed, args.runs as usize, args.common.jobs())
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let out_dir = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("compare"));
+    let io =
+        |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
+    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
+    let figure = result
+        .figure(&sc, actor)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let mut files = vec![("compare.csv".to_string(), result.csv(&sc))];
+    if !sc.checks.is_empty() {
+        files.push(("compare_checks.csv".to_string(), result.checks_csv()));
+    }
+    files.push((format!("{}.svg", figure.name), figure.svg.clone()));
+    files.push((
+        "report.html".to_string(),
+        result.report_html(&sc, seed, &figure, &changes),
+    ));
+    for (name, text) in &files {
+        let p = out_dir.join(name);
+        write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
+    }
+    if !args.common.quiet {
+        println!(
+            "{} under {} lens{}, seed {seed}",
+            sc.name,
+            lenses.len(),
+            if lenses.len() == 1 { "" } else { "es" }
+        );
+        for c in &changes {
+            println!("  changed: {c}");
+        }
+        println!();
+        print!("{}", result.text(&sc));
+        println!();
+        for (name, _) in &files[..files.len() - 1] {
+            println!("wrote {}", out_dir.join(name).display());
+        }
+        println!("Report: {}", out_dir.join("report.html").display());
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! `simulate`: run a soft-balancing scenario and write its results.
+//!
+//! The binary parses the command line, calls the library, prints and sets the exit code:
+//! 0 success, 2 bad input or usage, 1 anything else. One file per subcommand; the flags they
+//! share, and the code that applies them, are in [`common`].
+
+mod check;
+mod common;
+mod compare;
+mod explain;
+mod merge;
+mod run;
+mod sweep;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Examples:
+  simulate scenarios/ufa2015.toml                 run the Ufa 2015 scenario, write out/ufa2015/
+  simulate scenarios/ufa2015.toml --runs 200      a Monte Carlo ensemble: mean and 5-95% range
+  simulate scenarios/ufa2015.toml --seed 7 --set decision.domination_weight=5
+  simulate check my_scenario.toml                 validate a scenario file
+  simulate explain bases                          a rule in plain words, with its parameters
+  simulate explain params                         every model parameter with its default
+
+Outputs (in out/<scenario name>/ unless --out is given):
+  trajectories.csv  run, date, actor, patron, share: every state's alignment over time
+  indices.csv       US influence, RUS-CHN partnership, SCO cohesion, soft-balancing index
+  events.csv        every event and decision, with the scores that decided it
+  summary.json      final state plus provenance (version, scenario SHA-256, seed, parameters)
+  *.svg / *.png     charts (--plot svg|png|both|none): alignment_<STATE>, ternary, indices
+  report.html       one self-contained page: parameters, summary, every chart, the event log
+
+The model is described in docs/model.md; the scenario format in docs/scenario-format.md.
+Exit codes: 0 success, 2 bad input or usage, 1 other failure.";
+
+/// Simulates soft balancing in Central Asia: how the Central Asian states align between the
+/// US, Russia and China, year by year, given who offers what to whom.
+/// Simulates soft balancing in Central Asia: how the Central Asian states align between the
+/// US, Russia and China, year by year, given who offers what to whom.
+#[derive(Parser)]
+#[command(name = "simulate", version, about, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: run::RunArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a scenario file and say what is wrong, or that it is fine.
+    Check {
+        /// Scenario file.
+        file: PathBuf,
+    },
+    /// Explain a rule in plain words with its parameters and defaults: a mechanism (bases,
+    /// loans, energy, enlargement, partnership, shocks, decision, indices), a theory lens, or
+    /// `params` for every parameter. Without a topic, list the topics.
+    Explain {
+        /// Mechanism, lens or `params`.
+        topic: Option<String>,
+    },
+    /// Run a parameter sweep or a large Monte Carlo ensemble, in parallel (see docs/sweeps.md).
+    Sweep(sweep::SweepArgs),
+    /// Merge the output folders of a sharded sweep into the file an unsharded run writes.
+    Merge(merge::MergeArgs),
+    /// Run the historical replay as an ensemble and print the validation scorecard: each
+    /// stylized fact and counterfactual, the share of runs where it holds, pass or fail. Writes
+    /// validation.csv and report.html (the replay's first run, the scorecard on top).
+    Validate(validate::ValidateArgs),
+    /// Run a scenario under several theory lenses side by side: final alignments, the
+    /// scorecard when the scenario has [[checks]], and a chart for one state; all of it also in
+    /// report.html.
+    Compare(compare::CompareArgs),
+}
+
+/// A failure and its exit code.
+pub enum Failure {
+    /// Bad input or usage: exit 2.
+    Input(String),
+    /// Anything else: exit 1.
+    Other(String),
+}
+
+fn main() -> ExitCode {
+    restore_sigpipe();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Check { file }) => check::check(&file),
+        Some(Command::Explain { topic }) => explain::explain(topic.as_deref()),
+        Some(Command::Sweep(args)) => sweep::sweep(args),
+        Some(Command::Merge(args)) => merge::merge(args),
+        Some(Command::Validate(args)) => validate::validate(args),
+        Some(Command::Compare(args)) => compare::compare(args),
+        None => run::run(cli.run),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Lets `simulate ... | head` end quietly like other command-line tools: the Rust runtime ignores
+/// SIGPIPE, which turns a closed pipe into a panic in `println!`.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread starts; resetting a signal's
+    // disposition to its default has no other effect on the program.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}

@@ -1,0 +1,30 @@
+//! `simulate merge DIR...`: the shards of a sweep merged into the files an unsharded run writes.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use soft_balancing::sweep::store;
+
+use crate::Failure;
+use crate::sweep::sweep_failure;
+
+/// Arguments of `simulate merge`.
+#[derive(Args)]
+pub struct MergeArgs {
+    /// Output folders of the shards (each holds sweep.csv and sweep.json).
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    /// Folder for the merged sweep.csv and sweep.json.
+    #[arg(long, value_name = "DIR", default_value = "out/merged")]
+    out: PathBuf,
+}
+
+/// `simulate merge`.
+pub fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let files = store::merge(&args.dirs, &args.out).map_err(sweep_failure)?;
+    println!("merged {} shard folders", args.dirs.len());
+    for f in files {
+        println!("wrote {}", f.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! `simulate validate [FILE]`: the historical replay's scorecard.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use soft_balancing::output::summary::Summary;
+use soft_balancing::output::{csv, write_atomic};
+use soft_balancing::plot::{self, PlotOptions};
+use soft_balancing::report;
+use soft_balancing::runs::{ensemble, scorecard};
+
+use crate::Failure;
+use crate::common::{Common, apply_changes, command_line, load};
+
+/// Arguments of `simulate validate`.
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// Replay scenario with [[checks]].
+    #[arg(default_value = "scenarios/sco2001.toml")]
+    file: PathBuf,
+    /// Runs per ensemble (the replay, and each counterfactual).
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    runs: u64,
+    /// Decision rule (theory lens) for every state [default: the scenario's].
+    #[arg(long, value_name = "NAME")]
+    lens: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// Runs `simulate validate` (with `--quiet`, prints only failing lines).
+pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let mut sc = load(&args.file)?;
+    if sc.checks.is_empty() {
+        return Err(Failure::Input(format!(
+            "{}: the scenario has no [[checks]] to score\n  help: validate a replay such as scenarios/sco2001.toml",
+            args.file.display()
+        )));
+    }
+    let mut changes = apply_changes(
+        &mut sc,
+        args.lens.as_deref(),
+        &args.common.set,
+        &args.common.without,
+    )?;
+    let seed = args.common.seed.unwrap_or(sc.seed);
+    if args.common.seed.is_some() {
+        changes.push(format!("--seed {seed}"));
+    }
+    let runs = args.runs as usize;
+    let lines = scorecard::scorecard(&sc, seed, runs, args.common.jobs())
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let out_dir = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
+    let io =
+        |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
+    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
+    let path = out_dir.join("validation.csv");
+    write_atomic(&path, csv::scorecard_csv(&lines).as_bytes()).map_err(|e| io(e, &path))?;
+
+    // The report: the replay's first run (stream 0 of the seed, as in the ensembles above), its
+    // charts embedded (no chart files: those are `simulate FILE`'s), the scorecard on top.
+    let prm = sc.params.clone();
+    let records = ensemble::run_many(&sc, &prm, seed, 1, args.common.jobs())
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let summary = Summary::new(&sc, &prm, &records, seed, changes, command_line());
+    let plot_opts = PlotOptions::parse("none").unwrap_or_default();
+    let charts = plot::render(&sc, &summary, &records, &plot_opts)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let scorecard = report::scorecard::report_section(&lines, runs, seed);
+    let report_path = out_dir.join("report.html");
+    let html = report::run::html_with(&sc, &summary, &records, &charts, &plot_opts, &[scorecard]);
+    write_atomic(&report_path, html.as_bytes()).map_err(|e| io(e, &report_path))?;
+    let failed = lines.iter().filter(|l| !l.pass).count();
+    if !args.common.quiet {
+        println!(
+            "Validation of {} ({} runs per ensemble, seed {seed})\n",
+            sc.name, runs
+        );
+        println!(
+            "{:<15} {:>6}  {:>5}  {:<6} what",
+            "fact", "share", "need", "result"
+        );
+    }
+    for l in &lines {
+        if args.common.quiet && l.pass {
+            continue;
+        }
+        let what = match &l.without {
+            Some(w) => format!(
+                "without {w}: {} {}",
+                l.label,
+                if l.expect == "fails" {
+                    "does NOT happen"
+                } else {
+                    "happens"
+                }
+            ),
+            None => l.label.clone(),
+        };
+        println!(
+            "{:<15} {:>5.0}%  {:>4.0}%  {:<6} {what}",
+            l.fact,
+            l.share * 100.0,
+            l.threshold * 100.0,
+            if l.pass { "pass" } else { "FAIL" }
+        );
+    }
+    if !args.common.quiet {
+        println!(
+            "\n{} of {} lines pass; wrote {}",
+            lines.len() - failed,
+            lines.len(),
+            path.display()
+        );
+        println!("Report: {}", report_path.display());
+    }
+    if failed > 0 {
+        return Err(Failure::Other(format!("{failed} scorecard line(s) fail")));
+    }
+    Ok(())
+}

@@ -1,0 +1,548 @@
+//! How a state scores its patrons and its options: the decision rule.
+//!
+//! Each step every state scores every patron from documented components (money, security,
+//! regime security, norms, fear of domination, debt leverage, the leader's leaning and, under the
+//! soft-balancing lens, SCO coordination), then moves its alignment part of the way toward the
+//! softmax of those scores. Discrete choices (keep or evict a base, take a loan) reuse the same
+//! weights, so one parameter set drives both. docs/model.md writes out each formula.
+//!
+//! The rule sits behind [`DecisionRule`] so that other IR theories can plug in; [`Lens`] names the
+//! rules a scenario can choose.
+
+use crate::engine::lookups::Lookups;
+use crate::params::Params;
+use crate::scenario::Scenario;
+use crate::scenario::world::MAX_PATRONS;
+use crate::scenario::world::{BaseStatus, ScoStatus, World};
+
+/// The parts of one state's score for one patron, in score points.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Components {
+    /// Money (trade value, aid, rent, goodwill from grants and credit, energy and transit income)
+    /// as a share of GDP, times `decision.money_weight`.
+    pub money: f64,
+    /// Security provided (ties and bases) times the threat the state faces.
+    pub security: f64,
+    /// Minus the patron's pressure on the regime times autocracy.
+    pub regime: f64,
+    /// Shared sovereignty / non-interference norms.
+    pub norms: f64,
+    /// Minus fear of domination once this patron's share of the state's external money is too large.
+    pub domination: f64,
+    /// Creditor's leverage: debt owed to the patron relative to GDP.
+    pub debt: f64,
+    /// The leader's own leaning.
+    pub leaning: f64,
+    /// SCO coordination bonus for the balancers (soft-balancing lens).
+    pub coordination: f64,
+}
+
+impl Components {
+    /// Sum of all parts.
+    pub fn total(&self) -> f64 {
+        self.money
+            + self.security
+            + self.regime
+            + self.norms
+            + self.domination
+            + self.debt
+            + self.leaning
+            + self.coordination
+    }
+}
+
+/// A decision rule: turns the components of each patron's score into the score the state acts
+/// on. Implementations must be pure functions of their inputs (determinism). The lenses in
+/// [`crate::engine::decision::lenses`] implement it.
+pub trait DecisionRule {
+    /// The score state `s` gives patron slot `p`, from its components.
+    fn score(
+        &self,
+        sc: &Scenario,
+        w: &World,
+        prm: &Params,
+        s: usize,
+        p: usize,
+        c: &Components,
+    ) -> f64;
+}
+
+pub mod lenses;
+
+use crate::scenario::Lens;
+
+/// Yearly money from patron slot `p` to state `s`, billions of USD: trade value, aid, the
+/// counted share of remittances, goodwill
+/// spent down at its decay rate, energy and transit income, and rent plus tied aid of the
+/// patron's open bases on the state's soil.
+pub fn money_bn(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f64 {
+    let k = w.ix(s, p);
+    let mut m = flows_bn(
+        prm,
+        goodwill_rate(prm),
+        [
+            w.trade[k],
+            w.aid[k],
+            w.remittances[k],
+            w.goodwill[k],
+            w.energy_income[k],
+        ],
+    );
+    let patron_actor = sc.patrons[p];
+    let bases =
+        (0..sc.bases.len()).filter(|&b| sc.bases[b].host == s && sc.bases[b].user == patron_actor);
+    for rent in bases.filter_map(|b| open_base_money(w, b)) {
+        m += rent;
+    }
+    m
+}
+
+/// [`money_bn`] from every patron to state `s`, with the bases looked up, into `out` (one entry
+/// per patron slot).
+#[inline(always)]
+pub fn money_row(w: &World, prm: &Params, lk: &Lookups, s: usize, out: &mut [f64]) {
+    let rate = goodwill_rate(prm);
+    // The row's length, not `w.np`: a caller that knows the number of patrons at compile time
+    // gets loops the compiler unrolls, without bounds checks.
+    let np = out.len();
+    debug_assert_eq!(np, w.np);
+    let (trade, aid) = (row(&w.trade, s, np), row(&w.aid, s, np));
+    let (remittances, goodwill) = (row(&w.remittances, s, np), row(&w.goodwill, s, np));
+    let energy = row(&w.energy_income, s, np);
+    for (p, m) in out.iter_mut().enumerate() {
+        let mut x = flows_bn(
+            prm,
+            rate,
+            [trade[p], aid[p], remittances[p], goodwill[p], energy[p]],
+        );
+        if lk.hosts_bases[s] {
+            for &b in lk.bases_of(s * np + p) {
+                if let Some(rent) = open_base_money(w, b) {
+                    x += rent;
+                }
+            }
+        }
+        *m = x;
+    }
+}
+
+/// The money of one pair before bases, billions of USD a year, from its trade, aid,
+/// remittances, goodwill stock and energy income (in that order).
+#[inline(always)]
+fn flows_bn(
+    prm: &Params,
+    goodwill_rate: f64,
+    [trade, aid, remittances, goodwill, energy]: [f64; 5],
+) -> f64 {
+    let d = &prm.decision;
+    trade * d.trade_value
+        + aid
+        + remittances * d.remittance_value
+        + goodwill * goodwill_rate
+        + energy
+}
+
+/// Yearly worth of a goodwill stock, per billion: it is spent down at its decay rate.
+fn goodwill_rate(prm: &Params) -> f64 {
+    std::f64::consts::LN_2 / prm.loans.transfer_half_life_years
+}
+
+/// Actor `a`'s row of a per-pair vector (`np` entries). Sliced as `[a * np..][..np]` so that the
+/// row's length is `np` itself: when `np` is a compile-time constant the compiler knows it, and
+/// drops the bounds checks of the loops over the row.
+#[inline(always)]
+pub fn row(v: &[f64], a: usize, np: usize) -> &[f64] {
+    &v[a * np..][..np]
+}
+
+/// [`row`], mutable.
+#[inline(always)]
+pub fn row_mut(v: &mut [f64], a: usize, np: usize) -> &mut [f64] {
+    &mut v[a * np..][..np]
+}
+
+/// Yearly rent plus tied aid of base `b`, billions of USD, unless it is closed (a base under a
+/// closure order still pays).
+#[inline(always)]
+fn open_base_money(w: &World, b: usize) -> Option<f64> {
+    let state = &w.bases[b];
+    (state.status != BaseStatus::Closed).then(|| (state.rent_musd + state.user_aid_musd) / 1000.0)
+}
+
+/// Security a patron's open bases on the state's soil provide, 0–1 each.
+pub fn base_security(sc: &Scenario, w: &World, s: usize, p: usize) -> f64 {
+    let patron_actor = sc.patrons[p];
+    let bases =
+        (0..sc.bases.len()).filter(|&b| sc.bases[b].host == s && sc.bases[b].user == patron_actor);
+    open_base_security(sc, w, bases)
+}
+
+/// Sum of the security values of the open bases among `bases`.
+#[inline(always)]
+fn open_base_security(sc: &Scenario, w: &World, bases: impl Iterator<Item = usize>) -> f64 {
+    bases
+        .filter(|&b| w.bases[b].status != BaseStatus::Closed)
+        .map(|b| sc.bases[b].security_value)
+        .sum()
+}
+
+/// Exposure of state `s` to each patron: that patron's share of the state's external money plus
+/// debt service (debt over the default term). Writes into `out[..np]`.
+pub fn exposure(w: &World, prm: &Params, s: usize, money: &[f64], out: &mut [f64; MAX_PATRONS]) {
+    exposure_row(w, prm, s, &money[..w.np], out);
+}
+
+/// [`exposure`] for `money` with one entry per patron slot.
+#[inline(always)]
+fn exposure_row(w: &World, prm: &Params, s: usize, money: &[f64], out: &mut [f64; MAX_PATRONS]) {
+    let np = money.len();
+    let debt = row(&w.debt, s, np);
+    let mut total = 0.0;
+    for p in 0..np {
+        out[p] = money[p] + debt[p] / prm.loans.term_years;
+        total += out[p];
+    }
+    for x in out.iter_mut().take(np) {
+        *x = if total > 0.0 { *x / total } else { 0.0 };
+    }
+}
+
+/// Penalty for fear of domination at exposure `share` toward patron `p`.
+pub fn domination_penalty(w: &World, prm: &Params, s: usize, p: usize, share: f64) -> f64 {
+    let nationalism = w.nationalism[s] + w.backlash[w.ix(s, p)];
+    domination(prm, nationalism, share)
+}
+
+/// [`domination_penalty`] of a state whose nationalism toward the patron (its own plus any
+/// backlash) is `nationalism`.
+#[inline(always)]
+fn domination(prm: &Params, nationalism: f64, share: f64) -> f64 {
+    let d = &prm.decision;
+    -d.domination_weight * nationalism * (share - d.domination_threshold).max(0.0)
+}
+
+/// Mean partnership among the balancers (1 when there is only one).
+pub fn balancer_partnership(sc: &Scenario, w: &World) -> f64 {
+    let b = &sc.balancers;
+    let mut sum = 0.0;
+    let mut count = 0;
+    for i in 0..b.len() {
+        for j in i + 1..b.len() {
+            sum += w.partnership_of(b[i], b[j]);
+            count += 1;
+        }
+    }
+    if count == 0 { 1.0 } else { sum / count as f64 }
+}
+
+/// The components of state `s`'s score for every patron. `money` holds the state's yearly money
+/// from each patron (from [`money_bn`]). Builds the scenario's [`Lookups`] for the one call: a
+/// loop over states builds them once and calls [`components_with`].
+pub fn components(
+    sc: &Scenario,
+    w: &World,
+    prm: &Params,
+    s: usize,
+    money: &[f64],
+    out: &mut [Components; MAX_PATRONS],
+) {
+    let lk = Lookups::new(sc);
+    components_with(sc, &lk, w, prm, s, money, balancer_partnership(sc, w), out);
+}
+
+/// [`components`] with the scenario's lookups built and the balancers' mean partnership
+/// ([`balancer_partnership`]) computed by the caller, once for every state of a step.
+#[allow(clippy::too_many_arguments)]
+pub fn components_with(
+    sc: &Scenario,
+    lk: &Lookups,
+    w: &World,
+    prm: &Params,
+    s: usize,
+    money: &[f64],
+    partnership: f64,
+    out: &mut [Components; MAX_PATRONS],
+) {
+    let terms = StateTerms::new(sc, lk, w, prm, s, &money[..w.np], partnership);
+    for (p, out) in out.iter_mut().enumerate().take(w.np) {
+        *out = terms.components(p);
+    }
+}
+
+/// What state `s`'s components need, read once per state: its own attributes, its rows of the
+/// per-pair quantities, its exposure to each patron and the security of each patron's bases on
+/// its soil. [`StateTerms::components`] then gives the components for one patron.
+pub struct StateTerms<'a> {
+    prm: &'a Params,
+    gdp: f64,
+    threat: f64,
+    coordination: f64,
+    autocracy: f64,
+    sovereignty: f64,
+    nationalism: f64,
+    money: &'a [f64],
+    security: &'a [f64],
+    pressure: &'a [f64],
+    debt: &'a [f64],
+    leaning: &'a [f64],
+    backlash: &'a [f64],
+    share: [f64; MAX_PATRONS],
+    base_security: [f64; MAX_PATRONS],
+    non_interference: &'a [f64; MAX_PATRONS],
+    is_balancer: &'a [bool; MAX_PATRONS],
+}
+
+impl<'a> StateTerms<'a> {
+    /// The terms of state `s`, whose money from each patron is `money` (one entry per patron
+    /// slot, from [`money_bn`]); `partnership` is [`balancer_partnership`].
+    #[inline(always)]
+    pub fn new(
+        sc: &Scenario,
+        lk: &'a Lookups,
+        w: &'a World,
+        prm: &'a Params,
+        s: usize,
+        money: &'a [f64],
+        partnership: f64,
+    ) -> StateTerms<'a> {
+        let d = &prm.decision;
+        let np = money.len();
+        debug_assert_eq!(np, w.np);
+        let mut share = [0.0; MAX_PATRONS];
+        exposure_row(w, prm, s, money, &mut share);
+        let coordination = if w.sco[s] == ScoStatus::Member
+            && sc.lens_of(s) == crate::scenario::Lens::SoftBalancing
+        {
+            d.sco_weight * partnership
+        } else {
+            0.0
+        };
+        // The empty sum is -0.0, as for a patron without bases here: adding it changes nothing.
+        let mut base_security = [-0.0; MAX_PATRONS];
+        if lk.hosts_bases[s] {
+            for (p, x) in base_security.iter_mut().enumerate().take(np) {
+                *x = open_base_security(sc, w, lk.bases_of(s * np + p).iter().copied());
+            }
+        }
+        StateTerms {
+            prm,
+            gdp: w.gdp[s],
+            threat: w.threat(s),
+            coordination,
+            autocracy: w.autocracy[s],
+            sovereignty: w.sovereignty[s],
+            nationalism: w.nationalism[s],
+            money,
+            security: row(&w.security, s, np),
+            pressure: row(&w.pressure, s, np),
+            debt: row(&w.debt, s, np),
+            leaning: row(&w.leaning, s, np),
+            backlash: row(&w.backlash, s, np),
+            share,
+            base_security,
+            non_interference: &lk.non_interference,
+            is_balancer: &lk.is_balancer,
+        }
+    }
+
+    /// The components of the state's score for patron slot `p`.
+    #[inline(always)]
+    pub fn components(&self, p: usize) -> Components {
+        let d = &self.prm.decision;
+        Components {
+            money: d.money_weight * self.money[p] / self.gdp,
+            security: d.security_weight * (self.security[p] + self.base_security[p]) * self.threat,
+            regime: -d.regime_weight * self.pressure[p] * self.autocracy,
+            norms: d.norms_weight * self.sovereignty * self.non_interference[p],
+            domination: domination(self.prm, self.nationalism + self.backlash[p], self.share[p]),
+            debt: d.debt_weight * self.debt[p] / self.gdp,
+            leaning: d.leaning_weight * self.leaning[p],
+            coordination: if self.is_balancer[p] {
+                self.coordination
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
+/// The alignment state `s` favours now: the softmax (at `decision.temperature`) of its scores
+/// for each patron under its lens. `money` holds its yearly money from each patron.
+pub fn favoured(sc: &Scenario, w: &World, prm: &Params, s: usize, money: &[f64], out: &mut [f64]) {
+    let lk = Lookups::new(sc);
+    let partnership = balancer_partnership(sc, w);
+    let money = &money[..w.np];
+    favoured_with(sc.lens_of(s), sc, &lk, w, prm, s, money, partnership, out);
+}
+
+/// [`favoured`] under `lens` (the state's), with the scenario's lookups built and the balancers'
+/// mean partnership ([`balancer_partnership`]) computed by the caller, once for every state of a
+/// step; `money` has one entry per patron slot. A caller that passes the lens as a constant gets
+/// the rule resolved at compile time.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub fn favoured_with(
+    lens: Lens,
+    sc: &Scenario,
+    lk: &Lookups,
+    w: &World,
+    prm: &Params,
+    s: usize,
+    money: &[f64],
+    partnership: f64,
+    out: &mut [f64],
+) {
+    let np = money.len();
+    let terms = StateTerms::new(sc, lk, w, prm, s, money, partnership);
+    let mut scores = [0.0; MAX_PATRONS];
+    for (p, score) in scores.iter_mut().enumerate().take(np) {
+        *score = lens.score(sc, w, prm, s, p, &terms.components(p));
+    }
+    softmax(&scores[..np], prm.decision.temperature, &mut out[..np]);
+}
+
+/// Sets the alignment of each state in `states` to the alignment it favours in `w` (states a
+/// scenario gives no starting alignment begin where their own scores point). The scores are read
+/// from an even spread, so a lens that looks at the current alignment (hedging) starts from the
+/// same point whichever way the run was set up.
+pub fn start_from_scores(sc: &Scenario, w: &mut World, prm: &Params, states: &[usize]) {
+    if states.is_empty() {
+        return;
+    }
+    let lk = Lookups::new(sc);
+    let np = w.np;
+    for &s in states {
+        w.alignment[s * np..(s + 1) * np].fill(1.0 / np as f64);
+        let mut money = [0.0; MAX_PATRONS];
+        money_row(w, prm, &lk, s, &mut money[..np]);
+        let mut target = [0.0; MAX_PATRONS];
+        let partnership = balancer_partnership(sc, w);
+        favoured_with(
+            sc.lens_of(s),
+            sc,
+            &lk,
+            w,
+            prm,
+            s,
+            &money[..np],
+            partnership,
+            &mut target,
+        );
+        w.alignment[s * np..(s + 1) * np].copy_from_slice(&target[..np]);
+    }
+}
+
+/// Power of an actor: the geometric mean of GDP and military spending, billions of USD.
+/// Military spending is taken to keep its initial share of GDP, so power grows with the economy.
+pub fn power(sc: &Scenario, w: &World, a: usize) -> f64 {
+    let military = sc.actors[a].military_bn * w.gdp[a] / sc.initial.gdp[a];
+    (w.gdp[a] * military).sqrt()
+}
+
+/// Softmax of `scores[..n]` at temperature `t`, into `out`.
+pub fn softmax(scores: &[f64], t: f64, out: &mut [f64]) {
+    let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for (o, &x) in out.iter_mut().zip(scores) {
+        *o = ((x - max) / t).exp();
+        sum += *o;
+    }
+    for o in out.iter_mut().take(scores.len()) {
+        *o /= sum;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::YearMonth;
+    use crate::engine;
+    use crate::engine::record::{Indices, LogEntry, Observer};
+    use crate::scenario::synthetic;
+
+    /// Keeps the world of every step.
+    struct Snapshots(Vec<World>);
+
+    impl Observer for Snapshots {
+        fn observe(&mut self, _: usize, _: YearMonth, w: &World, _: &Indices) {
+            self.0.push(w.clone());
+        }
+        fn log(&mut self, _: LogEntry) {}
+    }
+
+    #[test]
+    fn the_looked_up_money_and_components_match_their_definitions_bit_for_bit() {
+        // Many bases, closures and deals: 40 states over 10 years.
+        let sc = synthetic::scenario(40, 10, 3);
+        let lk = Lookups::new(&sc);
+        let mut snaps = Snapshots(Vec::new());
+        engine::run(&sc, &sc.params, 4, 0, &mut snaps);
+        let (prm, d) = (&sc.params, &sc.params.decision);
+        let np = sc.patrons.len();
+        for w in snaps.0.iter().step_by(5) {
+            let partnership = balancer_partnership(&sc, w);
+            for s in sc.states() {
+                let mut row = vec![0.0; np];
+                money_row(w, prm, &lk, s, &mut row);
+                let money: Vec<f64> = (0..np).map(|p| money_bn(&sc, w, prm, s, p)).collect();
+                assert_eq!(
+                    row.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                    money.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                );
+                let mut share = [0.0; MAX_PATRONS];
+                exposure(w, prm, s, &money, &mut share);
+                let terms = StateTerms::new(&sc, &lk, w, prm, s, &row, partnership);
+                let member = w.sco[s] == ScoStatus::Member;
+                for p in 0..np {
+                    // Each component as docs/model.md writes it, with the scenario scanned.
+                    let k = w.ix(s, p);
+                    let want = Components {
+                        money: d.money_weight * money[p] / w.gdp[s],
+                        security: d.security_weight
+                            * (w.security[k] + base_security(&sc, w, s, p))
+                            * w.threat(s),
+                        regime: -d.regime_weight * w.pressure[k] * w.autocracy[s],
+                        norms: d.norms_weight
+                            * w.sovereignty[s]
+                            * sc.actors[sc.patrons[p]].non_interference,
+                        domination: domination_penalty(w, prm, s, p, share[p]),
+                        debt: d.debt_weight * w.debt[k] / w.gdp[s],
+                        leaning: d.leaning_weight * w.leaning[k],
+                        coordination: if member && sc.balancers.contains(&p) {
+                            d.sco_weight * partnership
+                        } else {
+                            0.0
+                        },
+                    };
+                    let got = terms.components(p);
+                    let bits = |c: &Components| {
+                        [
+                            c.money,
+                            c.security,
+                            c.regime,
+                            c.norms,
+                            c.domination,
+                            c.debt,
+                            c.leaning,
+                            c.coordination,
+                        ]
+                        .map(f64::to_bits)
+                    };
+                    assert_eq!(
+                        bits(&got),
+                        bits(&want),
+                        "state {s}, patron {p}: {got:?} != {want:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn softmax_sums_to_one_and_orders_like_scores() {
+        let mut out = [0.0; 3];
+        softmax(&[0.1, 0.5, 0.2], 0.35, &mut out);
+        assert!((out.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(out[1] > out[2] && out[2] > out[0]);
+    }
+}

@@ -1,0 +1,233 @@
+//! The engine: the step loop and everything a step uses.
+//!
+//! Inside the engine, imports point down this list and never back up to the step loop
+//! (`mod.rs`): [`context`] (the seeded generator and what a rule gets during a step),
+//! [`lookups`] and [`record`] at the bottom; then [`decision`] (the states' choice rule and the
+//! theory lenses) and [`indices`]; then [`mechanisms`], one module per rule, which may use
+//! `decision`; the step loop on top calls them all in a fixed order.
+//!
+//! A run is a pure function of (scenario, parameters, seed): [`run`] clones the scenario's
+//! initial world, then for each step, in this fixed order:
+//!
+//! 1. scripted events dated inside the step, then random shocks ([`crate::engine::mechanisms::shocks`]);
+//! 2. growth and decay: GDP and trade grow, debt amortises, goodwill, pressure, threat and
+//!    backlash fade;
+//! 3. energy talks and flows ([`crate::engine::mechanisms::energy`]);
+//! 4. base reviews: closures, counter-offers, reversals, renewals ([`crate::engine::mechanisms::bases`]);
+//! 5. the SCO summit, if one falls in the step, and accessions ([`crate::engine::mechanisms::enlargement`]);
+//! 6. every state re-scores its patrons and moves its alignment ([`crate::engine::decision`]);
+//! 7. patron partnership ([`crate::engine::mechanisms::partnership`]); then the indices are recorded.
+//!
+//! All randomness comes from one ChaCha8 generator seeded from the run's seed; actors, bases,
+//! loans and deals are visited in scenario order, so the same seed gives the same run.
+
+pub mod context;
+pub mod decision;
+pub mod indices;
+pub mod lookups;
+pub mod mechanisms;
+pub mod record;
+
+use context::{Ctx, Rng, noise, rng_for};
+use lookups::Lookups;
+use mechanisms::{bases, energy, enlargement, loans, partnership, shocks};
+use record::Observer;
+
+use crate::params::Params;
+use crate::scenario::world::{MAX_PATRONS, World};
+use crate::scenario::{EventKind, Lens, Scenario};
+
+/// Per-run buffers, allocated once so that steps allocate nothing.
+struct Scratch {
+    /// Yearly money from each patron to each state, `n x np` (rows of patrons unused),
+    /// refreshed in the alignment pass.
+    money: Vec<f64>,
+    /// The SCO's member states in actor order, refreshed for the cohesion index.
+    members: Vec<usize>,
+    /// Per-step trade growth multipliers, `n x np`.
+    trade_factor: Vec<f64>,
+    /// Per-step GDP growth multipliers.
+    gdp_factor: Vec<f64>,
+    /// Per-step decay and adjustment factors, computed once per run.
+    factors: Factors,
+}
+
+/// Yearly rates and half-lives converted to one step (computed once per run, not per step).
+struct Factors {
+    threat: f64,
+    pressure: f64,
+    backlash: f64,
+    goodwill: f64,
+    debt_keep: f64,
+    sco_pressure: f64,
+    adjust_rate: f64,
+    noise_sd: f64,
+}
+
+impl Factors {
+    fn new(prm: &Params, dt: f64) -> Factors {
+        let s = &prm.shocks;
+        Factors {
+            threat: Params::decay(s.threat_half_life_years, dt),
+            pressure: Params::decay(s.regime_pressure_half_life_years, dt),
+            backlash: Params::decay(s.backlash_half_life_years, dt),
+            goodwill: Params::decay(prm.loans.transfer_half_life_years, dt),
+            debt_keep: (1.0 - dt / prm.loans.term_years).max(0.0),
+            sco_pressure: Params::decay(prm.bases.pressure_half_life_years, dt),
+            adjust_rate: Params::per_step(prm.decision.adjustment_per_year, dt),
+            noise_sd: prm.decision.noise_sd * dt.sqrt(),
+        }
+    }
+}
+
+/// Runs `sc` with `prm`, seed `seed` and replicate stream `stream`, reporting to `obs`. Returns
+/// the final world.
+pub fn run(sc: &Scenario, prm: &Params, seed: u64, stream: u64, obs: &mut dyn Observer) -> World {
+    let mut w = sc.initial.clone();
+    let mut rng = rng_for(seed, stream);
+    run_in(sc, prm, &mut w, &mut rng, obs);
+    w
+}
+
+/// Runs the scenario on a world the caller owns (reset it to `sc.initial` first); lets
+/// benchmarks and sweeps reuse one allocation across runs.
+pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &mut dyn Observer) {
+    let dt = sc.period.years();
+    let steps = sc.steps();
+    let lk = Lookups::new(sc);
+    let mut scratch = Scratch {
+        money: vec![0.0; w.n * w.np],
+        members: Vec::with_capacity(w.n),
+        trade_factor: vec![1.0; w.n * w.np],
+        gdp_factor: w.gdp_growth.iter().map(|g| (1.0 + g).powf(dt)).collect(),
+        factors: Factors::new(prm, dt),
+    };
+    refresh_trade_factors(w, dt, &mut scratch.trade_factor);
+    // States without a scripted starting alignment start where their scores point, under the
+    // parameters and lens in force for this run.
+    decision::start_from_scores(sc, w, prm, &sc.score_start);
+    let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
+    obs.observe(0, sc.start, w, &idx);
+
+    let mut next_event = 0;
+    for k in 0..steps {
+        let date = sc.date_of(k);
+        let step_end = sc.date_of(k + 1);
+        let mut ctx = Ctx {
+            sc,
+            prm,
+            rng,
+            obs,
+            date,
+            dt,
+        };
+
+        // 1. Scripted events inside [date, step_end), then random shocks.
+        let mut growth_changed = false;
+        while next_event < sc.events.len() && sc.events[next_event].date < step_end {
+            growth_changed |= matches!(sc.events[next_event].kind, EventKind::TradeGrowth { .. });
+            shocks::apply_scripted(&mut ctx, w, next_event);
+            next_event += 1;
+        }
+        shocks::random(&mut ctx, w, &lk.region_states);
+        if growth_changed {
+            refresh_trade_factors(w, dt, &mut scratch.trade_factor);
+        }
+
+        // 2. Growth and decay.
+        grow_and_decay(w, &scratch);
+        loans::amortise(&mut ctx, w);
+
+        // 3-5. Energy, bases, SCO.
+        energy::step(&mut ctx, w);
+        bases::review(&mut ctx, w);
+        enlargement::step(&mut ctx, w);
+
+        // 6. Alignment.
+        update_alignment(&mut ctx, w, &lk, &mut scratch.money, &scratch.factors);
+
+        // 7. Partnership, then record.
+        partnership::update(&mut ctx, w, &lk, &scratch.money);
+        let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
+        ctx.obs.observe(k + 1, step_end, w, &idx);
+    }
+}
+
+fn refresh_trade_factors(w: &World, dt: f64, out: &mut [f64]) {
+    for (f, g) in out.iter_mut().zip(&w.trade_growth) {
+        *f = (1.0 + g).powf(dt);
+    }
+}
+
+fn grow_and_decay(w: &mut World, scratch: &Scratch) {
+    let f = &scratch.factors;
+    for (g, f) in w.gdp.iter_mut().zip(&scratch.gdp_factor) {
+        *g *= f;
+    }
+    for t in &mut w.threat_extra {
+        *t *= f.threat;
+    }
+    w.sco_pressure *= f.sco_pressure;
+    // One pass per quantity: each is a plain loop over one vector that the compiler vectorises.
+    for (t, f) in w.trade.iter_mut().zip(&scratch.trade_factor) {
+        *t *= f;
+    }
+    let scale = |v: &mut [f64], f: f64| v.iter_mut().for_each(|x| *x *= f);
+    scale(&mut w.pressure, f.pressure);
+    scale(&mut w.backlash, f.backlash);
+    scale(&mut w.goodwill, f.goodwill);
+    scale(&mut w.debt, f.debt_keep);
+}
+
+/// Every state scores every patron and moves part of the way toward the softmax of the scores,
+/// plus seeded noise; shares stay positive and sum to one. Also refreshes `money`.
+fn update_alignment(ctx: &mut Ctx, w: &mut World, lk: &Lookups, money: &mut [f64], f: &Factors) {
+    // The common numbers of patrons get their own copy of the loop, with the row length known
+    // at compile time; the arithmetic is the same for every copy.
+    match w.np {
+        2 => align_states::<2>(ctx, w, lk, money, f),
+        3 => align_states::<3>(ctx, w, lk, money, f),
+        4 => align_states::<4>(ctx, w, lk, money, f),
+        _ => align_states::<0>(ctx, w, lk, money, f),
+    }
+}
+
+/// [`update_alignment`] with `NP` patrons (0: any number, read from the world).
+fn align_states<const NP: usize>(
+    ctx: &mut Ctx,
+    w: &mut World,
+    lk: &Lookups,
+    money: &mut [f64],
+    f: &Factors,
+) {
+    let (sc, prm) = (ctx.sc, ctx.prm);
+    let np = if NP == 0 { w.np } else { NP };
+    assert!(np == w.np && np <= MAX_PATRONS);
+    let (rate, noise_sd) = (f.adjust_rate, f.noise_sd);
+    let mut target = [0.0; MAX_PATRONS];
+    // Nothing in this pass changes the partnership: one mean for every state.
+    let partnership = decision::balancer_partnership(sc, w);
+    for &s in &lk.states {
+        let row = decision::row_mut(money, s, np);
+        decision::money_row(w, prm, lk, s, row);
+        let lens = sc.lens_of(s);
+        if lens == Lens::SoftBalancing {
+            // The same call as below with the lens a constant: the compiler resolves the rule at
+            // compile time for the common lens.
+            let soft = Lens::SoftBalancing;
+            decision::favoured_with(soft, sc, lk, w, prm, s, row, partnership, &mut target);
+        } else {
+            decision::favoured_with(lens, sc, lk, w, prm, s, row, partnership, &mut target);
+        }
+        let row = decision::row_mut(&mut w.alignment, s, np);
+        let mut sum = 0.0;
+        for p in 0..np {
+            let x = row[p] + rate * (target[p] - row[p]) + noise(ctx.rng, noise_sd);
+            row[p] = x.max(1e-6);
+            sum += row[p];
+        }
+        for x in row.iter_mut() {
+            *x /= sum;
+        }
+    }
+}

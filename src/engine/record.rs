@@ -1,0 +1,175 @@
+//! What a run reports: the per-step observations and the decision log.
+//!
+//! The engine calls an [`Observer`] after every step and for every decision or shock. A single
+//! run keeps everything in a [`RunRecord`]; a Monte Carlo ensemble or a sweep uses a smaller
+//! observer that aggregates as it goes. Log entries are small `Copy` values holding indices and
+//! scores; their text is written only when an output asks for it ([`crate::output::text::describe`]).
+
+use crate::date::YearMonth;
+use crate::scenario::world::World;
+
+/// The regional indices, each defined in docs/model.md.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Indices {
+    /// Mean share toward the leading power (the US) over the region's states.
+    pub leading_influence: f64,
+    /// Mean partnership among the balancers (RUS–CHN).
+    pub partnership: f64,
+    /// SCO cohesion: half the partnership, half the mean similarity of non-patron members'
+    /// alignments.
+    pub sco_cohesion: f64,
+    /// Soft-balancing index: partnership times (1 - leading influence).
+    pub soft_balancing: f64,
+}
+
+impl Indices {
+    /// Column names, in the order of [`Indices::values`].
+    pub const NAMES: [&'static str; 4] = crate::scenario::experiment::INDEX_NAMES;
+
+    /// The values in the order of [`Indices::NAMES`].
+    pub fn values(&self) -> [f64; 4] {
+        [
+            self.leading_influence,
+            self.partnership,
+            self.sco_cohesion,
+            self.soft_balancing,
+        ]
+    }
+}
+
+/// What a log entry is about. Indices refer to the scenario's actors, bases, loans, deals and
+/// events.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum What {
+    /// A scripted event took effect (index into the scenario's events).
+    Scripted(usize),
+    /// A random terror attack.
+    RandomTerror,
+    /// A random regime change.
+    RandomRegimeChange,
+    /// A random nationalist backlash against a patron slot.
+    RandomBacklash(usize),
+    /// The host ordered a base closed: for = evict, against = keep.
+    ClosureOrdered(usize),
+    /// The host reversed a closure order: for = keep, against = evict.
+    ClosureReversed(usize),
+    /// The host announced it will not renew the lease; the base closes at the lease's end:
+    /// for = evict, against = keep.
+    NonRenewal(usize),
+    /// The host renewed a lease: for = keep, against = evict.
+    LeaseRenewed(usize),
+    /// The user raised its offer for a base to `value` million USD a year (rent plus tied aid).
+    CounterOffer(usize),
+    /// The user would need `value` million USD a year, more than the base is worth to it.
+    NoCounterOffer(usize),
+    /// A base closed.
+    BaseClosed(usize),
+    /// The host let a requested base open: for = keep, against = evict.
+    BaseOpened(usize),
+    /// The host turned down a requested base: for = evict, against = keep.
+    BaseRefused(usize),
+    /// A borrower accepted a loan: for = gain, against = cost of the condition.
+    LoanAccepted(usize),
+    /// A borrower declined a loan: for = gain, against = cost.
+    LoanDeclined(usize),
+    /// A lender withdrew the part of a loan still at stake.
+    LoanWithdrawn(usize),
+    /// A conditional loan was paid in full once its condition was met.
+    LoanCompleted(usize),
+    /// An energy deal was signed at price `value`: for = buyer max, against = supplier min.
+    DealSigned(usize),
+    /// Deliveries started under a deal.
+    DealFlowing(usize),
+    /// The actor was admitted to the SCO in a package of `value` candidates that passed every
+    /// veto (one entry per candidate, same date): for = lowest member value, against = the veto
+    /// threshold.
+    Admitted,
+    /// The candidate (actor index), put alone, was vetoed by `actor`: for = the vetoer's value,
+    /// against = threshold.
+    CandidateVetoed(usize),
+    /// An actor became a full SCO member.
+    Accession,
+}
+
+/// One line of the decision log.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LogEntry {
+    /// When.
+    pub date: YearMonth,
+    /// The actor who decided or was affected (actor index).
+    pub actor: usize,
+    /// What happened.
+    pub what: What,
+    /// The score in favour of what was done.
+    pub score_for: f64,
+    /// The score against.
+    pub score_against: f64,
+    /// A value the entry reports (an amount, a price), or 0.
+    pub value: f64,
+}
+
+/// Receives what a run produces.
+pub trait Observer {
+    /// After step `step` (0 is the initial state), the world at `date`.
+    fn observe(&mut self, step: usize, date: YearMonth, world: &World, indices: &Indices);
+    /// A decision or shock.
+    fn log(&mut self, entry: LogEntry);
+}
+
+/// Everything one run produced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunRecord {
+    /// Dates observed (initial state, then after each step).
+    pub dates: Vec<YearMonth>,
+    /// Alignment of every actor at each date, `dates x actors x patrons`.
+    pub alignment: Vec<f64>,
+    /// Indices at each date.
+    pub indices: Vec<Indices>,
+    /// The decision log, in order.
+    pub log: Vec<LogEntry>,
+    /// Number of actors.
+    pub n: usize,
+    /// Number of patrons.
+    pub np: usize,
+}
+
+impl RunRecord {
+    /// An empty record with room for `steps` steps.
+    pub fn with_capacity(n: usize, np: usize, steps: usize) -> Self {
+        RunRecord {
+            dates: Vec::with_capacity(steps + 1),
+            alignment: Vec::with_capacity((steps + 1) * n * np),
+            indices: Vec::with_capacity(steps + 1),
+            log: Vec::with_capacity(64),
+            n,
+            np,
+        }
+    }
+
+    /// Alignment share of `actor` toward patron slot `p` at date index `t`.
+    pub fn share(&self, t: usize, actor: usize, p: usize) -> f64 {
+        self.alignment[(t * self.n + actor) * self.np + p]
+    }
+}
+
+impl Observer for RunRecord {
+    fn observe(&mut self, _step: usize, date: YearMonth, world: &World, indices: &Indices) {
+        self.dates.push(date);
+        self.alignment.extend_from_slice(&world.alignment);
+        self.indices.push(*indices);
+    }
+
+    fn log(&mut self, entry: LogEntry) {
+        self.log.push(entry);
+    }
+}
+
+/// An observer that keeps nothing (for benchmarks and for callers that want only the final
+/// world).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Discard;
+
+impl Observer for Discard {
+    fn observe(&mut self, _: usize, _: YearMonth, _: &World, _: &Indices) {}
+    fn log(&mut self, _: LogEntry) {}
+}

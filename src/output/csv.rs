@@ -1,0 +1,149 @@
+//! CSV tables (RFC 4180 quoting for text fields): a run's trajectories, indices and event log;
+//! the validation scorecard; the comparison of lenses.
+
+use std::fmt::Write as _;
+
+use super::text::describe;
+use crate::engine::record::RunRecord;
+use crate::runs::compare::Comparison;
+use crate::runs::scorecard::Line;
+use crate::scenario::{Role, Scenario};
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `trajectories.csv`: run, date, actor, patron, share — one row per state, patron and date.
+pub fn trajectories_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
+    let mut out = String::from("run,date,actor,patron,share\n");
+    for (r, rec) in runs.iter().enumerate() {
+        for (t, date) in rec.dates.iter().enumerate() {
+            for (i, a) in sc.actors.iter().enumerate() {
+                if a.role != Role::State {
+                    continue;
+                }
+                for p in 0..rec.np {
+                    let _ = writeln!(
+                        out,
+                        "{},{date},{},{},{:.6}",
+                        r + 1,
+                        a.id,
+                        sc.patron_id(p),
+                        rec.share(t, i, p)
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `indices.csv`: run, date and one column per index.
+pub fn indices_csv(runs: &[RunRecord]) -> String {
+    let mut out = format!(
+        "run,date,{}\n",
+        crate::engine::record::Indices::NAMES.join(",")
+    );
+    for (r, rec) in runs.iter().enumerate() {
+        for (date, idx) in rec.dates.iter().zip(&rec.indices) {
+            let v = idx.values();
+            let _ = writeln!(
+                out,
+                "{},{date},{:.6},{:.6},{:.6},{:.6}",
+                r + 1,
+                v[0],
+                v[1],
+                v[2],
+                v[3]
+            );
+        }
+    }
+    out
+}
+
+/// `events.csv`: run, date, actor, kind, decision, score_for, score_against, value.
+pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
+    let mut out = String::from("run,date,actor,kind,decision,score_for,score_against,value\n");
+    for (r, rec) in runs.iter().enumerate() {
+        for e in &rec.log {
+            let (kind, text) = describe(sc, e);
+            let _ = writeln!(
+                out,
+                "{},{},{},{kind},{},{:.6},{:.6},{:.6}",
+                r + 1,
+                e.date,
+                sc.actors[e.actor].id,
+                csv_field(&text),
+                e.score_for,
+                e.score_against,
+                e.value
+            );
+        }
+    }
+    out
+}
+
+/// The scorecard as CSV (`validation.csv`).
+pub fn scorecard_csv(lines: &[Line]) -> String {
+    let mut out = String::from("fact,outcome,expect,without,share,threshold,result,label\n");
+    for l in lines {
+        out.push_str(&format!(
+            "{},{},{},{},{:.4},{:.2},{},\"{}\"\n",
+            l.fact,
+            l.outcome,
+            l.expect,
+            l.without.as_deref().unwrap_or(""),
+            l.share,
+            l.threshold,
+            if l.pass { "pass" } else { "FAIL" },
+            l.label.replace('"', "'")
+        ));
+    }
+    out
+}
+
+/// The comparison of lenses as tables.
+impl Comparison {
+    /// `compare.csv`: lens, state, patron, final mean, p5, p95.
+    pub fn csv(&self, sc: &Scenario) -> String {
+        let mut s = String::from("lens,actor,patron,final_mean,final_p5,final_p95\n");
+        for l in &self.lenses {
+            for (a, p, sp) in &l.finals {
+                s.push_str(&format!(
+                    "{},{},{},{:.6},{:.6},{:.6}\n",
+                    l.lens.name(),
+                    sc.actors[*a].id,
+                    sc.patron_id(*p),
+                    sp.mean,
+                    sp.p5,
+                    sp.p95
+                ));
+            }
+        }
+        s
+    }
+
+    /// `compare_checks.csv`: lens, fact, outcome, without, share, threshold, result.
+    pub fn checks_csv(&self) -> String {
+        let mut s = String::from("lens,fact,outcome,without,share,threshold,result\n");
+        for l in &self.lenses {
+            for c in &l.scorecard {
+                s.push_str(&format!(
+                    "{},{},{},{},{:.4},{:.2},{}\n",
+                    l.lens.name(),
+                    c.fact,
+                    c.outcome,
+                    c.without.as_deref().unwrap_or(""),
+                    c.share,
+                    c.threshold,
+                    if c.pass { "pass" } else { "FAIL" }
+                ));
+            }
+        }
+        s
+    }
+}

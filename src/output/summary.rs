@@ -1,0 +1,299 @@
+//! The run summary: final alignments, indices and key decisions, with provenance.
+//!
+//! One [`Summary`] serves both the printed summary and `summary.json`. With several runs
+//! (Monte Carlo), each number is given as mean with the 5–95 % range across runs, and each
+//! decision as the share of runs in which it happened.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::engine::record::{Indices, RunRecord};
+use crate::output::text::{describe, is_decision};
+use crate::params::Params;
+use crate::runs::ensemble::Spread;
+use crate::scenario::{Role, Scenario};
+
+/// Where a result came from: enough to trace it and re-run it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Provenance {
+    /// Tool name and version.
+    pub tool: String,
+    /// Scenario file as given.
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file's bytes.
+    pub scenario_sha256: String,
+    /// Seed of run 1 (run r uses ChaCha stream r-1 of this seed).
+    pub seed: u64,
+    /// Lens in force (`--lens` or the scenario's).
+    pub lens: String,
+    /// Number of runs.
+    pub runs: usize,
+    /// Every parameter in force, by key path.
+    pub params: BTreeMap<String, f64>,
+    /// Changes made from the command line (`--set`, `--without`, `--lens`, `--seed`).
+    pub changes: Vec<String>,
+    /// The command line.
+    pub command: Vec<String>,
+}
+
+/// One state's final alignment.
+#[derive(Clone, Debug, Serialize)]
+pub struct FinalAlignment {
+    /// State id.
+    pub actor: String,
+    /// Share toward each patron (by patron id).
+    pub shares: BTreeMap<String, Spread>,
+}
+
+/// One decision and how often it happened.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeyDecision {
+    /// Date (in run 1, or the first run where it happened).
+    pub date: String,
+    /// Actor id.
+    pub actor: String,
+    /// Category.
+    pub kind: String,
+    /// What was decided and the scores that decided it.
+    pub decision: String,
+    /// Share of runs in which this decision (same actor, kind and subject) happened.
+    pub share_of_runs: f64,
+}
+
+/// The summary of one invocation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario description.
+    pub description: String,
+    /// First and last date.
+    pub start: String,
+    /// Last date.
+    pub end: String,
+    /// Final alignment of every state.
+    pub final_alignment: Vec<FinalAlignment>,
+    /// Indices at the start (run 1).
+    pub initial_indices: BTreeMap<String, f64>,
+    /// Indices at the end.
+    pub final_indices: BTreeMap<String, Spread>,
+    /// Decisions, in date order of run 1 (then those that happened only in other runs).
+    pub key_decisions: Vec<KeyDecision>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+impl Summary {
+    /// Builds the summary of `runs` (at least one).
+    pub fn new(
+        sc: &Scenario,
+        prm: &Params,
+        runs: &[RunRecord],
+        seed: u64,
+        changes: Vec<String>,
+        command: Vec<String>,
+    ) -> Summary {
+        let last = |rec: &RunRecord| rec.dates.len() - 1;
+        let mut final_alignment = Vec::new();
+        for (i, a) in sc.actors.iter().enumerate() {
+            if a.role != Role::State {
+                continue;
+            }
+            let mut shares = BTreeMap::new();
+            for p in 0..sc.patrons.len() {
+                let mut xs: Vec<f64> = runs.iter().map(|r| r.share(last(r), i, p)).collect();
+                shares.insert(sc.patron_id(p).to_string(), Spread::of(&mut xs));
+            }
+            final_alignment.push(FinalAlignment {
+                actor: a.id.clone(),
+                shares,
+            });
+        }
+        let mut final_indices = BTreeMap::new();
+        for (k, name) in Indices::NAMES.iter().enumerate() {
+            let mut xs: Vec<f64> = runs
+                .iter()
+                .map(|r| r.indices[last(r)].values()[k])
+                .collect();
+            final_indices.insert(name.to_string(), Spread::of(&mut xs));
+        }
+        let initial_indices = Indices::NAMES
+            .iter()
+            .zip(runs[0].indices[0].values())
+            .map(|(n, v)| (n.to_string(), v))
+            .collect();
+
+        // Decisions keyed by (actor, kind of decision), counted once per run.
+        let mut order: Vec<(String, KeyDecision)> = Vec::new();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for rec in runs {
+            let mut seen: BTreeMap<String, ()> = BTreeMap::new();
+            for e in rec.log.iter().filter(|e| is_decision(e)) {
+                let key = format!("{}|{:?}", e.actor, e.what);
+                if seen.insert(key.clone(), ()).is_none() {
+                    *counts.entry(key.clone()).or_default() += 1;
+                }
+                if !order.iter().any(|(k, _)| *k == key) {
+                    let (kind, decision) = describe(sc, e);
+                    order.push((
+                        key,
+                        KeyDecision {
+                            date: e.date.to_string(),
+                            actor: sc.actors[e.actor].id.clone(),
+                            kind: kind.to_string(),
+                            decision,
+                            share_of_runs: 0.0,
+                        },
+                    ));
+                }
+            }
+        }
+        let key_decisions = order
+            .into_iter()
+            .map(|(k, mut d)| {
+                d.share_of_runs = counts.get(&k).copied().unwrap_or(0) as f64 / runs.len() as f64;
+                d
+            })
+            .collect();
+
+        let values = prm.values();
+        let params = Params::specs()
+            .iter()
+            .zip(values)
+            .map(|(s, v)| (s.key.to_string(), v))
+            .collect();
+        Summary {
+            scenario: sc.name.clone(),
+            description: sc.description.clone(),
+            start: sc.start.to_string(),
+            end: sc.end.to_string(),
+            final_alignment,
+            initial_indices,
+            final_indices,
+            key_decisions,
+            provenance: Provenance {
+                tool: format!("simulate {}", crate::VERSION),
+                scenario_file: sc.path.clone(),
+                scenario_sha256: sc.sha256.clone(),
+                seed,
+                lens: sc.lens.name().to_string(),
+                runs: runs.len(),
+                params,
+                changes,
+                command,
+            },
+        }
+    }
+
+    /// The summary as pretty JSON.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// The short, readable text summary printed by `simulate`.
+    pub fn to_text(&self, max_decisions: usize) -> String {
+        let p = &self.provenance;
+        let multi = p.runs > 1;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} ({} to {}), seed {}, lens {}, {} run{}",
+            self.scenario,
+            self.start,
+            self.end,
+            p.seed,
+            p.lens,
+            p.runs,
+            if multi { "s" } else { "" }
+        );
+        for c in &p.changes {
+            let _ = writeln!(out, "  changed: {c}");
+        }
+        let patrons: Vec<&String> = self
+            .final_alignment
+            .first()
+            .map(|f| f.shares.keys().collect())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\nFinal alignment ({}):",
+            if multi {
+                "mean [5% - 95%] across runs"
+            } else {
+                "share toward each patron"
+            }
+        );
+        let width = if multi { 20 } else { 7 };
+        let _ = write!(out, "  {:<6}", "state");
+        for id in &patrons {
+            let _ = write!(out, "{id:>width$}");
+        }
+        out.push('\n');
+        for f in &self.final_alignment {
+            let _ = write!(out, "  {:<6}", f.actor);
+            for s in f.shares.values() {
+                let cell = if multi {
+                    format!("{:.2} [{:.2}-{:.2}]", s.mean, s.p5, s.p95)
+                } else {
+                    format!("{:.2}", s.mean)
+                };
+                let _ = write!(out, "{cell:>width$}");
+            }
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "\nIndices (start -> end{}):",
+            if multi { ", mean [5% - 95%]" } else { "" }
+        );
+        for (name, end) in &self.final_indices {
+            let start = self.initial_indices.get(name).copied().unwrap_or(0.0);
+            if multi {
+                let _ = writeln!(
+                    out,
+                    "  {name:<22}{start:.3} -> {:.3} [{:.3}-{:.3}]",
+                    end.mean, end.p5, end.p95
+                );
+            } else {
+                let _ = writeln!(out, "  {name:<22}{start:.3} -> {:.3}", end.mean);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\nKey decisions{}:",
+            if multi {
+                " (run 1 first; % = share of runs)"
+            } else {
+                ""
+            }
+        );
+        if self.key_decisions.is_empty() {
+            let _ = writeln!(out, "  (none)");
+        }
+        for d in self.key_decisions.iter().take(max_decisions) {
+            if multi {
+                let _ = writeln!(
+                    out,
+                    "  {} {:>4.0}%  {}",
+                    d.date,
+                    d.share_of_runs * 100.0,
+                    d.decision
+                );
+            } else {
+                let _ = writeln!(out, "  {}  {}", d.date, d.decision);
+            }
+        }
+        if self.key_decisions.len() > max_decisions {
+            let _ = writeln!(
+                out,
+                "  ... {} more in events.csv",
+                self.key_decisions.len() - max_decisions
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,414 @@
+//! Text for people: each log entry told in words ([`describe`]), and escaping for XML and HTML.
+
+use crate::engine::record::{LogEntry, What};
+use crate::runs::compare::Comparison;
+use crate::scenario::{Condition, EventKind, Role, Scenario};
+
+/// A short category and a sentence for a log entry, e.g. ("base", "KGZ orders Manas closed:
+/// evict 0.25 > keep 0.05").
+pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
+    let actor = |i: usize| sc.actors[i].id.as_str();
+    let base = |b: usize| sc.bases[b].name.as_str();
+    let loan = |l: usize| sc.loans[l].id.as_str();
+    let patron = |p: usize| sc.patron_id(p);
+    let a = actor(e.actor);
+    match e.what {
+        What::Scripted(i) => ("event", describe_event(sc, i, e.value)),
+        What::RandomTerror => (
+            "shock",
+            format!("random terror attack in {a} (threat +{:.2})", e.value),
+        ),
+        What::RandomRegimeChange => (
+            "shock",
+            format!("random regime change in {a}: a new leader with new leanings"),
+        ),
+        What::RandomBacklash(p) => (
+            "shock",
+            format!("nationalist backlash in {a} against {}", patron(p)),
+        ),
+        What::ClosureOrdered(b) => (
+            "base",
+            format!(
+                "{a} orders {} closed: evict {:.3} > keep {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::NonRenewal(b) => (
+            "base",
+            format!(
+                "{a} will not renew the lease of {}: evict {:.3} > keep {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::ClosureReversed(b) => (
+            "base",
+            format!(
+                "{a} reverses its order to close {}: keep {:.3} > evict {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::LeaseRenewed(b) => (
+            "base",
+            format!(
+                "{a} renews the lease of {}: keep {:.3} >= evict {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::CounterOffer(b) => (
+            "base",
+            format!(
+                "{a} raises its offer for {} to ${:.1}m a year (rent plus tied aid)",
+                base(b),
+                e.value
+            ),
+        ),
+        What::NoCounterOffer(b) => (
+            "base",
+            format!(
+                "{a} will not match: keeping {} would take ${:.1}m a year, more than its worth ${:.1}m",
+                base(b),
+                e.value,
+                sc.bases[b].worth_musd
+            ),
+        ),
+        What::BaseOpened(b) => (
+            "base",
+            format!(
+                "{a} lets {} open {}: keep {:.3} > evict {:.3}",
+                actor(sc.bases[b].user),
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::BaseRefused(b) => (
+            "base",
+            format!(
+                "{a} turns down {}'s request for {}: evict {:.3} >= keep {:.3}",
+                actor(sc.bases[b].user),
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::BaseClosed(b) => (
+            "base",
+            format!("{} closes; {} leaves {a}", base(b), actor(sc.bases[b].user)),
+        ),
+        What::LoanAccepted(l) => ("loan", loan_decision(sc, e, l, "takes", ">")),
+        What::LoanDeclined(l) => ("loan", loan_decision(sc, e, l, "declines", "<=")),
+        What::LoanWithdrawn(l) => (
+            "loan",
+            format!(
+                "{a} withdraws the part of {} still held back (${:.2}bn)",
+                loan(l),
+                e.value
+            ),
+        ),
+        What::LoanCompleted(l) => (
+            "loan",
+            format!("{a} receives the rest of {} (${:.2}bn)", loan(l), e.value),
+        ),
+        What::DealSigned(d) => (
+            "energy",
+            format!(
+                "{a} and {} sign {} at ${:.0}: buyer's max {:.0} >= supplier's min {:.0}",
+                actor(sc.deals[d].buyer),
+                sc.deals[d].id,
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::DealFlowing(d) => (
+            "energy",
+            format!(
+                "deliveries start under {} ({:.1} bcm/y to {})",
+                sc.deals[d].id,
+                e.value,
+                actor(sc.deals[d].buyer)
+            ),
+        ),
+        What::Admitted => (
+            "sco",
+            format!(
+                "SCO summit approves {a}'s accession in a package of {}: every member values it >= {:.2} (lowest {:.3})",
+                e.value as usize, e.score_against, e.score_for
+            ),
+        ),
+        What::CandidateVetoed(c) => (
+            "sco",
+            format!(
+                "{} alone is vetoed by {a}: value {:.3} < {:.2}",
+                actor(c),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::Accession => ("sco", format!("{a} becomes a full SCO member")),
+    }
+}
+
+/// "KGZ takes rus_credit_2009 from RUS ($2.00bn): gain 0.33 > cost 0.00" (or declines).
+fn loan_decision(sc: &Scenario, e: &LogEntry, l: usize, verb: &str, cmp: &str) -> String {
+    format!(
+        "{} {verb} {} from {} (${:.2}bn): gain {:.3} {cmp} cost {:.3}",
+        sc.actors[e.actor].id,
+        sc.loans[l].id,
+        sc.actors[sc.loans[l].lender].id,
+        e.value,
+        e.score_for,
+        e.score_against
+    )
+}
+
+fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
+    let ev = &sc.events[i];
+    let actor = |i: usize| sc.actors[i].id.as_str();
+    let text = match &ev.kind {
+        EventKind::LoanOffer {
+            loan,
+            amount_bn,
+            grant_bn,
+            condition,
+            ..
+        } => {
+            let info = &sc.loans[*loan];
+            let cond = match condition {
+                Condition::None => String::new(),
+                Condition::CloseBase(b) => format!(" conditional on closing {}", sc.bases[*b].name),
+                Condition::JoinEeu => " conditional on joining the EEU".to_string(),
+            };
+            let grant = if *grant_bn > 0.0 {
+                format!(" plus a ${grant_bn:.2}bn grant")
+            } else {
+                String::new()
+            };
+            format!(
+                "{} offers {} ${amount_bn:.2}bn credit{grant}{cond}",
+                actor(info.lender),
+                actor(info.borrower)
+            )
+        }
+        EventKind::RentOffer { base, .. } => {
+            format!(
+                "{} offers ${value:.1}m a year for {}",
+                actor(sc.bases[*base].user),
+                sc.bases[*base].name
+            )
+        }
+        EventKind::DebtRelief { loan, .. } => format!(
+            "{} writes off ${value:.2}bn of {} owed by {}",
+            actor(sc.loans[*loan].lender),
+            sc.loans[*loan].id,
+            actor(sc.loans[*loan].borrower)
+        ),
+        EventKind::Aid {
+            donor,
+            recipient,
+            amount_bn,
+        } => {
+            format!(
+                "{} sets aid to {} at ${amount_bn:.2}bn a year",
+                sc.patron_id(*donor),
+                actor(*recipient)
+            )
+        }
+        EventKind::Sanctions {
+            by,
+            target,
+            severity,
+        } => {
+            format!(
+                "{} sanctions {} (severity {severity:.2})",
+                actor(*by),
+                actor(*target)
+            )
+        }
+        EventKind::RegimeChange {
+            actor: a, leaning, ..
+        } => {
+            let l: Vec<String> = leaning
+                .iter()
+                .enumerate()
+                .map(|(p, x)| format!("{} {x:+.2}", sc.patron_id(p)))
+                .collect();
+            format!(
+                "regime change in {}: new leader leaning {}",
+                actor(*a),
+                l.join(", ")
+            )
+        }
+        EventKind::DemocracyPromotion {
+            by,
+            target,
+            intensity,
+        } => {
+            format!(
+                "{} presses {} on democracy (intensity {intensity:.2})",
+                actor(*by),
+                actor(*target)
+            )
+        }
+        EventKind::Exercise { participants } => {
+            let p: Vec<&str> = participants.iter().map(|&i| actor(i)).collect();
+            format!("joint exercise: {}", p.join(", "))
+        }
+        EventKind::Terror { actor: a, severity } => {
+            format!("terror attack in {} (threat +{severity:.2})", actor(*a))
+        }
+        EventKind::Declaration { base_pressure } => {
+            format!("SCO declaration against foreign bases (pressure +{base_pressure:.2})")
+        }
+        EventKind::TradeGrowth {
+            state,
+            patron,
+            rate,
+        } => {
+            format!(
+                "trade between {} and {} now grows {:.1}% a year",
+                actor(*state),
+                sc.patron_id(*patron),
+                rate * 100.0
+            )
+        }
+        EventKind::Backlash {
+            actor: a,
+            against,
+            severity,
+        } => {
+            format!(
+                "backlash in {} against {} (+{severity:.2})",
+                actor(*a),
+                sc.patron_id(*against)
+            )
+        }
+        EventKind::Application { actor: a } => format!("{} applies for SCO membership", actor(*a)),
+        EventKind::BaseRequest { base } => format!(
+            "{} asks {} to host {} (${value:.1}m a year)",
+            actor(sc.bases[*base].user),
+            actor(sc.bases[*base].host),
+            sc.bases[*base].name
+        ),
+        EventKind::EnergyPrice { deal, .. } => {
+            format!("new price positions in talks on {}", sc.deals[*deal].id)
+        }
+    };
+    match &ev.note {
+        Some(note) => format!("{text} [{note}]"),
+        None => text,
+    }
+}
+
+/// Whether a log entry is a decision (as opposed to an event or shock that happened).
+pub fn is_decision(e: &LogEntry) -> bool {
+    !matches!(
+        e.what,
+        What::Scripted(_) | What::RandomTerror | What::RandomRegimeChange | What::RandomBacklash(_)
+    )
+}
+
+/// Escapes text for XML and HTML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The comparison of lenses as a terminal table.
+impl Comparison {
+    /// The side-by-side table printed by `simulate compare`.
+    pub fn text(&self, sc: &Scenario) -> String {
+        let np = sc.patrons.len();
+        let ids: Vec<&str> = (0..np).map(|p| sc.patron_id(p)).collect();
+        let width = 5 * np + 2;
+        let mut s = format!(
+            "Final alignment by lens: mean share toward {} across {} runs\n\n{:<6}",
+            ids.join(" / "),
+            self.runs,
+            "state"
+        );
+        for l in &self.lenses {
+            let name = l.lens.name();
+            s.push_str(&format!("{:>width$}", &name[..name.len().min(width - 1)]));
+        }
+        s.push('\n');
+        for (i, a) in sc.actors.iter().enumerate() {
+            if a.role != Role::State {
+                continue;
+            }
+            s.push_str(&format!("{:<6}", a.id));
+            for l in &self.lenses {
+                let cells: Vec<String> = (0..np)
+                    .map(|p| {
+                        let sp = l
+                            .finals
+                            .iter()
+                            .find(|(x, q, _)| *x == i && *q == p)
+                            .map_or(0.0, |f| f.2.mean);
+                        format!("{sp:.2}").trim_start_matches('0').to_string()
+                    })
+                    .collect();
+                s.push_str(&format!("{:>width$}", cells.join("  ")));
+            }
+            s.push('\n');
+        }
+        if self.lenses.iter().any(|l| !l.scorecard.is_empty()) {
+            s.push_str(&format!(
+                "\nStylized facts and counterfactuals: share of runs in which each holds (pass at its threshold)\n\n{:<44}",
+                "line"
+            ));
+            for l in &self.lenses {
+                let name = l.lens.name();
+                s.push_str(&format!("{:>9}", &name[..name.len().min(8)]));
+            }
+            s.push('\n');
+            let rows = self.lenses[0].scorecard.len();
+            for j in 0..rows {
+                let c = &self.lenses[0].scorecard[j];
+                let mut label = match &c.without {
+                    Some(w) => format!("{} {} (without {w})", c.fact, c.outcome),
+                    None => format!("{} {}", c.fact, c.outcome),
+                };
+                label.truncate(43);
+                s.push_str(&format!("{label:<44}"));
+                for l in &self.lenses {
+                    let line = &l.scorecard[j];
+                    s.push_str(&format!(
+                        "{:>7.0}%{}",
+                        line.share * 100.0,
+                        if line.pass { " " } else { "x" }
+                    ));
+                }
+                s.push('\n');
+            }
+            s.push_str("(x: fails its threshold)\n");
+            for l in &self.lenses {
+                let pass = l.scorecard.iter().filter(|c| c.pass).count();
+                s.push_str(&format!(
+                    "  {:<18} {pass} of {} lines pass\n",
+                    l.lens.name(),
+                    l.scorecard.len()
+                ));
+            }
+        }
+        s
+    }
+}

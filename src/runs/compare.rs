@@ -1,0 +1,94 @@
+//! Comparing theory lenses: the same scenario as an ensemble under each lens.
+//!
+//! For each lens, [`compare`] runs the scenario's replicates and keeps, per date, the mean share
+//! of every state toward every patron, the final 5–95 % range, and — for a scenario with
+//! `[[checks]]` such as the replay — the validation scorecard under that lens.
+
+use crate::runs::ensemble::{self, PoolError, Spread};
+use crate::runs::scorecard::{self, Line};
+use crate::scenario::Lens;
+use crate::scenario::{Role, Scenario};
+
+/// One lens's results.
+#[derive(Clone, Debug)]
+pub struct LensResult {
+    /// The lens.
+    pub lens: Lens,
+    /// Mean share at each date, `dates x actors x patrons` (patrons' rows included).
+    pub mean: Vec<f64>,
+    /// Final share of each state toward each patron across runs: (state, patron slot, spread).
+    pub finals: Vec<(usize, usize, Spread)>,
+    /// The scorecard under this lens (empty without `[[checks]]`).
+    pub scorecard: Vec<Line>,
+}
+
+/// The comparison of `lenses` on `sc`.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// Dates observed.
+    pub dates: Vec<crate::date::YearMonth>,
+    /// Per lens, in the order asked.
+    pub lenses: Vec<LensResult>,
+    /// Runs per lens.
+    pub runs: usize,
+}
+
+/// Runs `sc` under each lens with `runs` replicates (seed `seed`) on `jobs` threads.
+pub fn compare(
+    sc: &Scenario,
+    lenses: &[Lens],
+    seed: u64,
+    runs: usize,
+    jobs: usize,
+) -> Result<Comparison, PoolError> {
+    let mut out = Vec::new();
+    let mut dates = Vec::new();
+    for &lens in lenses {
+        let mut s = sc.clone();
+        s.set_lens(lens);
+        let records = ensemble::run_many(&s, &s.params, seed, runs, jobs)?;
+        dates = records[0].dates.clone();
+        let len = records[0].alignment.len();
+        let mut mean = vec![0.0; len];
+        for r in &records {
+            for (m, x) in mean.iter_mut().zip(&r.alignment) {
+                *m += x / runs as f64;
+            }
+        }
+        let last = dates.len() - 1;
+        let mut finals = Vec::new();
+        for (i, a) in s.actors.iter().enumerate() {
+            if a.role != Role::State {
+                continue;
+            }
+            for p in 0..s.patrons.len() {
+                let mut xs: Vec<f64> = records.iter().map(|r| r.share(last, i, p)).collect();
+                finals.push((i, p, Spread::of(&mut xs)));
+            }
+        }
+        let scorecard = if s.checks.is_empty() {
+            Vec::new()
+        } else {
+            scorecard::scorecard(&s, seed, runs, jobs)?
+        };
+        out.push(LensResult {
+            lens,
+            mean,
+            finals,
+            scorecard,
+        });
+    }
+    Ok(Comparison {
+        dates,
+        lenses: out,
+        runs,
+    })
+}
+
+impl Comparison {
+    /// Mean share of `actor` toward patron `p` at date index `t` under lens `k`.
+    pub fn mean_share(&self, sc: &Scenario, k: usize, t: usize, actor: usize, p: usize) -> f64 {
+        let np = sc.patrons.len();
+        self.lenses[k].mean[(t * sc.actors.len() + actor) * np + p]
+    }
+}

@@ -1,0 +1,162 @@
+//! Monte Carlo ensembles: many replicates of one scenario, run in parallel.
+//!
+//! Replicate `r` draws from ChaCha stream `r` of the run's seed ([`crate::engine::context::rng_for`]), so
+//! its result does not depend on which thread ran it or in what order; results are collected in
+//! replicate order. Same scenario, seed and run count: same bytes out, on any thread count.
+
+use rayon::prelude::*;
+
+use crate::engine::context::rng_for;
+use crate::engine::record::{Observer, RunRecord};
+use crate::engine::{self};
+use crate::params::Params;
+use crate::scenario::{Scenario, World};
+
+/// Replicates per unit of work and per partial sum: fixed, so that results do not depend on the
+/// number of threads, and shared by ensembles and sweeps, so that both add the same numbers in
+/// the same order ([`chunked_mean`]).
+pub const CHUNK: usize = 128;
+
+/// The worker threads could not be started.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start {threads} worker threads: {message}")]
+pub struct PoolError {
+    /// Threads asked for.
+    pub threads: usize,
+    /// What the system said.
+    pub message: String,
+}
+
+/// The number of threads `jobs` stands for (0: one per core).
+pub fn threads(jobs: usize) -> usize {
+    if jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        jobs
+    }
+}
+
+/// The one thread pool builder: `jobs` threads (0: one per core), or an error that says why not.
+pub fn pool(jobs: usize) -> Result<rayon::ThreadPool, PoolError> {
+    let threads = threads(jobs);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| PoolError {
+            threads,
+            message: e.to_string(),
+        })
+}
+
+/// Runs replicate `r` of `sc` with `prm`: ChaCha stream `r` of `seed`, on `world` (reset to the
+/// scenario's initial world first, so one allocation serves many runs), reporting to `obs`.
+/// The one replicate of every ensemble, scorecard and sweep.
+pub fn replicate(
+    sc: &Scenario,
+    prm: &Params,
+    seed: u64,
+    r: usize,
+    world: &mut World,
+    obs: &mut dyn Observer,
+) {
+    world.clone_from(&sc.initial);
+    let mut rng = rng_for(seed, r as u64);
+    engine::run_in(sc, prm, world, &mut rng, obs);
+}
+
+/// `f(r)` for replicates `r` in `0..runs`, in parallel on up to `jobs` threads (0: all cores),
+/// collected in replicate order.
+pub fn par_replicates<T: Send>(
+    runs: usize,
+    jobs: usize,
+    f: impl Fn(usize) -> T + Sync + Send,
+) -> Result<Vec<T>, PoolError> {
+    if runs <= 1 {
+        return Ok((0..runs).map(f).collect());
+    }
+    let pool = pool(jobs)?;
+    Ok(pool.install(|| (0..runs).into_par_iter().map(f).collect()))
+}
+
+/// Runs replicates `0..runs` of `sc` with `prm` and `seed` on up to `jobs` threads (0: all cores)
+/// and returns their records, in replicate order.
+pub fn run_many(
+    sc: &Scenario,
+    prm: &Params,
+    seed: u64,
+    runs: usize,
+    jobs: usize,
+) -> Result<Vec<RunRecord>, PoolError> {
+    par_replicates(runs, jobs, |r| {
+        let mut rec = RunRecord::with_capacity(sc.initial.n, sc.initial.np, sc.steps());
+        let mut world = sc.initial.clone();
+        replicate(sc, prm, seed, r, &mut world, &mut rec);
+        rec
+    })
+}
+
+/// The mean of `xs` summed as sweeps sum it: in run order within chunks of [`CHUNK`], then the
+/// chunks' sums in order. An ensemble's summary and a sweep row give the same mean for the same
+/// runs, to the last bit.
+pub fn chunked_mean(xs: &[f64]) -> f64 {
+    let mut total = 0.0;
+    for chunk in xs.chunks(CHUNK) {
+        total += chunk.iter().sum::<f64>();
+    }
+    total / xs.len() as f64
+}
+
+/// Mean, 5th, 50th and 95th percentile of a sample.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct Spread {
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Spread {
+    /// The spread of `xs` (sorted in place). Percentiles interpolate linearly between order
+    /// statistics (Hyndman and Fan's type 7, the default of R and NumPy).
+    pub fn of(xs: &mut [f64]) -> Spread {
+        if xs.is_empty() {
+            return Spread::default();
+        }
+        // The mean summed as sweeps sum it, then the percentiles.
+        let mean = chunked_mean(xs);
+        xs.sort_by(f64::total_cmp);
+        Spread {
+            mean,
+            p5: quantile(xs, 0.05),
+            p50: quantile(xs, 0.5),
+            p95: quantile(xs, 0.95),
+        }
+    }
+}
+
+/// Quantile `q` of sorted `xs` (type 7).
+pub fn quantile(xs: &[f64], q: f64) -> f64 {
+    let h = (xs.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    xs[lo] + (h - lo as f64) * (xs[hi] - xs[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_type_7() {
+        let mut xs = vec![4.0, 1.0, 3.0, 2.0, 5.0];
+        let s = Spread::of(&mut xs);
+        assert_eq!(s.mean, 3.0);
+        assert_eq!(s.p50, 3.0);
+        assert!((s.p5 - 1.2).abs() < 1e-12);
+        assert!((s.p95 - 4.8).abs() < 1e-12);
+    }
+}

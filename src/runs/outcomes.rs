@@ -1,0 +1,181 @@
+//! Named discrete outcomes: what a scenario asks "did it happen?" of every run.
+//!
+//! A scenario lists them in `[[outcomes]]` (e.g. "India is a full SCO member by 2017-12", "the
+//! Manas base is ordered closed in 2009", "US influence in the region falls from 2005 to 2012").
+//! Sweeps report the share of runs in which each holds; the validation scorecard is built from
+//! them. They are read from the decision log and the recorded state, never from the scenario's
+//! script. Event outcomes hold when the event happens inside the window `[from, by]`; trajectory
+//! outcomes compare the state at `from` and at `by`.
+
+use crate::date::YearMonth;
+use crate::engine::record::{Indices, LogEntry, Observer, What};
+use crate::scenario::experiment::{Direction, Outcome, OutcomeKind};
+use crate::scenario::world::{ScoStatus, World};
+use crate::scenario::{Role, Scenario};
+
+/// Watches one run and records which outcomes held. Allocates only when created.
+#[derive(Clone, Debug)]
+pub struct Tracker<'a> {
+    outcomes: &'a [Outcome],
+    hit: Vec<bool>,
+    /// Value at the start of each trajectory outcome's window (NaN until seen).
+    start_value: Vec<f64>,
+    /// Dates at which each actor became a member (for joined-together outcomes).
+    joined: Vec<Option<YearMonth>>,
+    region: Vec<usize>,
+    np: usize,
+    /// Alignment at the last date observed.
+    pub final_alignment: Vec<f64>,
+    /// Indices at the last date observed.
+    pub final_indices: Indices,
+}
+
+impl<'a> Tracker<'a> {
+    /// A tracker for the outcomes of `sc`.
+    pub fn new(sc: &Scenario, outcomes: &'a [Outcome]) -> Self {
+        let n = sc.initial.n;
+        let np = sc.initial.np;
+        let region = sc
+            .actors
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.in_region && a.role == Role::State)
+            .map(|(i, _)| i)
+            .collect();
+        Tracker {
+            outcomes,
+            hit: vec![false; outcomes.len()],
+            start_value: vec![f64::NAN; outcomes.len()],
+            joined: vec![None; n],
+            region,
+            np,
+            final_alignment: vec![0.0; n * np],
+            final_indices: Indices::default(),
+        }
+    }
+
+    /// Forgets the previous run.
+    pub fn reset(&mut self) {
+        self.hit.iter_mut().for_each(|h| *h = false);
+        self.start_value.iter_mut().for_each(|v| *v = f64::NAN);
+        self.joined.iter_mut().for_each(|j| *j = None);
+    }
+
+    /// Whether each outcome held, in scenario order (valid after the run).
+    pub fn results(&self) -> &[bool] {
+        &self.hit
+    }
+
+    fn region_mean(&self, world: &World, p: usize) -> f64 {
+        if self.region.is_empty() {
+            return 0.0;
+        }
+        let sum: f64 = self
+            .region
+            .iter()
+            .map(|&s| world.alignment[s * self.np + p])
+            .sum();
+        sum / self.region.len() as f64
+    }
+}
+
+impl Observer for Tracker<'_> {
+    fn observe(&mut self, step: usize, date: YearMonth, world: &World, indices: &Indices) {
+        self.final_alignment.copy_from_slice(&world.alignment);
+        self.final_indices = *indices;
+        let np = self.np;
+        for (j, o) in self.outcomes.iter().enumerate() {
+            let in_window = o.in_window(date);
+            // Trajectory values: the value when the window opens, then compared while it lasts.
+            let value = match o.kind {
+                OutcomeKind::RegionShareChange(p, _) | OutcomeKind::RegionShareBelow(p, _) => {
+                    Some(self.region_mean(world, p))
+                }
+                OutcomeKind::IndexChange(k, _) => Some(indices.values()[k]),
+                _ => None,
+            };
+            match o.kind {
+                OutcomeKind::Member(a)
+                    if step == 0 && world.sco[a] == ScoStatus::Member && o.from.is_none() =>
+                {
+                    self.hit[j] = true
+                }
+                OutcomeKind::DealSigned(d)
+                    if step == 0 && world.deals[d].signed.is_some() && o.from.is_none() =>
+                {
+                    self.hit[j] = true
+                }
+                OutcomeKind::ShareAbove(a, p, t) if in_window => {
+                    self.hit[j] = world.alignment[a * np + p] >= t
+                }
+                OutcomeKind::ShareBelow(a, p, t) if in_window => {
+                    self.hit[j] = world.alignment[a * np + p] < t
+                }
+                OutcomeKind::RegionShareBelow(_, t) if in_window => {
+                    self.hit[j] = value.unwrap_or(0.0) < t
+                }
+                OutcomeKind::RegionShareChange(_, dir) | OutcomeKind::IndexChange(_, dir)
+                    if in_window =>
+                {
+                    let v = value.unwrap_or(0.0);
+                    if self.start_value[j].is_nan() {
+                        self.start_value[j] = v;
+                    }
+                    let s = self.start_value[j];
+                    self.hit[j] = match dir {
+                        Direction::Up => v > s,
+                        Direction::Down => v < s,
+                    };
+                }
+                OutcomeKind::MaxShareBelow(t) if in_window => {
+                    let ok = self
+                        .region
+                        .iter()
+                        .all(|&s| world.alignment[s * np..(s + 1) * np].iter().all(|&x| x < t));
+                    if self.start_value[j].is_nan() {
+                        self.start_value[j] = 1.0;
+                        self.hit[j] = ok;
+                    } else {
+                        self.hit[j] &= ok;
+                    }
+                }
+                OutcomeKind::SecurityLead(a, b) if in_window => {
+                    self.hit[j] = self
+                        .region
+                        .iter()
+                        .all(|&s| world.security[s * np + a] > world.security[s * np + b]);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn log(&mut self, e: LogEntry) {
+        if e.what == What::Accession {
+            self.joined[e.actor] = Some(e.date);
+        }
+        for (o, hit) in self.outcomes.iter().zip(self.hit.iter_mut()) {
+            if !o.in_window(e.date) {
+                continue;
+            }
+            let matched = match (&o.kind, e.what) {
+                (OutcomeKind::Member(a), What::Accession) => *a == e.actor,
+                (OutcomeKind::JoinedTogether(a, b), What::Accession) => {
+                    (*a == e.actor || *b == e.actor)
+                        && self.joined[*a].is_some()
+                        && self.joined[*a] == self.joined[*b]
+                }
+                (OutcomeKind::Admitted(a), What::Admitted) => *a == e.actor,
+                (OutcomeKind::ClosureOrdered(b), What::ClosureOrdered(x)) => *b == x,
+                (OutcomeKind::ClosureReversed(b), What::ClosureReversed(x)) => *b == x,
+                (OutcomeKind::BaseClosed(b), What::BaseClosed(x)) => *b == x,
+                (OutcomeKind::LeaseRenewed(b), What::LeaseRenewed(x)) => *b == x,
+                (OutcomeKind::BaseOpened(b), What::BaseOpened(x)) => *b == x,
+                (OutcomeKind::DealSigned(d), What::DealSigned(x)) => *d == x,
+                (OutcomeKind::LoanAccepted(l), What::LoanAccepted(x)) => *l == x,
+                _ => false,
+            };
+            *hit |= matched;
+        }
+    }
+}

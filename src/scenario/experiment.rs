@@ -1,0 +1,327 @@
+//! What a scenario asks of its runs, as data: named outcomes (`[[outcomes]]`), the validation
+//! scorecard's lines (`[[checks]]`) and a sweep design (`[sweep]`). Checking outcomes during a run
+//! is [`crate::runs::outcomes`]'s job; running a sweep is [`crate::sweep`]'s.
+
+use crate::date::YearMonth;
+
+/// The regional indices a run records, by the names outputs and `[[outcomes]]` use (defined in
+/// docs/model.md; the engine computes them in this order).
+pub const INDEX_NAMES: [&str; 4] = [
+    "us_influence",
+    "rus_chn_partnership",
+    "sco_cohesion",
+    "soft_balancing",
+];
+
+/// Which way a trajectory outcome expects a value to move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// The value at `by` is above the value at `from`.
+    Up,
+    /// The value at `by` is below the value at `from`.
+    Down,
+}
+
+/// What an outcome checks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutcomeKind {
+    /// The actor becomes a full SCO member in the window (or is one at the start).
+    Member(usize),
+    /// The actor's accession is approved at a summit in the window.
+    Admitted(usize),
+    /// The two actors become members on the same date, in the window.
+    JoinedTogether(usize, usize),
+    /// The base is ordered closed in the window.
+    ClosureOrdered(usize),
+    /// The host reverses a closure order in the window.
+    ClosureReversed(usize),
+    /// The base closes in the window.
+    BaseClosed(usize),
+    /// The base's lease is renewed in the window.
+    LeaseRenewed(usize),
+    /// The host lets the base open in the window.
+    BaseOpened(usize),
+    /// The energy deal is signed in the window (or was signed at the start).
+    DealSigned(usize),
+    /// The loan is accepted in the window.
+    LoanAccepted(usize),
+    /// At the end of the window, the actor's share toward the patron slot is at least the threshold.
+    ShareAbove(usize, usize, f64),
+    /// At the end of the window, the actor's share toward the patron slot is below the threshold.
+    ShareBelow(usize, usize, f64),
+    /// At the end of the window, the mean share of the region's states toward the patron slot is
+    /// below the threshold.
+    RegionShareBelow(usize, f64),
+    /// The mean share of the region's states toward the patron slot moves this way from `from`
+    /// to `by`.
+    RegionShareChange(usize, Direction),
+    /// The index (position in [`Indices::NAMES`]) moves this way from `from` to `by`.
+    IndexChange(usize, Direction),
+    /// No state of the region has a share of the threshold or more toward any patron, at any
+    /// date in the window (they hedge).
+    MaxShareBelow(f64),
+    /// At the end of the window, every state of the region has a larger security tie with the
+    /// first patron slot than with the second.
+    SecurityLead(usize, usize),
+}
+
+impl OutcomeKind {
+    /// Every kind name, for error messages.
+    pub const NAMES: [&'static str; 17] = [
+        "member",
+        "admitted",
+        "joined_together",
+        "closure_ordered",
+        "closure_reversed",
+        "base_closed",
+        "lease_renewed",
+        "base_opened",
+        "deal_signed",
+        "loan_accepted",
+        "share_above",
+        "share_below",
+        "region_share_below",
+        "region_share_change",
+        "index_change",
+        "max_share_below",
+        "security_lead",
+    ];
+}
+
+/// A named outcome.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// Its id (a column name in `sweep.csv`).
+    pub id: String,
+    /// What it checks.
+    pub kind: OutcomeKind,
+    /// Start of the window (inclusive); `None`: the start of the run.
+    pub from: Option<YearMonth>,
+    /// End of the window (inclusive); `None`: the end of the run.
+    pub by: Option<YearMonth>,
+    /// What it means, in words (shown in scorecards).
+    pub label: String,
+}
+
+impl Outcome {
+    /// Whether `date` falls inside the outcome's window.
+    pub fn in_window(&self, date: YearMonth) -> bool {
+        self.from.is_none_or(|f| date >= f) && self.by.is_none_or(|b| date <= b)
+    }
+}
+
+/// One line of the validation scorecard: an outcome that should hold (or fail) in at least
+/// `threshold` of the runs, in the scenario as written or without one scripted event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// Which stylized fact it tests (free text, e.g. "2" or "counterfactual").
+    pub fact: String,
+    /// Index into the scenario's outcomes.
+    pub outcome: usize,
+    /// Whether the outcome should hold (`true`) or fail.
+    pub holds: bool,
+    /// The scripted event removed for a counterfactual, by id.
+    pub without: Option<String>,
+    /// Share of runs needed to pass, 0–1.
+    pub threshold: f64,
+}
+
+/// How points are chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Design {
+    /// Every combination of the axes' values.
+    Grid,
+    /// This many points drawn uniformly within the axes' ranges.
+    Random(usize),
+    /// This many points by Latin-hypercube sampling of the axes' ranges.
+    Lhs(usize),
+}
+
+impl Design {
+    /// The name used in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Grid => "grid",
+            Design::Random(_) => "random",
+            Design::Lhs(_) => "lhs",
+        }
+    }
+}
+
+/// The values an axis takes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AxisValues {
+    /// These values, in order.
+    List(Vec<f64>),
+    /// From `min` to `max` (inclusive) by `step` (grids).
+    Steps {
+        /// First value.
+        min: f64,
+        /// Last value (included when reached within rounding).
+        max: f64,
+        /// Step.
+        step: f64,
+    },
+    /// The interval from `min` to `max` (random and Latin-hypercube designs).
+    Interval {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+}
+
+impl AxisValues {
+    /// Smallest and largest value the axis can take.
+    pub fn bounds(&self) -> Option<(f64, f64)> {
+        match self {
+            AxisValues::List(v) => {
+                let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                Some((lo, hi))
+            }
+            AxisValues::Steps { min, max, .. } | AxisValues::Interval { min, max } => {
+                Some((*min, *max))
+            }
+        }
+    }
+
+    /// The grid values (lists and steps).
+    pub fn grid(&self) -> Vec<f64> {
+        match self {
+            AxisValues::List(v) => v.clone(),
+            AxisValues::Steps { min, max, step } => {
+                let n = ((max - min) / step + 1e-9).floor() as usize + 1;
+                // Rounded to 12 significant digits so that 0.1 + 2 * 0.05 prints as 0.2.
+                (0..n).map(|i| round12(min + i as f64 * step)).collect()
+            }
+            AxisValues::Interval { min, max } => vec![*min, *max],
+        }
+    }
+
+    /// The text form, as written in files and on the command line.
+    pub fn text(&self) -> String {
+        match self {
+            AxisValues::List(v) => v
+                .iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            AxisValues::Steps { min, max, step } => format!("{min}:{max}:{step}"),
+            AxisValues::Interval { min, max } => format!("{min}:{max}"),
+        }
+    }
+}
+
+fn round12(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(11 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
+}
+
+/// One swept key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    /// Key path.
+    pub key: String,
+    /// Its values.
+    pub values: AxisValues,
+}
+
+/// A scenario's `[sweep]` table: a design as the file gives it. What the file leaves out (the
+/// runs per point) is filled in, with the command line's flags, by one function
+/// (`sweep::SweepOptions::resolve`), so a sweep defined in the file and the same sweep given as
+/// flags run the same way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPlan {
+    /// How points are chosen.
+    pub design: Design,
+    /// Replicates per point, if the file gives them.
+    pub runs: Option<usize>,
+    /// The swept keys.
+    pub axes: Vec<Axis>,
+}
+
+/// A sweep's design as it runs: the file's `[sweep]` table and the command line's flags merged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepSpec {
+    /// How points are chosen.
+    pub design: Design,
+    /// Replicates per point.
+    pub runs: usize,
+    /// The swept keys.
+    pub axes: Vec<Axis>,
+}
+
+/// Parses `"min:max:step"`, `"min:max"` or `"a,b,c"`. `sampling`: the design draws points from
+/// intervals (random, lhs), so `"min:max"` is expected rather than a step.
+pub fn parse_values(text: &str, sampling: bool) -> Result<AxisValues, ValuesError> {
+    parse_values_text(text, sampling).map_err(ValuesError)
+}
+
+/// Values of a swept key that cannot be read: what is wrong, in words.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ValuesError(pub String);
+
+fn parse_values_text(text: &str, sampling: bool) -> Result<AxisValues, String> {
+    let num = |s: &str| -> Result<f64, String> {
+        let x: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{}` is not a number", s.trim()))?;
+        if x.is_finite() {
+            Ok(x)
+        } else {
+            Err(format!("`{}` is not a finite number", s.trim()))
+        }
+    };
+    if text.contains(':') {
+        let parts: Vec<&str> = text.split(':').collect();
+        match parts.as_slice() {
+            [a, b, c] => {
+                let (min, max, step) = (num(a)?, num(b)?, num(c)?);
+                if sampling {
+                    return Err(format!(
+                        "`{text}`: random and lhs designs take an interval `min:max`, not a step"
+                    ));
+                }
+                if step <= 0.0 || max < min {
+                    return Err(format!(
+                        "`{text}`: expected min:max:step with min <= max and step > 0"
+                    ));
+                }
+                if (max - min) / step > 1e6 {
+                    return Err(format!("`{text}`: more than a million values"));
+                }
+                Ok(AxisValues::Steps { min, max, step })
+            }
+            [a, b] => {
+                let (min, max) = (num(a)?, num(b)?);
+                if !sampling {
+                    return Err(format!(
+                        "`{text}`: a grid needs a step, `min:max:step` (or draw points with a random or lhs design)"
+                    ));
+                }
+                if max < min {
+                    return Err(format!("`{text}`: expected min:max with min <= max"));
+                }
+                Ok(AxisValues::Interval { min, max })
+            }
+            _ => Err(format!("`{text}`: expected min:max:step, min:max or a,b,c")),
+        }
+    } else {
+        if sampling {
+            return Err(format!(
+                "`{text}`: random and lhs designs take an interval `min:max`"
+            ));
+        }
+        let v = text
+            .split(',')
+            .map(num)
+            .collect::<Result<Vec<f64>, String>>()?;
+        Ok(AxisValues::List(v))
+    }
+}

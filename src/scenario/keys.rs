@@ -1,0 +1,338 @@
+//! Key paths: every numeric value of a scenario that `--set` and sweeps can change.
+//!
+//! | key path | what it changes |
+//! |---|---|
+//! | `SECTION.NAME` | a model parameter, e.g. `decision.money_weight` (`simulate explain params` lists them) |
+//! | `events.ID.FIELD` | a number in the scripted event with that id, e.g. `events.rus_credit_2009.amount_bn` |
+//! | `actors.ID.FIELD` | an actor's starting attribute: `gdp_bn`, `gdp_growth`, `autocracy`, `sovereignty`, `nationalism`, `threat` |
+//! | `ties.STATE.PATRON.FIELD` | a tie: `trade_bn`, `trade_growth`, `aid_bn`, `remittances_bn`, `debt_bn`, `security`, `pressure` |
+//! | `bases.ID.FIELD` | a base: `rent_musd`, `user_aid_musd`, `security_value`, `worth_musd` |
+//! | `deals.ID.FIELD` | an energy deal: `volume_bcm`, `supplier_min_usd`, `buyer_max_usd`, `buyer_max_drift_per_year` |
+//!
+//! Each value is checked against the same range the scenario file accepts; an unknown key or a
+//! value out of range is an error before anything runs.
+
+use crate::params::Params;
+use crate::scenario::experiment::{Axis, ValuesError, parse_values};
+use crate::scenario::{EventKind, Scenario};
+
+/// A key path that cannot be set.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KeyError {
+    /// No such key.
+    #[error("unknown key `{key}`\n  help: {help}")]
+    Unknown {
+        /// The key as given.
+        key: String,
+        /// What would be valid here.
+        help: String,
+    },
+    /// The value is outside the key's range.
+    #[error(
+        "{key} = {value} is outside the valid range {min} to {max}\n  help: choose a value in range"
+    )]
+    OutOfRange {
+        /// The key.
+        key: String,
+        /// The value given.
+        value: f64,
+        /// Smallest valid value.
+        min: f64,
+        /// Largest valid value.
+        max: f64,
+    },
+}
+
+/// A swept key and its values that cannot make an axis.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AxisError {
+    /// The key cannot be set.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The values cannot be read.
+    #[error(transparent)]
+    Values(#[from] ValuesError),
+    /// The values reach outside the key's range.
+    #[error(
+        "values reach outside the valid range of {key}, {min} to {max}\n  help: keep the swept values within the range"
+    )]
+    OutOfRange {
+        /// The key.
+        key: String,
+        /// Smallest valid value.
+        min: f64,
+        /// Largest valid value.
+        max: f64,
+    },
+}
+
+/// The axis that sweeps `key` over `text` (`min:max:step`, `a,b,c`, or `min:max` when
+/// `sampling`), checked against the key's range. The one reading of a swept key, for a
+/// scenario's `[sweep]` table and the command line alike.
+pub fn axis(sc: &Scenario, key: &str, text: &str, sampling: bool) -> Result<Axis, AxisError> {
+    let (min, max) = range(sc, key)?;
+    let values = parse_values(text, sampling)?;
+    if let Some((lo, hi)) = values.bounds()
+        && (lo < min || hi > max)
+    {
+        return Err(AxisError::OutOfRange {
+            key: key.to_string(),
+            min,
+            max,
+        });
+    }
+    Ok(Axis {
+        key: key.to_string(),
+        values,
+    })
+}
+
+const BIG: f64 = f64::INFINITY;
+
+/// Sets `key` to `value` in `sc`.
+pub fn set(sc: &mut Scenario, key: &str, value: f64) -> Result<(), KeyError> {
+    let (slot, min, max) = locate(sc, key)?;
+    if !value.is_finite() || value < min || value > max {
+        return Err(KeyError::OutOfRange {
+            key: key.to_string(),
+            value,
+            min,
+            max,
+        });
+    }
+    *slot = value;
+    Ok(())
+}
+
+/// The current value of `key` in `sc`.
+pub fn get(sc: &mut Scenario, key: &str) -> Result<f64, KeyError> {
+    locate(sc, key).map(|(slot, _, _)| *slot)
+}
+
+/// Checks that `key` exists in `sc` and returns its valid range.
+pub fn range(sc: &Scenario, key: &str) -> Result<(f64, f64), KeyError> {
+    let mut copy = sc.clone();
+    locate(&mut copy, key).map(|(_, min, max)| (min, max))
+}
+
+fn unknown(key: &str, help: impl Into<String>) -> KeyError {
+    KeyError::Unknown {
+        key: key.to_string(),
+        help: help.into(),
+    }
+}
+
+fn ids<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<&str> = it.collect();
+    if v.is_empty() {
+        "(none)".to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// The slot `key` names, with its valid range.
+fn locate<'a>(sc: &'a mut Scenario, key: &str) -> Result<(&'a mut f64, f64, f64), KeyError> {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        ["events", id, field] => event_field(sc, key, id, field),
+        ["actors", id, field] => {
+            let Some(a) = sc.actor_index(id) else {
+                return Err(unknown(
+                    key,
+                    format!(
+                        "actor ids: {}",
+                        ids(sc.actors.iter().map(|a| a.id.as_str()))
+                    ),
+                ));
+            };
+            let w = &mut sc.initial;
+            Ok(match *field {
+                "gdp_bn" => (&mut w.gdp[a], 1e-6, BIG),
+                "gdp_growth" => (&mut w.gdp_growth[a], -0.5, 0.5),
+                "autocracy" => (&mut w.autocracy[a], 0.0, 1.0),
+                "sovereignty" => (&mut w.sovereignty[a], 0.0, 1.0),
+                "nationalism" => (&mut w.nationalism[a], 0.0, 1.0),
+                "threat" => (&mut w.threat_base[a], 0.0, 1.0),
+                _ => {
+                    return Err(unknown(
+                        key,
+                        "actor fields: gdp_bn, gdp_growth, autocracy, sovereignty, nationalism, threat",
+                    ));
+                }
+            })
+        }
+        ["ties", state, patron, field] => {
+            let (Some(s), Some(p)) = (sc.actor_index(state), sc.patron_slot(patron)) else {
+                return Err(unknown(
+                    key,
+                    "write ties.STATE.PATRON.FIELD with a state id and a patron id",
+                ));
+            };
+            let w = &mut sc.initial;
+            let k = w.ix(s, p);
+            Ok(match *field {
+                "trade_bn" => (&mut w.trade[k], 0.0, BIG),
+                "trade_growth" => (&mut w.trade_growth[k], -0.9, 2.0),
+                "aid_bn" => (&mut w.aid[k], 0.0, BIG),
+                "remittances_bn" => (&mut w.remittances[k], 0.0, BIG),
+                "debt_bn" => (&mut w.debt[k], 0.0, BIG),
+                "security" => (&mut w.security[k], 0.0, 1.0),
+                "pressure" => (&mut w.pressure[k], 0.0, 10.0),
+                _ => {
+                    return Err(unknown(
+                        key,
+                        "tie fields: trade_bn, trade_growth, aid_bn, remittances_bn, debt_bn, security, pressure",
+                    ));
+                }
+            })
+        }
+        ["bases", id, field] => {
+            let Some(b) = sc.bases.iter().position(|b| b.id == *id) else {
+                return Err(unknown(
+                    key,
+                    format!("base ids: {}", ids(sc.bases.iter().map(|b| b.id.as_str()))),
+                ));
+            };
+            Ok(match *field {
+                "rent_musd" => (&mut sc.initial.bases[b].rent_musd, 0.0, BIG),
+                "user_aid_musd" => (&mut sc.initial.bases[b].user_aid_musd, 0.0, BIG),
+                "security_value" => (&mut sc.bases[b].security_value, 0.0, 1.0),
+                "worth_musd" => (&mut sc.bases[b].worth_musd, 0.0, BIG),
+                _ => {
+                    return Err(unknown(
+                        key,
+                        "base fields: rent_musd, user_aid_musd, security_value, worth_musd",
+                    ));
+                }
+            })
+        }
+        ["deals", id, field] => {
+            let Some(d) = sc.deals.iter().position(|d| d.id == *id) else {
+                return Err(unknown(
+                    key,
+                    format!("deal ids: {}", ids(sc.deals.iter().map(|d| d.id.as_str()))),
+                ));
+            };
+            Ok(match *field {
+                "volume_bcm" => (&mut sc.deals[d].volume_bcm, 1e-9, BIG),
+                "supplier_min_usd" => (&mut sc.initial.deals[d].supplier_min_usd, 0.0, BIG),
+                "buyer_max_usd" => (&mut sc.initial.deals[d].buyer_max_usd, 0.0, BIG),
+                "buyer_max_drift_per_year" => {
+                    (&mut sc.deals[d].buyer_max_drift_per_year, -1000.0, 1000.0)
+                }
+                _ => {
+                    return Err(unknown(
+                        key,
+                        "deal fields: volume_bcm, supplier_min_usd, buyer_max_usd, buyer_max_drift_per_year",
+                    ));
+                }
+            })
+        }
+        [section, name] => {
+            let full = format!("{section}.{name}");
+            let Some(spec) = Params::specs().iter().find(|s| s.key == full) else {
+                return Err(unknown(
+                    key,
+                    "run `simulate explain params` for parameter keys; scenario values are events.ID.FIELD, actors.ID.FIELD, ties.STATE.PATRON.FIELD, bases.ID.FIELD, deals.ID.FIELD",
+                ));
+            };
+            let (min, max) = (spec.min, spec.max);
+            match sc.params.get_mut(&full) {
+                Some(slot) => Ok((slot, min, max)),
+                None => Err(unknown(
+                    key,
+                    "run `simulate explain params` to list parameters",
+                )),
+            }
+        }
+        _ => Err(unknown(
+            key,
+            "key paths are SECTION.NAME (parameters), events.ID.FIELD, actors.ID.FIELD, ties.STATE.PATRON.FIELD, bases.ID.FIELD or deals.ID.FIELD",
+        )),
+    }
+}
+
+fn event_field<'a>(
+    sc: &'a mut Scenario,
+    key: &str,
+    id: &str,
+    field: &str,
+) -> Result<(&'a mut f64, f64, f64), KeyError> {
+    let known = ids(sc.events.iter().filter_map(|e| e.id.as_deref()));
+    let Some(ev) = sc.events.iter_mut().find(|e| e.id.as_deref() == Some(id)) else {
+        return Err(unknown(key, format!("event ids: {known}")));
+    };
+    let kind = ev.kind.name();
+    let slot = match (&mut ev.kind, field) {
+        (EventKind::LoanOffer { amount_bn, .. }, "amount_bn") => (amount_bn, 0.0, BIG),
+        (EventKind::LoanOffer { grant_bn, .. }, "grant_bn") => (grant_bn, 0.0, BIG),
+        (EventKind::RentOffer { rent_musd, .. }, "rent_musd") => (rent_musd, 0.0, BIG),
+        (EventKind::DebtRelief { amount_bn, .. }, "amount_bn") => (amount_bn, 0.0, BIG),
+        (EventKind::Aid { amount_bn, .. }, "amount_bn") => (amount_bn, 0.0, BIG),
+        (EventKind::Sanctions { severity, .. }, "severity") => (severity, 0.0, 1.0),
+        (EventKind::DemocracyPromotion { intensity, .. }, "intensity") => (intensity, 0.0, 10.0),
+        (EventKind::Terror { severity, .. }, "severity") => (severity, 0.0, 1.0),
+        (EventKind::Declaration { base_pressure }, "base_pressure") => (base_pressure, 0.0, 10.0),
+        (EventKind::TradeGrowth { rate, .. }, "rate") => (rate, -0.9, 2.0),
+        (EventKind::Backlash { severity, .. }, "severity") => (severity, 0.0, 10.0),
+        _ => {
+            return Err(unknown(
+                key,
+                format!(
+                    "a `{kind}` event has no settable field `{field}` (docs/scenario-format.md lists each kind's keys)"
+                ),
+            ));
+        }
+    };
+    Ok(slot)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::mechanisms::testkit;
+
+    #[test]
+    fn sets_parameters_and_scenario_values() {
+        let mut sc = testkit::manas_world(2.0, 0.15, 17.4).sc;
+        set(&mut sc, "decision.money_weight", 12.0).unwrap();
+        assert_eq!(sc.params.decision.money_weight, 12.0);
+        set(&mut sc, "events.rus_credit.amount_bn", 3.5).unwrap();
+        assert_eq!(get(&mut sc, "events.rus_credit.amount_bn").unwrap(), 3.5);
+        set(&mut sc, "bases.manas.worth_musd", 99.0).unwrap();
+        assert_eq!(sc.bases[0].worth_musd, 99.0);
+        set(&mut sc, "actors.KGZ.nationalism", 0.9).unwrap();
+        set(&mut sc, "ties.KGZ.RUS.trade_bn", 2.0).unwrap();
+        let k = sc.initial.ix(
+            sc.actor_index("KGZ").unwrap(),
+            sc.patron_slot("RUS").unwrap(),
+        );
+        assert_eq!(sc.initial.trade[k], 2.0);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_values_out_of_range() {
+        let mut sc = testkit::manas_world(2.0, 0.15, 17.4).sc;
+        assert!(matches!(
+            set(&mut sc, "decision.nonsense", 1.0),
+            Err(KeyError::Unknown { .. })
+        ));
+        assert!(matches!(
+            set(&mut sc, "events.nope.amount_bn", 1.0),
+            Err(KeyError::Unknown { .. })
+        ));
+        assert!(matches!(
+            set(&mut sc, "events.rus_credit.severity", 1.0),
+            Err(KeyError::Unknown { .. })
+        ));
+        assert!(matches!(
+            set(&mut sc, "decision.temperature", -1.0),
+            Err(KeyError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            set(&mut sc, "actors.KGZ.autocracy", 1.5),
+            Err(KeyError::OutOfRange { .. })
+        ));
+    }
+}

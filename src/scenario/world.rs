@@ -1,0 +1,244 @@
+//! The state of the region that evolves from step to step.
+//!
+//! Everything a rule reads or changes during a run lives in [`World`]; everything that never
+//! changes (ids, names, who hosts which base) lives in [`crate::scenario::Scenario`]. A run clones
+//! the scenario's initial world once and then mutates it in place, so the step loop allocates
+//! nothing.
+//!
+//! Per-pair quantities are flat vectors indexed `actor * n_patrons + patron_slot`: actor `a`'s tie
+//! with the patron in slot `p` is `v[a * np + p]`. Patron slots follow the order patrons appear in
+//! the scenario file.
+
+use crate::date::YearMonth;
+
+/// Most patrons a scenario may have (alignment rows live in fixed-size arrays on the stack, so
+/// the step loop allocates nothing).
+pub const MAX_PATRONS: usize = 8;
+
+/// A condition attached to a loan offer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Condition {
+    /// No condition.
+    None,
+    /// The borrower must close this base (index into bases).
+    CloseBase(usize),
+    /// The borrower must join the Eurasian Economic Union.
+    JoinEeu,
+}
+
+/// An actor's standing in the Shanghai Cooperation Organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ScoStatus {
+    /// No formal link.
+    None,
+    /// Observer (e.g. Mongolia from 2004; India, Pakistan and Iran from 2005).
+    Observer,
+    /// Has applied for full membership; decided at a summit.
+    Applicant,
+    /// Approved at a summit, joining after the accession lag.
+    Acceding,
+    /// Full member with a veto.
+    Member,
+}
+
+impl ScoStatus {
+    /// The word used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScoStatus::None => "none",
+            ScoStatus::Observer => "observer",
+            ScoStatus::Applicant => "applicant",
+            ScoStatus::Acceding => "acceding",
+            ScoStatus::Member => "member",
+        }
+    }
+}
+
+/// Where a base stands.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BaseStatus {
+    /// Operating.
+    Open,
+    /// The host has ordered it closed; the closure takes effect at `effective`.
+    ClosureOrdered {
+        /// When the closure takes effect.
+        effective: YearMonth,
+    },
+    /// Closed; the user has left.
+    Closed,
+}
+
+/// A base's changing terms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaseState {
+    /// Yearly rent the user pays the host, millions of USD.
+    pub rent_musd: f64,
+    /// Yearly aid the user gives the host tied to the base, millions of USD.
+    pub user_aid_musd: f64,
+    /// When the lease ends and must be renewed (`None`: open-ended).
+    pub lease_end: Option<YearMonth>,
+    /// Open, closing or closed.
+    pub status: BaseStatus,
+    /// Whether the user has said it will not pay what keeping the base would take (logged once).
+    pub counter_refused: bool,
+    /// A new offer (scripted rent offer) arrived this step: the host reconsiders a closure.
+    pub new_offer: bool,
+}
+
+/// Where a loan stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoanStatus {
+    /// Not yet offered (its offer event is in the future).
+    NotOffered,
+    /// Offered with a condition not yet met; the offer stands.
+    Offered,
+    /// Taken; the condition, if any, accepted. Part may still wait on the condition being met.
+    Active,
+    /// Turned down by the borrower.
+    Declined,
+    /// Withdrawn by the lender because the borrower went back on the condition.
+    Withdrawn,
+}
+
+/// A loan's changing terms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoanState {
+    /// Status.
+    pub status: LoanStatus,
+    /// Face value still owed, billions of USD.
+    pub outstanding_bn: f64,
+    /// Face value offered, billions of USD (set when offered).
+    pub amount_bn: f64,
+    /// Whole grant-equivalent value of the offer (grant element of the credit plus any grant),
+    /// billions of USD.
+    pub value_bn: f64,
+    /// Face value not yet paid out because it waits on the condition, billions of USD.
+    pub pending_bn: f64,
+    /// Grant-equivalent value still held back until the condition is fulfilled, billions of USD.
+    pub at_stake_bn: f64,
+    /// The condition attached.
+    pub condition: Condition,
+}
+
+/// An energy deal's changing terms.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DealState {
+    /// Lowest price the supplier accepts, USD per thousand cubic metres (or oil equivalent).
+    pub supplier_min_usd: f64,
+    /// Highest price the buyer accepts, same unit.
+    pub buyer_max_usd: f64,
+    /// When it was signed, if it was.
+    pub signed: Option<YearMonth>,
+    /// Agreed price (midpoint of the overlap when signed).
+    pub price_usd: f64,
+    /// When deliveries start (known once signed).
+    pub deliveries_start: Option<YearMonth>,
+}
+
+impl DealState {
+    /// Whether gas or oil is flowing at `date`.
+    pub fn flowing(&self, date: YearMonth) -> bool {
+        self.deliveries_start.is_some_and(|d| date >= d)
+    }
+}
+
+/// The evolving state of one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct World {
+    /// Number of actors.
+    pub n: usize,
+    /// Number of patrons.
+    pub np: usize,
+    /// GDP, billions of USD.
+    pub gdp: Vec<f64>,
+    /// Real GDP growth per year, fraction.
+    pub gdp_growth: Vec<f64>,
+    /// How autocratic (0 democratic – 1 closed autocracy): sensitivity to regime pressure.
+    pub autocracy: Vec<f64>,
+    /// Attachment to sovereignty and non-interference norms, 0–1.
+    pub sovereignty: Vec<f64>,
+    /// Sensitivity to being dominated by one patron, 0–1.
+    pub nationalism: Vec<f64>,
+    /// Standing external threat (terrorism, borders), 0–1.
+    pub threat_base: Vec<f64>,
+    /// Extra threat from recent shocks, decaying.
+    pub threat_extra: Vec<f64>,
+    /// Collective SCO pressure against foreign bases (from declarations), decaying.
+    pub sco_pressure: f64,
+    /// Alignment shares toward each patron (rows sum to one; a patron's own row is one-hot).
+    pub alignment: Vec<f64>,
+    /// The leader's own leaning toward each patron, about -1..1.
+    pub leaning: Vec<f64>,
+    /// Trade turnover, billions of USD per year.
+    pub trade: Vec<f64>,
+    /// Growth of trade per year, fraction.
+    pub trade_growth: Vec<f64>,
+    /// Aid flow, billions of USD per year.
+    pub aid: Vec<f64>,
+    /// Migrant remittances from the patron, billions of USD per year.
+    pub remittances: Vec<f64>,
+    /// Debt owed to the patron, billions of USD.
+    pub debt: Vec<f64>,
+    /// Security provided by the patron (presence, guarantees, arms), 0–1.
+    pub security: Vec<f64>,
+    /// The patron's pressure on the regime (democracy promotion, criticism), decaying.
+    pub pressure: Vec<f64>,
+    /// Goodwill stock from one-off transfers, billions of USD of grant equivalent, decaying.
+    pub goodwill: Vec<f64>,
+    /// Energy income (rent plus transit) from deals with the patron, billions of USD per year.
+    pub energy_income: Vec<f64>,
+    /// Extra nationalism toward the patron from a backlash, decaying.
+    pub backlash: Vec<f64>,
+    /// Partnership between patrons, 0–1, symmetric `np x np`.
+    pub partnership: Vec<f64>,
+    /// SCO standing per actor.
+    pub sco: Vec<ScoStatus>,
+    /// When an acceding actor becomes a member.
+    pub accession_date: Vec<Option<YearMonth>>,
+    /// CSTO membership per actor.
+    pub csto: Vec<bool>,
+    /// EEU membership per actor.
+    pub eeu: Vec<bool>,
+    /// Bases, in scenario order.
+    pub bases: Vec<BaseState>,
+    /// Loans (outstanding at the start, then those offered by events), in scenario order.
+    pub loans: Vec<LoanState>,
+    /// Energy deals, in scenario order.
+    pub deals: Vec<DealState>,
+}
+
+impl World {
+    /// Index of the pair (actor, patron slot) in the flat per-pair vectors.
+    #[inline]
+    pub fn ix(&self, actor: usize, slot: usize) -> usize {
+        actor * self.np + slot
+    }
+
+    /// Alignment row of an actor.
+    #[inline]
+    pub fn alignment_of(&self, actor: usize) -> &[f64] {
+        &self.alignment[actor * self.np..(actor + 1) * self.np]
+    }
+
+    /// Partnership between two patron slots.
+    #[inline]
+    pub fn partnership_of(&self, a: usize, b: usize) -> f64 {
+        self.partnership[a * self.np + b]
+    }
+
+    /// Adds `delta` to the partnership of two patron slots, keeping it within 0–1 and symmetric.
+    pub fn add_partnership(&mut self, a: usize, b: usize, delta: f64) {
+        if a == b {
+            return;
+        }
+        let v = (self.partnership[a * self.np + b] + delta).clamp(0.0, 1.0);
+        self.partnership[a * self.np + b] = v;
+        self.partnership[b * self.np + a] = v;
+    }
+
+    /// Current threat to an actor, 0–1.
+    #[inline]
+    pub fn threat(&self, actor: usize) -> f64 {
+        (self.threat_base[actor] + self.threat_extra[actor]).min(1.0)
+    }
+}

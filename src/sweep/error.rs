@@ -1,0 +1,109 @@
+//! What can go wrong in a sweep, one variant per kind of problem. Messages name the sweep's
+//! keys, files and points, never a command-line flag: the binary adds those.
+
+use std::path::{Path, PathBuf};
+
+use crate::plot::PlotError;
+use crate::runs::ensemble::PoolError;
+use crate::scenario::keys::{AxisError, KeyError};
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A swept key and its values that cannot make an axis.
+    #[error("{key}={text}: {source}")]
+    Axis {
+        /// The key.
+        key: String,
+        /// The values as given.
+        text: String,
+        /// Why.
+        source: AxisError,
+    },
+    /// A point's value cannot be set.
+    #[error("{key}: {source}")]
+    Point {
+        /// The key.
+        key: String,
+        /// Why.
+        source: KeyError,
+    },
+    /// A random or Latin-hypercube design without its number of points.
+    #[error("a {design} design needs a number of samples (the points to draw)")]
+    NeedsSamples {
+        /// The design's name.
+        design: &'static str,
+    },
+    /// A random or Latin-hypercube design without an interval to draw from.
+    #[error("a {design} design needs swept keys with intervals (KEY=min:max)")]
+    NeedsAxes {
+        /// The design's name.
+        design: &'static str,
+    },
+    /// Nothing to run.
+    #[error("the sweep has no points")]
+    NoPoints,
+    /// Partial results on disk from another sweep.
+    #[error(
+        "the partial results in {} come from a different sweep (scenario, seed, design or shard differ)\n  help: rerun with the same definition, or remove {} to start over",
+        dir.display(),
+        partial.display()
+    )]
+    NotThisSweep {
+        /// The output folder.
+        dir: PathBuf,
+        /// The partial file to remove to start over.
+        partial: PathBuf,
+    },
+    /// A results file whose columns are not this sweep's.
+    #[error(
+        "{}: its columns do not match this sweep's definition\n  help: use the same scenario and swept values that produced it",
+        path.display()
+    )]
+    Columns {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file that cannot be read as what it should be.
+    #[error("{}: {problem}", path.display())]
+    BadFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Shard folders that do not make one whole sweep.
+    #[error("{0}")]
+    Shards(String),
+    /// The worker threads could not start.
+    #[error(transparent)]
+    Threads(#[from] PoolError),
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A chart could not be drawn or written.
+    #[error(transparent)]
+    Chart(#[from] PlotError),
+}
+
+impl SweepError {
+    /// Whether the problem is in what the user gave (exit 2), rather than the machine (exit 1).
+    pub fn is_input(&self) -> bool {
+        !matches!(
+            self,
+            SweepError::Threads(_) | SweepError::Io { .. } | SweepError::Chart(_)
+        )
+    }
+}
+
+pub(crate) fn io_err(path: &Path, source: std::io::Error) -> SweepError {
+    SweepError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
