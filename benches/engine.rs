@@ -7,6 +7,8 @@
 //!   state-steps, so criterion reports the cost of one state for one step);
 //! - `scaling_steps`: 10 states, 5 to 40 years quarterly (throughput in steps).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 use std::path::Path;
 

@@ -3,6 +3,8 @@
 //!
 //! `cargo bench --bench sweep`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

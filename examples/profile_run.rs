@@ -3,6 +3,8 @@
 //!
 //! `profile_run RUNS STATES YEARS` runs a synthetic world instead (`synthetic::scenario(STATES,
 //! YEARS, 1)`, quarterly), for the scaling figures in docs/performance.md.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::path::Path;
 
 use soft_balancing::engine;

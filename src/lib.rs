@@ -23,6 +23,7 @@
 //! The library never prints and never exits; the binary (`src/bin/simulate/`) does.
 
 #![warn(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod date;
 pub mod error;

@@ -3,6 +3,8 @@
 //! with exit code 2, point at the defect (`FILE:LINE:COL`, the source line and a caret under the
 //! column), suggest a fix (`help:`), never panic, and write nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::Path;

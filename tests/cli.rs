@@ -1,5 +1,7 @@
 //! End-to-end tests of the `simulate` binary on the shipped scenario, scenarios/ufa2015.toml.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -1,5 +1,7 @@
 //! `simulate compare` and counterfactuals from the command line, through the real binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

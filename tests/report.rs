@@ -2,6 +2,8 @@
 //! parse and PNGs decode at the advertised size, that `report.html` is self-contained and holds
 //! every chart and every logged event, and that a real browser (headless Chromium) renders it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::Write as _;

@@ -2,6 +2,8 @@
 //! thread count, shards merging into the unsharded output byte for byte, a killed sweep resumed
 //! to the same output, and bad sweep definitions rejected before anything runs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::Path;

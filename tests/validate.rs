@@ -1,6 +1,8 @@
 //! The validation scorecard of the historical replay (scenarios/sco2001.toml), through the real
 //! binary with a smaller ensemble than the default 200 runs, and the counterfactual machinery.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

@@ -16,11 +16,6 @@ use crate::engine::record::Indices;
 use crate::scenario::Scenario;
 use crate::scenario::world::{ScoStatus, World};
 
-/// The indices of `w`.
-pub fn compute(sc: &Scenario, w: &World) -> Indices {
-    compute_with(sc, &Lookups::new(sc), w, &mut Vec::new())
-}
-
 /// [`compute`] with the scenario's lookups built by the caller; `members` is a buffer for the
 /// SCO's member states (give it capacity for every actor and it never allocates).
 pub fn compute_with(sc: &Scenario, lk: &Lookups, w: &World, members: &mut Vec<usize>) -> Indices {
@@ -141,7 +136,7 @@ mod tests {
                     "[[actors]]\nid = \"P{k}\"\nrole = \"patron\"\ngdp_bn = 3000.0\nsco = \"member\"\n"
                 ));
             }
-            let sc = crate::scenario::parse(std::path::Path::new("t.toml"), &text)
+            let sc = crate::scenario::validate::parse(std::path::Path::new("t.toml"), &text)
                 .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(sc.patrons.len(), 3 + extra);
             let mut check = Check { sc: &sc, steps: 0 };

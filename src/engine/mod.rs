@@ -99,7 +99,11 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         money: vec![0.0; w.n * w.np],
         members: Vec::with_capacity(w.n),
         trade_factor: vec![1.0; w.n * w.np],
-        gdp_factor: w.gdp_growth.iter().map(|g| (1.0 + g).powf(dt)).collect(),
+        gdp_factor: w
+            .gdp_growth
+            .iter()
+            .map(|g| libm::pow(1.0 + g, dt))
+            .collect(),
         factors: Factors::new(prm, dt),
     };
     refresh_trade_factors(w, dt, &mut scratch.trade_factor);

@@ -408,7 +408,9 @@ mod tests {
     #[test]
     fn triangle_is_equilateral() {
         let v = corners();
-        let d = |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+        let d = |a: (f64, f64), b: (f64, f64)| {
+            ((a.0 - b.0) * (a.0 - b.0) + (a.1 - b.1) * (a.1 - b.1)).sqrt()
+        };
         for (a, b) in [(0, 1), (1, 2), (2, 0)] {
             assert!((d(v[a], v[b]) - SIDE).abs() < 1e-9);
         }

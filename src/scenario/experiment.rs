@@ -217,7 +217,10 @@ fn round12(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
-    let scale = 10f64.powi(11 - x.abs().log10().floor() as i32);
+    let scale = libm::pow(
+        10.0,
+        f64::from(11 - libm::floor(libm::log10(x.abs())) as i32),
+    );
     (x * scale).round() / scale
 }
 

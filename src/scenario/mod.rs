@@ -9,12 +9,11 @@
 pub mod experiment;
 pub mod keys;
 pub mod lens;
+mod load;
 pub mod raw;
 pub mod synthetic;
-mod validate;
+pub mod validate;
 pub mod world;
-
-use std::path::Path;
 
 use crate::date::{Period, YearMonth};
 use crate::error::ScenarioError;
@@ -22,7 +21,6 @@ use crate::params::Params;
 
 pub use experiment::{Check, Outcome, SweepPlan};
 pub use lens::Lens;
-pub use validate::parse;
 pub use world::{Condition, World};
 
 /// Patron or state.
@@ -322,15 +320,6 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// Reads and validates a scenario file.
-    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        parse(path, &source)
-    }
-
     /// Number of steps from `start` to `end`.
     pub fn steps(&self) -> usize {
         let months = self.end.months_since(self.start);

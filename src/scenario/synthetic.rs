@@ -8,7 +8,7 @@
 //! mechanisms all fire, so that the cost of a run can be measured as actors and steps grow.
 //!
 //! The scenario is written as TOML text ([`toml_text`]) and read back with
-//! [`crate::scenario::parse`], so it passes the same validation as a user's file. Everything
+//! [`crate::scenario::validate::parse`], so it passes the same validation as a user's file. Everything
 //! random comes from a ChaCha8 generator seeded with `seed`: the same arguments give the same
 //! text, byte for byte.
 
@@ -18,7 +18,8 @@ use std::path::Path;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::scenario::{Scenario, parse};
+use crate::scenario::Scenario;
+use crate::scenario::validate::parse;
 
 /// The patrons, in slot order: id, GDP (bn USD), growth, military (bn USD), non-interference.
 const PATRONS: [(&str, f64, f64, f64, f64); 3] = [

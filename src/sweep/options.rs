@@ -134,7 +134,7 @@ impl SweepRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::parse;
+    use crate::scenario::validate::parse;
 
     const BASE: &str = include_str!("../../tests/scenarios/base.toml");
 

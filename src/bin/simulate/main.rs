@@ -114,6 +114,7 @@ fn main() -> ExitCode {
 
 /// Lets `simulate ... | head` end quietly like other command-line tools: the Rust runtime ignores
 /// SIGPIPE, which turns a closed pipe into a panic in `println!`.
+#[allow(unsafe_code)]
 fn restore_sigpipe() {
     #[cfg(unix)]
     // SAFETY: called first thing in `main`, before any thread starts; resetting a signal's

@@ -235,21 +235,6 @@ pub fn balancer_partnership(sc: &Scenario, w: &World) -> f64 {
     if count == 0 { 1.0 } else { sum / count as f64 }
 }
 
-/// The components of state `s`'s score for every patron. `money` holds the state's yearly money
-/// from each patron (from [`money_bn`]). Builds the scenario's [`Lookups`] for the one call: a
-/// loop over states builds them once and calls [`components_with`].
-pub fn components(
-    sc: &Scenario,
-    w: &World,
-    prm: &Params,
-    s: usize,
-    money: &[f64],
-    out: &mut [Components; MAX_PATRONS],
-) {
-    let lk = Lookups::new(sc);
-    components_with(sc, &lk, w, prm, s, money, balancer_partnership(sc, w), out);
-}
-
 /// [`components`] with the scenario's lookups built and the balancers' mean partnership
 /// ([`balancer_partnership`]) computed by the caller, once for every state of a step.
 #[allow(clippy::too_many_arguments)]
@@ -364,15 +349,6 @@ impl<'a> StateTerms<'a> {
             },
         }
     }
-}
-
-/// The alignment state `s` favours now: the softmax (at `decision.temperature`) of its scores
-/// for each patron under its lens. `money` holds its yearly money from each patron.
-pub fn favoured(sc: &Scenario, w: &World, prm: &Params, s: usize, money: &[f64], out: &mut [f64]) {
-    let lk = Lookups::new(sc);
-    let partnership = balancer_partnership(sc, w);
-    let money = &money[..w.np];
-    favoured_with(sc.lens_of(s), sc, &lk, w, prm, s, money, partnership, out);
 }
 
 /// [`favoured`] under `lens` (the state's), with the scenario's lookups built and the balancers'

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use crate::engine;
 use crate::engine::record::RunRecord;
+use crate::scenario::Scenario;
+use crate::scenario::validate::parse;
 use crate::scenario::world::World;
-use crate::scenario::{Scenario, parse};
 
 pub struct Kit {
     pub sc: Scenario,
