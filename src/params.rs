@@ -209,12 +209,12 @@ params! {
 impl Params {
     /// Per-step factor `1 - (1 - rate)^years` for a rate given per year.
     pub fn per_step(rate_per_year: f64, years: f64) -> f64 {
-        1.0 - (1.0 - rate_per_year).powf(years)
+        1.0 - libm::pow(1.0 - rate_per_year, years)
     }
 
     /// Per-step decay multiplier for a quantity with the given half-life.
     pub fn decay(half_life_years: f64, years: f64) -> f64 {
-        0.5f64.powf(years / half_life_years)
+        libm::pow(0.5, years / half_life_years)
     }
 }
 

@@ -159,7 +159,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
 
 fn refresh_trade_factors(w: &World, dt: f64, out: &mut [f64]) {
     for (f, g) in out.iter_mut().zip(&w.trade_growth) {
-        *f = (1.0 + g).powf(dt);
+        *f = libm::pow(1.0 + g, dt);
     }
 }
 

@@ -162,7 +162,7 @@ impl Gen {
         let mut applicants = 0;
         for i in 0..self.n {
             // Log-uniform GDP from 3 to 600 bn USD.
-            let g = 3.0 * 200f64.powf(self.rng.random::<f64>());
+            let g = 3.0 * libm::pow(200.0, self.rng.random::<f64>());
             gdp.push(g);
             // Most states are in the region; the first always is, so the indices have a base.
             let region = if i == 0 || self.chance(0.75) {

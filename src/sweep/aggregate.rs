@@ -121,6 +121,32 @@ impl Stats {
 
 #[cfg(test)]
 mod tests {
+    use crate::runs::ensemble::{CHUNK, Spread};
+
+    #[test]
+    fn a_sweep_row_and_an_ensemble_summary_give_the_same_mean_to_the_last_bit() {
+        // Values whose sum depends on the order of additions, over several chunks.
+        for runs in [1, 127, 128, 129, 300, 1000] {
+            let xs: Vec<f64> = (0..runs)
+                .map(|i| 0.1 + (i as f64 * 0.618_033_988_7).fract() * 1e-3 + 1e-9 * i as f64)
+                .collect();
+            let mut acc: Option<Stats> = None;
+            for chunk in xs.chunks(CHUNK) {
+                let mut s = Stats::new(1, 0);
+                for &x in chunk {
+                    s.add(&[x], &[]);
+                }
+                match &mut acc {
+                    Some(a) => a.merge(&s),
+                    None => acc = Some(s),
+                }
+            }
+            let sweep_mean = acc.expect("at least one chunk").summary(0)[0];
+            let ensemble_mean = Spread::of(&mut xs.clone()).mean;
+            assert_eq!(sweep_mean.to_bits(), ensemble_mean.to_bits(), "{runs} runs");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -420,7 +420,7 @@ pub fn softmax(scores: &[f64], t: f64, out: &mut [f64]) {
     let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for (o, &x) in out.iter_mut().zip(scores) {
-        *o = ((x - max) / t).exp();
+        *o = libm::exp((x - max) / t);
         sum += *o;
     }
     for o in out.iter_mut().take(scores.len()) {

@@ -70,7 +70,7 @@ fn package_value_given(
     let e = &prm.enlargement;
     let p_k: f64 = package.iter().map(|&c| power(sc, w, c)).sum();
     let bloc = if p_sco > 0.0 {
-        ((p_sco + p_k) / p_sco).ln()
+        libm::log((p_sco + p_k) / p_sco)
     } else {
         0.0
     };
