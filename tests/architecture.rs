@@ -53,17 +53,11 @@ fn is_root(rel: &str) -> bool {
     rel.ends_with("mod.rs") || rel.ends_with("lib.rs") || rel.ends_with("main.rs")
 }
 
-/// The text before the first `#[cfg(test)]` (test modules may reach anywhere), without comments.
+/// The text before the first `#[cfg(test)]` (test modules may reach anywhere). Comments stay:
+/// a doc link to `crate::x` is an arrow on the map too, and should point the same way.
 fn code(text: &str) -> String {
     let cut = text.find("#[cfg(test)]").unwrap_or(text.len());
-    text[..cut]
-        .lines()
-        .map(|l| match l.find("//") {
-            Some(i) => &l[..i],
-            None => l,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    text[..cut].to_string()
 }
 
 /// Expands a `use` tree (`a::{b, c::{d, e}}`) into its paths.

@@ -9,14 +9,14 @@
 //! A run is a pure function of (scenario, parameters, seed): [`run`] clones the scenario's
 //! initial world, then for each step, in this fixed order:
 //!
-//! 1. scripted events dated inside the step, then random shocks ([`crate::engine::mechanisms::shocks`]);
+//! 1. scripted events dated inside the step, then random shocks (`engine::mechanisms::shocks`);
 //! 2. growth and decay: GDP and trade grow, debt amortises, goodwill, pressure, threat and
 //!    backlash fade;
-//! 3. energy talks and flows ([`crate::engine::mechanisms::energy`]);
-//! 4. base reviews: closures, counter-offers, reversals, renewals ([`crate::engine::mechanisms::bases`]);
-//! 5. the SCO summit, if one falls in the step, and accessions ([`crate::engine::mechanisms::enlargement`]);
-//! 6. every state re-scores its patrons and moves its alignment ([`crate::engine::decision`]);
-//! 7. patron partnership ([`crate::engine::mechanisms::partnership`]); then the indices are recorded.
+//! 3. energy talks and flows (`engine::mechanisms::energy`);
+//! 4. base reviews: closures, counter-offers, reversals, renewals (`engine::mechanisms::bases`);
+//! 5. the SCO summit, if one falls in the step, and accessions (`engine::mechanisms::enlargement`);
+//! 6. every state re-scores its patrons and moves its alignment (`engine::decision`);
+//! 7. patron partnership (`engine::mechanisms::partnership`); then the indices are recorded.
 //!
 //! All randomness comes from one ChaCha8 generator seeded from the run's seed; actors, bases,
 //! loans and deals are visited in scenario order, so the same seed gives the same run.

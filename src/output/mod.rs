@@ -1,8 +1,8 @@
 //! Writing results: CSV tables ([`csv`]), the printed and JSON summary ([`summary`]), and text
 //! for people ([`text`]: log entries in words, escaping).
 //!
-//! Outputs read only the recorded results ([`crate::engine::record::RunRecord`]), the results of
-//! [`crate::runs`] and the scenario; they never run the engine. Numbers are written with fixed
+//! Outputs read only the recorded results (`engine::record::RunRecord`), the results of
+//! `runs` and the scenario; they never run the engine. Numbers are written with fixed
 //! precision so that the same run gives the same bytes. Files are written to a temporary name and
 //! renamed into place, so an interrupted run never leaves a half-written file under the final
 //! name.

@@ -142,7 +142,7 @@ impl Chart {
 }
 
 /// Writes the files of `charts` that `opts` asks for into `dir`, each atomically
-/// ([`crate::output::write_atomic`]); returns how many. The files are written in parallel: each
+/// (`output::write_atomic`); returns how many. The files are written in parallel: each
 /// waits for its flush to disk, and on a busy disk those waits, not the drawing, would otherwise
 /// dominate a run.
 pub fn write_files(

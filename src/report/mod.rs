@@ -8,8 +8,8 @@
 //! inline; there is no script, no font, image or style sheet fetched from anywhere, so a page
 //! opens from disk, offline, in any browser, and prints.
 //!
-//! Like the charts, reports read only the scenario, the recorded runs and what [`crate::runs`]
-//! and [`crate::output`] computed from them.
+//! Like the charts, reports read only the scenario, the recorded runs and what `runs`
+//! and `output` computed from them.
 
 pub mod compare;
 pub mod run;
@@ -87,7 +87,7 @@ pub struct Section {
     pub id: String,
     /// Heading, plain text (escaped when written).
     pub title: String,
-    /// The body: HTML, every text in it already escaped ([`crate::output::text::xml_escape`]).
+    /// The body: HTML, every text in it already escaped (`output::text::xml_escape`).
     pub html: String,
 }
 

@@ -1,6 +1,6 @@
 //! Monte Carlo ensembles: many replicates of one scenario, run in parallel.
 //!
-//! Replicate `r` draws from ChaCha stream `r` of the run's seed ([`crate::engine::context::rng_for`]), so
+//! Replicate `r` draws from ChaCha stream `r` of the run's seed (`engine::context::rng_for`), so
 //! its result does not depend on which thread ran it or in what order; results are collected in
 //! replicate order. Same scenario, seed and run count: same bytes out, on any thread count.
 

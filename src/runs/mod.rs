@@ -1,7 +1,7 @@
 //! Experiments over many runs: Monte Carlo ensembles ([`ensemble`]), the outcomes a run is asked
 //! about ([`outcomes`]), the validation scorecard ([`scorecard`]) and the comparison of theory
 //! lenses ([`compare`]). Computation only: writing and drawing the results is
-//! [`crate::output`]'s, [`crate::plot`]'s and [`crate::report`]'s.
+//! `output`'s, `plot`'s and `report`'s.
 
 pub mod compare;
 pub mod ensemble;

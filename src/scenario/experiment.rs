@@ -1,6 +1,6 @@
 //! What a scenario asks of its runs, as data: named outcomes (`[[outcomes]]`), the validation
 //! scorecard's lines (`[[checks]]`) and a sweep design (`[sweep]`). Checking outcomes during a run
-//! is [`crate::runs::outcomes`]'s job; running a sweep is [`crate::sweep`]'s.
+//! is `runs::outcomes`'s job; running a sweep is `sweep`'s.
 
 use crate::date::YearMonth;
 

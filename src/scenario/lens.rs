@@ -1,5 +1,5 @@
 //! The theory lenses a state can decide by, as names a scenario and `--lens` use. What each
-//! lens does is the engine's ([`crate::engine::decision::lenses`]); docs/theory.md gives the
+//! lens does is the engine's (`engine::decision::lenses`); docs/theory.md gives the
 //! theories and their sources.
 
 /// The theory lens a state decides by.

@@ -1,5 +1,5 @@
 //! Reading a scenario file: the file's text, then the one validating conversion
-//! ([`super::validate::parse`]).
+//! (`validate::parse`).
 
 use std::path::Path;
 

@@ -2,8 +2,8 @@
 //!
 //! These types mirror the file's tables one for one, reject unknown keys (`deny_unknown_fields`)
 //! and keep each value's position (`Spanned`) so that validation can point at the line and column
-//! of a bad value. Nothing here is checked beyond its TOML type; [`super::validate`] turns a
-//! [`RawScenario`] into a [`super::Scenario`] whose invariants hold.
+//! of a bad value. Nothing here is checked beyond its TOML type; `validate` turns a
+//! [`RawScenario`] into a `Scenario` whose invariants hold.
 
 // Fields mirror the file format one for one; docs/scenario-format.md documents each key.
 #![allow(missing_docs)]

@@ -8,7 +8,7 @@
 //! mechanisms all fire, so that the cost of a run can be measured as actors and steps grow.
 //!
 //! The scenario is written as TOML text ([`toml_text`]) and read back with
-//! [`crate::scenario::validate::parse`], so it passes the same validation as a user's file. Everything
+//! `scenario::validate::parse`, so it passes the same validation as a user's file. Everything
 //! random comes from a ChaCha8 generator seeded with `seed`: the same arguments give the same
 //! text, byte for byte.
 

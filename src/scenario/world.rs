@@ -1,7 +1,7 @@
 //! The state of the region that evolves from step to step.
 //!
 //! Everything a rule reads or changes during a run lives in [`World`]; everything that never
-//! changes (ids, names, who hosts which base) lives in [`crate::scenario::Scenario`]. A run clones
+//! changes (ids, names, who hosts which base) lives in `scenario::Scenario`. A run clones
 //! the scenario's initial world once and then mutates it in place, so the step loop allocates
 //! nothing.
 //!

@@ -1,6 +1,6 @@
 //! A finished sweep's charts, from the rows the sweep holds in memory: each index (and each
 //! outcome's probability) over one swept key, its mean with the 5–95 % band, or its mean as a
-//! heatmap over two keys on a grid. Drawing is [`crate::plot::sweep`]'s.
+//! heatmap over two keys on a grid. Drawing is `plot::sweep`'s.
 
 use std::path::PathBuf;
 

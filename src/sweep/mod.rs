@@ -1,7 +1,7 @@
 //! Parameter sweeps and Monte Carlo ensembles at scale.
 //!
 //! A sweep runs a scenario at many **points** (values of one or more key paths, see
-//! [`crate::scenario::keys`]) with `runs` **replicates** each, and writes one row per point with the mean,
+//! `scenario::keys`) with `runs` **replicates** each, and writes one row per point with the mean,
 //! standard deviation and 5th/50th/95th percentiles of every outcome (final alignment shares,
 //! final indices) and the probability of each discrete outcome the scenario names.
 //!

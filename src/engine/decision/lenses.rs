@@ -1,6 +1,6 @@
 //! Theory lenses: the decision rules a class can compare.
 //!
-//! Every lens starts from the same interests — the components of [`crate::engine::decision`] (money,
+//! Every lens starts from the same interests — the components of `engine::decision` (money,
 //! security, regime security, norms, fear of domination, debt leverage, the leader's leaning) —
 //! and adds what its theory says matters most. The soft-balancing lens adds SCO coordination
 //! (computed in the components, for SCO members only). docs/theory.md gives each lens's idea,

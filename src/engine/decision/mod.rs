@@ -53,7 +53,7 @@ impl Components {
 
 /// A decision rule: turns the components of each patron's score into the score the state acts
 /// on. Implementations must be pure functions of their inputs (determinism). The lenses in
-/// [`crate::engine::decision::lenses`] implement it.
+/// `engine::decision::lenses` implement it.
 pub trait DecisionRule {
     /// The score state `s` gives patron slot `p`, from its components.
     fn score(

@@ -12,7 +12,7 @@
 //! buyer; every state on the route earns `volume * transit_fee`; a deal between two patrons
 //! raises their partnership by `energy.partnership_gain` when signed (mutual dependence); gas
 //! from the region to one balancer outside the other's routes erodes their partnership (see
-//! [`crate::engine::mechanisms::partnership`]). Cases: the 2014 RUS–CHN gas deal after a decade of talks;
+//! `engine::mechanisms::partnership`). Cases: the 2014 RUS–CHN gas deal after a decade of talks;
 //! the Central Asia–China pipeline.
 
 use crate::engine::context::Ctx;

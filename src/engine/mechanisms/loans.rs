@@ -11,7 +11,7 @@
 //!   a patron that already dominates the state's external money can be refused. A patron
 //!   borrowing from another patron weighs no alignment and takes any credit worth something.
 //! - **Join the EEU**: the cost adds `eeu_sovereignty_cost * sovereignty` (nothing if already in).
-//! - **Close a base**: decided by the base-lease rule ([`crate::engine::mechanisms::bases`]): the offer
+//! - **Close a base**: decided by the base-lease rule (`engine::mechanisms::bases`): the offer
 //!   counts on the eviction side. When the host orders the closure, `upfront_fraction` of the
 //!   credit is paid; the rest stays at stake until the base actually closes, and is withdrawn if
 //!   the host reverses itself.

@@ -1,5 +1,5 @@
 //! The mechanisms, one module each. Each module holds its rule, the parameters it reads (in
-//! [`crate::params`]) and the unit tests of that rule; docs/model.md states each rule in words.
+//! `params`) and the unit tests of that rule; docs/model.md states each rule in words.
 
 pub mod bases;
 pub mod energy;
