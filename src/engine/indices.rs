@@ -16,7 +16,7 @@ use crate::engine::record::Indices;
 use crate::scenario::Scenario;
 use crate::scenario::world::{ScoStatus, World};
 
-/// [`compute`] with the scenario's lookups built by the caller; `members` is a buffer for the
+/// The indices of world `w`, with the scenario's lookups built by the caller; `members` is a buffer for the
 /// SCO's member states (give it capacity for every actor and it never allocates).
 pub fn compute_with(sc: &Scenario, lk: &Lookups, w: &World, members: &mut Vec<usize>) -> Indices {
     let np = w.np;

@@ -55,7 +55,7 @@ pub enum OutcomeKind {
     /// The mean share of the region's states toward the patron slot moves this way from `from`
     /// to `by`.
     RegionShareChange(usize, Direction),
-    /// The index (position in [`Indices::NAMES`]) moves this way from `from` to `by`.
+    /// The index (position in [`INDEX_NAMES`]) moves this way from `from` to `by`.
     IndexChange(usize, Direction),
     /// No state of the region has a share of the threshold or more toward any patron, at any
     /// date in the window (they hedge).

@@ -5,7 +5,7 @@
 //! standard deviation and 5th/50th/95th percentiles of every outcome (final alignment shares,
 //! final indices) and the probability of each discrete outcome the scenario names.
 //!
-//! Determinism: point `i` has its own seed, [`point_seed`]`(seed, i)`, and replicate `r` of that
+//! Determinism: point `i` has its own seed, `points::point_seed(seed, i)`, and replicate `r` of that
 //! point draws from ChaCha stream `r` of it — exactly what `simulate FILE --seed <point seed>
 //! --runs <runs>` with the point's `--set` values does. Replicates are aggregated in fixed chunks
 //! merged in order, so results do not depend on the number of threads, and a point's row does not

@@ -24,7 +24,7 @@ pub struct Common {
     /// Threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Output folder [default: a folder under out/<scenario name>, see below].
+    /// Output folder [default: a folder under `out/<scenario name>`, see below].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print nothing but errors.

@@ -235,8 +235,9 @@ pub fn balancer_partnership(sc: &Scenario, w: &World) -> f64 {
     if count == 0 { 1.0 } else { sum / count as f64 }
 }
 
-/// [`components`] with the scenario's lookups built and the balancers' mean partnership
-/// ([`balancer_partnership`]) computed by the caller, once for every state of a step.
+/// The score components of state `s` for every patron, with the scenario's lookups built and
+/// the balancers' mean partnership ([`balancer_partnership`]) computed by the caller, once for
+/// every state of a step.
 #[allow(clippy::too_many_arguments)]
 pub fn components_with(
     sc: &Scenario,
@@ -351,7 +352,7 @@ impl<'a> StateTerms<'a> {
     }
 }
 
-/// [`favoured`] under `lens` (the state's), with the scenario's lookups built and the balancers'
+/// The alignment state `s` favours (the softmax of its scores) under `lens` (the state's), with the scenario's lookups built and the balancers'
 /// mean partnership ([`balancer_partnership`]) computed by the caller, once for every state of a
 /// step; `money` has one entry per patron slot. A caller that passes the lens as a constant gets
 /// the rule resolved at compile time.
