@@ -106,3 +106,98 @@ fn a_scenario_without_checks_cannot_be_validated() {
         .expect_code(2)
         .stderr_has("no [[checks]]");
 }
+
+/// `--data unga` holds the replay against the shipped UN voting data: the tidy table has every
+/// state of the data that the scenario has, each patron, both windows and the pooled rows; the
+/// fit rows hold the observation model; the report carries the section.
+#[test]
+fn the_replay_is_held_against_un_votes_in_and_out_of_sample() {
+    let dir = tempdir();
+    let out = dir.path().join("v");
+    run_in(
+        dir.path(),
+        [
+            "validate",
+            &sco2001().display().to_string(),
+            "--runs",
+            "4",
+            "--data",
+            "unga",
+            "--out",
+            &out.display().to_string(),
+        ],
+    )
+    .expect_code(0)
+    .stdout_has("fitted on 2001-2010")
+    .stdout_has("out of sample 2011-2015");
+    let csv = parse_csv(&read(&out.join("unvote.csv")));
+    for state in ["KAZ", "KGZ", "TJK", "UZB", "TKM", "ALL"] {
+        for sample in ["in", "out"] {
+            assert_eq!(
+                csv.rows
+                    .iter()
+                    .filter(|r| r[csv.col("state")] == state && r[csv.col("sample")] == sample)
+                    .count(),
+                3,
+                "{state} {sample}"
+            );
+        }
+    }
+    let fit: Vec<_> = csv
+        .rows
+        .iter()
+        .filter(|r| r[csv.col("state")] == "FIT")
+        .collect();
+    assert_eq!(fit.len(), 3);
+    assert!(fit.iter().all(|r| r[csv.col("window")] == "2001-2010"));
+    let turns = parse_csv(&read(&out.join("unvote_turns.csv")));
+    assert!(
+        turns
+            .rows
+            .iter()
+            .any(|r| r[turns.col("state")] == "UZB" && r[turns.col("year")] == "2004"),
+        "Uzbekistan's 2004 turn is among the turns"
+    );
+    assert!(read(&out.join("report.html")).contains("id=\"unvote\""));
+}
+
+/// A broken data file is bad input: exit 2, the file's line and column named, nothing written.
+#[test]
+fn broken_vote_data_is_an_input_error_before_anything_is_written() {
+    let dir = tempdir();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "year,iso3,agree_us,agree_ru,agree_cn,nvotes\n2003,KAZ,0.1,abc,0.8,70\n",
+    )
+    .unwrap();
+    let out = dir.path().join("v");
+    run_in(
+        dir.path(),
+        [
+            "validate",
+            &sco2001().display().to_string(),
+            "--runs",
+            "2",
+            "--data",
+            &bad.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+    )
+    .expect_code(2)
+    .stderr_has("line 2")
+    .no_panic();
+    assert!(!out.exists(), "nothing written");
+    run_in(
+        dir.path(),
+        [
+            "validate",
+            &sco2001().display().to_string(),
+            "--data",
+            "nope.csv",
+        ],
+    )
+    .expect_code(2)
+    .stderr_has("--data nope.csv");
+}

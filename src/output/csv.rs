@@ -7,6 +7,7 @@ use super::text::describe;
 use crate::engine::record::RunRecord;
 use crate::runs::compare::Comparison;
 use crate::runs::scorecard::Line;
+use crate::runs::unvote::{Direction, Patron, VoteCheck};
 use crate::scenario::{Role, Scenario};
 
 fn csv_field(s: &str) -> String {
@@ -146,4 +147,72 @@ impl Comparison {
         }
         s
     }
+}
+
+/// `unvote.csv`: the UN-vote check in tidy form, one row per state (or `ALL`, pooled), patron
+/// and window: `state,patron,window,sample,years,rmse,changes,change_corr`; then the fitted
+/// observation model as rows with `state` = `FIT` (`rmse` holds `a`, `change_corr` holds `b`);
+/// empty cells where a statistic is undefined.
+pub fn unvote_csv(c: &VoteCheck) -> String {
+    let mut s = String::from("state,patron,window,sample,years,rmse,changes,change_corr\n");
+    let opt = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v:.6}"));
+    for (ev, sample) in [(&c.in_sample, "in"), (&c.out_of_sample, "out")] {
+        let window = format!("{}-{}", ev.window.0, ev.window.1);
+        let rows = ev
+            .by_state
+            .iter()
+            .map(|(k, v)| (k.as_str(), v))
+            .chain(std::iter::once(("ALL", &ev.pooled)));
+        for (state, stats) in rows {
+            for p in Patron::ALL {
+                let st = &stats[p.index()];
+                let _ = writeln!(
+                    s,
+                    "{},{},{window},{sample},{},{},{},{}",
+                    csv_field(state),
+                    p.code(),
+                    st.n_years,
+                    opt(st.rmse),
+                    st.n_changes,
+                    opt(st.change_corr)
+                );
+            }
+        }
+    }
+    for p in Patron::ALL {
+        let _ = writeln!(
+            s,
+            "FIT,{},{}-{},fit,{},{:.6},,{:.6}",
+            p.code(),
+            c.fit.window.0,
+            c.fit.window.1,
+            c.fit.n,
+            c.fit.a[p.index()],
+            c.fit.b[p.index()]
+        );
+    }
+    s
+}
+
+/// `unvote_turns.csv`: each major turn in the votes and whether the model reproduces it.
+pub fn unvote_turns_csv(c: &VoteCheck) -> String {
+    let mut s =
+        String::from("state,patron,year,direction,observed_change,model_change,reproduced\n");
+    for t in &c.turns {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{:.6},{},{}",
+            csv_field(&t.state),
+            t.patron.code(),
+            t.year,
+            match t.direction {
+                Direction::Toward => "toward",
+                Direction::Away => "away",
+            },
+            t.observed_change,
+            t.model_change.map_or(String::new(), |v| format!("{v:.6}")),
+            t.reproduced
+        );
+    }
+    s
 }

@@ -2,6 +2,7 @@
 
 use crate::engine::record::{LogEntry, What};
 use crate::runs::compare::Comparison;
+use crate::runs::unvote::{Direction, Patron, Stats, VoteCheck};
 use crate::scenario::{Condition, EventKind, Role, Scenario};
 
 /// A short category and a sentence for a log entry, e.g. ("base", "KGZ orders Manas closed:
@@ -411,4 +412,85 @@ impl Comparison {
         }
         s
     }
+}
+
+/// The UN-vote check as a terminal table: the fitted observation model, then per state and
+/// patron the change correlation and RMSE in and out of sample, then the turns in the votes.
+pub fn unvote_text(c: &VoteCheck, source: &str) -> String {
+    let opt = |x: Option<f64>, d: usize| x.map_or("—".to_string(), |v| format!("{v:.d$}"));
+    let mut s = format!(
+        "UN General Assembly votes ({source}): agreement = a + b x share, fitted on {}-{} ({} state-years)\n",
+        c.fit.window.0, c.fit.window.1, c.fit.n
+    );
+    for p in Patron::ALL {
+        s.push_str(&format!(
+            "  {}: a = {:.3}, b = {:.3}\n",
+            p.code(),
+            c.fit.a[p.index()],
+            c.fit.b[p.index()]
+        ));
+    }
+    let (i, o) = (&c.in_sample, &c.out_of_sample);
+    s.push_str(&format!(
+        "\nPer state and patron: correlation of yearly changes (model vs votes) and RMSE\n{:<6} {:<7} {:>24}   {:>24}\n",
+        "state",
+        "patron",
+        format!("in sample {}-{}", i.window.0, i.window.1),
+        format!("out of sample {}-{}", o.window.0, o.window.1)
+    ));
+    let rows = i
+        .by_state
+        .keys()
+        .map(String::as_str)
+        .chain(std::iter::once("pooled"));
+    for state in rows {
+        let (a, b) = if state == "pooled" {
+            (Some(&i.pooled), Some(&o.pooled))
+        } else {
+            (i.by_state.get(state), o.by_state.get(state))
+        };
+        for p in Patron::ALL {
+            let cell = |st: Option<&[Stats; 3]>| match st {
+                Some(st) => {
+                    let st = &st[p.index()];
+                    format!(
+                        "r {:>5}  rmse {:>5}  n {:>2}",
+                        opt(st.change_corr, 2),
+                        opt(st.rmse, 3),
+                        st.n_years
+                    )
+                }
+                None => "—".to_string(),
+            };
+            s.push_str(&format!(
+                "{:<6} {:<7} {:>24}   {:>24}\n",
+                state,
+                p.code(),
+                cell(a),
+                cell(b)
+            ));
+        }
+    }
+    let reproduced = c.turns.iter().filter(|t| t.reproduced).count();
+    s.push_str(&format!(
+        "\nTurns in the votes (two-session change > 0.08): {reproduced} of {} reproduced by the model within a year\n",
+        c.turns.len()
+    ));
+    for t in &c.turns {
+        s.push_str(&format!(
+            "  {} {} {} {:<6} votes {:+.3}  model {:>7}  {}\n",
+            t.state,
+            t.patron.code(),
+            t.year,
+            match t.direction {
+                Direction::Toward => "toward",
+                Direction::Away => "away",
+            },
+            t.observed_change,
+            t.model_change
+                .map_or("—".to_string(), |v| format!("{v:+.3}")),
+            if t.reproduced { "yes" } else { "NO" }
+        ));
+    }
+    s
 }

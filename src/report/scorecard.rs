@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use super::{Section, verdict};
 use crate::output::text::xml_escape as esc;
 use crate::runs::scorecard::Line;
+use crate::runs::unvote::{Patron, Stats, VoteCheck};
 
 /// The scorecard as a section of `report.html`: how to read it, the runs per ensemble and the
 /// seed, and a table of every line with its result.
@@ -71,6 +72,112 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
     Section {
         id: "validation".into(),
         title: "Validation scorecard".into(),
+        html: o,
+    }
+}
+
+/// The UN-vote check as a section of `report.html`: how to read it, the fitted observation
+/// model, a table per state and patron (change correlation and RMSE, in and out of sample), and
+/// every turn in the votes with whether the model reproduces it.
+pub fn unvote_section(c: &VoteCheck, source: &str, runs: usize) -> Section {
+    let opt = |x: Option<f64>, d: usize| x.map_or("—".to_string(), |v| format!("{v:.d$}"));
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "<p class=\"note\">Measured data: {}. The model's yearly alignment shares (the mean of \
+         {runs} runs) are mapped to predicted voting agreement with each patron by a straight line, \
+         <i>agreement = a + b × share</i>, fitted by least squares on {}–{} only; {}–{} is out of \
+         sample. <i>r</i> is the correlation of year-on-year changes (does the model move when the \
+         votes move?); RMSE the typical gap in agreement (0.05 = five points). Fitted on {} \
+         state-years: {}.</p>",
+        esc(source),
+        c.fit.window.0,
+        c.fit.window.1,
+        c.out_of_sample.window.0,
+        c.out_of_sample.window.1,
+        c.fit.n,
+        Patron::ALL
+            .iter()
+            .map(|p| format!(
+                "{} a = {:.3}, b = {:.3}",
+                p.code(),
+                c.fit.a[p.index()],
+                c.fit.b[p.index()]
+            ))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    o.push_str(
+        "<div class=\"scroll\">\n<table class=\"compact\">\n<tr><th>State</th><th>Patron</th>\
+         <th class=\"num\">r in sample</th><th class=\"num\">RMSE in sample</th>\
+         <th class=\"num\">r out of sample</th><th class=\"num\">RMSE out of sample</th></tr>\n",
+    );
+    let states = c
+        .in_sample
+        .by_state
+        .keys()
+        .map(String::as_str)
+        .chain(std::iter::once("pooled"));
+    for state in states {
+        let (a, b) = if state == "pooled" {
+            (Some(&c.in_sample.pooled), Some(&c.out_of_sample.pooled))
+        } else {
+            (
+                c.in_sample.by_state.get(state),
+                c.out_of_sample.by_state.get(state),
+            )
+        };
+        for p in Patron::ALL {
+            let cell = |st: Option<&[Stats; 3]>| match st {
+                Some(st) => (
+                    opt(st[p.index()].change_corr, 2),
+                    opt(st[p.index()].rmse, 3),
+                ),
+                None => ("—".into(), "—".into()),
+            };
+            let ((ra, ea), (rb, eb)) = (cell(a), cell(b));
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{ra}</td><td class=\"num\">{ea}</td>\
+                 <td class=\"num\">{rb}</td><td class=\"num\">{eb}</td></tr>",
+                esc(state),
+                p.code()
+            );
+        }
+    }
+    o.push_str("</table>\n</div>\n");
+    let reproduced = c.turns.iter().filter(|t| t.reproduced).count();
+    let _ = writeln!(
+        o,
+        "<h3>Turns in the votes</h3>\n<p class=\"note\">A turn: agreement with a patron moves by \
+         more than 0.08 over two sessions, more than in the years around it. The model reproduces it \
+         when its predicted agreement moves the same way by at least a quarter as much within a \
+         year. {reproduced} of {} reproduced.</p>",
+        c.turns.len()
+    );
+    o.push_str(
+        "<table class=\"compact\">\n<tr><th>State</th><th>Patron</th><th>Year</th>\
+         <th class=\"num\">Votes</th><th class=\"num\">Model</th><th>Reproduced</th></tr>\n",
+    );
+    for t in &c.turns {
+        let _ = writeln!(
+            o,
+            "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:+.3}</td>\
+             <td class=\"num\">{}</td><td>{}</td></tr>",
+            if t.reproduced { "pass" } else { "fail" },
+            esc(&t.state),
+            t.patron.code(),
+            t.year,
+            t.observed_change,
+            t.model_change
+                .map_or("—".to_string(), |v| format!("{v:+.3}")),
+            verdict(t.reproduced)
+        );
+    }
+    o.push_str("</table>\n");
+    Section {
+        id: "unvote".into(),
+        title: "UN votes: the model against measured data".into(),
         html: o,
     }
 }

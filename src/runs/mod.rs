@@ -7,3 +7,4 @@ pub mod compare;
 pub mod ensemble;
 pub mod outcomes;
 pub mod scorecard;
+pub mod unvote;

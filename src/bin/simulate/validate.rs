@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use soft_balancing::output::summary::Summary;
-use soft_balancing::output::{csv, write_atomic};
+use soft_balancing::output::{csv, text, write_atomic};
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
+use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ensemble, scorecard};
 
 use crate::Failure;
@@ -24,6 +25,12 @@ pub struct ValidateArgs {
     /// Decision rule (theory lens) for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]
     lens: Option<String>,
+    /// Also hold the replay against measured data: `unga` (UN General Assembly voting
+    /// agreement 1992-2015, Bailey, Strezhnev and Voeten 2017, shipped in data/) or a CSV file
+    /// in the same format. Fits the observation model on 2001-2010 and reports 2011-2015 out of
+    /// sample; writes unvote.csv and unvote_turns.csv.
+    #[arg(long, value_name = "unga|FILE")]
+    data: Option<String>,
     #[command(flatten)]
     common: Common,
 }
@@ -48,6 +55,11 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         changes.push(format!("--seed {seed}"));
     }
     let runs = args.runs as usize;
+    // Measured data are read before anything runs or is written.
+    let data = match args.data.as_deref() {
+        None => None,
+        Some(name) => Some(read_data(name)?),
+    };
     let lines = scorecard::scorecard(&sc, seed, runs, args.common.jobs())
         .map_err(|e| Failure::Other(e.to_string()))?;
     let out_dir = args
@@ -70,9 +82,32 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let plot_opts = PlotOptions::parse("none").unwrap_or_default();
     let charts = plot::render(&sc, &summary, &records, &plot_opts)
         .map_err(|e| Failure::Other(e.to_string()))?;
-    let scorecard = report::scorecard::report_section(&lines, runs, seed);
+    let mut sections = vec![report::scorecard::report_section(&lines, runs, seed)];
+    let mut vote_text = None;
+    if let Some((source, obs)) = &data {
+        let all = ensemble::run_many(&sc, &prm, seed, runs, args.common.jobs())
+            .map_err(|e| Failure::Other(e.to_string()))?;
+        let model = unvote::model_series(&sc, &all)
+            .map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
+        let check = unvote::check(
+            obs,
+            &model,
+            unvote::DEFAULT_FIT_WINDOW,
+            unvote::DEFAULT_TEST_WINDOW,
+        )
+        .map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
+        for (name, text) in [
+            ("unvote.csv", csv::unvote_csv(&check)),
+            ("unvote_turns.csv", csv::unvote_turns_csv(&check)),
+        ] {
+            let p = out_dir.join(name);
+            write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
+        }
+        sections.push(report::scorecard::unvote_section(&check, source, runs));
+        vote_text = Some(text::unvote_text(&check, source));
+    }
     let report_path = out_dir.join("report.html");
-    let html = report::run::html_with(&sc, &summary, &records, &charts, &plot_opts, &[scorecard]);
+    let html = report::run::html_with(&sc, &summary, &records, &charts, &plot_opts, &sections);
     write_atomic(&report_path, html.as_bytes()).map_err(|e| io(e, &report_path))?;
     let failed = lines.iter().filter(|l| !l.pass).count();
     if !args.common.quiet {
@@ -116,10 +151,37 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             lines.len(),
             path.display()
         );
+        if let Some(v) = &vote_text {
+            println!("\n{v}");
+            println!(
+                "wrote {} and {}",
+                out_dir.join("unvote.csv").display(),
+                out_dir.join("unvote_turns.csv").display()
+            );
+        }
         println!("Report: {}", report_path.display());
     }
     if failed > 0 {
         return Err(Failure::Other(format!("{failed} scorecard line(s) fail")));
     }
     Ok(())
+}
+
+/// The measured data `--data` names: `unga` (the shipped copy) or a CSV file in its format.
+fn read_data(name: &str) -> Result<(String, Vec<Observation>), Failure> {
+    let (source, text) = if name == "unga" {
+        (
+            "UNGA voting agreement, Bailey, Strezhnev and Voeten 2017".to_string(),
+            unvote::UNGA.to_string(),
+        )
+    } else {
+        let text = std::fs::read_to_string(name).map_err(|e| {
+            Failure::Input(format!(
+                "--data {name}: {e}\n  help: give `unga` (the shipped UN voting data) or a CSV file with columns year, iso3, agree_us, agree_ru, agree_cn, nvotes"
+            ))
+        })?;
+        (name.to_string(), text)
+    };
+    let obs = unvote::parse(&text).map_err(|e| Failure::Input(format!("--data {name}: {e}")))?;
+    Ok((source, obs))
 }
