@@ -201,3 +201,56 @@ fn broken_vote_data_is_an_input_error_before_anything_is_written() {
     .expect_code(2)
     .stderr_has("--data nope.csv");
 }
+
+/// `--ablations` runs the scorecard with each channel off. The thesis's own test: with the
+/// soft-balancing channels off, the partnership no longer strengthens after the 2014 sanctions
+/// (docs/calibration.md, "Ablations", says so); without conditional credit, Kyrgyzstan no longer
+/// orders Manas closed in 2009.
+#[test]
+fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
+    let dir = tempdir();
+    let out = dir.path().join("v");
+    run_in(
+        dir.path(),
+        [
+            "validate",
+            &sco2001().display().to_string(),
+            "--runs",
+            "30",
+            "--ablations",
+            "--out",
+            &out.display().to_string(),
+        ],
+    )
+    .expect_code(0)
+    .stdout_has("Ablations");
+    let csv = parse_csv(&read(&out.join("ablations.csv")));
+    assert_eq!(csv.rows.len(), 10 * 17);
+    let result = |channel: &str, outcome: &str| {
+        csv.rows
+            .iter()
+            .find(|r| {
+                r[csv.col("channel")] == channel
+                    && r[csv.col("outcome")] == outcome
+                    && r[csv.col("without")].is_empty()
+            })
+            .map(|r| r[csv.col("result")].clone())
+            .unwrap()
+    };
+    assert_eq!(
+        result("soft_balancing", "partnership_up_after_2014"),
+        "FAIL"
+    );
+    assert_eq!(result("conditional_credit", "manas_ordered_2009"), "FAIL");
+    assert_eq!(result("conditional_credit", "manas_reversal_2009"), "FAIL");
+    // The SCO's pull, its pressure on bases and its norms alone break no line.
+    for channel in ["sco_membership", "sco_pressure", "sco_norms"] {
+        assert!(
+            csv.rows
+                .iter()
+                .filter(|r| r[csv.col("channel")] == channel)
+                .all(|r| r[csv.col("result")] == "pass"),
+            "{channel}"
+        );
+    }
+}

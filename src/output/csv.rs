@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::text::describe;
 use crate::engine::record::RunRecord;
+use crate::runs::ablation::Ablation;
 use crate::runs::compare::Comparison;
 use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Direction, Patron, VoteCheck};
@@ -213,6 +214,28 @@ pub fn unvote_turns_csv(c: &VoteCheck) -> String {
             t.model_change.map_or(String::new(), |v| format!("{v:.6}")),
             t.reproduced
         );
+    }
+    s
+}
+
+/// `ablations.csv`: the scorecard with each channel switched off, in tidy form: one row per
+/// channel and line, `channel,fact,outcome,without,share,threshold,result`.
+pub fn ablations_csv(ablations: &[Ablation]) -> String {
+    let mut s = String::from("channel,fact,outcome,without,share,threshold,result\n");
+    for a in ablations {
+        for l in &a.lines {
+            let _ = writeln!(
+                s,
+                "{},{},{},{},{:.4},{:.2},{}",
+                a.channel.name,
+                csv_field(&l.fact),
+                csv_field(&l.outcome),
+                csv_field(l.without.as_deref().unwrap_or("")),
+                l.share,
+                l.threshold,
+                if l.pass { "pass" } else { "FAIL" }
+            );
+        }
     }
     s
 }

@@ -1,7 +1,9 @@
 //! Text for people: each log entry told in words ([`describe`]), and escaping for XML and HTML.
 
 use crate::engine::record::{LogEntry, What};
+use crate::runs::ablation::Ablation;
 use crate::runs::compare::Comparison;
+use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Direction, Patron, Stats, VoteCheck};
 use crate::scenario::{Condition, EventKind, Role, Scenario};
 
@@ -490,6 +492,70 @@ pub fn unvote_text(c: &VoteCheck, source: &str) -> String {
             t.model_change
                 .map_or("—".to_string(), |v| format!("{v:+.3}")),
             if t.reproduced { "yes" } else { "NO" }
+        ));
+    }
+    s
+}
+
+/// The ablation table for the terminal: one row per scorecard line, one column per channel,
+/// each cell the share of runs in which the line holds with that channel off (`x` marks a
+/// failing line), then the lines no channel breaks.
+pub fn ablations_text(baseline: &[Line], ablations: &[Ablation]) -> String {
+    let mut s = String::from(
+        "Ablations: share of runs in which each line holds with one channel switched off (x: fails)\n\n",
+    );
+    s.push_str(&format!("{:<4} {:<40} {:>6}", "#", "line", "all on"));
+    for (k, _) in ablations.iter().enumerate() {
+        s.push_str(&format!(" {:>5}", format!("c{}", k + 1)));
+    }
+    s.push('\n');
+    let mut unbroken = Vec::new();
+    for (j, l) in baseline.iter().enumerate() {
+        let mut label = match &l.without {
+            Some(w) => format!("{} {} (without {w})", l.fact, l.outcome),
+            None => format!("{} {}", l.fact, l.outcome),
+        };
+        label = label.chars().take(40).collect();
+        s.push_str(&format!(
+            "{:<4} {label:<40} {:>5.0}{}",
+            j + 1,
+            l.share * 100.0,
+            if l.pass { " " } else { "x" }
+        ));
+        let mut broken = false;
+        for a in ablations {
+            let x = &a.lines[j];
+            broken |= !x.pass;
+            s.push_str(&format!(
+                " {:>4.0}{}",
+                x.share * 100.0,
+                if x.pass { " " } else { "x" }
+            ));
+        }
+        s.push('\n');
+        if !broken {
+            unbroken.push(j + 1);
+        }
+    }
+    s.push_str("\nChannels:\n");
+    for (k, a) in ablations.iter().enumerate() {
+        s.push_str(&format!(
+            "  c{:<2} {:<18} {}\n",
+            k + 1,
+            a.channel.name,
+            a.channel.what
+        ));
+    }
+    if unbroken.is_empty() {
+        s.push_str("\nEvery line fails with at least one channel switched off.\n");
+    } else {
+        s.push_str(&format!(
+            "\nLines no channel breaks (not evidence for any channel): {}\n",
+            unbroken
+                .iter()
+                .map(|j| j.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     s

@@ -3,6 +3,7 @@
 //! lenses ([`compare`]). Computation only: writing and drawing the results is
 //! `output`'s, `plot`'s and `report`'s.
 
+pub mod ablation;
 pub mod compare;
 pub mod ensemble;
 pub mod outcomes;

@@ -8,7 +8,7 @@ use soft_balancing::output::{csv, text, write_atomic};
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
 use soft_balancing::runs::unvote::{self, Observation};
-use soft_balancing::runs::{ensemble, scorecard};
+use soft_balancing::runs::{ablation, ensemble, scorecard};
 
 use crate::Failure;
 use crate::common::{Common, apply_changes, command_line, load};
@@ -31,6 +31,12 @@ pub struct ValidateArgs {
     /// sample; writes unvote.csv and unvote_turns.csv.
     #[arg(long, value_name = "unga|FILE")]
     data: Option<String>,
+    /// Also run the scorecard once per causal channel of the model switched off (SCO
+    /// membership, SCO pressure, norms, partnership growth, all four soft-balancing channels,
+    /// conditional credit, energy, fear of domination, regime security, security ties): a table
+    /// of channels x lines, and ablations.csv. A line no channel can break is not evidence.
+    #[arg(long)]
+    ablations: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -83,6 +89,14 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let charts = plot::render(&sc, &summary, &records, &plot_opts)
         .map_err(|e| Failure::Other(e.to_string()))?;
     let mut sections = vec![report::scorecard::report_section(&lines, runs, seed)];
+    let mut ablation_text = None;
+    if args.ablations {
+        let table = ablation::ablations(&sc, seed, runs, args.common.jobs())
+            .map_err(|e| Failure::Other(e.to_string()))?;
+        let p = out_dir.join("ablations.csv");
+        write_atomic(&p, csv::ablations_csv(&table).as_bytes()).map_err(|e| io(e, &p))?;
+        ablation_text = Some(text::ablations_text(&lines, &table));
+    }
     let mut vote_text = None;
     if let Some((source, obs)) = &data {
         let all = ensemble::run_many(&sc, &prm, seed, runs, args.common.jobs())
@@ -151,6 +165,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             lines.len(),
             path.display()
         );
+        if let Some(a) = &ablation_text {
+            println!("\n{a}");
+            println!("wrote {}", out_dir.join("ablations.csv").display());
+        }
         if let Some(v) = &vote_text {
             println!("\n{v}");
             println!(

@@ -1,0 +1,218 @@
+//! Ablations: the scorecard with one of the model's channels switched off at a time.
+//!
+//! A scorecard line is evidence for a mechanism only if removing the mechanism can make it fail.
+//! Each [`Channel`] names one causal channel of the model and how to switch it off: parameters
+//! set to zero, or scripted offers of one kind removed. [`ablations`] runs the whole scorecard
+//! (the replay and its counterfactuals) once per channel, so the table of channels × lines shows
+//! which line depends on which channel, and which lines no channel can break (those are not
+//! evidence for any of them).
+
+use crate::runs::ensemble::PoolError;
+use crate::runs::scorecard::{Line, scorecard};
+use crate::scenario::keys::{self, KeyError};
+use crate::scenario::{Condition, EventKind, Scenario};
+
+/// A causal channel of the model and how to switch it off.
+#[derive(Clone, Copy, Debug)]
+pub struct Channel {
+    /// Short name (a column of `ablations.csv`).
+    pub name: &'static str,
+    /// What is switched off, in words.
+    pub what: &'static str,
+    /// Parameters set to zero.
+    pub zero: &'static [&'static str],
+    /// Scripted offers removed.
+    pub remove: Remove,
+}
+
+/// Scripted offers a channel removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Remove {
+    /// None.
+    Nothing,
+    /// Loan offers that carry a condition (close a base, join the EEU).
+    ConditionalCredit,
+}
+
+/// The channels, soft balancing's first. The first four are the soft-balancing channels: the
+/// SCO's pull on its members, collective SCO pressure against foreign bases, shared
+/// non-interference norms, and the Russia–China partnership's growth (joint exercises, common
+/// opposition to sanctions, energy and credit ties).
+pub const CHANNELS: [Channel; 10] = [
+    Channel {
+        name: "sco_membership",
+        what: "the SCO's pull on its members (decision.sco_weight = 0)",
+        zero: &["decision.sco_weight"],
+        remove: Remove::Nothing,
+    },
+    Channel {
+        name: "sco_pressure",
+        what: "collective SCO pressure against foreign bases (bases.sco_pressure_weight = 0)",
+        zero: &["bases.sco_pressure_weight"],
+        remove: Remove::Nothing,
+    },
+    Channel {
+        name: "sco_norms",
+        what: "shared sovereignty and non-interference norms (decision.norms_weight = 0)",
+        zero: &["decision.norms_weight"],
+        remove: Remove::Nothing,
+    },
+    Channel {
+        name: "partnership",
+        what: "growth of the RUS-CHN partnership (exercise, sanction, opposition, energy and loan gains = 0)",
+        zero: &[
+            "partnership.exercise_gain",
+            "partnership.sanction_gain",
+            "partnership.opposition_gain_per_year",
+            "energy.partnership_gain",
+            "loans.patron_loan_gain",
+        ],
+        remove: Remove::Nothing,
+    },
+    Channel {
+        name: "soft_balancing",
+        what: "all four soft-balancing channels above at once",
+        zero: &[
+            "decision.sco_weight",
+            "bases.sco_pressure_weight",
+            "decision.norms_weight",
+            "partnership.exercise_gain",
+            "partnership.sanction_gain",
+            "partnership.opposition_gain_per_year",
+            "energy.partnership_gain",
+            "loans.patron_loan_gain",
+        ],
+        remove: Remove::Nothing,
+    },
+    Channel {
+        name: "conditional_credit",
+        what: "every loan offer with a condition (close a base, join the EEU) removed",
+        zero: &[],
+        remove: Remove::ConditionalCredit,
+    },
+    Channel {
+        name: "energy",
+        what: "energy rent, transit fees and the energy partnership gain (= 0)",
+        zero: &[
+            "energy.rent_share",
+            "energy.transit_fee_usd_per_tcm",
+            "energy.partnership_gain",
+        ],
+        remove: Remove::Nothing,
+    },
+    Channel {
+        name: "domination",
+        what: "fear of domination (decision.domination_weight = 0)",
+        zero: &["decision.domination_weight"],
+        remove: Remove::Nothing,
+    },
+    Channel {
+        name: "regime_security",
+        what: "regime security: pressure on the regime (decision.regime_weight = 0)",
+        zero: &["decision.regime_weight"],
+        remove: Remove::Nothing,
+    },
+    Channel {
+        name: "security",
+        what: "security ties against threats (decision.security_weight = 0)",
+        zero: &["decision.security_weight"],
+        remove: Remove::Nothing,
+    },
+];
+
+/// `sc` with `channel` switched off.
+pub fn without(sc: &Scenario, channel: &Channel) -> Result<Scenario, KeyError> {
+    let mut s = sc.clone();
+    for key in channel.zero {
+        keys::set(&mut s, key, 0.0)?;
+    }
+    if channel.remove == Remove::ConditionalCredit {
+        s.events.retain(|e| {
+            !matches!(
+                e.kind,
+                EventKind::LoanOffer {
+                    condition: Condition::CloseBase(_) | Condition::JoinEeu,
+                    ..
+                }
+            )
+        });
+    }
+    Ok(s)
+}
+
+/// The scorecard with one channel switched off.
+#[derive(Clone, Debug)]
+pub struct Ablation {
+    /// The channel.
+    pub channel: Channel,
+    /// The scorecard without it, in check order.
+    pub lines: Vec<Line>,
+}
+
+/// Why ablations could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum AblationError {
+    /// A channel's parameter is not in this scenario's parameters (cannot happen with the
+    /// shipped parameter set).
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The worker threads could not start.
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+}
+
+/// The scorecard of `sc` (`runs` replicates per ensemble, seed `seed`) with each channel of
+/// [`CHANNELS`] switched off in turn.
+pub fn ablations(
+    sc: &Scenario,
+    seed: u64,
+    runs: usize,
+    jobs: usize,
+) -> Result<Vec<Ablation>, AblationError> {
+    CHANNELS
+        .iter()
+        .map(|c| {
+            let s = without(sc, c)?;
+            Ok(Ablation {
+                channel: *c,
+                lines: scorecard(&s, seed, runs, jobs)?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_channel_switches_off_what_it_names() {
+        let sc = Scenario::load(std::path::Path::new("scenarios/sco2001.toml")).unwrap();
+        for c in &CHANNELS {
+            let mut s = without(&sc, c).unwrap();
+            for key in c.zero {
+                assert_eq!(keys::get(&mut s, key).unwrap(), 0.0, "{} {key}", c.name);
+            }
+        }
+        let conditional = |s: &Scenario| {
+            s.events
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        EventKind::LoanOffer {
+                            condition: Condition::CloseBase(_) | Condition::JoinEeu,
+                            ..
+                        }
+                    )
+                })
+                .count()
+        };
+        assert!(conditional(&sc) > 0, "the replay has conditional credit");
+        let credit = CHANNELS
+            .iter()
+            .find(|c| c.name == "conditional_credit")
+            .unwrap();
+        assert_eq!(conditional(&without(&sc, credit).unwrap()), 0);
+    }
+}
