@@ -8,7 +8,7 @@ use crate::engine::record::RunRecord;
 use crate::runs::ablation::Ablation;
 use crate::runs::compare::Comparison;
 use crate::runs::scorecard::Line;
-use crate::runs::unvote::{Direction, Patron, VoteCheck};
+use crate::runs::unvote::{Patron, VoteCheck};
 use crate::scenario::{Role, Scenario};
 
 fn csv_field(s: &str) -> String {
@@ -206,10 +206,7 @@ pub fn unvote_turns_csv(c: &VoteCheck) -> String {
             csv_field(&t.state),
             t.patron.code(),
             t.year,
-            match t.direction {
-                Direction::Toward => "toward",
-                Direction::Away => "away",
-            },
+            t.direction.name(),
             t.observed_change,
             t.model_change.map_or(String::new(), |v| format!("{v:.6}")),
             t.reproduced

@@ -4,7 +4,7 @@ use crate::engine::record::{LogEntry, What};
 use crate::runs::ablation::Ablation;
 use crate::runs::compare::Comparison;
 use crate::runs::scorecard::Line;
-use crate::runs::unvote::{Direction, Patron, Stats, VoteCheck};
+use crate::runs::unvote::{Patron, Stats, VoteCheck};
 use crate::scenario::{Condition, EventKind, Role, Scenario};
 
 /// A short category and a sentence for a log entry, e.g. ("base", "KGZ orders Manas closed:
@@ -484,10 +484,7 @@ pub fn unvote_text(c: &VoteCheck, source: &str) -> String {
             t.state,
             t.patron.code(),
             t.year,
-            match t.direction {
-                Direction::Toward => "toward",
-                Direction::Away => "away",
-            },
+            t.direction.name(),
             t.observed_change,
             t.model_change
                 .map_or("—".to_string(), |v| format!("{v:+.3}")),

@@ -37,6 +37,22 @@ impl Common {
     pub fn jobs(&self) -> usize {
         self.jobs.unwrap_or(0)
     }
+
+    /// Applies `--lens` (given by subcommands that take it), `--set` and `--without` to `sc`;
+    /// returns the seed in force and the changes as text for the provenance (`--seed` included
+    /// when given).
+    pub fn apply(
+        &self,
+        sc: &mut Scenario,
+        lens: Option<&str>,
+    ) -> Result<(u64, Vec<String>), Failure> {
+        let mut changes = apply_changes(sc, lens, &self.set, &self.without)?;
+        let seed = self.seed.unwrap_or(sc.seed);
+        if self.seed.is_some() {
+            changes.push(format!("--seed {seed}"));
+        }
+        Ok((seed, changes))
+    }
 }
 
 /// Reads and validates a scenario file; a bad file is bad input (exit 2).

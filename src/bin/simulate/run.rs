@@ -10,7 +10,7 @@ use soft_balancing::report;
 use soft_balancing::runs::ensemble;
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, command_line, load};
+use crate::common::{Common, command_line, load};
 
 /// Arguments of `simulate FILE`.
 #[derive(Args)]
@@ -38,16 +38,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         ));
     };
     let mut sc = load(&path)?;
-    let mut changes = apply_changes(
-        &mut sc,
-        args.lens.as_deref(),
-        &args.common.set,
-        &args.common.without,
-    )?;
-    let seed = args.common.seed.unwrap_or(sc.seed);
-    if args.common.seed.is_some() {
-        changes.push(format!("--seed {seed}"));
-    }
+    let (seed, changes) = args.common.apply(&mut sc, args.lens.as_deref())?;
     let runs = args.runs as usize;
     let out_dir = args
         .common

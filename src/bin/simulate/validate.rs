@@ -11,7 +11,7 @@ use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ablation, ensemble, scorecard};
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, command_line, load};
+use crate::common::{Common, command_line, load};
 
 /// Arguments of `simulate validate`.
 #[derive(Args)]
@@ -50,16 +50,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             args.file.display()
         )));
     }
-    let mut changes = apply_changes(
-        &mut sc,
-        args.lens.as_deref(),
-        &args.common.set,
-        &args.common.without,
-    )?;
-    let seed = args.common.seed.unwrap_or(sc.seed);
-    if args.common.seed.is_some() {
-        changes.push(format!("--seed {seed}"));
-    }
+    let (seed, changes) = args.common.apply(&mut sc, args.lens.as_deref())?;
     let runs = args.runs as usize;
     // Measured data are read before anything runs or is written.
     let data = match args.data.as_deref() {

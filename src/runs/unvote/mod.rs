@@ -425,6 +425,16 @@ pub enum Direction {
     Away,
 }
 
+impl Direction {
+    /// `toward` or `away`, as written in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Toward => "toward",
+            Direction::Away => "away",
+        }
+    }
+}
+
 /// A major turn in a state's observed agreement with a patron (see [`turns`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Turn {
