@@ -1,0 +1,382 @@
+//! Validates what the scenario asks of its runs: the named `[[outcomes]]` checked in every run,
+//! the `[[checks]]` of the validation scorecard, and the `[sweep]` table with its axes.
+
+use std::collections::BTreeMap;
+
+use super::{FORMAT_DOC, Ids, R, Scenario, V};
+use crate::date::YearMonth;
+use crate::scenario::experiment::{
+    Check, Design, Direction, INDEX_NAMES, Outcome, OutcomeKind, SweepPlan,
+};
+use crate::scenario::keys::{self, AxisError};
+use crate::scenario::raw::{RawOutcome, RawScenario, RawSweep, S};
+
+impl V<'_> {
+    /// `[[outcomes]]`: the named discrete outcomes checked in every run.
+    pub(super) fn outcomes(
+        &self,
+        raw: &RawScenario,
+        ctx: &Ids,
+        bases: &BTreeMap<String, usize>,
+        deals: &BTreeMap<String, usize>,
+        loans: &BTreeMap<String, usize>,
+        end: YearMonth,
+    ) -> R<Vec<Outcome>> {
+        let mut out = Vec::new();
+        let mut seen = BTreeMap::new();
+        for o in &raw.outcomes {
+            let o = o.get_ref();
+            self.unique(&mut seen, &o.id, out.len(), "outcome")?;
+            let need = |v: &Option<S<String>>, key: &str| -> R<S<String>> {
+                v.clone().ok_or_else(|| {
+                    self.err(
+                        o.kind.span(),
+                        format!("a `{}` outcome needs `{key}`", o.kind.get_ref()),
+                        format!("add `{key} = \"...\"` to this outcome ({FORMAT_DOC})"),
+                    )
+                })
+            };
+            let lookup = |map: &BTreeMap<String, usize>,
+                          v: &Option<S<String>>,
+                          key: &str,
+                          what: &str|
+             -> R<usize> {
+                let s = need(v, key)?;
+                map.get(s.get_ref()).copied().ok_or_else(|| {
+                    let known: Vec<&str> = map.keys().map(String::as_str).collect();
+                    self.err(
+                        s.span(),
+                        format!("no {what} with id `{}`", s.get_ref()),
+                        format!(
+                            "use one of: {}",
+                            if known.is_empty() {
+                                "(none defined)".to_string()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    )
+                })
+            };
+            let kind = match o.kind.get_ref().as_str() {
+                "member" => OutcomeKind::Member(self.actor(ctx, &need(&o.actor, "actor")?)?),
+                "admitted" => OutcomeKind::Admitted(self.actor(ctx, &need(&o.actor, "actor")?)?),
+                "closure_ordered" => {
+                    OutcomeKind::ClosureOrdered(lookup(bases, &o.base, "base", "base")?)
+                }
+                "closure_reversed" => {
+                    OutcomeKind::ClosureReversed(lookup(bases, &o.base, "base", "base")?)
+                }
+                "base_opened" => OutcomeKind::BaseOpened(lookup(bases, &o.base, "base", "base")?),
+                "joined_together" => {
+                    let list = o.actors.as_ref().ok_or_else(|| {
+                        self.err(
+                            o.kind.span(),
+                            "a `joined_together` outcome needs `actors`",
+                            "add `actors = [\"IND\", \"PAK\"]`",
+                        )
+                    })?;
+                    let ids = list.get_ref();
+                    if ids.len() != 2 {
+                        return Err(self.err(
+                            list.span(),
+                            "`actors` must name exactly two actors",
+                            "write `actors = [\"IND\", \"PAK\"]`",
+                        ));
+                    }
+                    OutcomeKind::JoinedTogether(
+                        self.actor(ctx, &ids[0])?,
+                        self.actor(ctx, &ids[1])?,
+                    )
+                }
+                "region_share_below" => {
+                    let p = self.patron(ctx, &need(&o.patron, "patron")?)?;
+                    OutcomeKind::RegionShareBelow(p, self.threshold(o)?)
+                }
+                "max_share_below" => OutcomeKind::MaxShareBelow(self.threshold(o)?),
+                "region_share_change" => {
+                    let p = self.patron(ctx, &need(&o.patron, "patron")?)?;
+                    OutcomeKind::RegionShareChange(p, self.direction(o)?)
+                }
+                "index_change" => {
+                    let name = need(&o.index, "index")?;
+                    let k = INDEX_NAMES
+                        .iter()
+                        .position(|n| *n == name.get_ref().as_str())
+                        .ok_or_else(|| {
+                            self.err(
+                                name.span(),
+                                format!("unknown index `{}`", name.get_ref()),
+                                format!("use one of: {}", INDEX_NAMES.join(", ")),
+                            )
+                        })?;
+                    OutcomeKind::IndexChange(k, self.direction(o)?)
+                }
+                "security_lead" => {
+                    let a = self.patron(ctx, &need(&o.patron, "patron")?)?;
+                    let b = self.patron(ctx, &need(&o.over, "over")?)?;
+                    OutcomeKind::SecurityLead(a, b)
+                }
+                "base_closed" => OutcomeKind::BaseClosed(lookup(bases, &o.base, "base", "base")?),
+                "lease_renewed" => {
+                    OutcomeKind::LeaseRenewed(lookup(bases, &o.base, "base", "base")?)
+                }
+                "deal_signed" => {
+                    OutcomeKind::DealSigned(lookup(deals, &o.deal, "deal", "energy deal")?)
+                }
+                "loan_accepted" => {
+                    OutcomeKind::LoanAccepted(lookup(loans, &o.loan, "loan", "loan")?)
+                }
+                k @ ("share_above" | "share_below") => {
+                    let a = self.state(ctx, &need(&o.actor, "actor")?)?;
+                    let p = self.patron(ctx, &need(&o.patron, "patron")?)?;
+                    let t = self.threshold(o)?;
+                    if k == "share_above" {
+                        OutcomeKind::ShareAbove(a, p, t)
+                    } else {
+                        OutcomeKind::ShareBelow(a, p, t)
+                    }
+                }
+                other => {
+                    return Err(self.err(
+                        o.kind.span(),
+                        format!("unknown outcome kind `{other}`"),
+                        format!("use one of: {}", OutcomeKind::NAMES.join(", ")),
+                    ));
+                }
+            };
+            let from = o.from.as_ref().map(|d| self.date(d)).transpose()?;
+            let by = match &o.by {
+                Some(d) => {
+                    let date = self.date(d)?;
+                    if date > end {
+                        return Err(self.err(
+                            d.span(),
+                            format!("`by` {date} is after the scenario's end {end}"),
+                            "use a date up to the end, or leave `by` out to mean the end",
+                        ));
+                    }
+                    Some(date)
+                }
+                None => None,
+            };
+            if let (Some(f), Some(b)) = (from, by)
+                && f > b
+            {
+                return Err(self.err(
+                    o.kind.span(),
+                    format!("the window {f} to {b} is empty"),
+                    "make `from` no later than `by`",
+                ));
+            }
+            out.push(Outcome {
+                id: o.id.get_ref().clone(),
+                kind,
+                from,
+                by,
+                label: o.label.clone().unwrap_or_else(|| o.id.get_ref().clone()),
+            });
+        }
+        Ok(out)
+    }
+
+    fn threshold(&self, o: &RawOutcome) -> R<f64> {
+        match &o.threshold {
+            Some(t) => self.in_range(t, "threshold", 0.0, 1.0),
+            None => Err(self.err(
+                o.kind.span(),
+                format!("a `{}` outcome needs `threshold`", o.kind.get_ref()),
+                "add `threshold = 0.5` (a share from 0 to 1)",
+            )),
+        }
+    }
+
+    fn direction(&self, o: &RawOutcome) -> R<Direction> {
+        match o
+            .direction
+            .as_ref()
+            .map(|d| (d.get_ref().as_str(), d.span()))
+        {
+            Some(("up", _)) => Ok(Direction::Up),
+            Some(("down", _)) => Ok(Direction::Down),
+            Some((other, span)) => Err(self.err(
+                span,
+                format!("unknown direction `{other}`"),
+                "use \"up\" or \"down\"",
+            )),
+            None => Err(self.err(
+                o.kind.span(),
+                format!("a `{}` outcome needs `direction`", o.kind.get_ref()),
+                "add `direction = \"up\"` or `\"down\"`, with `from` and `by` dates",
+            )),
+        }
+    }
+
+    /// The `[sweep]` table: its design, replicates and axes, each a key of `sc`.
+    pub(super) fn sweep(&self, raw: &S<RawSweep>, sc: &Scenario) -> R<SweepPlan> {
+        let r = raw.get_ref();
+        let design = match r.design.as_ref().map(|d| d.get_ref().as_str()) {
+            None | Some("grid") => Design::Grid,
+            Some(k @ ("random" | "lhs")) => {
+                let Some(n) = &r.samples else {
+                    return Err(self.err(
+                        raw.span(),
+                        format!("a `{k}` sweep needs `samples`"),
+                        "add `samples = 100` (the number of points to draw)",
+                    ));
+                };
+                if *n.get_ref() < 1 {
+                    return Err(self.err(
+                        n.span(),
+                        "samples must be at least 1",
+                        "use a whole number of points, e.g. 100",
+                    ));
+                }
+                let count = *n.get_ref() as usize;
+                if k == "random" {
+                    Design::Random(count)
+                } else {
+                    Design::Lhs(count)
+                }
+            }
+            Some(other) => {
+                let span = r.design.as_ref().map_or(raw.span(), |d| d.span());
+                return Err(self.err(
+                    span,
+                    format!("unknown sweep design `{other}`"),
+                    "use \"grid\", \"random\" or \"lhs\" (Latin hypercube)",
+                ));
+            }
+        };
+        let runs = match &r.runs {
+            Some(n) if *n.get_ref() < 1 => {
+                return Err(self.err(
+                    n.span(),
+                    "runs must be at least 1",
+                    "use a whole number of replicates per point",
+                ));
+            }
+            Some(n) => Some(*n.get_ref() as usize),
+            None => None,
+        };
+        let mut axes = Vec::new();
+        for a in &r.axes {
+            let a = a.get_ref();
+            let key = a.key.get_ref();
+            let text = match a.values.get_ref() {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Array(items) => {
+                    let mut v = Vec::new();
+                    for item in items {
+                        match item {
+                            toml::Value::Float(x) => v.push(x.to_string()),
+                            toml::Value::Integer(x) => v.push(x.to_string()),
+                            _ => {
+                                return Err(self.err(
+                                    a.values.span(),
+                                    "a list of values must hold numbers",
+                                    "write e.g. values = [0.5, 1.0, 2.0]",
+                                ));
+                            }
+                        }
+                    }
+                    v.join(",")
+                }
+                toml::Value::Float(x) => x.to_string(),
+                toml::Value::Integer(x) => x.to_string(),
+                _ => {
+                    return Err(self.err(
+                        a.values.span(),
+                        "values must be a list or a \"min:max:step\" text",
+                        "write values = \"0:5:0.5\" or values = [1, 2, 3]",
+                    ));
+                }
+            };
+            let axis = keys::axis(sc, key, &text, design != Design::Grid).map_err(|e| match e {
+                AxisError::Key(e) => self.err(
+                    a.key.span(),
+                    format!("cannot sweep `{key}`"),
+                    e.to_string().replace('\n', " "),
+                ),
+                AxisError::Values(m) => self.err(
+                    a.values.span(),
+                    m.to_string(),
+                    "write \"min:max:step\" for a grid, \"min:max\" for random/lhs, or a list of numbers",
+                ),
+                AxisError::OutOfRange { min, max, .. } => self.err(
+                    a.values.span(),
+                    format!("values of `{key}` reach outside its valid range {min} to {max}"),
+                    "keep the swept values within the range",
+                ),
+            })?;
+            axes.push(axis);
+        }
+        if axes.is_empty() {
+            return Err(self.err(
+                raw.span(),
+                "the sweep has no axes",
+                "add [[sweep.axes]] tables with `key` and `values`",
+            ));
+        }
+        Ok(SweepPlan { design, runs, axes })
+    }
+
+    /// `[[checks]]`: each names an outcome of `sc` and, optionally, one of its events to remove.
+    pub(super) fn checks(&self, raw: &RawScenario, sc: &Scenario) -> R<Vec<Check>> {
+        let mut checks = Vec::new();
+        for c in &raw.checks {
+            let c = c.get_ref();
+            let Some(outcome) = sc
+                .outcomes
+                .iter()
+                .position(|o| o.id == *c.outcome.get_ref())
+            else {
+                let ids: Vec<&str> = sc.outcomes.iter().map(|o| o.id.as_str()).collect();
+                return Err(self.err(
+                    c.outcome.span(),
+                    format!("no outcome with id `{}`", c.outcome.get_ref()),
+                    format!(
+                        "name an [[outcomes]] id: {}",
+                        if ids.is_empty() {
+                            "(none defined)".to_string()
+                        } else {
+                            ids.join(", ")
+                        }
+                    ),
+                ));
+            };
+            let holds = match c.expect.get_ref().as_str() {
+                "holds" => true,
+                "fails" => false,
+                other => {
+                    return Err(self.err(
+                        c.expect.span(),
+                        format!("unknown expectation `{other}`"),
+                        "use \"holds\" or \"fails\"",
+                    ));
+                }
+            };
+            if let Some(w) = &c.without
+                && !sc
+                    .events
+                    .iter()
+                    .any(|e| e.id.as_deref() == Some(w.get_ref().as_str()))
+            {
+                return Err(self.err(
+                    w.span(),
+                    format!("no scripted event with id `{}`", w.get_ref()),
+                    "name the id of an [[events]] entry to remove",
+                ));
+            }
+            let threshold = self.in_range(&c.threshold, "threshold", 0.0, 1.0)?;
+            checks.push(Check {
+                fact: c.fact.clone(),
+                outcome,
+                holds,
+                without: c.without.as_ref().map(|w| w.get_ref().clone()),
+                threshold,
+            });
+        }
+        Ok(checks)
+    }
+}
