@@ -198,6 +198,25 @@ fn resume_refuses_partial_results_of_another_sweep() {
         .stderr_has("sweep.partial.json");
 }
 
+/// A finished sweep resumed again takes its rows from sweep.csv: a row cut short there is bad
+/// input (exit 2, naming the point), not a panic while drawing the charts.
+#[test]
+fn resuming_a_finished_sweep_with_a_cut_row_is_an_input_error() {
+    let dir = tempdir();
+    let out = dir.path().join("s");
+    run_in(dir.path(), grid_args(&out, &[])).expect_code(0);
+    let path = out.join("sweep.csv");
+    let text = read(&path);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let cut = lines[2].rfind(',').unwrap();
+    lines[2].truncate(cut);
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    run_in(dir.path(), grid_args(&out, &["--resume"]))
+        .expect_code(2)
+        .stderr_has("point 1")
+        .no_panic();
+}
+
 #[test]
 fn verify_reruns_points_and_detects_a_tampered_row() {
     let dir = tempdir();

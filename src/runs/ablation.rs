@@ -23,6 +23,8 @@ pub struct Channel {
     pub zero: &'static [&'static str],
     /// Scripted offers removed.
     pub remove: Remove,
+    /// Other channels (by name, earlier in [`CHANNELS`]) switched off with this one.
+    pub with: &'static [&'static str],
 }
 
 /// Scripted offers a channel removes.
@@ -44,18 +46,21 @@ pub const CHANNELS: [Channel; 10] = [
         what: "the SCO's pull on its members (decision.sco_weight = 0)",
         zero: &["decision.sco_weight"],
         remove: Remove::Nothing,
+        with: &[],
     },
     Channel {
         name: "sco_pressure",
         what: "collective SCO pressure against foreign bases (bases.sco_pressure_weight = 0)",
         zero: &["bases.sco_pressure_weight"],
         remove: Remove::Nothing,
+        with: &[],
     },
     Channel {
         name: "sco_norms",
         what: "shared sovereignty and non-interference norms (decision.norms_weight = 0)",
         zero: &["decision.norms_weight"],
         remove: Remove::Nothing,
+        with: &[],
     },
     Channel {
         name: "partnership",
@@ -68,27 +73,21 @@ pub const CHANNELS: [Channel; 10] = [
             "loans.patron_loan_gain",
         ],
         remove: Remove::Nothing,
+        with: &[],
     },
     Channel {
         name: "soft_balancing",
         what: "all four soft-balancing channels above at once",
-        zero: &[
-            "decision.sco_weight",
-            "bases.sco_pressure_weight",
-            "decision.norms_weight",
-            "partnership.exercise_gain",
-            "partnership.sanction_gain",
-            "partnership.opposition_gain_per_year",
-            "energy.partnership_gain",
-            "loans.patron_loan_gain",
-        ],
+        zero: &[],
         remove: Remove::Nothing,
+        with: &["sco_membership", "sco_pressure", "sco_norms", "partnership"],
     },
     Channel {
         name: "conditional_credit",
         what: "every loan offer with a condition (close a base, join the EEU) removed",
         zero: &[],
         remove: Remove::ConditionalCredit,
+        with: &[],
     },
     Channel {
         name: "energy",
@@ -99,32 +98,44 @@ pub const CHANNELS: [Channel; 10] = [
             "energy.partnership_gain",
         ],
         remove: Remove::Nothing,
+        with: &[],
     },
     Channel {
         name: "domination",
         what: "fear of domination (decision.domination_weight = 0)",
         zero: &["decision.domination_weight"],
         remove: Remove::Nothing,
+        with: &[],
     },
     Channel {
         name: "regime_security",
         what: "regime security: pressure on the regime (decision.regime_weight = 0)",
         zero: &["decision.regime_weight"],
         remove: Remove::Nothing,
+        with: &[],
     },
     Channel {
         name: "security",
         what: "security ties against threats (decision.security_weight = 0)",
         zero: &["decision.security_weight"],
         remove: Remove::Nothing,
+        with: &[],
     },
 ];
 
-/// `sc` with `channel` switched off.
+/// `sc` with `channel` (and the channels it names in `with`) switched off.
 pub fn without(sc: &Scenario, channel: &Channel) -> Result<Scenario, KeyError> {
     let mut s = sc.clone();
+    switch_off(&mut s, channel)?;
+    Ok(s)
+}
+
+fn switch_off(s: &mut Scenario, channel: &Channel) -> Result<(), KeyError> {
+    for other in CHANNELS.iter().filter(|c| channel.with.contains(&c.name)) {
+        switch_off(s, other)?;
+    }
     for key in channel.zero {
-        keys::set(&mut s, key, 0.0)?;
+        keys::set(s, key, 0.0)?;
     }
     if channel.remove == Remove::ConditionalCredit {
         s.events.retain(|e| {
@@ -137,7 +148,7 @@ pub fn without(sc: &Scenario, channel: &Channel) -> Result<Scenario, KeyError> {
             )
         });
     }
-    Ok(s)
+    Ok(())
 }
 
 /// The scorecard with one channel switched off.
@@ -190,10 +201,21 @@ mod tests {
         let sc = Scenario::load(std::path::Path::new("scenarios/sco2001.toml")).unwrap();
         for c in &CHANNELS {
             let mut s = without(&sc, c).unwrap();
-            for key in c.zero {
+            let included = CHANNELS.iter().filter(|o| c.with.contains(&o.name));
+            for key in c.zero.iter().chain(included.flat_map(|o| o.zero)) {
                 assert_eq!(keys::get(&mut s, key).unwrap(), 0.0, "{} {key}", c.name);
             }
         }
+        let soft = CHANNELS
+            .iter()
+            .find(|c| c.name == "soft_balancing")
+            .unwrap();
+        assert_eq!(soft.with.len(), 4, "all four soft-balancing channels");
+        assert!(
+            soft.with
+                .iter()
+                .all(|n| CHANNELS.iter().any(|c| c.name == *n && !c.zero.is_empty()))
+        );
         let conditional = |s: &Scenario| {
             s.events
                 .iter()

@@ -3,6 +3,10 @@
 //! For each lens, [`compare`] runs the scenario's replicates and keeps, per date, the mean share
 //! of every state toward every patron, the final 5–95 % range, and — for a scenario with
 //! `[[checks]]` such as the replay — the validation scorecard under that lens.
+//!
+//! Computation only. Each format adds its own methods to [`Comparison`] in its own module:
+//! `csv` and `checks_csv` in `output::csv`, `text` in `output::text`, `figure` and `chart` in
+//! `plot::compare`, `report_html` in `report::compare`.
 
 use crate::runs::ensemble::{self, PoolError, Spread};
 use crate::runs::scorecard::{self, Line};

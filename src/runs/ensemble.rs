@@ -98,7 +98,11 @@ pub fn run_many(
 /// The mean of `xs` summed as sweeps sum it: in run order within chunks of [`CHUNK`], then the
 /// chunks' sums in order. An ensemble's summary and a sweep row give the same mean for the same
 /// runs, to the last bit.
+/// An empty sample has mean 0 (as [`Spread::of`] gives), never NaN.
 pub fn chunked_mean(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return 0.0;
+    }
     let mut total = 0.0;
     for chunk in xs.chunks(CHUNK) {
         total += chunk.iter().sum::<f64>();

@@ -301,14 +301,18 @@ pub fn run_sweep(
     let mut csv = head.clone();
     csv.push('\n');
     let mut rows = Vec::with_capacity(mine.len());
+    let cells = head.split(',').count() - 2 - spec.axes.len();
     for i in &mine {
         if let Some(r) = done.get(i) {
             csv.push_str(r);
             csv.push('\n');
             let parsed =
-                PointRow::parse(r, spec.axes.len()).ok_or_else(|| SweepError::BadFile {
-                    path: partial.clone(),
-                    problem: format!("the row of point {i} is not all numbers"),
+                PointRow::parse(r, spec.axes.len(), cells).ok_or_else(|| SweepError::BadFile {
+                    path: opts.out.clone(),
+                    problem: format!(
+                        "the row of point {i} in the results being resumed is not {} numbers",
+                        cells + 2 + spec.axes.len()
+                    ),
                 })?;
             rows.push(parsed);
         }

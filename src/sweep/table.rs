@@ -86,8 +86,9 @@ pub struct PointRow {
 }
 
 impl PointRow {
-    /// Reads a row with `axes` swept values; `None` if any field is not a number.
-    pub fn parse(line: &str, axes: usize) -> Option<PointRow> {
+    /// Reads a row with `axes` swept values and `cells` statistics and probabilities; `None` if
+    /// a field is not a number or the row has another number of fields.
+    pub fn parse(line: &str, axes: usize, cells: usize) -> Option<PointRow> {
         let mut f = line.split(',');
         let point = f.next()?.parse().ok()?;
         let seed = f.next()?.parse().ok()?;
@@ -95,17 +96,37 @@ impl PointRow {
         for _ in 0..axes {
             values.push(f.next()?.parse().ok()?);
         }
-        let cells = f.map(|x| x.parse().ok()).collect::<Option<Vec<f64>>>()?;
+        let parsed: Vec<f64> = f.map(|x| x.parse().ok()).collect::<Option<Vec<f64>>>()?;
+        if parsed.len() != cells {
+            return None;
+        }
         Some(PointRow {
             point,
             seed,
             values,
-            cells,
+            cells: parsed,
         })
     }
 
     /// Statistic `stat` (an index into [`STATS`]) of metric `m`.
     pub fn stat(&self, m: usize, stat: usize) -> f64 {
         self.cells[m * STATS.len() + stat]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_reads_back_only_with_the_right_number_of_numbers() {
+        let r = PointRow::parse("3,42,0.5,0.1,0.2", 1, 2).unwrap();
+        assert_eq!(
+            (r.point, r.seed, r.values, r.cells),
+            (3, 42, vec![0.5], vec![0.1, 0.2])
+        );
+        assert!(PointRow::parse("3,42,0.5,0.1", 1, 2).is_none());
+        assert!(PointRow::parse("3,42,0.5,0.1,0.2,0.3", 1, 2).is_none());
+        assert!(PointRow::parse("3,42,0.5,abc,0.2", 1, 2).is_none());
     }
 }

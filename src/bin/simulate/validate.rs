@@ -57,8 +57,57 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         None => None,
         Some(name) => Some(read_data(name)?),
     };
-    let lines = scorecard::scorecard(&sc, seed, runs, args.common.jobs())
-        .map_err(|e| Failure::Other(e.to_string()))?;
+    let jobs = args.common.jobs();
+    let other = |e: &dyn std::fmt::Display| Failure::Other(e.to_string());
+    let lines = scorecard::scorecard(&sc, seed, runs, jobs).map_err(|e| other(&e))?;
+    let table = if args.ablations {
+        Some(ablation::ablations(&sc, seed, runs, jobs).map_err(|e| other(&e))?)
+    } else {
+        None
+    };
+    // With measured data, every run's record is kept (the model's yearly shares are their
+    // mean); otherwise only the first, which the report shows.
+    let prm = sc.params.clone();
+    let kept = if data.is_some() { runs } else { 1 };
+    let records = ensemble::run_many(&sc, &prm, seed, kept, jobs).map_err(|e| other(&e))?;
+    let check = match &data {
+        None => None,
+        Some((source, obs)) => {
+            let model = unvote::model_series(&sc, &records)
+                .map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
+            let check = unvote::check(
+                obs,
+                &model,
+                unvote::DEFAULT_FIT_WINDOW,
+                unvote::DEFAULT_TEST_WINDOW,
+            )
+            .map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
+            Some((source.as_str(), check))
+        }
+    };
+
+    // The report: the replay's first run (stream 0 of the seed, as in the ensembles above), its
+    // charts embedded (no chart files: those are `simulate FILE`'s), the scorecard on top.
+    let first = &records[..1];
+    let summary = Summary::new(&sc, &prm, first, seed, changes, command_line());
+    let plot_opts = PlotOptions::parse("none").unwrap_or_default();
+    let charts = plot::render(&sc, &summary, first, &plot_opts).map_err(|e| other(&e))?;
+    let mut sections = vec![report::scorecard::report_section(&lines, runs, seed)];
+    let mut files = vec![("validation.csv", csv::scorecard_csv(&lines))];
+    if let Some(table) = &table {
+        files.push(("ablations.csv", csv::ablations_csv(table)));
+    }
+    if let Some((source, check)) = &check {
+        files.push(("unvote.csv", csv::unvote_csv(check)));
+        files.push(("unvote_turns.csv", csv::unvote_turns_csv(check)));
+        sections.push(report::scorecard::unvote_section(check, source, runs));
+    }
+    files.push((
+        "report.html",
+        report::run::html_with(&sc, &summary, first, &charts, &plot_opts, &sections),
+    ));
+
+    // Everything is computed: only now is anything written.
     let out_dir = args
         .common
         .out
@@ -67,53 +116,12 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let io =
         |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
     std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
+    for (name, text) in &files {
+        let p = out_dir.join(name);
+        write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
+    }
     let path = out_dir.join("validation.csv");
-    write_atomic(&path, csv::scorecard_csv(&lines).as_bytes()).map_err(|e| io(e, &path))?;
-
-    // The report: the replay's first run (stream 0 of the seed, as in the ensembles above), its
-    // charts embedded (no chart files: those are `simulate FILE`'s), the scorecard on top.
-    let prm = sc.params.clone();
-    let records = ensemble::run_many(&sc, &prm, seed, 1, args.common.jobs())
-        .map_err(|e| Failure::Other(e.to_string()))?;
-    let summary = Summary::new(&sc, &prm, &records, seed, changes, command_line());
-    let plot_opts = PlotOptions::parse("none").unwrap_or_default();
-    let charts = plot::render(&sc, &summary, &records, &plot_opts)
-        .map_err(|e| Failure::Other(e.to_string()))?;
-    let mut sections = vec![report::scorecard::report_section(&lines, runs, seed)];
-    let mut ablation_text = None;
-    if args.ablations {
-        let table = ablation::ablations(&sc, seed, runs, args.common.jobs())
-            .map_err(|e| Failure::Other(e.to_string()))?;
-        let p = out_dir.join("ablations.csv");
-        write_atomic(&p, csv::ablations_csv(&table).as_bytes()).map_err(|e| io(e, &p))?;
-        ablation_text = Some(text::ablations_text(&lines, &table));
-    }
-    let mut vote_text = None;
-    if let Some((source, obs)) = &data {
-        let all = ensemble::run_many(&sc, &prm, seed, runs, args.common.jobs())
-            .map_err(|e| Failure::Other(e.to_string()))?;
-        let model = unvote::model_series(&sc, &all)
-            .map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
-        let check = unvote::check(
-            obs,
-            &model,
-            unvote::DEFAULT_FIT_WINDOW,
-            unvote::DEFAULT_TEST_WINDOW,
-        )
-        .map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
-        for (name, text) in [
-            ("unvote.csv", csv::unvote_csv(&check)),
-            ("unvote_turns.csv", csv::unvote_turns_csv(&check)),
-        ] {
-            let p = out_dir.join(name);
-            write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
-        }
-        sections.push(report::scorecard::unvote_section(&check, source, runs));
-        vote_text = Some(text::unvote_text(&check, source));
-    }
     let report_path = out_dir.join("report.html");
-    let html = report::run::html_with(&sc, &summary, &records, &charts, &plot_opts, &sections);
-    write_atomic(&report_path, html.as_bytes()).map_err(|e| io(e, &report_path))?;
     let failed = lines.iter().filter(|l| !l.pass).count();
     if !args.common.quiet {
         println!(
@@ -156,12 +164,12 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             lines.len(),
             path.display()
         );
-        if let Some(a) = &ablation_text {
-            println!("\n{a}");
+        if let Some(table) = &table {
+            println!("\n{}", text::ablations_text(&lines, table));
             println!("wrote {}", out_dir.join("ablations.csv").display());
         }
-        if let Some(v) = &vote_text {
-            println!("\n{v}");
+        if let Some((source, check)) = &check {
+            println!("\n{}", text::unvote_text(check, source));
             println!(
                 "wrote {} and {}",
                 out_dir.join("unvote.csv").display(),

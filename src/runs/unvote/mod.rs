@@ -557,16 +557,10 @@ pub fn model_series(
         first.dates.last().map_or(0, |d| d.year()),
     );
     for year in y0..=y1 {
-        let Some(t) = first
-            .dates
-            .iter()
-            .rposition(|d| d.year() < year || (d.year() == year && d.month() <= 12))
-        else {
+        // The last recorded date of the year, if the run records one in it.
+        let Some(t) = first.dates.iter().rposition(|d| d.year() == year) else {
             continue;
         };
-        if first.dates[t].year() != year {
-            continue;
-        }
         for s in sc.states() {
             let mut mean = [0.0; 3];
             for r in records {
@@ -586,10 +580,6 @@ pub fn model_series(
     Ok(series)
 }
 
-/// Observed agreement in a year (if the state voted that session) and the model's predicted
-/// agreement, each for [US, RUS, CHN].
-pub type ObservedPredicted = (Option<[f64; 3]>, [f64; 3]);
-
 /// The whole check: the fit on the fit window, the evaluation in and out of sample, the turns.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VoteCheck {
@@ -601,9 +591,6 @@ pub struct VoteCheck {
     pub out_of_sample: Evaluation,
     /// Major turns in the votes of the years the model covers, held against the model.
     pub turns: Vec<Turn>,
-    /// Observed and predicted agreement per state and year (for charts): state -> year ->
-    /// (observed if any, predicted) for [US, RUS, CHN].
-    pub series: BTreeMap<String, BTreeMap<i32, ObservedPredicted>>,
 }
 
 /// Fits the observation model on `fit_window` and evaluates it on both windows.
@@ -621,27 +608,11 @@ pub fn check(
         .into_iter()
         .filter(|t| first_year.is_some_and(|y| t.year > y))
         .collect();
-    let mut series: BTreeMap<String, BTreeMap<i32, ObservedPredicted>> = BTreeMap::new();
-    for (state, years) in &model.shares {
-        for (&year, &shares) in years {
-            let observed = obs
-                .iter()
-                .find(|o| o.state == *state && o.year == year)
-                .map(|o| o.agree);
-            if observed.is_some() || obs.iter().any(|o| o.state == *state) {
-                series
-                    .entry(state.clone())
-                    .or_default()
-                    .insert(year, (observed, f.predict(shares)));
-            }
-        }
-    }
     Ok(VoteCheck {
         fit: f,
         in_sample,
         out_of_sample,
         turns,
-        series,
     })
 }
 
