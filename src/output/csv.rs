@@ -11,8 +11,10 @@ use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Patron, VoteCheck};
 use crate::scenario::{Role, Scenario};
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+/// `s` as one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote,
+/// a line feed or a carriage return; as it is otherwise. Every text cell goes through here.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -33,8 +35,8 @@ pub fn trajectories_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
                         out,
                         "{},{date},{},{},{:.6}",
                         r + 1,
-                        a.id,
-                        sc.patron_id(p),
+                        csv_field(&a.id),
+                        csv_field(sc.patron_id(p)),
                         rec.share(t, i, p)
                     );
                 }
@@ -78,7 +80,7 @@ pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
                 "{},{},{},{kind},{},{:.6},{:.6},{:.6}",
                 r + 1,
                 e.date,
-                sc.actors[e.actor].id,
+                csv_field(&sc.actors[e.actor].id),
                 csv_field(&text),
                 e.score_for,
                 e.score_against,
@@ -94,15 +96,15 @@ pub fn scorecard_csv(lines: &[Line]) -> String {
     let mut out = String::from("fact,outcome,expect,without,share,threshold,result,label\n");
     for l in lines {
         out.push_str(&format!(
-            "{},{},{},{},{:.4},{:.2},{},\"{}\"\n",
-            l.fact,
-            l.outcome,
-            l.expect,
-            l.without.as_deref().unwrap_or(""),
+            "{},{},{},{},{:.4},{:.2},{},{}\n",
+            csv_field(&l.fact),
+            csv_field(&l.outcome),
+            csv_field(l.expect),
+            csv_field(l.without.as_deref().unwrap_or("")),
             l.share,
             l.threshold,
             if l.pass { "pass" } else { "FAIL" },
-            l.label.replace('"', "'")
+            csv_field(&l.label)
         ));
     }
     out
@@ -118,8 +120,8 @@ impl Comparison {
                 s.push_str(&format!(
                     "{},{},{},{:.6},{:.6},{:.6}\n",
                     l.lens.name(),
-                    sc.actors[*a].id,
-                    sc.patron_id(*p),
+                    csv_field(&sc.actors[*a].id),
+                    csv_field(sc.patron_id(*p)),
                     sp.mean,
                     sp.p5,
                     sp.p95
@@ -137,9 +139,9 @@ impl Comparison {
                 s.push_str(&format!(
                     "{},{},{},{},{:.4},{:.2},{}\n",
                     l.lens.name(),
-                    c.fact,
-                    c.outcome,
-                    c.without.as_deref().unwrap_or(""),
+                    csv_field(&c.fact),
+                    csv_field(&c.outcome),
+                    csv_field(c.without.as_deref().unwrap_or("")),
                     c.share,
                     c.threshold,
                     if c.pass { "pass" } else { "FAIL" }
