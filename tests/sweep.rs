@@ -341,3 +341,87 @@ fn bad_sweep_definitions_are_rejected_before_anything_runs() {
         assert!(!out.exists(), "{extra:?} created output");
     }
 }
+
+/// Regression: a key given twice (`--set` twice, or two `[[sweep.axes]]` tables) silently took
+/// the second values, and rows were labelled with values that were not used; a grid whose axes
+/// were each within their cap but whose product was not aborted the process allocating it.
+#[test]
+fn repeated_keys_and_oversized_grids_are_rejected_before_anything_runs() {
+    let dir = tempdir();
+    let out = dir.path().join("bad");
+    let file = ufa2015().display().to_string();
+    let out_s = out.display().to_string();
+    let big = (0..200)
+        .map(|i| format!("{}", f64::from(i) * 1e-4))
+        .collect::<Vec<_>>()
+        .join(",");
+    let w = format!("decision.money_weight={big}");
+    let d = format!("decision.domination_weight={big}");
+    let n = format!("decision.noise_sd={big}");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--set",
+                "decision.money_weight=5:15:5",
+                "--set",
+                "decision.money_weight=1,2",
+            ],
+            "decision.money_weight is given twice",
+        ),
+        (
+            &[
+                "--set",
+                "decision.money_weight=5",
+                "--set",
+                "decision.money_weight=1,2",
+            ],
+            "given twice",
+        ),
+        (
+            &["--set", &w, "--set", &d, "--set", &n],
+            "8000000 points, more than the limit of 1000000",
+        ),
+        (
+            &[
+                "--design",
+                "random",
+                "--samples",
+                "2000000",
+                "--set",
+                "decision.money_weight=1:5",
+            ],
+            "more than the limit of 1000000",
+        ),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec!["sweep", file.as_str(), "--out", out_s.as_str()];
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        o.expect_code(2).no_panic().stderr_has(needle);
+        assert!(!out.exists(), "{extra:?} created output");
+    }
+    // The same in a scenario's [sweep] table, found by `check`.
+    let base = read(&fixture("base.toml"));
+    for (table, needle) in [
+        (
+            "[sweep]\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = \"5:15:5\"\n\
+             [[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = [1, 2]\n"
+                .to_string(),
+            "`decision.money_weight` is swept twice",
+        ),
+        (
+            format!(
+                "[sweep]\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = \"0:1000:0.001\"\n\
+                 [[sweep.axes]]\nkey = \"decision.domination_weight\"\nvalues = \"0:100:0.001\"\n"
+            ),
+            "more than the limit of 1000000",
+        ),
+    ] {
+        let path = dir.path().join("swept.toml");
+        std::fs::write(&path, format!("{base}\n{table}")).unwrap();
+        run_in(dir.path(), ["check", path.to_str().unwrap()])
+            .expect_code(2)
+            .no_panic()
+            .stderr_has(needle);
+    }
+}

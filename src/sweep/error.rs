@@ -40,6 +40,22 @@ pub enum SweepError {
         /// The design's name.
         design: &'static str,
     },
+    /// The same key swept twice.
+    #[error("{key} is swept twice\n  help: give each key one set of values")]
+    RepeatedAxis {
+        /// The key.
+        key: String,
+    },
+    /// More points than a sweep may have.
+    #[error(
+        "the sweep has {} points, more than the limit of {}\n  help: use fewer values per axis (a grid has the product of their counts), or fewer samples",
+        if *points == usize::MAX { "too many".to_string() } else { points.to_string() },
+        crate::scenario::experiment::MAX_POINTS
+    )]
+    TooManyPoints {
+        /// Points asked for (`usize::MAX`: past counting).
+        points: usize,
+    },
     /// Nothing to run.
     #[error("the sweep has no points")]
     NoPoints,

@@ -105,8 +105,15 @@ pub fn apply_changes(
         sc.set_lens(lens);
         changes.push(format!("--lens {name}"));
     }
+    let mut seen: Vec<&str> = Vec::new();
     for item in sets {
         let (key, value) = split_set(item)?;
+        if seen.contains(&key) {
+            return Err(Failure::Input(format!(
+                "--set {item}: {key} is given twice\n  help: give each key once"
+            )));
+        }
+        seen.push(key);
         let x: f64 = value.parse().map_err(|_| {
             Failure::Input(format!(
                 "--set {item}: `{value}` is not a number\n  help: write one number, e.g. --set decision.money_weight=12 (ranges are for `simulate sweep`)"
