@@ -224,12 +224,10 @@ mod tests {
                 .map(|k| {
                     (
                         k.to_string(),
-                        format!(
-                            "{}",
-                            (0..200)
-                                .map(|i| format!("{}", i as f64 * 1e-4))
-                                .collect::<Vec<_>>()
-                                .join(",")
+                        (0..200)
+                            .map(|i| format!("{}", f64::from(i) * 1e-4))
+                            .collect::<Vec<_>>()
+                            .join(",")
                         ),
                     )
                 })
