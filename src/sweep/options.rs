@@ -227,8 +227,7 @@ mod tests {
                         (0..200)
                             .map(|i| format!("{}", f64::from(i) * 1e-4))
                             .collect::<Vec<_>>()
-                            .join(",")
-                        ),
+                            .join(","),
                     )
                 })
                 .collect(),
