@@ -410,10 +410,9 @@ fn repeated_keys_and_oversized_grids_are_rejected_before_anything_runs() {
             "`decision.money_weight` is swept twice",
         ),
         (
-            format!(
-                "[sweep]\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = \"0:1000:0.001\"\n\
-                 [[sweep.axes]]\nkey = \"decision.domination_weight\"\nvalues = \"0:100:0.001\"\n"
-            ),
+            "[sweep]\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = \"0:1000:0.001\"\n\
+             [[sweep.axes]]\nkey = \"decision.domination_weight\"\nvalues = \"0:100:0.001\"\n"
+                .to_string(),
             "more than the limit of 1000000",
         ),
     ] {
