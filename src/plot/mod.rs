@@ -151,30 +151,53 @@ pub fn write_files(
     opts: &PlotOptions,
 ) -> Result<usize, PlotError> {
     let files: Vec<(String, &[u8])> = charts.iter().flat_map(|c| c.files(opts)).collect();
-    // One thread per file, not the CPU pool: the threads mostly wait for the disk, and flushes
-    // issued together are committed together.
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .iter()
-            .map(|(name, bytes)| {
-                let path = dir.join(name);
+    // Two charts must not share a file, here or on a file system that ignores case.
+    let mut names: Vec<String> = files.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    names.sort();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(PlotError::Write {
+            path: dir.join(&w[0]),
+            source: std::io::Error::other("two charts would be written to this file"),
+        });
+    }
+    // A few writer threads, not the CPU pool: the threads mostly wait for the disk, and flushes
+    // issued together are committed together. Never one per file: 2,000 states make 4,000 files.
+    let writers = WRITERS.min(files.len()).max(1);
+    let results: Vec<Result<(), PlotError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let files = &files;
                 scope.spawn(move || {
-                    crate::output::write_atomic(&path, bytes)
-                        .map_err(|source| PlotError::Write { path, source })
+                    files
+                        .iter()
+                        .skip(w)
+                        .step_by(writers)
+                        .try_for_each(|(name, bytes)| {
+                            let path = dir.join(name);
+                            crate::output::write_atomic(&path, bytes)
+                                .map_err(|source| PlotError::Write { path, source })
+                        })
                 })
             })
             .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join().unwrap_or_else(|_| {
-                Err(PlotError::Write {
-                    path: dir.to_path_buf(),
-                    source: std::io::Error::other("a writer thread panicked"),
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(PlotError::Write {
+                        path: dir.to_path_buf(),
+                        source: std::io::Error::other("a writer thread panicked"),
+                    })
                 })
             })
-        })
-    })?;
+            .collect()
+    });
+    results.into_iter().collect::<Result<(), _>>()?;
     Ok(files.len())
 }
+
+/// Threads writing chart files.
+const WRITERS: usize = 8;
 
 /// Colour of each patron slot. USA blue, RUS red and CHN gold-orange wherever those ids appear;
 /// other patrons take the remaining colours in slot order.

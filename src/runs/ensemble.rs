@@ -17,6 +17,10 @@ use crate::scenario::{Scenario, World};
 /// the same order ([`chunked_mean`]).
 pub const CHUNK: usize = 128;
 
+/// The most worker threads a pool may have. More threads than cores only add switching; the cap
+/// keeps a mistyped `--jobs 10000` from loading the machine.
+pub const MAX_JOBS: usize = 256;
+
 /// The worker threads could not be started.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start {threads} worker threads: {message}")]
@@ -39,6 +43,12 @@ pub fn threads(jobs: usize) -> usize {
 /// The one thread pool builder: `jobs` threads (0: one per core), or an error that says why not.
 pub fn pool(jobs: usize) -> Result<rayon::ThreadPool, PoolError> {
     let threads = threads(jobs);
+    if threads > MAX_JOBS {
+        return Err(PoolError {
+            threads,
+            message: format!("more than the limit of {MAX_JOBS} threads"),
+        });
+    }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

@@ -10,7 +10,17 @@ use soft_balancing::report;
 use soft_balancing::runs::ensemble;
 
 use crate::Failure;
-use crate::common::{Common, command_line, load};
+use crate::common::{Common, command_line, commit, load, stage};
+
+/// The files `simulate FILE` writes (others in its folder, such as `validate`'s, are kept).
+fn owns(name: &str) -> bool {
+    matches!(
+        name,
+        "trajectories.csv" | "indices.csv" | "events.csv" | "summary.json" | "report.html"
+    ) || [".svg", ".png", ".partial"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
 
 /// Arguments of `simulate FILE`.
 #[derive(Args)]
@@ -45,6 +55,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
+    // Output problems that can be known now are found before anything runs.
+    let staging = stage(&out_dir, owns)?;
+    let dir = staging.dir().to_path_buf();
 
     let prm = sc.params.clone();
     let records = ensemble::run_many(&sc, &prm, seed, runs, args.common.jobs())
@@ -55,7 +68,6 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let io = |e: std::io::Error, what: &Path| {
         Failure::Other(format!("cannot write {}: {e}", what.display()))
     };
-    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
     let files: [(&str, String); 4] = [
         ("trajectories.csv", csv::trajectories_csv(&sc, &records)),
         ("indices.csv", csv::indices_csv(&records)),
@@ -63,17 +75,19 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         ("summary.json", summary.to_json()),
     ];
     for (name, text) in &files {
-        let p = out_dir.join(name);
+        let p = dir.join(name);
         write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
     }
     let plot_opts = PlotOptions::parse(&args.plot).unwrap_or_default();
     let charts = plot::render(&sc, &summary, &records, &plot_opts)
         .map_err(|e| Failure::Other(e.to_string()))?;
-    let chart_files = plot::write_files(&out_dir, &charts, &plot_opts)
-        .map_err(|e| Failure::Other(e.to_string()))?;
-    let report_path = out_dir.join("report.html");
+    let chart_files =
+        plot::write_files(&dir, &charts, &plot_opts).map_err(|e| Failure::Other(e.to_string()))?;
     let html = report::run::html(&sc, &summary, &records, &charts, &plot_opts);
-    write_atomic(&report_path, html.as_bytes()).map_err(|e| io(e, &report_path))?;
+    let p = dir.join("report.html");
+    write_atomic(&p, html.as_bytes()).map_err(|e| io(e, &p))?;
+    commit(staging)?;
+    let report_path = out_dir.join("report.html");
     if !args.common.quiet {
         print!("{}", summary.to_text(25));
         println!(

@@ -11,7 +11,15 @@ use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ablation, ensemble, scorecard};
 
 use crate::Failure;
-use crate::common::{Common, command_line, load};
+use crate::common::{Common, command_line, commit, load, stage};
+
+/// The files `simulate validate` writes (others in its folder, such as a run's, are kept).
+fn owns(name: &str) -> bool {
+    matches!(
+        name,
+        "validation.csv" | "ablations.csv" | "unvote.csv" | "unvote_turns.csv" | "report.html"
+    ) || name.ends_with(".partial")
+}
 
 /// Arguments of `simulate validate`.
 #[derive(Args)]
@@ -57,6 +65,13 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         None => None,
         Some(name) => Some(read_data(name)?),
     };
+    let out_dir = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
+    // Output problems that can be known now are found before anything runs.
+    let staging = stage(&out_dir, owns)?;
     let jobs = args.common.jobs();
     let other = |e: &dyn std::fmt::Display| Failure::Other(e.to_string());
     let lines = scorecard::scorecard(&sc, seed, runs, jobs).map_err(|e| other(&e))?;
@@ -108,18 +123,13 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     ));
 
     // Everything is computed: only now is anything written.
-    let out_dir = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
     let io =
         |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
-    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
     for (name, text) in &files {
-        let p = out_dir.join(name);
+        let p = staging.dir().join(name);
         write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
     }
+    commit(staging)?;
     let path = out_dir.join("validation.csv");
     let report_path = out_dir.join("report.html");
     let failed = lines.iter().filter(|l| !l.pass).count();
