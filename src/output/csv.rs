@@ -21,9 +21,29 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
+/// Header of `trajectories.csv`.
+pub const TRAJECTORIES_HEADER: &str = "run,date,actor,patron,share\n";
+
+/// Header of `events.csv`.
+pub const EVENTS_HEADER: &str = "run,date,actor,kind,decision,score_for,score_against,value\n";
+
+/// Header of `indices.csv`.
+pub fn indices_header() -> String {
+    format!(
+        "run,date,{}\n",
+        crate::engine::record::Indices::NAMES.join(",")
+    )
+}
+
 /// `trajectories.csv`: run, date, actor, patron, share — one row per state, patron and date.
 pub fn trajectories_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
-    let mut out = String::from("run,date,actor,patron,share\n");
+    let mut out = String::from(TRAJECTORIES_HEADER);
+    trajectories_rows(&mut out, sc, 0, runs);
+    out
+}
+
+/// The rows of `trajectories.csv` for `runs`, the first of which is run `first + 1`.
+pub fn trajectories_rows(out: &mut String, sc: &Scenario, first: usize, runs: &[RunRecord]) {
     for (r, rec) in runs.iter().enumerate() {
         for (t, date) in rec.dates.iter().enumerate() {
             for (i, a) in sc.actors.iter().enumerate() {
@@ -34,7 +54,7 @@ pub fn trajectories_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
                     let _ = writeln!(
                         out,
                         "{},{date},{},{},{:.6}",
-                        r + 1,
+                        first + r + 1,
                         csv_field(&a.id),
                         csv_field(sc.patron_id(p)),
                         rec.share(t, i, p)
@@ -43,22 +63,24 @@ pub fn trajectories_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
             }
         }
     }
-    out
 }
 
 /// `indices.csv`: run, date and one column per index.
 pub fn indices_csv(runs: &[RunRecord]) -> String {
-    let mut out = format!(
-        "run,date,{}\n",
-        crate::engine::record::Indices::NAMES.join(",")
-    );
+    let mut out = indices_header();
+    indices_rows(&mut out, 0, runs);
+    out
+}
+
+/// The rows of `indices.csv` for `runs`, the first of which is run `first + 1`.
+pub fn indices_rows(out: &mut String, first: usize, runs: &[RunRecord]) {
     for (r, rec) in runs.iter().enumerate() {
         for (date, idx) in rec.dates.iter().zip(&rec.indices) {
             let v = idx.values();
             let _ = writeln!(
                 out,
                 "{},{date},{:.6},{:.6},{:.6},{:.6}",
-                r + 1,
+                first + r + 1,
                 v[0],
                 v[1],
                 v[2],
@@ -66,19 +88,24 @@ pub fn indices_csv(runs: &[RunRecord]) -> String {
             );
         }
     }
-    out
 }
 
 /// `events.csv`: run, date, actor, kind, decision, score_for, score_against, value.
 pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
-    let mut out = String::from("run,date,actor,kind,decision,score_for,score_against,value\n");
+    let mut out = String::from(EVENTS_HEADER);
+    events_rows(&mut out, sc, 0, runs);
+    out
+}
+
+/// The rows of `events.csv` for `runs`, the first of which is run `first + 1`.
+pub fn events_rows(out: &mut String, sc: &Scenario, first: usize, runs: &[RunRecord]) {
     for (r, rec) in runs.iter().enumerate() {
         for e in &rec.log {
             let (kind, text) = describe(sc, e);
             let _ = writeln!(
                 out,
                 "{},{},{},{kind},{},{:.6},{:.6},{:.6}",
-                r + 1,
+                first + r + 1,
                 e.date,
                 csv_field(&sc.actors[e.actor].id),
                 csv_field(&text),
@@ -88,7 +115,6 @@ pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
             );
         }
     }
-    out
 }
 
 /// The scorecard as CSV (`validation.csv`).
