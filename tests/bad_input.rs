@@ -345,6 +345,7 @@ fn ids_outside_the_documented_character_set_are_rejected() {
             "contains `<`",
         ),
         ("dot", "id = \"KGZ\"", "id = \"K.Z\"", "contains `.`"),
+        ("slash", "id = \"KGZ\"", "id = \"K/Z\"", "contains `/`"),
         (
             "zero_width",
             "id = \"KAZ\"",

@@ -51,10 +51,11 @@ fn out_naming_a_file_is_an_input_error_before_anything_runs() {
         .stderr_has("--out")
         .stderr_has("is not a folder");
     assert_eq!(read(&file), "keep me");
-    // The same for validate and compare.
+    // The same for validate, compare and sweep.
     for cmd in [
         vec!["validate", "scenarios/sco2001.toml", "--runs", "2"],
         vec!["compare", "scenarios/ufa2015.toml", "--runs", "2"],
+        vec!["sweep", "scenarios/ufa2015.toml", "--runs", "2"],
     ] {
         let mut args: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
         args[1] = manifest_dir().join(&args[1]).display().to_string();
@@ -65,6 +66,9 @@ fn out_naming_a_file_is_an_input_error_before_anything_runs() {
             .stderr_has("--out");
         assert_eq!(read(&file), "keep me");
     }
+    run_in(dir.path(), ["merge", "a", "--out", file.to_str().unwrap()])
+        .expect_code(2)
+        .stderr_has("--out");
 }
 
 /// A folder holding files simulate does not write is never replaced; nor is a place that
@@ -173,4 +177,80 @@ fn jobs_past_the_limit_are_refused() {
         assert!(!out.exists());
     }
     run_in(dir.path(), ufa_args(&out, &["--jobs", "256"])).expect_code(0);
+}
+
+/// Every text a scenario gives (its description, actor and base names, event notes) is escaped
+/// in report.html and the SVG charts, and quoted in the CSVs: markup in a scenario never reaches
+/// a page, and a comma, a quote or a newline never breaks a table.
+#[test]
+fn scenario_text_is_escaped_in_html_and_svg_and_quoted_in_csv() {
+    let dir = tempdir();
+    let hostile = "<script>alert(1)</script> & \\\"q\\\", <b>x</b>\\nline";
+    let text = read(&fixture("base.toml"))
+        .replacen(
+            "seed = 7\n",
+            &format!("seed = 7\ndescription = \"{hostile}\"\n"),
+            1,
+        )
+        .replacen(
+            "id = \"KGZ\"\n",
+            &format!("id = \"KGZ\"\nname = \"{hostile}\"\n"),
+            1,
+        )
+        .replacen(
+            "id = \"USA\"\n",
+            &format!("id = \"USA\"\nname = \"{hostile}\"\n"),
+            1,
+        )
+        .replacen(
+            "id = \"manas\"\n",
+            &format!("id = \"manas\"\nname = \"{hostile}\"\n"),
+            1,
+        )
+        .replacen(
+            "kind = \"terror\"\n",
+            &format!("kind = \"terror\"\nnote = \"{hostile}\"\n"),
+            1,
+        );
+    assert_eq!(text.matches("<script>").count(), 5, "every edit applied");
+    let path = dir.path().join("hostile.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("out");
+    run_in(
+        dir.path(),
+        [
+            path.to_str().unwrap(),
+            "--runs",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ],
+    )
+    .expect_code(0);
+    let html = read(&out.join("report.html"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    for raw in ["<script", "<b>x"] {
+        assert!(!html.contains(raw), "{raw} in report.html");
+    }
+    let mut svgs = 0;
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "svg") {
+            let svg = read(&p);
+            let doc = roxmltree::Document::parse(&svg)
+                .unwrap_or_else(|e| panic!("{} is not XML: {e}", p.display()));
+            assert!(
+                doc.descendants()
+                    .all(|n| !matches!(n.tag_name().name(), "script" | "b")),
+                "markup from the scenario in {}",
+                p.display()
+            );
+            svgs += 1;
+        }
+    }
+    assert!(svgs >= 3);
+    for table in ["trajectories.csv", "indices.csv", "events.csv"] {
+        parse_csv(&read(&out.join(table)));
+    }
 }

@@ -73,6 +73,18 @@ pub fn stage(out: &Path, owns: fn(&str) -> bool) -> Result<Staging, Failure> {
     })
 }
 
+/// For commands that write into `out` as they go (sweep, merge): `out` must not be a file.
+/// Checked before anything runs.
+pub fn out_is_not_a_file(out: &Path) -> Result<(), Failure> {
+    if out.exists() && !out.is_dir() {
+        return Err(Failure::Input(format!(
+            "--out {}: it exists and is not a folder\n  help: give --out a folder (new or one simulate wrote)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Renames a written output folder into place.
 pub fn commit(staging: Staging) -> Result<(), Failure> {
     staging.commit().map_err(|e| Failure::Other(e.to_string()))

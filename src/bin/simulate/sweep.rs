@@ -14,7 +14,7 @@ use soft_balancing::sweep::options::{DesignKind, SweepOptions, SweepRequest};
 use soft_balancing::sweep::run;
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, load, split_set};
+use crate::common::{Common, apply_changes, load, out_is_not_a_file, split_set};
 
 const SWEEP_HELP: &str = "\
 Examples:
@@ -198,6 +198,7 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let mut sc = load(&args.scenario)?;
     let opts = options(&mut sc, &args)?;
+    out_is_not_a_file(&opts.out)?;
     if let Some(k) = args.verify {
         let results = run::verify(&sc, &opts, k).map_err(sweep_failure)?;
         let bad: Vec<usize> = results
