@@ -56,6 +56,18 @@ pub enum SweepError {
         /// Points asked for (`usize::MAX`: past counting).
         points: usize,
     },
+    /// A point's row holds a value no sweep may write (not finite, or outside 0-1).
+    #[error(
+        "point {point}, column {column}: {problem}: the runs produced a value that cannot be written\n  help: the scenario's numbers at this point combine into values the model cannot represent; reduce them"
+    )]
+    Output {
+        /// The point.
+        point: usize,
+        /// The column.
+        column: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// Nothing to run.
     #[error("the sweep has no points")]
     NoPoints,

@@ -13,7 +13,7 @@ use super::error::{SweepError, io_err};
 use super::options::SweepOptions;
 use super::points::point_seed;
 use super::store::{SweepMeta, check_rows, sha256_hex};
-use super::table::{PointRow, header, metrics, row};
+use super::table::{PointRow, check_row, header, metrics, row};
 use crate::engine::record::Indices;
 use crate::output::write_atomic;
 use crate::runs::ensemble::{CHUNK, pool, replicate, threads};
@@ -293,6 +293,14 @@ pub fn run_sweep(
                 &stats,
                 sc.outcomes.len(),
             );
+            // What is written must read back: every statistic finite, within 0-1.
+            if let Err(bad) = check_row(&line, &meta.columns, opts.seed, &points) {
+                return Err(SweepError::Output {
+                    point,
+                    column: bad.column,
+                    problem: bad.problem,
+                });
+            }
             rows.push_str(&line);
             rows.push('\n');
             done.insert(point, line);
