@@ -18,6 +18,12 @@ use std::path::{Path, PathBuf};
 /// Why an output folder cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum FolderError {
+    /// The target names no folder of its own (`.`, `..`, `/`).
+    #[error("{} does not name a folder of its own", path.display())]
+    NoName {
+        /// The target.
+        path: PathBuf,
+    },
     /// The target exists and is not a folder.
     #[error("{} exists and is not a folder", path.display())]
     NotAFolder {
@@ -88,9 +94,17 @@ impl Staging {
     /// `owns` says which file names the command writes.
     pub fn new(target: &Path, owns: fn(&str) -> bool) -> Result<Staging, FolderError> {
         check_target(target)?;
-        let name = target
-            .file_name()
-            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        // The last part as written: `out/.` and `out/..` name no folder of their own.
+        let text = target.to_string_lossy();
+        let last = text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let name = match target.file_name() {
+            Some(n) if !matches!(last, "" | "." | "..") => n.to_string_lossy().into_owned(),
+            _ => {
+                return Err(FolderError::NoName {
+                    path: target.to_path_buf(),
+                });
+            }
+        };
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -308,6 +322,26 @@ mod tests {
         assert!(matches!(
             Staging::new(&data, run_files),
             Err(FolderError::Foreign { .. })
+        ));
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_target_that_names_no_folder_of_its_own_is_refused() {
+        let root = tmp();
+        for target in [root.join("."), root.join(".."), PathBuf::from("/")] {
+            assert!(
+                matches!(
+                    Staging::new(&target, run_files),
+                    Err(FolderError::NoName { .. } | FolderError::Foreign { .. })
+                ),
+                "{}",
+                target.display()
+            );
+        }
+        assert!(matches!(
+            Staging::new(&root.join("."), run_files),
+            Err(FolderError::NoName { .. })
         ));
         fs::remove_dir_all(&root).unwrap();
     }

@@ -63,7 +63,9 @@ impl Common {
 pub fn stage(out: &Path, owns: fn(&str) -> bool) -> Result<Staging, Failure> {
     Staging::new(out, owns).map_err(|e| {
         let help = match e {
-            FolderError::NotAFolder { .. } => "give --out a folder (new or one simulate wrote)",
+            FolderError::NotAFolder { .. } | FolderError::NoName { .. } => {
+                "give --out a folder (new or one simulate wrote), e.g. out/run1"
+            }
             FolderError::Foreign { .. } => {
                 "give --out a new folder, or one that holds only simulate's output"
             }
