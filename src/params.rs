@@ -85,8 +85,8 @@ params! {
             "Weight of a patron's pressure on the regime (democracy promotion, criticism), multiplied by how autocratic the state is. Larger than the others because leaders put regime survival first (David 1991, omnibalancing).";
         norms_weight = 0.3, [0.0, 100.0], "score per (sovereignty x non-interference)",
             "Weight of shared sovereignty and non-interference norms (the 'Shanghai spirit'; Ambrosio 2008). Assumption.";
-        domination_weight = 1.5, [0.0, 100.0], "score per unit of excess exposure",
-            "Penalty per unit by which one patron's share of the state's external money exceeds the threshold, times the state's nationalism (fear of domination, e.g. Sinophobia; Laruelle & Peyrouse 2012). Assumption.";
+        domination_weight = 10.0, [0.0, 100.0], "score per (dependence x squared excess share)",
+            "Fear of domination (e.g. Sinophobia; Laruelle & Peyrouse 2012): the penalty is this weight times the state's nationalism, times its external exposure over GDP, times the squared excess of one patron's share of that exposure over the threshold, over (1 - threshold) (Hirschman 1945: influence grows with concentration and with the weight of external ties in the economy). Extra money from a patron attracts the state as long as money_weight > this weight x nationalism x (1 - threshold). Assumption.";
         domination_threshold = 0.45, [0.0, 1.0], "share of external money",
             "Share of a state's external money coming from one patron above which fear of domination begins. Assumption: just under half.";
         leaning_weight = 1.0, [0.0, 100.0], "score per unit of leaning",

@@ -58,6 +58,7 @@ struct Factors {
     pressure: f64,
     backlash: f64,
     goodwill: f64,
+    /// Debt kept per step at the default term (named loans are corrected to their own term).
     debt_keep: f64,
     sco_pressure: f64,
     adjust_rate: f64,

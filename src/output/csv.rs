@@ -91,10 +91,29 @@ pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
 
 /// The scorecard as CSV (`validation.csv`).
 pub fn scorecard_csv(lines: &[Line]) -> String {
-    let mut out = String::from("fact,outcome,expect,without,share,threshold,result,label\n");
+    let mut out = String::from(
+        "fact,outcome,expect,without,share,threshold,result,label,historical_date,\
+         tolerance_months,model_median,model_p5,model_p95,error_months,date_source\n",
+    );
     for l in lines {
+        let (history, tolerance, median, p5, p95, error, source) = match &l.timing {
+            Some(t) => {
+                let d =
+                    |x: Option<crate::date::YearMonth>| x.map_or(String::new(), |x| x.to_string());
+                (
+                    t.history.date.to_string(),
+                    t.history.tolerance_months.to_string(),
+                    d(t.median),
+                    d(t.p5),
+                    d(t.p95),
+                    t.error_months().map_or(String::new(), |e| e.to_string()),
+                    format!("\"{}\"", t.history.source.replace('"', "'")),
+                )
+            }
+            None => Default::default(),
+        };
         out.push_str(&format!(
-            "{},{},{},{},{:.4},{:.2},{},\"{}\"\n",
+            "{},{},{},{},{:.4},{:.2},{},\"{}\",{history},{tolerance},{median},{p5},{p95},{error},{source}\n",
             l.fact,
             l.outcome,
             l.expect,

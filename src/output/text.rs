@@ -494,6 +494,45 @@ pub fn unvote_text(c: &VoteCheck, source: &str) -> String {
     s
 }
 
+/// The dated lines of a scorecard as a table: the model's median date and 5–95 % range over
+/// runs, the historical date, the error in months and the tolerance. Empty without dated lines.
+pub fn dated_text(lines: &[Line]) -> String {
+    let dated: Vec<(&Line, &crate::runs::scorecard::Timing)> = lines
+        .iter()
+        .filter_map(|l| l.timing.as_ref().map(|t| (l, t)))
+        .collect();
+    if dated.is_empty() {
+        return String::new();
+    }
+    let d = |x: Option<crate::date::YearMonth>| x.map_or("never".to_string(), |x| x.to_string());
+    let mut o = String::from(
+        "Dated facts: when the model first produces each outcome (median over the runs in which it \
+         happens, 5-95 % range), against the historical date\n\n",
+    );
+    o.push_str(&format!(
+        "{:<24} {:>8}  {:<19} {:>8}  {:>7}  {:>5}  {:<6}\n",
+        "outcome", "model", "5-95 %", "history", "error", "tol.", "result"
+    ));
+    for (l, t) in dated {
+        let mut id = l.outcome.clone();
+        if id.chars().count() > 24 {
+            id = id.chars().take(23).collect::<String>() + "~";
+        }
+        o.push_str(&format!(
+            "{:<24} {:>8}  {:<19} {:>8}  {:>7}  {:>5}  {:<6}\n",
+            id,
+            d(t.median),
+            format!("{} to {}", d(t.p5), d(t.p95)),
+            t.history.date.to_string(),
+            t.error_months()
+                .map_or("-".to_string(), |e| format!("{e:+} mo")),
+            format!("±{}", t.history.tolerance_months),
+            if l.pass { "pass" } else { "FAIL" }
+        ));
+    }
+    o
+}
+
 /// The ablation table for the terminal: one row per scorecard line, one column per channel,
 /// each cell the share of runs in which the line holds with that channel off (`x` marks a
 /// failing line), then the lines no channel breaks.

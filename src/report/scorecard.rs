@@ -47,14 +47,35 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
     o.push_str(
         "<div class=\"scroll\">\n<table class=\"scorecard\">\n<tr><th>Fact</th><th>What</th>\
          <th>Expected</th><th>Counterfactual: event removed</th><th>Share of runs</th>\
-         <th>Threshold</th><th>Result</th></tr>\n",
+         <th>Threshold</th><th>Date: model median (5–95 %) vs history, error</th>\
+         <th>Result</th></tr>\n",
     );
     for l in lines {
+        let date = l.timing.as_ref().map_or("—".to_string(), |t| {
+            let d = |x: Option<crate::date::YearMonth>| {
+                x.map_or("never".to_string(), |x| x.to_string())
+            };
+            format!(
+                "{} ({} to {}) vs {}: {} (tolerance ±{} months){}",
+                d(t.median),
+                d(t.p5),
+                d(t.p95),
+                t.history.date,
+                t.error_months()
+                    .map_or("—".to_string(), |e| format!("{e:+} months")),
+                t.history.tolerance_months,
+                if t.history.source.is_empty() {
+                    String::new()
+                } else {
+                    format!("<br><small>{}</small>", esc(&t.history.source))
+                }
+            )
+        });
         let _ = writeln!(
             o,
             "<tr class=\"{}\"><td>{}</td><td>{}<br><code class=\"id\">{}</code></td>\
              <td>{}</td><td>{}</td><td class=\"num\">{:.0} %</td><td class=\"num\">{:.0} %</td>\
-             <td>{}</td></tr>",
+             <td>{}</td><td>{}</td></tr>",
             if l.pass { "pass" } else { "fail" },
             esc(&l.fact),
             esc(&l.label),
@@ -65,6 +86,7 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
                 .map_or("—".to_string(), |w| format!("<code>{}</code>", esc(w))),
             l.share * 100.0,
             l.threshold * 100.0,
+            date,
             verdict(l.pass)
         );
     }
@@ -197,6 +219,7 @@ mod tests {
             share,
             threshold: 0.8,
             pass: share >= 0.8,
+            timing: None,
         }
     }
 
@@ -218,7 +241,7 @@ mod tests {
         assert!(!h.contains("<happens>"));
         assert_eq!(h.matches("<tr class=\"pass\">").count(), 1);
         assert_eq!(h.matches("<tr class=\"fail\">").count(), 1);
-        assert!(h.contains("<td><code>ev_1</code></td><td class=\"num\">25 %</td><td class=\"num\">80 %</td><td><span class=\"verdict fail\">FAIL</span></td>"));
+        assert!(h.contains("<td><code>ev_1</code></td><td class=\"num\">25 %</td><td class=\"num\">80 %</td><td>—</td><td><span class=\"verdict fail\">FAIL</span></td>"));
         assert!(h.contains("<td>holds</td><td>—</td><td class=\"num\">90 %</td>"));
     }
 }

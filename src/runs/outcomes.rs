@@ -18,6 +18,8 @@ use crate::scenario::{Role, Scenario};
 pub struct Tracker<'a> {
     outcomes: &'a [Outcome],
     hit: Vec<bool>,
+    /// When each event outcome first happened in its window.
+    first: Vec<Option<YearMonth>>,
     /// Value at the start of each trajectory outcome's window (NaN until seen).
     start_value: Vec<f64>,
     /// Dates at which each actor became a member (for joined-together outcomes).
@@ -45,6 +47,7 @@ impl<'a> Tracker<'a> {
         Tracker {
             outcomes,
             hit: vec![false; outcomes.len()],
+            first: vec![None; outcomes.len()],
             start_value: vec![f64::NAN; outcomes.len()],
             joined: vec![None; n],
             region,
@@ -57,6 +60,7 @@ impl<'a> Tracker<'a> {
     /// Forgets the previous run.
     pub fn reset(&mut self) {
         self.hit.iter_mut().for_each(|h| *h = false);
+        self.first.iter_mut().for_each(|f| *f = None);
         self.start_value.iter_mut().for_each(|v| *v = f64::NAN);
         self.joined.iter_mut().for_each(|j| *j = None);
     }
@@ -64,6 +68,12 @@ impl<'a> Tracker<'a> {
     /// Whether each outcome held, in scenario order (valid after the run).
     pub fn results(&self) -> &[bool] {
         &self.hit
+    }
+
+    /// When each event outcome first happened in its window (`None` for trajectory outcomes
+    /// and for events that did not happen), in scenario order (valid after the run).
+    pub fn first_dates(&self) -> &[Option<YearMonth>] {
+        &self.first
     }
 
     fn region_mean(&self, world: &World, p: usize) -> f64 {
@@ -98,12 +108,14 @@ impl Observer for Tracker<'_> {
                 OutcomeKind::Member(a)
                     if step == 0 && world.sco[a] == ScoStatus::Member && o.from.is_none() =>
                 {
-                    self.hit[j] = true
+                    self.hit[j] = true;
+                    self.first[j] = Some(date);
                 }
                 OutcomeKind::DealSigned(d)
                     if step == 0 && world.deals[d].signed.is_some() && o.from.is_none() =>
                 {
-                    self.hit[j] = true
+                    self.hit[j] = true;
+                    self.first[j] = Some(date);
                 }
                 OutcomeKind::ShareAbove(a, p, t) if in_window => {
                     self.hit[j] = world.alignment[a * np + p] >= t
@@ -154,7 +166,12 @@ impl Observer for Tracker<'_> {
         if e.what == What::Accession {
             self.joined[e.actor] = Some(e.date);
         }
-        for (o, hit) in self.outcomes.iter().zip(self.hit.iter_mut()) {
+        for ((o, hit), first) in self
+            .outcomes
+            .iter()
+            .zip(self.hit.iter_mut())
+            .zip(self.first.iter_mut())
+        {
             if !o.in_window(e.date) {
                 continue;
             }
@@ -175,6 +192,9 @@ impl Observer for Tracker<'_> {
                 (OutcomeKind::LoanAccepted(l), What::LoanAccepted(x)) => *l == x,
                 _ => false,
             };
+            if matched && first.is_none() {
+                *first = Some(e.date);
+            }
             *hit |= matched;
         }
     }

@@ -110,8 +110,41 @@ impl Outcome {
     }
 }
 
+impl OutcomeKind {
+    /// Whether the outcome is an event with a date (a decision in the log), which a dated check
+    /// can score by when it happens.
+    pub fn is_event(&self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::Member(_)
+                | OutcomeKind::Admitted(_)
+                | OutcomeKind::JoinedTogether(..)
+                | OutcomeKind::ClosureOrdered(_)
+                | OutcomeKind::ClosureReversed(_)
+                | OutcomeKind::BaseClosed(_)
+                | OutcomeKind::LeaseRenewed(_)
+                | OutcomeKind::BaseOpened(_)
+                | OutcomeKind::DealSigned(_)
+                | OutcomeKind::LoanAccepted(_)
+        )
+    }
+}
+
+/// The historical date of a dated check, with the error it tolerates and the source of the date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dated {
+    /// When it happened.
+    pub date: YearMonth,
+    /// The largest distance, in months, between the median model date and `date` that passes.
+    pub tolerance_months: i32,
+    /// Where the date comes from.
+    pub source: String,
+}
+
 /// One line of the validation scorecard: an outcome that should hold (or fail) in at least
-/// `threshold` of the runs, in the scenario as written or without one scripted event.
+/// `threshold` of the runs, in the scenario as written or without one scripted event. A dated
+/// line is also scored by when the outcome first happens: the median over the runs in which it
+/// happens must fall within the tolerance of the historical date.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
     /// Which stylized fact it tests (free text, e.g. "2" or "counterfactual").
@@ -124,6 +157,8 @@ pub struct Check {
     pub without: Option<String>,
     /// Share of runs needed to pass, 0–1.
     pub threshold: f64,
+    /// The historical date, for a line scored by its date.
+    pub dated: Option<Dated>,
 }
 
 /// How points are chosen.

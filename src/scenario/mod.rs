@@ -70,6 +70,11 @@ pub struct BaseInfo {
     pub security_value: f64,
     /// The most a user pays per year (rent plus tied aid) to keep it, millions of USD.
     pub worth_musd: f64,
+    /// The lease's own notice period for a termination, months (`None`: `bases.notice_months`).
+    pub notice_months: Option<f64>,
+    /// Whether the lease runs without an end date, until either side ends it with notice (a
+    /// scenario gives `notice_months` and no `lease_end`): ending it breaks nothing.
+    pub open_ended: bool,
 }
 
 /// What never changes about a loan.

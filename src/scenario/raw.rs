@@ -61,6 +61,12 @@ pub struct RawCheck {
     #[serde(default)]
     pub without: Option<S<String>>,
     pub threshold: S<f64>,
+    #[serde(default)]
+    pub date: Option<S<String>>,
+    #[serde(default)]
+    pub tolerance_months: Option<S<f64>>,
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// `[[outcomes]]`: a discrete outcome every run is checked for.
@@ -231,6 +237,8 @@ pub struct RawBase {
     pub worth_musd: S<f64>,
     #[serde(default)]
     pub lease_end: Option<S<String>>,
+    #[serde(default)]
+    pub notice_months: Option<S<f64>>,
     #[serde(default)]
     pub open: Option<bool>,
 }

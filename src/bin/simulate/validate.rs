@@ -158,6 +158,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         );
     }
     if !args.common.quiet {
+        let dated = text::dated_text(&lines);
+        if !dated.is_empty() {
+            println!("\n{dated}");
+        }
         println!(
             "\n{} of {} lines pass; wrote {}",
             lines.len() - failed,

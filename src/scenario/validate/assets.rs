@@ -50,6 +50,7 @@ impl V<'_> {
             let host = self.state(ctx, &b.host)?;
             let user = self.patron(ctx, &b.user)?;
             let lease_end = b.lease_end.as_ref().map(|d| self.date(d)).transpose()?;
+            let notice_months = self.maybe(&b.notice_months, "notice_months", 0.0, 120.0)?;
             bases.push(BaseInfo {
                 id: b.id.get_ref().clone(),
                 name: b.name.clone().unwrap_or_else(|| b.id.get_ref().clone()),
@@ -57,6 +58,8 @@ impl V<'_> {
                 user: patrons[user],
                 security_value: self.opt(&b.security_value, "security_value", 0.0, 1.0, 0.0)?,
                 worth_musd: self.nonneg(&b.worth_musd, "worth_musd")?,
+                notice_months,
+                open_ended: notice_months.is_some() && lease_end.is_none(),
             });
             w.bases.push(BaseState {
                 rent_musd: self.nonneg(&b.rent_musd, "rent_musd")?,

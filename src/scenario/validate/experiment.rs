@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use super::{FORMAT_DOC, Ids, R, Scenario, V};
 use crate::date::YearMonth;
 use crate::scenario::experiment::{
-    Check, Design, Direction, INDEX_NAMES, Outcome, OutcomeKind, SweepPlan,
+    Check, Dated, Design, Direction, INDEX_NAMES, Outcome, OutcomeKind, SweepPlan,
 };
 use crate::scenario::keys::{self, AxisError};
-use crate::scenario::raw::{RawOutcome, RawScenario, RawSweep, S};
+use crate::scenario::raw::{RawCheck, RawOutcome, RawScenario, RawSweep, S};
 
 impl V<'_> {
     /// `[[outcomes]]`: the named discrete outcomes checked in every run.
@@ -369,14 +369,82 @@ impl V<'_> {
                 ));
             }
             let threshold = self.in_range(&c.threshold, "threshold", 0.0, 1.0)?;
+            let dated = self.dated(c, sc, outcome, holds)?;
             checks.push(Check {
                 fact: c.fact.clone(),
                 outcome,
                 holds,
                 without: c.without.as_ref().map(|w| w.get_ref().clone()),
                 threshold,
+                dated,
             });
         }
         Ok(checks)
+    }
+
+    /// A check's `date`, `tolerance_months` and `source`: all or none; only for an event outcome
+    /// that should hold.
+    fn dated(&self, c: &RawCheck, sc: &Scenario, outcome: usize, holds: bool) -> R<Option<Dated>> {
+        let (date, tolerance) = match (&c.date, &c.tolerance_months) {
+            (None, None) => {
+                return Ok(None);
+            }
+            (Some(d), Some(t)) => (d, t),
+            (Some(d), None) => {
+                return Err(self.err(
+                    d.span(),
+                    "a dated check needs `tolerance_months`",
+                    "add e.g. `tolerance_months = 6`: the largest error in months that passes",
+                ));
+            }
+            (None, Some(t)) => {
+                return Err(self.err(
+                    t.span(),
+                    "`tolerance_months` without a `date`",
+                    "add the historical `date = \"YYYY-MM\"` or remove `tolerance_months`",
+                ));
+            }
+        };
+        let Some(when) = YearMonth::parse(date.get_ref()) else {
+            return Err(self.err(
+                date.span(),
+                format!("`{}` is not a date", date.get_ref()),
+                "write the historical date as \"YYYY-MM\"",
+            ));
+        };
+        let tolerance = self.in_range(tolerance, "tolerance_months", 0.0, 1200.0)?;
+        if tolerance.fract() != 0.0 {
+            return Err(self.err(
+                c.tolerance_months
+                    .as_ref()
+                    .map_or(date.span(), |t| t.span()),
+                "`tolerance_months` must be a whole number of months",
+                "e.g. `tolerance_months = 6`",
+            ));
+        }
+        if !sc.outcomes[outcome].kind.is_event() {
+            return Err(self.err(
+                c.outcome.span(),
+                format!(
+                    "outcome `{}` has no date to score: it is not an event",
+                    c.outcome.get_ref()
+                ),
+                "date only event outcomes (member, admitted, joined_together, closure_ordered, \
+                 closure_reversed, base_closed, lease_renewed, base_opened, deal_signed, \
+                 loan_accepted)",
+            ));
+        }
+        if !holds {
+            return Err(self.err(
+                date.span(),
+                "a check that expects the outcome to fail has no date to score",
+                "remove `date` and `tolerance_months`, or expect \"holds\"",
+            ));
+        }
+        Ok(Some(Dated {
+            date: when,
+            tolerance_months: tolerance as i32,
+            source: c.source.clone().unwrap_or_default(),
+        }))
     }
 }
