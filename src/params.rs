@@ -129,8 +129,8 @@ params! {
             "Default term over which a loan is repaid (linear amortisation). Assumption, typical of SCO-era Chinese and Russian state credit.";
         eeu_sovereignty_cost = 0.4, [0.0, 100.0], "score per unit of sovereignty",
             "Cost of accepting a condition to join the Eurasian Economic Union, times the state's attachment to sovereignty. Assumption.";
-        patron_loan_gain = 0.5, [0.0, 100.0], "partnership per (loan / borrower GDP)",
-            "Rise in partnership between two patrons when one lends to the other, per unit of the loan relative to the borrower's GDP. Assumption (Chinese credit to Russian banks after 2014).";
+        patron_loan_gain = 0.0, [0.0, 100.0], "partnership per (loan / borrower GDP)",
+            "One-off rise in partnership between two patrons when one lends to the other, per unit of the loan relative to the borrower's GDP. Assumption: 0, credit counts while it is outstanding (partnership.credit_gain_per_year).";
     }
     energy: EnergyParams {
         rent_share = 0.5, [0.0, 1.0], "fraction of revenue",
@@ -139,22 +139,38 @@ params! {
             "Transit income for each state on a deal's route, per thousand cubic metres delivered. Assumption, order of magnitude of Central Asian transit tariffs.";
         sanction_price_effect = 0.15, [0.0, 1.0], "fraction per unit severity",
             "Fall in a sanctioned supplier's minimum acceptable price per unit of sanction severity: its Western outside options worsen. Assumption.";
-        partnership_gain = 0.08, [0.0, 1.0], "partnership",
-            "Rise in partnership between two patrons when they sign an energy deal (mutual dependence). Assumption.";
+        partnership_gain = 0.0, [0.0, 1.0], "partnership",
+            "One-off rise in partnership between two patrons when they sign an energy deal. Assumption: 0, the deal counts while it flows (partnership.flow_gain_per_100bcm).";
         rivalry_per_100bcm = 0.02, [0.0, 10.0], "partnership per year per 100 bcm",
             "Yearly erosion of RUS-CHN partnership per 100 bcm/y of Central Asian gas flowing to China outside Russia's routes (end of Russia's transit monopoly). Assumption.";
     }
     partnership: PartnershipParams {
-        exercise_gain = 0.03, [0.0, 1.0], "partnership",
-            "Rise in partnership between patrons taking part in one joint exercise (Peace Mission series). Assumption.";
-        sanction_gain = 0.2, [0.0, 1.0], "partnership per unit severity",
-            "Rise in partnership between a sanctioned balancer and the other balancers (shared opposition to the sanctioner). Assumption.";
+        exercise_gain = 0.0, [0.0, 1.0], "partnership",
+            "Rise in partnership between patrons taking part in one joint exercise (Peace Mission series). Assumption: 0, an exercise displays the partnership more than it builds it (it still raises the participating states' security ties).";
+        sanction_gain = 0.05, [0.0, 1.0], "partnership per unit severity",
+            "One-off rise in partnership between a sanctioned balancer and the other balancers when sanctions are imposed (and fall with the sanctioner). Assumption.";
+        coercion_gain_per_year = 0.1, [0.0, 10.0], "partnership per year per unit of coercion",
+            "Yearly rise in partnership between two balancers per unit of the coercion either suffers from another power anywhere (sanctions, tariffs, export controls; a stock that fades): a common adversary's pressure pushes them together (Gabuev 2015; Lukin 2018). Assumption.";
+        coercion_half_life_years = 6.0, [0.1, 100.0], "years",
+            "Half-life of the coercion stock: sanctions and tariffs stay in force for years (the 2014 sanctions on Russia were still in force in 2022). Assumption.";
+        flow_gain_per_100bcm = 0.02, [0.0, 10.0], "partnership per year per 100 bcm",
+            "Yearly rise in partnership per 100 bcm/y of energy flowing between two balancers (mutual dependence that counts while it flows). Assumption.";
+        credit_gain_per_year = 0.5, [0.0, 100.0], "partnership per year per (credit / borrower GDP)",
+            "Yearly rise in partnership per unit of credit outstanding from one balancer to the other, relative to the borrower's GDP. Assumption.";
+        accommodation = 0.5, [0.0, 1.0], "fraction of rivalry",
+            "Share of the balancers' economic rivalry in a state that is accommodated when they divide the labour there (one leads in security, the other in money): a division of labour instead of competition for the same client (Cooley 2012; Gabuev 2015). Assumption.";
+        reversion_half_life_years = 10.0, [0.1, 1000.0], "years",
+            "Half-life of a gap between the partnership and its starting level: the treaty-based relationship (the 2001 Treaty of Good-Neighbourliness) pulls it back when nothing else moves it, so it does not drift by construction. Assumption.";
         opposition_gain_per_year = 0.04, [0.0, 1.0], "partnership per year",
             "Yearly rise in RUS-CHN partnership times the leading power's influence in the region (a shared target). Assumption.";
         rivalry_loss_per_year = 0.03, [0.0, 10.0], "partnership per year",
             "Yearly erosion of RUS-CHN partnership times their economic rivalry in the region (the mean gap between the two balancers' shares of each regional state's external money: competition for the same clients). Assumption.";
         exercise_security_gain = 0.02, [0.0, 1.0], "security tie",
             "Rise in the security tie of a participating state with each participating patron per exercise. Assumption.";
+        security_half_life_years = 8.0, [0.1, 1000.0], "years",
+            "Half-life of a security tie that nothing renews: arms, training and guarantees age. Assumption.";
+        alliance_security = 0.4, [0.0, 1.0], "security tie",
+            "Level toward which an alliance keeps the security tie of a CSTO member state with each CSTO patron (Russia's treaty commitments, bases and arms at domestic prices; the 1992 Collective Security Treaty). Assumption.";
     }
     enlargement: EnlargementParams {
         bloc_weight = 1.0, [0.0, 100.0], "score per log power gain",

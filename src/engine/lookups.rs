@@ -46,6 +46,8 @@ pub struct BalancerPair {
     pub to_a: Vec<usize>,
     /// Deals from the region to `b` avoiding `a`.
     pub to_b: Vec<usize>,
+    /// Deals between `a` and `b` (either way).
+    pub between: Vec<usize>,
 }
 
 impl Lookups {
@@ -111,6 +113,13 @@ impl Lookups {
                     b: b[j],
                     to_a: deals_to(b[i], sc.patrons[b[j]]),
                     to_b: deals_to(b[j], sc.patrons[b[i]]),
+                    between: (0..sc.deals.len())
+                        .filter(|&d| {
+                            let (x, y) = (sc.deals[d].supplier, sc.deals[d].buyer);
+                            let (pa, pb) = (sc.patrons[b[i]], sc.patrons[b[j]]);
+                            (x == pa && y == pb) || (x == pb && y == pa)
+                        })
+                        .collect(),
                 });
             }
         }

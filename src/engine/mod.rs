@@ -34,7 +34,7 @@ use mechanisms::{bases, energy, enlargement, loans, partnership, shocks};
 use record::Observer;
 
 use crate::params::Params;
-use crate::scenario::world::{MAX_PATRONS, World};
+use crate::scenario::world::{MAX_PATRONS, PartnershipDrift, World};
 use crate::scenario::{EventKind, Lens, Scenario};
 
 /// Per-run buffers, allocated once so that steps allocate nothing.
@@ -60,6 +60,8 @@ struct Factors {
     goodwill: f64,
     /// Debt kept per step at the default term (named loans are corrected to their own term).
     debt_keep: f64,
+    coercion: f64,
+    security: f64,
     sco_pressure: f64,
     adjust_rate: f64,
     noise_sd: f64,
@@ -74,6 +76,8 @@ impl Factors {
             backlash: Params::decay(s.backlash_half_life_years, dt),
             goodwill: Params::decay(prm.loans.transfer_half_life_years, dt),
             debt_keep: (1.0 - dt / prm.loans.term_years).max(0.0),
+            coercion: Params::decay(prm.partnership.coercion_half_life_years, dt),
+            security: Params::decay(prm.partnership.security_half_life_years, dt),
             sco_pressure: Params::decay(prm.bases.pressure_half_life_years, dt),
             adjust_rate: Params::per_step(prm.decision.adjustment_per_year, dt),
             noise_sd: prm.decision.noise_sd * dt.sqrt(),
@@ -108,6 +112,14 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         factors: Factors::new(prm, dt),
     };
     refresh_trade_factors(w, dt, &mut scratch.trade_factor);
+    // One drift record per pair of balancers, none yet (reuses the caller's allocation).
+    w.partnership_drift.clear();
+    w.partnership_drift
+        .extend(lk.balancer_pairs.iter().map(|pair| PartnershipDrift {
+            a: pair.a,
+            b: pair.b,
+            ..PartnershipDrift::default()
+        }));
     // States without a scripted starting alignment start where their scores point, under the
     // parameters and lens in force for this run.
     decision::start_from_scores(sc, w, prm, &sc.score_start);
@@ -141,6 +153,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
 
         // 2. Growth and decay.
         grow_and_decay(w, &scratch);
+        age_security(sc, prm, w, &lk, scratch.factors.security);
         loans::amortise(&mut ctx, w);
 
         // 3-5. Energy, bases, SCO.
@@ -182,6 +195,27 @@ fn grow_and_decay(w: &mut World, scratch: &Scratch) {
     scale(&mut w.backlash, f.backlash);
     scale(&mut w.goodwill, f.goodwill);
     scale(&mut w.debt, f.debt_keep);
+    scale(&mut w.coercion, f.coercion);
+}
+
+/// Security ties age: each relaxes toward its floor by the factor `keep` per step. The floor is
+/// `partnership.alliance_security` for a CSTO member state's tie with a CSTO patron (the
+/// alliance renews it: treaty guarantees, bases, arms at domestic prices) and 0 otherwise, so a
+/// tie that nothing renews fades.
+fn age_security(sc: &Scenario, prm: &Params, w: &mut World, lk: &Lookups, keep: f64) {
+    let np = w.np;
+    let alliance = prm.partnership.alliance_security;
+    for &s in &lk.states {
+        for p in 0..np {
+            let floor = if w.csto[s] && w.csto[sc.patrons[p]] {
+                alliance
+            } else {
+                0.0
+            };
+            let k = s * np + p;
+            w.security[k] = floor + (w.security[k] - floor) * keep;
+        }
+    }
 }
 
 /// Every state scores every patron and moves part of the way toward the softmax of the scores,

@@ -6,7 +6,7 @@
 //! scores; their text is written only when an output asks for it (`output::text::describe`).
 
 use crate::date::YearMonth;
-use crate::scenario::world::World;
+use crate::scenario::world::{PartnershipDrift, World};
 
 /// The regional indices, each defined in docs/model.md.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -127,6 +127,9 @@ pub struct RunRecord {
     pub indices: Vec<Indices>,
     /// The decision log, in order.
     pub log: Vec<LogEntry>,
+    /// Each pair of balancers' partnership and the drift that moved it in the step that ended
+    /// at each date (none at the initial date), `dates x pairs`.
+    pub partnership: Vec<(f64, PartnershipDrift)>,
     /// Number of actors.
     pub n: usize,
     /// Number of patrons.
@@ -141,6 +144,7 @@ impl RunRecord {
             alignment: Vec::with_capacity((steps + 1) * n * np),
             indices: Vec::with_capacity(steps + 1),
             log: Vec::with_capacity(64),
+            partnership: Vec::new(),
             n,
             np,
         }
@@ -157,6 +161,10 @@ impl Observer for RunRecord {
         self.dates.push(date);
         self.alignment.extend_from_slice(&world.alignment);
         self.indices.push(*indices);
+        // The balancer pairs' partnership and the drift of the step that just ended.
+        for d in &world.partnership_drift {
+            self.partnership.push((world.partnership_of(d.a, d.b), *d));
+        }
     }
 
     fn log(&mut self, entry: LogEntry) {

@@ -67,6 +67,36 @@ pub fn indices_csv(runs: &[RunRecord]) -> String {
     out
 }
 
+/// `partnership.csv`: the first run's partnership between each pair of balancers at each date,
+/// and the yearly rate of each force that moved it in the step that ended then (docs/model.md,
+/// "Partnership"): run, date, a, b, partnership, one column per term, drift.
+pub fn partnership_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
+    use crate::scenario::world::PartnershipDrift;
+    let mut out = format!(
+        "run,date,a,b,partnership,{},drift\n",
+        PartnershipDrift::NAMES.join(",")
+    );
+    let Some(rec) = runs.first() else {
+        return out;
+    };
+    let pairs = rec.partnership.len() / rec.dates.len().max(1);
+    for (t, date) in rec.dates.iter().enumerate() {
+        for (level, d) in rec.partnership.iter().skip(t * pairs).take(pairs) {
+            let _ = write!(
+                out,
+                "1,{date},{},{},{level:.6}",
+                csv_field(sc.patron_id(d.a)),
+                csv_field(sc.patron_id(d.b))
+            );
+            for x in d.terms() {
+                let _ = write!(out, ",{x:.6}");
+            }
+            let _ = writeln!(out, ",{:.6}", d.total());
+        }
+    }
+    out
+}
+
 /// `events.csv`: run, date, actor, kind, decision, score_for, score_against, value.
 pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
     let mut out = String::from("run,date,actor,kind,decision,score_for,score_against,value\n");

@@ -64,11 +64,14 @@ pub const CHANNELS: [Channel; 10] = [
     },
     Channel {
         name: "partnership",
-        what: "growth of the RUS-CHN partnership (exercise, sanction, opposition, energy and loan gains = 0)",
+        what: "growth of the RUS-CHN partnership (coercion, flows, credit, opposition, exercise, sanction, signing and loan gains = 0)",
         zero: &[
+            "partnership.coercion_gain_per_year",
+            "partnership.flow_gain_per_100bcm",
+            "partnership.credit_gain_per_year",
+            "partnership.opposition_gain_per_year",
             "partnership.exercise_gain",
             "partnership.sanction_gain",
-            "partnership.opposition_gain_per_year",
             "energy.partnership_gain",
             "loans.patron_loan_gain",
         ],

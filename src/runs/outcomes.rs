@@ -135,8 +135,8 @@ impl Observer for Tracker<'_> {
                     }
                     let s = self.start_value[j];
                     self.hit[j] = match dir {
-                        Direction::Up => v > s,
-                        Direction::Down => v < s,
+                        Direction::Up => v > s + o.min_change,
+                        Direction::Down => v < s - o.min_change,
                     };
                 }
                 OutcomeKind::MaxShareBelow(t) if in_window => {

@@ -101,6 +101,8 @@ pub struct Outcome {
     pub by: Option<YearMonth>,
     /// What it means, in words (shown in scorecards).
     pub label: String,
+    /// For a change outcome, the least change that counts (0: any change in the direction).
+    pub min_change: f64,
 }
 
 impl Outcome {

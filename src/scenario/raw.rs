@@ -96,6 +96,8 @@ pub struct RawOutcome {
     #[serde(default)]
     pub direction: Option<S<String>>,
     #[serde(default)]
+    pub min_change: Option<S<f64>>,
+    #[serde(default)]
     pub from: Option<S<String>>,
     #[serde(default)]
     pub by: Option<S<String>>,

@@ -191,6 +191,12 @@ pub struct World {
     pub backlash: Vec<f64>,
     /// Partnership between patrons, 0–1, symmetric `np x np`.
     pub partnership: Vec<f64>,
+    /// Coercion each patron suffers from other powers anywhere (sanctions, tariffs, export
+    /// controls), one per patron slot, a stock that fades.
+    pub coercion: Vec<f64>,
+    /// The last step's drift of each pair of balancers' partnership, term by term (per year), in
+    /// the order the engine visits the pairs.
+    pub partnership_drift: Vec<PartnershipDrift>,
     /// SCO standing per actor.
     pub sco: Vec<ScoStatus>,
     /// When an acceding actor becomes a member.
@@ -205,6 +211,62 @@ pub struct World {
     pub loans: Vec<LoanState>,
     /// Energy deals, in scenario order.
     pub deals: Vec<DealState>,
+}
+
+/// The yearly rates at which each force moves one pair of balancers' partnership (docs/model.md,
+/// "Partnership"). Their sum is the drift; the scripted one-off jumps (exercises, signings,
+/// loans, the day sanctions start) are not in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PartnershipDrift {
+    /// First balancer (patron slot).
+    pub a: usize,
+    /// Second balancer (patron slot).
+    pub b: usize,
+    /// Coercion of either balancer by another power, anywhere.
+    pub coercion: f64,
+    /// Energy flowing between the two.
+    pub flows: f64,
+    /// Credit outstanding between the two.
+    pub credit: f64,
+    /// The leading power's presence in the region (a shared target).
+    pub opposition: f64,
+    /// Competition for the same clients in the region, net of a division of labour (negative).
+    pub rivalry: f64,
+    /// Regional gas flowing to one around the other (negative).
+    pub bypass: f64,
+    /// The pull back toward the starting level.
+    pub reversion: f64,
+}
+
+impl PartnershipDrift {
+    /// The names of the terms, in [`PartnershipDrift::terms`] order.
+    pub const NAMES: [&'static str; 7] = [
+        "coercion",
+        "flows",
+        "credit",
+        "opposition",
+        "rivalry",
+        "bypass",
+        "reversion",
+    ];
+
+    /// The terms, in [`PartnershipDrift::NAMES`] order.
+    pub fn terms(&self) -> [f64; 7] {
+        [
+            self.coercion,
+            self.flows,
+            self.credit,
+            self.opposition,
+            self.rivalry,
+            self.bypass,
+            self.reversion,
+        ]
+    }
+
+    /// The whole drift, per year.
+    pub fn total(&self) -> f64 {
+        self.terms().iter().sum()
+    }
 }
 
 impl World {

@@ -56,10 +56,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         Failure::Other(format!("cannot write {}: {e}", what.display()))
     };
     std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
-    let files: [(&str, String); 4] = [
+    let files: [(&str, String); 5] = [
         ("trajectories.csv", csv::trajectories_csv(&sc, &records)),
         ("indices.csv", csv::indices_csv(&records)),
         ("events.csv", csv::events_csv(&sc, &records)),
+        ("partnership.csv", csv::partnership_csv(&sc, &records)),
         ("summary.json", summary.to_json()),
     ];
     for (name, text) in &files {

@@ -10,8 +10,10 @@
 //! - **sanctions**: the target's GDP falls by `sanction_gdp_effect * severity`; a sanctioned
 //!   state's trade with the sanctioner falls by `severity` and the sanctioner's pressure on its
 //!   regime rises; a sanctioned patron's unsigned energy deals get a lower minimum price
-//!   (`energy.sanction_price_effect`), and its partnership with the other balancers rises
-//!   (`partnership.sanction_gain * severity`) while that with the sanctioner falls as much;
+//!   (`energy.sanction_price_effect`), its partnership with the other balancers rises
+//!   (`partnership.sanction_gain * severity`) while that with the sanctioner falls as much, and
+//!   the coercion it suffers rises by `severity` (a stock that drives the partnership while it
+//!   lasts; see `partnership`);
 //! - **regime change**: the new leader's leanings replace the old (and autocracy, if given);
 //! - **democracy promotion** / criticism: the patron's pressure on the regime rises by
 //!   `intensity` (it fades with `regime_pressure_half_life_years`);
@@ -131,6 +133,11 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
                             st.supplier_min_usd *=
                                 1.0 - ctx.prm.energy.sanction_price_effect * severity;
                         }
+                    }
+                    // Pressure from another power anywhere: a stock that fades, and drives the
+                    // partnership while it lasts (engine::mechanisms::partnership).
+                    if by_slot != Some(t) {
+                        w.coercion[t] += severity;
                     }
                     let gain = ctx.prm.partnership.sanction_gain * severity;
                     if sc.balancers.contains(&t) {

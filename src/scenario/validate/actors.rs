@@ -255,6 +255,8 @@ impl V<'_> {
             energy_income: vec![0.0; n * np],
             backlash: vec![0.0; n * np],
             partnership: vec![0.5; np * np],
+            coercion: vec![0.0; np],
+            partnership_drift: Vec::new(),
             sco: vec![ScoStatus::None; n],
             accession_date: vec![None; n],
             csto: vec![false; n],

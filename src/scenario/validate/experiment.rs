@@ -169,12 +169,31 @@ impl V<'_> {
                     "make `from` no later than `by`",
                 ));
             }
+            let min_change = match &o.min_change {
+                None => 0.0,
+                Some(m)
+                    if matches!(
+                        kind,
+                        OutcomeKind::IndexChange(..) | OutcomeKind::RegionShareChange(..)
+                    ) =>
+                {
+                    self.in_range(m, "min_change", 0.0, 1.0)?
+                }
+                Some(m) => {
+                    return Err(self.err(
+                        m.span(),
+                        "`min_change` applies only to `index_change` and `region_share_change`",
+                        "remove `min_change` from this outcome",
+                    ));
+                }
+            };
             out.push(Outcome {
                 id: o.id.get_ref().clone(),
                 kind,
                 from,
                 by,
                 label: o.label.clone().unwrap_or_else(|| o.id.get_ref().clone()),
+                min_change,
             });
         }
         Ok(out)
