@@ -85,10 +85,10 @@ params! {
             "Weight of a patron's pressure on the regime (democracy promotion, criticism), multiplied by how autocratic the state is. Larger than the others because leaders put regime survival first (David 1991, omnibalancing).";
         norms_weight = 0.3, [0.0, 100.0], "score per (sovereignty x non-interference)",
             "Weight of shared sovereignty and non-interference norms (the 'Shanghai spirit'; Ambrosio 2008). Assumption.";
-        domination_weight = 10.0, [0.0, 100.0], "score per (dependence x squared excess share)",
+        domination_weight = 14.0, [0.0, 100.0], "score per (dependence x squared excess share)",
             "Fear of domination (e.g. Sinophobia; Laruelle & Peyrouse 2012): the penalty is this weight times the state's nationalism, times its external exposure over GDP, times the squared excess of one patron's share of that exposure over the threshold, over (1 - threshold) (Hirschman 1945: influence grows with concentration and with the weight of external ties in the economy). Extra money from a patron attracts the state as long as money_weight > this weight x nationalism x (1 - threshold). Assumption.";
-        domination_threshold = 0.45, [0.0, 1.0], "share of external money",
-            "Share of a state's external money coming from one patron above which fear of domination begins. Assumption: just under half.";
+        domination_threshold = 0.35, [0.0, 1.0], "share of external money",
+            "Share of a state's external exposure (money plus debt service) coming from one patron above which fear of domination begins. Assumption: about a third.";
         leaning_weight = 1.0, [0.0, 100.0], "score per unit of leaning",
             "Weight of the leader's own leanings toward a patron (set by the scenario and by regime change). Assumption: unit weight, the reference scale.";
         debt_weight = 0.5, [0.0, 100.0], "score per (debt / GDP)",
@@ -169,6 +169,8 @@ params! {
             "Rise in the security tie of a participating state with each participating patron per exercise. Assumption.";
         security_half_life_years = 8.0, [0.1, 1000.0], "years",
             "Half-life of a security tie that nothing renews: arms, training and guarantees age. Assumption.";
+        stake_security_per_year = 0.03, [0.0, 10.0], "security tie per year per share of money",
+            "Yearly growth of a patron's security tie with a state per unit of its share of the state's external money: security follows a large economic stake (arms sales, training, border posts and private security to protect investments; China supplied 18% of Central Asia's arms imports in 2014-2018 against 1.5% in 2009-2013, Jardine & Lemon 2020, from SIPRI data). Assumption.";
         alliance_security = 0.4, [0.0, 1.0], "security tie",
             "Level toward which an alliance keeps the security tie of a CSTO member state with each CSTO patron (Russia's treaty commitments, bases and arms at domestic prices; the 1992 Collective Security Treaty). Assumption.";
     }

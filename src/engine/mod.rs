@@ -153,7 +153,15 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
 
         // 2. Growth and decay.
         grow_and_decay(w, &scratch);
-        age_security(sc, prm, w, &lk, scratch.factors.security);
+        age_security(
+            sc,
+            prm,
+            w,
+            &lk,
+            &scratch.money,
+            scratch.factors.security,
+            dt,
+        );
         loans::amortise(&mut ctx, w);
 
         // 3-5. Energy, bases, SCO.
@@ -198,22 +206,37 @@ fn grow_and_decay(w: &mut World, scratch: &Scratch) {
     scale(&mut w.coercion, f.coercion);
 }
 
-/// Security ties age: each relaxes toward its floor by the factor `keep` per step. The floor is
-/// `partnership.alliance_security` for a CSTO member state's tie with a CSTO patron (the
-/// alliance renews it: treaty guarantees, bases, arms at domestic prices) and 0 otherwise, so a
-/// tie that nothing renews fades.
-fn age_security(sc: &Scenario, prm: &Params, w: &mut World, lk: &Lookups, keep: f64) {
+/// Security ties age: each relaxes toward its floor by the factor `keep` per step, and grows
+/// with the patron's economic stake in the state. The floor is `partnership.alliance_security`
+/// for a CSTO member state's tie with a CSTO patron (the alliance renews it: treaty guarantees,
+/// bases, arms at domestic prices) and 0 otherwise, so a tie that nothing renews fades; the
+/// growth is `partnership.stake_security_per_year` times the patron's share of the state's
+/// external money (`money`, from the previous step's alignment pass: security follows a large
+/// stake). Only the region's states.
+fn age_security(
+    sc: &Scenario,
+    prm: &Params,
+    w: &mut World,
+    lk: &Lookups,
+    money: &[f64],
+    keep: f64,
+    dt: f64,
+) {
     let np = w.np;
     let alliance = prm.partnership.alliance_security;
-    for &s in &lk.states {
+    let stake = prm.partnership.stake_security_per_year * dt;
+    for &s in &lk.region_states {
+        let row = decision::row(money, s, np);
+        let total: f64 = row.iter().sum();
         for p in 0..np {
             let floor = if w.csto[s] && w.csto[sc.patrons[p]] {
                 alliance
             } else {
                 0.0
             };
+            let share = if total > 0.0 { row[p] / total } else { 0.0 };
             let k = s * np + p;
-            w.security[k] = floor + (w.security[k] - floor) * keep;
+            w.security[k] = (floor + (w.security[k] - floor) * keep + stake * share).min(1.0);
         }
     }
 }

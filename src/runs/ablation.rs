@@ -40,7 +40,7 @@ pub enum Remove {
 /// SCO's pull on its members, collective SCO pressure against foreign bases, shared
 /// non-interference norms, and the Russia–China partnership's growth (joint exercises, common
 /// opposition to sanctions, energy and credit ties).
-pub const CHANNELS: [Channel; 10] = [
+pub const CHANNELS: [Channel; 11] = [
     Channel {
         name: "sco_membership",
         what: "the SCO's pull on its members (decision.sco_weight = 0)",
@@ -121,6 +121,13 @@ pub const CHANNELS: [Channel; 10] = [
         name: "security",
         what: "security ties against threats (decision.security_weight = 0)",
         zero: &["decision.security_weight"],
+        remove: Remove::Nothing,
+        with: &[],
+    },
+    Channel {
+        name: "alliance",
+        what: "Russia's CSTO alliance: the floor it keeps under its allies' security ties (partnership.alliance_security = 0)",
+        zero: &["partnership.alliance_security"],
         remove: Remove::Nothing,
         with: &[],
     },

@@ -10,7 +10,7 @@
 use crate::date::YearMonth;
 use crate::engine::record::{Indices, LogEntry, Observer, What};
 use crate::scenario::experiment::{Direction, Outcome, OutcomeKind};
-use crate::scenario::world::{ScoStatus, World};
+use crate::scenario::world::{BaseStatus, ScoStatus, World};
 use crate::scenario::{Role, Scenario};
 
 /// Watches one run and records which outcomes held. Allocates only when created.
@@ -25,6 +25,10 @@ pub struct Tracker<'a> {
     /// Dates at which each actor became a member (for joined-together outcomes).
     joined: Vec<Option<YearMonth>>,
     region: Vec<usize>,
+    /// Each base's host, user slot and index (bases of users that are not patrons left out).
+    bases: Vec<(usize, usize, usize)>,
+    /// Each base's security value.
+    base_security: Vec<f64>,
     np: usize,
     /// Alignment at the last date observed.
     pub final_alignment: Vec<f64>,
@@ -51,6 +55,13 @@ impl<'a> Tracker<'a> {
             start_value: vec![f64::NAN; outcomes.len()],
             joined: vec![None; n],
             region,
+            bases: sc
+                .bases
+                .iter()
+                .enumerate()
+                .filter_map(|(b, info)| sc.actors[info.user].slot.map(|p| (info.host, p, b)))
+                .collect(),
+            base_security: sc.bases.iter().map(|b| b.security_value).collect(),
             np,
             final_alignment: vec![0.0; n * np],
             final_indices: Indices::default(),
@@ -151,11 +162,25 @@ impl Observer for Tracker<'_> {
                         self.hit[j] &= ok;
                     }
                 }
-                OutcomeKind::SecurityLead(a, b) if in_window => {
-                    self.hit[j] = self
-                        .region
+                OutcomeKind::SecurityLead(a, b, margin, ref states) if in_window => {
+                    let provided = |s: usize, p: usize| {
+                        world.security[s * np + p]
+                            + self
+                                .bases
+                                .iter()
+                                .filter(|&&(host, user, _)| host == s && user == p)
+                                .filter(|&&(_, _, b)| world.bases[b].status != BaseStatus::Closed)
+                                .map(|&(_, _, b)| self.base_security[b])
+                                .sum::<f64>()
+                    };
+                    let states = if states.is_empty() {
+                        &self.region
+                    } else {
+                        states
+                    };
+                    self.hit[j] = states
                         .iter()
-                        .all(|&s| world.security[s * np + a] > world.security[s * np + b]);
+                        .all(|&s| provided(s, a) > provided(s, b) + margin);
                 }
                 _ => {}
             }

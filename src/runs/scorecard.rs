@@ -128,7 +128,9 @@ pub fn scorecard(
             && !counterfactuals.iter().any(|(id, _)| id == w)
         {
             let mut cf = sc.clone();
-            cf.remove_event(w);
+            for id in &c.remove {
+                cf.remove_event(id);
+            }
             counterfactuals.push((w.clone(), outcome_stats(&cf, seed, runs, jobs)?));
         }
     }

@@ -60,9 +60,10 @@ pub enum OutcomeKind {
     /// No state of the region has a share of the threshold or more toward any patron, at any
     /// date in the window (they hedge).
     MaxShareBelow(f64),
-    /// At the end of the window, every state of the region has a larger security tie with the
-    /// first patron slot than with the second.
-    SecurityLead(usize, usize),
+    /// At the end of the window, in every listed state (empty: every state of the region) the
+    /// security the first patron slot provides (its security tie plus its open bases' security
+    /// values) exceeds what the second provides by more than the margin.
+    SecurityLead(usize, usize, f64, Vec<usize>),
 }
 
 impl OutcomeKind {
@@ -155,8 +156,10 @@ pub struct Check {
     pub outcome: usize,
     /// Whether the outcome should hold (`true`) or fail.
     pub holds: bool,
-    /// The scripted event removed for a counterfactual, by id.
+    /// The scripted events removed for a counterfactual, by id, as written (`a, b` for several).
     pub without: Option<String>,
+    /// The ids of the removed events.
+    pub remove: Vec<String>,
     /// Share of runs needed to pass, 0–1.
     pub threshold: f64,
     /// The historical date, for a line scored by its date.

@@ -59,7 +59,7 @@ pub struct RawCheck {
     pub outcome: S<String>,
     pub expect: S<String>,
     #[serde(default)]
-    pub without: Option<S<String>>,
+    pub without: Option<S<OneOrMany>>,
     pub threshold: S<f64>,
     #[serde(default)]
     pub date: Option<S<String>>,
@@ -67,6 +67,16 @@ pub struct RawCheck {
     pub tolerance_months: Option<S<f64>>,
     #[serde(default)]
     pub source: Option<String>,
+}
+
+/// One id or a list of ids (a counterfactual's removed events).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One id.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
 }
 
 /// `[[outcomes]]`: a discrete outcome every run is checked for.

@@ -9,7 +9,7 @@ use crate::scenario::experiment::{
     Check, Dated, Design, Direction, INDEX_NAMES, Outcome, OutcomeKind, SweepPlan,
 };
 use crate::scenario::keys::{self, AxisError};
-use crate::scenario::raw::{RawCheck, RawOutcome, RawScenario, RawSweep, S};
+use crate::scenario::raw::{OneOrMany, RawCheck, RawOutcome, RawScenario, RawSweep, S};
 
 impl V<'_> {
     /// `[[outcomes]]`: the named discrete outcomes checked in every run.
@@ -115,7 +115,19 @@ impl V<'_> {
                 "security_lead" => {
                     let a = self.patron(ctx, &need(&o.patron, "patron")?)?;
                     let b = self.patron(ctx, &need(&o.over, "over")?)?;
-                    OutcomeKind::SecurityLead(a, b)
+                    let margin = match &o.threshold {
+                        Some(t) => self.in_range(t, "threshold", 0.0, 10.0)?,
+                        None => 0.0,
+                    };
+                    let states = match &o.actors {
+                        Some(list) => list
+                            .get_ref()
+                            .iter()
+                            .map(|id| self.state(ctx, id))
+                            .collect::<R<Vec<usize>>>()?,
+                        None => Vec::new(),
+                    };
+                    OutcomeKind::SecurityLead(a, b, margin, states)
                 }
                 "base_closed" => OutcomeKind::BaseClosed(lookup(bases, &o.base, "base", "base")?),
                 "lease_renewed" => {
@@ -375,17 +387,32 @@ impl V<'_> {
                     ));
                 }
             };
-            if let Some(w) = &c.without
-                && !sc
-                    .events
-                    .iter()
-                    .any(|e| e.id.as_deref() == Some(w.get_ref().as_str()))
-            {
-                return Err(self.err(
-                    w.span(),
-                    format!("no scripted event with id `{}`", w.get_ref()),
-                    "name the id of an [[events]] entry to remove",
-                ));
+            let remove: Vec<String> = match c.without.as_ref().map(|w| w.get_ref()) {
+                None => Vec::new(),
+                Some(OneOrMany::One(id)) => vec![id.clone()],
+                Some(OneOrMany::Many(ids)) => ids.clone(),
+            };
+            if let Some(w) = &c.without {
+                if remove.is_empty() {
+                    return Err(self.err(
+                        w.span(),
+                        "`without` names no event",
+                        "name the id of an [[events]] entry to remove, or a list of them",
+                    ));
+                }
+                for id in &remove {
+                    if !sc
+                        .events
+                        .iter()
+                        .any(|e| e.id.as_deref() == Some(id.as_str()))
+                    {
+                        return Err(self.err(
+                            w.span(),
+                            format!("no scripted event with id `{id}`"),
+                            "name the id of an [[events]] entry to remove",
+                        ));
+                    }
+                }
             }
             let threshold = self.in_range(&c.threshold, "threshold", 0.0, 1.0)?;
             let dated = self.dated(c, sc, outcome, holds)?;
@@ -393,7 +420,8 @@ impl V<'_> {
                 fact: c.fact.clone(),
                 outcome,
                 holds,
-                without: c.without.as_ref().map(|w| w.get_ref().clone()),
+                without: (!remove.is_empty()).then(|| remove.join(", ")),
+                remove,
                 threshold,
                 dated,
             });
