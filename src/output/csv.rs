@@ -123,7 +123,7 @@ pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
 pub fn scorecard_csv(lines: &[Line]) -> String {
     let mut out = String::from(
         "fact,outcome,expect,without,share,threshold,result,label,historical_date,\
-         tolerance_months,model_median,model_p5,model_p95,error_months,date_source\n",
+         tolerance_months,model_median,model_p5,model_p95,error_months,date_source,known_failure\n",
     );
     for l in lines {
         let (history, tolerance, median, p5, p95, error, source) = match &l.timing {
@@ -143,15 +143,18 @@ pub fn scorecard_csv(lines: &[Line]) -> String {
             None => Default::default(),
         };
         out.push_str(&format!(
-            "{},{},{},{},{:.4},{:.2},{},\"{}\",{history},{tolerance},{median},{p5},{p95},{error},{source}\n",
-            l.fact,
-            l.outcome,
+            "{},{},{},{},{:.4},{:.2},{},\"{}\",{history},{tolerance},{median},{p5},{p95},{error},{source},{}\n",
+            csv_field(&l.fact),
+            csv_field(&l.outcome),
             l.expect,
-            l.without.as_deref().unwrap_or(""),
+            csv_field(l.without.as_deref().unwrap_or("")),
             l.share,
             l.threshold,
             if l.pass { "pass" } else { "FAIL" },
-            l.label.replace('"', "'")
+            l.label.replace('"', "'"),
+            l.known_failure
+                .as_ref()
+                .map_or(String::new(), |w| format!("\"{}\"", w.replace('"', "'")))
         ));
     }
     out
@@ -186,9 +189,9 @@ impl Comparison {
                 s.push_str(&format!(
                     "{},{},{},{},{:.4},{:.2},{}\n",
                     l.lens.name(),
-                    c.fact,
-                    c.outcome,
-                    c.without.as_deref().unwrap_or(""),
+                    csv_field(&c.fact),
+                    csv_field(&c.outcome),
+                    csv_field(c.without.as_deref().unwrap_or("")),
                     c.share,
                     c.threshold,
                     if c.pass { "pass" } else { "FAIL" }

@@ -78,7 +78,14 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
              <td>{}</td><td>{}</td></tr>",
             if l.pass { "pass" } else { "fail" },
             esc(&l.fact),
-            esc(&l.label),
+            match &l.known_failure {
+                Some(why) => format!(
+                    "{}<br><small>Known failure: {}</small>",
+                    esc(&l.label),
+                    esc(why)
+                ),
+                None => esc(&l.label),
+            },
             esc(&l.outcome),
             esc(l.expect),
             l.without
@@ -220,6 +227,7 @@ mod tests {
             threshold: 0.8,
             pass: share >= 0.8,
             timing: None,
+            known_failure: None,
         }
     }
 

@@ -66,6 +66,15 @@ pub struct Line {
     pub pass: bool,
     /// For a dated line, the model's dates against history.
     pub timing: Option<Timing>,
+    /// Why the scenario expects this line to fail (a documented, known failure).
+    pub known_failure: Option<String>,
+}
+
+impl Line {
+    /// A failure the scenario does not expect (an unexpected failure makes `validate` exit 1).
+    pub fn unexpected_failure(&self) -> bool {
+        !self.pass && self.known_failure.is_none()
+    }
 }
 
 /// What an ensemble says about each outcome of a scenario.
@@ -168,6 +177,7 @@ pub fn scorecard(
                 threshold: c.threshold,
                 pass: share >= c.threshold && on_time,
                 timing,
+                known_failure: c.known_failure.clone(),
             }
         })
         .collect())

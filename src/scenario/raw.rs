@@ -67,6 +67,8 @@ pub struct RawCheck {
     pub tolerance_months: Option<S<f64>>,
     #[serde(default)]
     pub source: Option<String>,
+    #[serde(default)]
+    pub known_failure: Option<String>,
 }
 
 /// One id or a list of ids (a counterfactual's removed events).

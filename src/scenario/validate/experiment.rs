@@ -424,6 +424,7 @@ impl V<'_> {
                 remove,
                 threshold,
                 dated,
+                known_failure: c.known_failure.clone(),
             });
         }
         Ok(checks)
