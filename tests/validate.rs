@@ -25,9 +25,10 @@ fn validate_replay(dir: &std::path::Path, out: &std::path::Path, args: &[&str]) 
 }
 
 /// Every scorecard line passes with 60 runs per ensemble (each line's own threshold, 80 % of
-/// runs, applies), and the scorecard is written as validation.csv.
+/// runs, applies) except the two the scenario lists as known failures, and the scorecard is
+/// written as validation.csv with the dated lines' timing.
 #[test]
-fn the_replay_passes_its_scorecard() {
+fn the_replay_passes_its_scorecard_except_its_known_failures() {
     let dir = tempdir();
     let out = dir.path().join("v");
     let o = run_in(
@@ -42,16 +43,54 @@ fn the_replay_passes_its_scorecard() {
         ],
     );
     o.expect_code(0);
-    assert!(o.stdout.contains("17 of 17 lines pass"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("27 of 29 lines pass (2 known failures)"),
+        "{}",
+        o.stdout
+    );
     let csv = parse_csv(&read(&out.join("validation.csv")));
-    assert_eq!(csv.rows.len(), 17);
-    assert!(csv.rows.iter().all(|r| r[csv.col("result")] == "pass"));
+    assert_eq!(csv.rows.len(), 29);
+    let failing: Vec<&str> = csv
+        .rows
+        .iter()
+        .filter(|r| r[csv.col("result")] != "pass")
+        .map(|r| r[csv.col("outcome")].as_str())
+        .collect();
+    assert_eq!(failing, ["manas_ordered_early", "cagp_signed"]);
+    assert!(
+        csv.rows
+            .iter()
+            .filter(|r| r[csv.col("result")] != "pass")
+            .all(|r| !r[csv.col("known_failure")].is_empty())
+    );
     let counterfactuals = csv
         .rows
         .iter()
         .filter(|r| !r[csv.col("without")].is_empty())
         .count();
-    assert_eq!(counterfactuals, 5);
+    assert_eq!(counterfactuals, 8);
+    // Dated lines: the historical date, the model's median and range, the error in months.
+    let dated: Vec<_> = csv
+        .rows
+        .iter()
+        .filter(|r| !r[csv.col("historical_date")].is_empty())
+        .collect();
+    assert_eq!(dated.len(), 9);
+    let manas = dated
+        .iter()
+        .find(|r| r[csv.col("outcome")] == "manas_ordered")
+        .unwrap();
+    assert_eq!(manas[csv.col("historical_date")], "2009-02");
+    assert_eq!(manas[csv.col("model_median")], "2009-02");
+    assert_eq!(manas[csv.col("error_months")], "0");
+    let k2 = dated
+        .iter()
+        .find(|r| r[csv.col("outcome")] == "k2_closed")
+        .unwrap();
+    assert_eq!(k2[csv.col("historical_date")], "2005-11");
+    let error: i32 = k2[csv.col("error_months")].parse().unwrap();
+    assert!(error.abs() <= 6, "K2 closes {error} months off");
+    assert!(o.stdout.contains("Dated facts"));
 }
 
 /// A failing line makes the command exit 1 and says which line failed: with Russia's 2009
@@ -83,28 +122,31 @@ fn a_failing_line_exits_1() {
     );
 }
 
-/// Each counterfactual removes exactly the named event and nothing else.
+/// Each counterfactual removes exactly the named events and nothing else.
 #[test]
-fn each_counterfactual_removes_only_the_named_event() {
+fn each_counterfactual_removes_only_the_named_events() {
     let sc = Scenario::load(&sco2001()).unwrap_or_else(|e| panic!("{e}"));
-    let named: Vec<&str> = sc
+    let named: Vec<&Vec<String>> = sc
         .checks
         .iter()
-        .filter_map(|c| c.without.as_deref())
+        .filter(|c| c.without.is_some())
+        .map(|c| &c.remove)
         .collect();
-    assert_eq!(named.len(), 5);
-    for id in named {
+    assert_eq!(named.len(), 8);
+    for ids in named {
         let mut cf = sc.clone();
-        assert_eq!(cf.remove_event(id), 1, "{id} should name exactly one event");
-        assert_eq!(cf.events.len(), sc.events.len() - 1);
+        for id in ids {
+            assert_eq!(cf.remove_event(id), 1, "{id} should name exactly one event");
+        }
+        assert_eq!(cf.events.len(), sc.events.len() - ids.len());
         let kept: Vec<_> = sc
             .events
             .iter()
-            .filter(|e| e.id.as_deref() != Some(id))
+            .filter(|e| !ids.iter().any(|id| e.id.as_deref() == Some(id.as_str())))
             .collect();
         assert!(
             cf.events.iter().zip(kept).all(|(a, b)| a == b),
-            "{id}: other events changed"
+            "{ids:?}: other events changed"
         );
         assert_eq!(cf.params, sc.params);
         assert_eq!(cf.initial, sc.initial);
@@ -233,7 +275,7 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
         .expect_code(0)
         .stdout_has("Ablations");
     let csv = parse_csv(&read(&out.join("ablations.csv")));
-    assert_eq!(csv.rows.len(), 10 * 17);
+    assert_eq!(csv.rows.len(), 11 * 29);
     let result = |channel: &str, outcome: &str| {
         csv.rows
             .iter()
@@ -251,14 +293,22 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
     );
     assert_eq!(result("conditional_credit", "manas_ordered_2009"), "FAIL");
     assert_eq!(result("conditional_credit", "manas_reversal_2009"), "FAIL");
+    // Russia's security lead in its allies rests on the alliance, which China does not have.
+    assert_eq!(result("alliance", "russia_security_lead"), "FAIL");
+    assert_eq!(result("domination", "china_not_dominant"), "FAIL");
     // The SCO's pull, its pressure on bases and its norms alone break no line.
+    // (The two known failures aside: without SCO pressure, Kyrgyzstan no longer orders Manas
+    // closed in 2005, so that known failure passes.)
+    let known = ["manas_ordered_early", "cagp_signed"];
     for channel in ["sco_membership", "sco_pressure", "sco_norms"] {
         assert!(
             csv.rows
                 .iter()
                 .filter(|r| r[csv.col("channel")] == channel)
+                .filter(|r| !known.contains(&r[csv.col("outcome")].as_str()))
                 .all(|r| r[csv.col("result")] == "pass"),
             "{channel}"
         );
     }
+    assert_eq!(result("sco_pressure", "manas_ordered_early"), "pass");
 }

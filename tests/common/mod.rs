@@ -128,11 +128,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The four files a run writes.
-pub const OUTPUT_FILES: [&str; 4] = [
+/// The data files a run writes.
+pub const OUTPUT_FILES: [&str; 5] = [
     "trajectories.csv",
     "indices.csv",
     "events.csv",
+    "partnership.csv",
     "summary.json",
 ];
 
