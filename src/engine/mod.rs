@@ -228,13 +228,13 @@ fn age_security(
     for &s in &lk.region_states {
         let row = decision::row(money, s, np);
         let total: f64 = row.iter().sum();
-        for p in 0..np {
+        for (p, &m) in row.iter().enumerate() {
             let floor = if w.csto[s] && w.csto[sc.patrons[p]] {
                 alliance
             } else {
                 0.0
             };
-            let share = if total > 0.0 { row[p] / total } else { 0.0 };
+            let share = if total > 0.0 { m / total } else { 0.0 };
             let k = s * np + p;
             w.security[k] = (floor + (w.security[k] - floor) * keep + stake * share).min(1.0);
         }
