@@ -132,6 +132,20 @@ params! {
         patron_loan_gain = 0.5, [0.0, 100.0], "partnership per (loan / borrower GDP)",
             "Rise in partnership between two patrons when one lends to the other, per unit of the loan relative to the borrower's GDP. Assumption (Chinese credit to Russian banks after 2014).";
     }
+    strategy: StrategyParams {
+        share_value_bn = 20.0, [0.0, 10000.0], "bn USD per unit of alignment share",
+            "Strategic patrons only: what a patron would pay (grant equivalent) for one whole unit of a state's favoured alignment share toward it, for a state of average importance. The patron makes an offer when its expected gain in share, valued at this rate, exceeds its expected cost. Assumption: order of magnitude of the largest packages offered to one Central Asian state (a few bn USD for a sizeable swing).";
+        size_elasticity = 0.5, [0.0, 2.0], "elasticity",
+            "Strategic patrons only: a state's importance is (its GDP / the mean GDP of the region's states) to this power. 0: every state counts the same; 1: in proportion to its economy. Assumption: between the two.";
+        valuation_noise = 0.2, [0.0, 2.0], "fraction (standard deviation)",
+            "Strategic patrons only: standard deviation of the multiplicative noise on the patron's estimate of each option's value (seeded, from the strategy stream). Assumption: estimates are uncertain by about a fifth.";
+        max_credit_share_of_gdp = 0.5, [0.0, 10.0], "fraction of the borrower's GDP",
+            "Strategic patrons only: the largest credit a patron considers for one state; it also weighs 1/8, 1/4 and 1/2 of it. Assumption (Russia's 2009 package to Kyrgyzstan was about 45% of Kyrgyz GDP; Trilling 2010).";
+        max_grant_share_of_gdp = 0.02, [0.0, 1.0], "fraction of the recipient's GDP",
+            "Strategic patrons only: the largest one-off grant a patron considers for one state; it also weighs 1/4 and 1/2 of it. Assumption.";
+        cooldown_months = 12.0, [0.0, 120.0], "months",
+            "Strategic patrons only: time before a patron offers credit or a grant to the same state again, or asks again for the same base. Assumption: one round of offers a year.";
+    }
     energy: EnergyParams {
         rent_share = 0.5, [0.0, 1.0], "fraction of revenue",
             "Share of a state's energy export revenue that counts as income from the buyer. Assumption for resource rents.";

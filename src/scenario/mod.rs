@@ -53,6 +53,32 @@ pub struct ActorInfo {
     pub lens: Lens,
     /// Actors it borders (actor indices; used by the balance-of-threat lens).
     pub neighbours: Vec<usize>,
+    /// How a patron chooses its offers: `None` when they are all scripted, or its budgets when
+    /// it decides them itself (`engine::mechanisms::strategy`).
+    pub strategy: Option<Strategy>,
+}
+
+/// A strategic patron's yearly budgets, one per instrument, and the credit lines it lends
+/// through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strategy {
+    /// Face value of new credit it may offer in a year, billions of USD.
+    pub credit_bn: f64,
+    /// One-off grants it may give in a year, billions of USD.
+    pub aid_bn: f64,
+    /// New rent and tied aid for its bases it may commit in a year, millions of USD a year.
+    pub rent_musd: f64,
+    /// The loan (index into loans) through which it lends to each actor: one credit line per
+    /// state of the region, named `<PATRON>_credit_<STATE>`; `None` for other actors.
+    pub credit_line: Vec<Option<usize>>,
+}
+
+impl Strategy {
+    /// The yearly budgets in the order of `World::budget_left`: credit (bn USD), grants
+    /// (bn USD), rent (million USD a year).
+    pub fn budgets(&self) -> [f64; 3] {
+        [self.credit_bn, self.aid_bn, self.rent_musd]
+    }
 }
 
 /// What never changes about a base.

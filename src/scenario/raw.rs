@@ -181,6 +181,22 @@ pub struct RawActor {
     pub lens: Option<S<String>>,
     #[serde(default)]
     pub neighbours: Option<Vec<S<String>>>,
+    #[serde(default)]
+    pub decision: Option<S<String>>,
+    #[serde(default)]
+    pub budget: Option<S<RawBudget>>,
+}
+
+/// `budget = { ... }` of a strategic patron: what it may commit each year, per instrument.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudget {
+    #[serde(default)]
+    pub credit_bn: Option<S<f64>>,
+    #[serde(default)]
+    pub aid_bn: Option<S<f64>>,
+    #[serde(default)]
+    pub rent_musd: Option<S<f64>>,
 }
 
 /// `[[ties]]`: what flows between one state and one patron.

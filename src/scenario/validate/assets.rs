@@ -75,6 +75,7 @@ impl V<'_> {
                 },
                 counter_refused: false,
                 new_offer: false,
+                asked: None,
             });
         }
         Ok((bases, base_ids))
