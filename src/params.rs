@@ -149,8 +149,8 @@ params! {
     energy: EnergyParams {
         rent_share = 0.5, [0.0, 1.0], "fraction of revenue",
             "Share of a state's energy export revenue that counts as income from the buyer. Assumption for resource rents.";
-        transit_fee_usd_per_tcm = 30.0, [0.0, 1000.0], "USD per thousand cubic metres",
-            "Transit income for each state on a deal's route, per thousand cubic metres delivered. Assumption, order of magnitude of Central Asian transit tariffs.";
+        transit_usd_per_tcm_100km = 1.7, [0.0, 100.0], "USD per thousand cubic metres per 100 km",
+            "Transit income of each state on a deal's route, per thousand cubic metres delivered and per 100 km of the route in that state. Source: the Gazprom-Naftogaz transit contract of 19 January 2009, $1.7 per 1000 m3 per 100 km for 2009 (Gazprom statement, Reuters, 20-21 January 2009); rates quoted for 2010 were $2.4-3.0 and European averages $3.4-4.5.";
         sanction_price_effect = 0.15, [0.0, 1.0], "fraction per unit severity",
             "Fall in a sanctioned supplier's minimum acceptable price per unit of sanction severity: its Western outside options worsen. Assumption.";
         partnership_gain = 0.08, [0.0, 1.0], "partnership",

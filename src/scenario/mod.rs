@@ -126,6 +126,8 @@ pub struct DealInfo {
     pub buyer_max_drift_per_year: f64,
     /// Transit states on the route (actor indices).
     pub route: Vec<usize>,
+    /// Length of the route in each transit state, km (same order as `route`).
+    pub route_km: Vec<f64>,
     /// Months from signing to first deliveries.
     pub build_months: i32,
 }

@@ -278,6 +278,8 @@ pub struct RawDeal {
     #[serde(default)]
     pub route: Option<Vec<S<String>>>,
     #[serde(default)]
+    pub route_km: Option<S<Vec<S<f64>>>>,
+    #[serde(default)]
     pub signed: Option<bool>,
     #[serde(default)]
     pub deliveries_start: Option<S<String>>,
