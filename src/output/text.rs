@@ -348,6 +348,11 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
             actor(sc.bases[*base].host),
             sc.bases[*base].name
         ),
+        EventKind::RemittanceShock { patron, state, .. } => format!(
+            "remittances from {} to {} change by a factor of {value:.2}",
+            sc.patron_id(*patron),
+            state.map_or("every state", |s| actor(s))
+        ),
         EventKind::EnergyPrice { deal, .. } => {
             format!("new price positions in talks on {}", sc.deals[*deal].id)
         }

@@ -260,6 +260,16 @@ pub enum EventKind {
         /// The applicant.
         actor: usize,
     },
+    /// A shock to migrants' remittances from a patron's territory (a collapse of its currency, a
+    /// crackdown on migrants): the remittances are multiplied by `factor`.
+    RemittanceShock {
+        /// The patron the remittances come from (slot).
+        patron: usize,
+        /// The state hit (actor index), or every state when `None`.
+        state: Option<usize>,
+        /// Multiplier of the remittances, 0 (they stop) to 10.
+        factor: f64,
+    },
     /// New reservation prices in energy talks.
     EnergyPrice {
         /// Deal index.
@@ -290,6 +300,7 @@ impl EventKind {
             EventKind::Application { .. } => "application",
             EventKind::BaseRequest { .. } => "base_request",
             EventKind::EnergyPrice { .. } => "energy_price",
+            EventKind::RemittanceShock { .. } => "remittance_shock",
         }
     }
 }

@@ -358,4 +358,6 @@ pub struct RawEvent {
     pub supplier_min_usd: Option<S<f64>>,
     #[serde(default)]
     pub buyer_max_usd: Option<S<f64>>,
+    #[serde(default)]
+    pub factor: Option<S<f64>>,
 }

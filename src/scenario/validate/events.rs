@@ -365,6 +365,11 @@ impl V<'_> {
                         .transpose()?,
                 }
             }
+            "remittance_shock" => EventKind::RemittanceShock {
+                patron: patron(&ev.patron, "patron")?,
+                state: ev.state.as_ref().map(|s| self.state(ctx, s)).transpose()?,
+                factor: num(&ev.factor, "factor", 0.0, 10.0)?,
+            },
             _ => unreachable!("kinds come from EVENT_KEYS"),
         })
     }
@@ -402,6 +407,7 @@ pub(crate) const EVENT_KEYS: &[(&str, &[&str])] = &[
         "energy_price",
         &["deal", "supplier_min_usd", "buyer_max_usd"],
     ),
+    ("remittance_shock", &["patron", "state", "factor"]),
 ];
 
 /// A required key of an event, or an error naming it.
@@ -461,7 +467,8 @@ impl RawEvent {
             autocracy,
             base_pressure,
             supplier_min_usd,
-            buyer_max_usd
+            buyer_max_usd,
+            factor
         );
         out
     }
