@@ -132,11 +132,25 @@ params! {
         patron_loan_gain = 0.0, [0.0, 100.0], "partnership per (loan / borrower GDP)",
             "One-off rise in partnership between two patrons when one lends to the other, per unit of the loan relative to the borrower's GDP. Assumption: 0, credit counts while it is outstanding (partnership.credit_gain_per_year).";
     }
+    strategy: StrategyParams {
+        share_value_bn = 20.0, [0.0, 10000.0], "bn USD per unit of alignment share",
+            "Strategic patrons only: what a patron would pay (grant equivalent) for one whole unit of a state's favoured alignment share toward it, for a state of average importance. The patron makes an offer when its expected gain in share, valued at this rate, exceeds its expected cost. Assumption: order of magnitude of the largest packages offered to one Central Asian state (a few bn USD for a sizeable swing).";
+        size_elasticity = 0.5, [0.0, 2.0], "elasticity",
+            "Strategic patrons only: a state's importance is (its GDP / the mean GDP of the region's states) to this power. 0: every state counts the same; 1: in proportion to its economy. Assumption: between the two.";
+        valuation_noise = 0.2, [0.0, 2.0], "fraction (standard deviation)",
+            "Strategic patrons only: standard deviation of the multiplicative noise on the patron's estimate of each option's value (seeded, from the strategy stream). Assumption: estimates are uncertain by about a fifth.";
+        max_credit_share_of_gdp = 0.5, [0.0, 10.0], "fraction of the borrower's GDP",
+            "Strategic patrons only: the largest credit a patron considers for one state; it also weighs 1/8, 1/4 and 1/2 of it. Assumption (Russia's 2009 package to Kyrgyzstan was about 45% of Kyrgyz GDP; Trilling 2010).";
+        max_grant_share_of_gdp = 0.02, [0.0, 1.0], "fraction of the recipient's GDP",
+            "Strategic patrons only: the largest one-off grant a patron considers for one state; it also weighs 1/4 and 1/2 of it. Assumption.";
+        cooldown_months = 12.0, [0.0, 120.0], "months",
+            "Strategic patrons only: time before a patron offers credit or a grant to the same state again, or asks again for the same base. Assumption: one round of offers a year.";
+    }
     energy: EnergyParams {
         rent_share = 0.5, [0.0, 1.0], "fraction of revenue",
             "Share of a state's energy export revenue that counts as income from the buyer. Assumption for resource rents.";
-        transit_fee_usd_per_tcm = 30.0, [0.0, 1000.0], "USD per thousand cubic metres",
-            "Transit income for each state on a deal's route, per thousand cubic metres delivered. Assumption, order of magnitude of Central Asian transit tariffs.";
+        transit_usd_per_tcm_100km = 1.7, [0.0, 100.0], "USD per thousand cubic metres per 100 km",
+            "Transit income of each state on a deal's route, per thousand cubic metres delivered and per 100 km of the route in that state. Source: the Gazprom-Naftogaz transit contract of 19 January 2009, $1.7 per 1000 m3 per 100 km for 2009 (Gazprom statement, Reuters, 20-21 January 2009); rates quoted for 2010 were $2.4-3.0 and European averages $3.4-4.5.";
         sanction_price_effect = 0.15, [0.0, 1.0], "fraction per unit severity",
             "Fall in a sanctioned supplier's minimum acceptable price per unit of sanction severity: its Western outside options worsen. Assumption.";
         partnership_gain = 0.0, [0.0, 1.0], "partnership",

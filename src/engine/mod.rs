@@ -9,7 +9,8 @@
 //! A run is a pure function of (scenario, parameters, seed): [`run`] clones the scenario's
 //! initial world, then for each step, in this fixed order:
 //!
-//! 1. scripted events dated inside the step, then random shocks (`engine::mechanisms::shocks`);
+//! 1. scripted events dated inside the step, then random shocks (`engine::mechanisms::shocks`),
+//!    then the offers of strategic patrons (`engine::mechanisms::strategy`);
 //! 2. growth and decay: GDP and trade grow, debt amortises, goodwill, pressure, threat and
 //!    backlash fade;
 //! 3. energy talks and flows (`engine::mechanisms::energy`);
@@ -28,9 +29,9 @@ pub mod lookups;
 pub mod mechanisms;
 pub mod record;
 
-use context::{Ctx, Rng, noise, rng_for};
+use context::{Ctx, Rng, STRATEGY_STREAM, noise, rng_for, side_stream};
 use lookups::Lookups;
-use mechanisms::{bases, energy, enlargement, loans, partnership, shocks};
+use mechanisms::{bases, energy, enlargement, loans, partnership, shocks, strategy};
 use record::Observer;
 
 use crate::params::Params;
@@ -126,6 +127,9 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
     obs.observe(0, sc.start, w, &idx);
 
+    // Strategic patrons value their options with noise from a stream of their own.
+    let mut strategy_rng = side_stream(rng, STRATEGY_STREAM);
+    let strategic = sc.actors.iter().any(|a| a.strategy.is_some());
     let mut next_event = 0;
     for k in 0..steps {
         let date = sc.date_of(k);
@@ -147,6 +151,9 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
             next_event += 1;
         }
         shocks::random(&mut ctx, w, &lk.region_states);
+        if strategic {
+            strategy::step(&mut ctx, w, &lk, &mut strategy_rng);
+        }
         if growth_changed {
             refresh_trade_factors(w, dt, &mut scratch.trade_factor);
         }

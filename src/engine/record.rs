@@ -89,6 +89,26 @@ pub enum What {
     CandidateVetoed(usize),
     /// An actor became a full SCO member.
     Accession,
+    /// A strategic patron (`actor`) offered credit of face value `value` bn USD through its
+    /// credit line `loan`, conditional on closing `base` if any: for = its expected value to the
+    /// patron (bn USD, with the patron's noise), against = its expected cost (the grant element
+    /// given away times the chance the offer is taken, bn USD).
+    PatronCredit {
+        /// The credit line (index into loans).
+        loan: usize,
+        /// The base the offer asks the borrower to close, if any.
+        base: Option<usize>,
+    },
+    /// A strategic patron gave state `.0` a one-off grant of `value` bn USD: for = its expected
+    /// value to the patron, against = its cost (bn USD).
+    PatronGrant(usize),
+    /// A strategic patron raised what it pays for base `.0` to `value` million USD a year, before
+    /// the host could order a closure: for = the surplus it expects to save, against = the extra
+    /// rent (million USD a year).
+    PatronRent(usize),
+    /// A strategic patron asked to open base `.0` at `value` million USD a year: for = the
+    /// chance it expects the host to agree, against = the 0.5 it needs.
+    PatronAsks(usize),
 }
 
 /// One line of the decision log.

@@ -157,6 +157,53 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
             ),
         ),
         What::Accession => ("sco", format!("{a} becomes a full SCO member")),
+        What::PatronCredit { loan: l, base: b } => (
+            "strategy",
+            format!(
+                "{a} offers {} ${:.2}bn credit{} through {}: expected value ${:.3}bn > expected cost ${:.3}bn",
+                actor(sc.loans[l].borrower),
+                e.value,
+                b.map_or(String::new(), |b| format!(
+                    " conditional on closing {}",
+                    base(b)
+                )),
+                loan(l),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronGrant(s) => (
+            "strategy",
+            format!(
+                "{a} gives {} a ${:.3}bn grant: expected value ${:.3}bn > cost ${:.3}bn",
+                actor(s),
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronRent(b) => (
+            "strategy",
+            format!(
+                "{a} raises its offer for {} to ${:.1}m a year before {} decides: expected surplus saved ${:.1}m > extra rent ${:.1}m",
+                base(b),
+                e.value,
+                actor(sc.bases[b].host),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronAsks(b) => (
+            "strategy",
+            format!(
+                "{a} asks {} to let it open {} at ${:.1}m a year: expected chance of yes {:.2} > {:.2}",
+                actor(sc.bases[b].host),
+                base(b),
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
     }
 }
 
@@ -300,6 +347,11 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
             actor(sc.bases[*base].user),
             actor(sc.bases[*base].host),
             sc.bases[*base].name
+        ),
+        EventKind::RemittanceShock { patron, state, .. } => format!(
+            "remittances from {} to {} change by a factor of {value:.2}",
+            sc.patron_id(*patron),
+            state.map_or("every state", |s| actor(s))
         ),
         EventKind::EnergyPrice { deal, .. } => {
             format!("new price positions in talks on {}", sc.deals[*deal].id)

@@ -60,6 +60,9 @@ pub(crate) fn involves(sc: &Scenario, e: &Event, i: usize) -> bool {
             state, patron: p, ..
         } => *state == i || patron(*p) == Some(i),
         EventKind::Exercise { participants } => participants.contains(&i),
+        EventKind::RemittanceShock {
+            patron: p, state, ..
+        } => state.is_none_or(|s| s == i) || patron(*p) == Some(i),
         EventKind::EnergyPrice { deal, .. } => sc
             .deals
             .get(*deal)

@@ -97,7 +97,7 @@ pub const CHANNELS: [Channel; 11] = [
         what: "energy rent, transit fees and the energy partnership gain (= 0)",
         zero: &[
             "energy.rent_share",
-            "energy.transit_fee_usd_per_tcm",
+            "energy.transit_usd_per_tcm_100km",
             "energy.partnership_gain",
         ],
         remove: Remove::Nothing,

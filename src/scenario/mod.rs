@@ -53,6 +53,32 @@ pub struct ActorInfo {
     pub lens: Lens,
     /// Actors it borders (actor indices; used by the balance-of-threat lens).
     pub neighbours: Vec<usize>,
+    /// How a patron chooses its offers: `None` when they are all scripted, or its budgets when
+    /// it decides them itself (`engine::mechanisms::strategy`).
+    pub strategy: Option<Strategy>,
+}
+
+/// A strategic patron's yearly budgets, one per instrument, and the credit lines it lends
+/// through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strategy {
+    /// Face value of new credit it may offer in a year, billions of USD.
+    pub credit_bn: f64,
+    /// One-off grants it may give in a year, billions of USD.
+    pub aid_bn: f64,
+    /// New rent and tied aid for its bases it may commit in a year, millions of USD a year.
+    pub rent_musd: f64,
+    /// The loan (index into loans) through which it lends to each actor: one credit line per
+    /// state of the region, named `<PATRON>_credit_<STATE>`; `None` for other actors.
+    pub credit_line: Vec<Option<usize>>,
+}
+
+impl Strategy {
+    /// The yearly budgets in the order of `World::budget_left`: credit (bn USD), grants
+    /// (bn USD), rent (million USD a year).
+    pub fn budgets(&self) -> [f64; 3] {
+        [self.credit_bn, self.aid_bn, self.rent_musd]
+    }
 }
 
 /// What never changes about a base.
@@ -105,6 +131,8 @@ pub struct DealInfo {
     pub buyer_max_drift_per_year: f64,
     /// Transit states on the route (actor indices).
     pub route: Vec<usize>,
+    /// Length of the route in each transit state, km (same order as `route`).
+    pub route_km: Vec<f64>,
     /// Months from signing to first deliveries.
     pub build_months: i32,
 }
@@ -237,6 +265,16 @@ pub enum EventKind {
         /// The applicant.
         actor: usize,
     },
+    /// A shock to migrants' remittances from a patron's territory (a collapse of its currency, a
+    /// crackdown on migrants): the remittances are multiplied by `factor`.
+    RemittanceShock {
+        /// The patron the remittances come from (slot).
+        patron: usize,
+        /// The state hit (actor index), or every state when `None`.
+        state: Option<usize>,
+        /// Multiplier of the remittances, 0 (they stop) to 10.
+        factor: f64,
+    },
     /// New reservation prices in energy talks.
     EnergyPrice {
         /// Deal index.
@@ -267,6 +305,7 @@ impl EventKind {
             EventKind::Application { .. } => "application",
             EventKind::BaseRequest { .. } => "base_request",
             EventKind::EnergyPrice { .. } => "energy_price",
+            EventKind::RemittanceShock { .. } => "remittance_shock",
         }
     }
 }

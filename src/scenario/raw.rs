@@ -201,6 +201,22 @@ pub struct RawActor {
     pub lens: Option<S<String>>,
     #[serde(default)]
     pub neighbours: Option<Vec<S<String>>>,
+    #[serde(default)]
+    pub decision: Option<S<String>>,
+    #[serde(default)]
+    pub budget: Option<S<RawBudget>>,
+}
+
+/// `budget = { ... }` of a strategic patron: what it may commit each year, per instrument.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudget {
+    #[serde(default)]
+    pub credit_bn: Option<S<f64>>,
+    #[serde(default)]
+    pub aid_bn: Option<S<f64>>,
+    #[serde(default)]
+    pub rent_musd: Option<S<f64>>,
 }
 
 /// `[[ties]]`: what flows between one state and one patron.
@@ -284,6 +300,8 @@ pub struct RawDeal {
     #[serde(default)]
     pub route: Option<Vec<S<String>>>,
     #[serde(default)]
+    pub route_km: Option<S<Vec<S<f64>>>>,
+    #[serde(default)]
     pub signed: Option<bool>,
     #[serde(default)]
     pub deliveries_start: Option<S<String>>,
@@ -362,4 +380,6 @@ pub struct RawEvent {
     pub supplier_min_usd: Option<S<f64>>,
     #[serde(default)]
     pub buyer_max_usd: Option<S<f64>>,
+    #[serde(default)]
+    pub factor: Option<S<f64>>,
 }

@@ -83,6 +83,8 @@ pub struct BaseState {
     pub counter_refused: bool,
     /// A new offer (scripted rent offer) arrived this step: the host reconsiders a closure.
     pub new_offer: bool,
+    /// When a strategic user last asked for the base to open.
+    pub asked: Option<YearMonth>,
 }
 
 /// Where a loan stands.
@@ -211,6 +213,13 @@ pub struct World {
     pub loans: Vec<LoanState>,
     /// Energy deals, in scenario order.
     pub deals: Vec<DealState>,
+    /// What each patron may still commit this year, `np x BUDGETS` (credit bn USD, grants bn
+    /// USD, rent million USD a year); infinite for a patron whose offers are scripted.
+    pub budget_left: Vec<f64>,
+    /// When each patron last offered each state credit (`n x np`), strategic patrons only.
+    pub last_credit: Vec<Option<YearMonth>>,
+    /// When each patron last gave each state a grant (`n x np`), strategic patrons only.
+    pub last_grant: Vec<Option<YearMonth>>,
 }
 
 /// The yearly rates at which each force moves one pair of balancers' partnership (docs/model.md,
@@ -268,6 +277,15 @@ impl PartnershipDrift {
         self.terms().iter().sum()
     }
 }
+
+/// Instruments in `World::budget_left`: credit, grants, rent.
+pub const BUDGETS: usize = 3;
+/// Index of the credit budget in a patron's row of `World::budget_left`.
+pub const CREDIT: usize = 0;
+/// Index of the grant budget.
+pub const GRANT: usize = 1;
+/// Index of the rent budget.
+pub const RENT: usize = 2;
 
 impl World {
     /// Index of the pair (actor, patron slot) in the flat per-pair vectors.

@@ -38,7 +38,7 @@ use crate::engine::context::{Ctx, noise};
 use crate::engine::mechanisms::loans;
 use crate::engine::record::What;
 use crate::params::Params;
-use crate::scenario::world::{BaseStatus, LoanStatus, ScoStatus, World};
+use crate::scenario::world::{BUDGETS, BaseStatus, LoanStatus, RENT, ScoStatus, World};
 use crate::scenario::{Condition, Scenario};
 
 /// What keeping base `b` is worth to its host, score points.
@@ -199,7 +199,11 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
         let st = &w.bases[b];
         let total = st.rent_musd + st.user_aid_musd + extra_musd;
         let user = sc.bases[b].user;
-        if total <= sc.bases[b].worth_musd {
+        // A strategic user also keeps within what its yearly rent budget has left (a scripted
+        // user's is unlimited).
+        let budget = sc.actors[user].slot.map_or(0, |p| p * BUDGETS + RENT);
+        if total <= sc.bases[b].worth_musd && extra_musd <= w.budget_left[budget] {
+            w.budget_left[budget] -= extra_musd;
             w.bases[b].rent_musd += extra_musd;
             new_offer = true;
             ctx.log(ctx.date, user, What::CounterOffer(b), 0.0, 0.0, total);

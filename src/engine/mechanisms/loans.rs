@@ -25,7 +25,7 @@ use crate::engine::context::{Ctx, noise};
 use crate::engine::record::What;
 use crate::params::Params;
 use crate::scenario::world::{LoanStatus, World};
-use crate::scenario::{Condition, Role};
+use crate::scenario::{Condition, Role, Scenario};
 
 /// A loan is offered (from a `loan_offer` event).
 pub fn offer(
@@ -56,13 +56,19 @@ fn yearly_score(w: &World, prm: &Params, borrower: usize, value_bn: f64) -> f64 
         / w.gdp[borrower]
 }
 
-/// The borrower decides an offer without a base condition.
-fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
-    let (sc, prm) = (ctx.sc, ctx.prm);
-    let info = &sc.loans[loan];
-    let (lender, borrower) = (info.lender, info.borrower);
-    let l = &w.loans[loan];
-    let gain = yearly_score(w, prm, borrower, l.value_bn);
+/// What an offer of grant-equivalent `value_bn` from `lender` is worth to `borrower` a year,
+/// and what taking it costs it (extra fear of domination, the EEU condition), before the
+/// borrower's noise: `(gain, cost)` in score points. The loan rule decides by it, and strategic
+/// patrons (`engine::mechanisms::strategy`) foresee the decision by it.
+pub fn appraise(
+    sc: &Scenario,
+    w: &World,
+    prm: &Params,
+    (lender, borrower): (usize, usize),
+    value_bn: f64,
+    condition: Condition,
+) -> (f64, f64) {
+    let gain = yearly_score(w, prm, borrower, value_bn);
     let mut cost = 0.0;
     if sc.actors[borrower].role == Role::State
         && let Some(slot) = sc.actors[lender].slot
@@ -76,7 +82,7 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
         let mut before = [0.0; crate::scenario::world::MAX_PATRONS];
         let total_before =
             crate::engine::decision::exposure(w, prm, borrower, &money[..np], &mut before);
-        money[slot] += l.value_bn * std::f64::consts::LN_2 / prm.loans.transfer_half_life_years;
+        money[slot] += value_bn * std::f64::consts::LN_2 / prm.loans.transfer_half_life_years;
         let mut after = [0.0; crate::scenario::world::MAX_PATRONS];
         let total_after =
             crate::engine::decision::exposure(w, prm, borrower, &money[..np], &mut after);
@@ -96,9 +102,19 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
             total_after,
         );
     }
-    if l.condition == Condition::JoinEeu && !w.eeu[borrower] {
+    if condition == Condition::JoinEeu && !w.eeu[borrower] {
         cost += prm.loans.eeu_sovereignty_cost * w.sovereignty[borrower];
     }
+    (gain, cost)
+}
+
+/// The borrower decides an offer without a base condition.
+fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
+    let (sc, prm) = (ctx.sc, ctx.prm);
+    let info = &sc.loans[loan];
+    let (lender, borrower) = (info.lender, info.borrower);
+    let l = &w.loans[loan];
+    let (gain, mut cost) = appraise(sc, w, prm, (lender, borrower), l.value_bn, l.condition);
     // The noise is the borrower's reading of the cost, and is logged with it. A patron
     // borrowing from another patron weighs no alignment, so it decides on the numbers alone.
     if sc.actors[borrower].role == Role::State {

@@ -23,6 +23,8 @@
 //! - **terror**: the state's threat rises by `severity` (fading with `threat_half_life_years`),
 //!   which raises the value of security providers;
 //! - **declaration**: collective SCO pressure on foreign bases rises by `base_pressure`;
+//! - **remittance shock**: migrants' remittances from a patron to one state (or to every state)
+//!   are multiplied by `factor` (a rouble collapse, a crackdown on migrants);
 //! - **trade growth**, **backlash**, **application**, **aid**, **energy price**, **rent offer**,
 //!   **loan offer**, **debt relief**: as their names say; offers are decided by the
 //!   mechanisms that own them.
@@ -56,6 +58,7 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
         EventKind::Application { actor } => *actor,
         EventKind::BaseRequest { base } => sc.bases[*base].user,
         EventKind::EnergyPrice { deal, .. } => sc.deals[*deal].supplier,
+        EventKind::RemittanceShock { patron, state, .. } => state.unwrap_or(sc.patrons[*patron]),
     };
     let mut logged_value = 0.0;
     match &ev.kind {
@@ -240,6 +243,20 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
                 w.sco[*actor] = ScoStatus::Applicant;
             }
         }
+        EventKind::RemittanceShock {
+            patron,
+            state,
+            factor,
+        } => {
+            // One state, or every state with remittances from the patron.
+            for s in 0..w.n {
+                if state.is_none_or(|x| x == s) {
+                    let k = w.ix(s, *patron);
+                    w.remittances[k] *= factor;
+                }
+            }
+            logged_value = *factor;
+        }
         EventKind::EnergyPrice {
             deal,
             supplier_min_usd,
@@ -294,5 +311,91 @@ pub fn random(ctx: &mut Ctx, w: &mut World, region_states: &[usize]) {
                 s.backlash_severity,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::mechanisms::testkit::Kit;
+
+    /// Kyrgyzstan with $1bn a year of remittances from Russia, and `events`; no noise, no shocks.
+    fn migrants(events: &str) -> Kit {
+        Kit::new(&format!(
+            r#"
+[scenario]
+name = "test"
+start = "2014-01"
+end = "2017-01"
+period = "month"
+[params.shocks]
+terror_rate_per_year = 0.0
+regime_change_rate_per_year = 0.0
+backlash_rate_per_year = 0.0
+[params.decision]
+noise_sd = 0.0
+[[actors]]
+id = "USA"
+role = "patron"
+gdp_bn = 17000.0
+[[actors]]
+id = "RUS"
+role = "patron"
+gdp_bn = 2000.0
+[[actors]]
+id = "CHN"
+role = "patron"
+gdp_bn = 10000.0
+[[actors]]
+id = "KGZ"
+role = "state"
+region = "central_asia"
+gdp_bn = 7.0
+alignment = {{ USA = 0.2, RUS = 0.5, CHN = 0.3 }}
+[[actors]]
+id = "TJK"
+role = "state"
+region = "central_asia"
+gdp_bn = 9.0
+alignment = {{ USA = 0.2, RUS = 0.5, CHN = 0.3 }}
+[[ties]]
+state = "KGZ"
+patron = "RUS"
+remittances_bn = 1.0
+[[ties]]
+state = "TJK"
+patron = "RUS"
+remittances_bn = 2.0
+{events}
+"#
+        ))
+    }
+
+    const ROUBLE: &str = r#"
+[[events]]
+date = "2014-12"
+kind = "remittance_shock"
+patron = "RUS"
+factor = 0.5
+"#;
+
+    #[test]
+    fn a_remittance_shock_cuts_the_flow_and_the_pull_of_its_source() {
+        let (kgz, tjk, rus) = (3, 4, 1);
+        let mut without = migrants("");
+        without.run_months(36);
+        let mut with = migrants(ROUBLE);
+        with.run_months(36);
+        let np = with.world.np;
+        assert_eq!(with.world.remittances[kgz * np + rus], 0.5);
+        assert_eq!(with.world.remittances[tjk * np + rus], 1.0);
+        for s in [kgz, tjk] {
+            let share = |k: &Kit| k.world.alignment[s * np + rus];
+            assert!(share(&with) < share(&without) - 0.005, "state {s}");
+        }
+        // A crackdown on migrants in one state leaves the other's remittances alone.
+        let mut one = migrants(&format!("{ROUBLE}state = \"TJK\"\n"));
+        one.run_months(36);
+        assert_eq!(one.world.remittances[kgz * np + rus], 1.0);
+        assert_eq!(one.world.remittances[tjk * np + rus], 1.0);
     }
 }

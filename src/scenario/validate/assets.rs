@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{Assets, BaseInfo, DealInfo, Ids, LoanInfo, R, V};
 use crate::date::YearMonth;
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{RawDeal, RawScenario};
 use crate::scenario::world::{
     BaseState, BaseStatus, Condition, DealState, LoanState, LoanStatus, World,
 };
@@ -78,6 +78,7 @@ impl V<'_> {
                 },
                 counter_refused: false,
                 new_offer: false,
+                asked: None,
             });
         }
         Ok((bases, base_ids))
@@ -124,6 +125,35 @@ impl V<'_> {
         Ok((loans, loan_ids))
     }
 
+    /// A deal's `route_km`: one length per transit state of its `route` (transit income is paid
+    /// per kilometre).
+    fn route_km(&self, d: &RawDeal, states: usize) -> R<Vec<f64>> {
+        let Some(list) = &d.route_km else {
+            if states == 0 {
+                return Ok(Vec::new());
+            }
+            return Err(self.err(
+                d.id.span(),
+                format!("deal `{}` has a route but no `route_km`", d.id.get_ref()),
+                format!("add `route_km = [...]`: the length of the pipeline in each of the {states} transit states of `route`, in km, in the same order"),
+            ));
+        };
+        if list.get_ref().len() != states {
+            return Err(self.err(
+                list.span(),
+                format!(
+                    "route_km lists {} lengths for a route of {states} transit states",
+                    list.get_ref().len()
+                ),
+                "give one length in km per state of `route`, in the same order",
+            ));
+        }
+        list.get_ref()
+            .iter()
+            .map(|km| self.nonneg(km, "route_km"))
+            .collect()
+    }
+
     /// `[[energy_deals]]`, with their ids; a signed deal starts at `start`.
     fn deals(
         &self,
@@ -144,6 +174,7 @@ impl V<'_> {
             for r in d.route.iter().flatten() {
                 route.push(self.actor(ctx, r)?);
             }
+            let route_km = self.route_km(d, route.len())?;
             let build_months = self
                 .opt(&d.build_months, "build_months", 0.0, 240.0, 48.0)?
                 .round() as i32;
@@ -175,6 +206,7 @@ impl V<'_> {
                     0.0,
                 )?,
                 route,
+                route_km,
                 build_months,
             });
             w.deals.push(DealState {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::{Assets, Event, EventKind, Header, Ids, LoanInfo, R, V};
+use super::{Assets, Event, EventKind, Header, Ids, LoanInfo, R, Role, V};
 use crate::error::ScenarioError;
 use crate::scenario::raw::{RawEvent, RawScenario, S};
 use crate::scenario::world::{Condition, LoanState, LoanStatus, World};
@@ -61,6 +61,57 @@ impl V<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The credit lines of strategic patrons: one loan per (strategic patron, state of the
+    /// region), named `<PATRON>_credit_<STATE>`, added after every other loan. Returns each
+    /// strategic patron's actor index with its line to each actor.
+    pub(super) fn credit_lines(
+        &self,
+        raw: &RawScenario,
+        ctx: &Ids,
+        assets: &mut Assets,
+        w: &mut World,
+    ) -> R<Vec<(usize, Vec<Option<usize>>)>> {
+        let mut out = Vec::new();
+        for (p, a) in ctx.actors.iter().enumerate() {
+            let (Some(_), Some(decision)) = (&a.strategy, &raw.actors[p].get_ref().decision) else {
+                continue;
+            };
+            let mut lines = vec![None; ctx.actors.len()];
+            for (s, state) in ctx.actors.iter().enumerate() {
+                if state.role != Role::State || !state.in_region {
+                    continue;
+                }
+                let id = format!("{}_credit_{}", a.id, state.id);
+                if assets.loan_ids.contains_key(&id) {
+                    return Err(self.err(
+                        decision.span(),
+                        format!("a strategic patron lends through loan `{id}`, but the scenario already has a loan with that id"),
+                        format!("rename the loan `{id}`: ids of the form PATRON_credit_STATE are kept for strategic patrons"),
+                    ));
+                }
+                assets.loan_ids.insert(id.clone(), assets.loans.len());
+                lines[s] = Some(assets.loans.len());
+                assets.loans.push(LoanInfo {
+                    id,
+                    lender: p,
+                    borrower: s,
+                    term_years: None,
+                });
+                w.loans.push(LoanState {
+                    status: LoanStatus::NotOffered,
+                    outstanding_bn: 0.0,
+                    amount_bn: 0.0,
+                    value_bn: 0.0,
+                    pending_bn: 0.0,
+                    at_stake_bn: 0.0,
+                    condition: Condition::None,
+                });
+            }
+            out.push((p, lines));
+        }
+        Ok(out)
     }
 
     /// The scripted events, sorted by date (file order within a date).
@@ -314,6 +365,11 @@ impl V<'_> {
                         .transpose()?,
                 }
             }
+            "remittance_shock" => EventKind::RemittanceShock {
+                patron: patron(&ev.patron, "patron")?,
+                state: ev.state.as_ref().map(|s| self.state(ctx, s)).transpose()?,
+                factor: num(&ev.factor, "factor", 0.0, 10.0)?,
+            },
             _ => unreachable!("kinds come from EVENT_KEYS"),
         })
     }
@@ -351,6 +407,7 @@ pub(crate) const EVENT_KEYS: &[(&str, &[&str])] = &[
         "energy_price",
         &["deal", "supplier_min_usd", "buyer_max_usd"],
     ),
+    ("remittance_shock", &["patron", "state", "factor"]),
 ];
 
 /// A required key of an event, or an error naming it.
@@ -410,7 +467,8 @@ impl RawEvent {
             autocracy,
             base_pressure,
             supplier_min_usd,
-            buyer_max_usd
+            buyer_max_usd,
+            factor
         );
         out
     }
