@@ -600,7 +600,7 @@ close_base = "manas"
         assert!(
             !rec.log
                 .iter()
-                .any(|e| matches!(e.what, What::ClosureOrdered(0) | What::NonRenewal(0))),
+                .any(|e| matches!(e.what, What::ClosureOrdered(0))),
             "{:?}",
             rec.log
         );
