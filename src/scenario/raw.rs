@@ -188,6 +188,8 @@ pub struct RawActor {
     #[serde(default)]
     pub non_interference: Option<S<f64>>,
     #[serde(default)]
+    pub coercion: Option<S<f64>>,
+    #[serde(default)]
     pub alignment: Option<ById>,
     #[serde(default)]
     pub leaning: Option<ById>,

@@ -78,7 +78,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if !args.common.quiet {
         print!("{}", summary.to_text(25));
         println!(
-            "\nWrote {}/: trajectories.csv, indices.csv, events.csv, summary.json",
+            "\nWrote {}/: trajectories.csv, indices.csv, events.csv, partnership.csv, summary.json",
             out_dir.display()
         );
         println!("Wrote {chart_files} chart files (--plot {})", args.plot);

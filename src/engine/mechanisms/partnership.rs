@@ -98,3 +98,79 @@ pub fn update(ctx: &mut Ctx, w: &mut World, lk: &Lookups, money: &[f64]) {
         w.add_partnership(a, b, drift.total() * ctx.dt);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine;
+    use crate::engine::record::RunRecord;
+    use crate::scenario::Scenario;
+
+    /// ufa2015 with nothing scripted: no events, no pressure on either balancer, no random
+    /// shocks or noise.
+    fn unscripted() -> Scenario {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut sc = Scenario::load(&root.join("ufa2015.toml")).expect("shipped scenario");
+        sc.events.clear();
+        sc.initial.coercion.iter_mut().for_each(|c| *c = 0.0);
+        let s = &mut sc.params.shocks;
+        s.terror_rate_per_year = 0.0;
+        s.regime_change_rate_per_year = 0.0;
+        s.backlash_rate_per_year = 0.0;
+        sc.params.decision.noise_sd = 0.0;
+        sc.params.decision.decision_noise_sd = 0.0;
+        sc
+    }
+
+    fn path(sc: &Scenario) -> RunRecord {
+        let mut rec = RunRecord::with_capacity(sc.initial.n, sc.initial.np, sc.steps());
+        engine::run(sc, &sc.params, sc.seed, 0, &mut rec);
+        rec
+    }
+
+    #[test]
+    fn with_nothing_scripted_the_partnership_moves_only_by_named_forces() {
+        let sc = unscripted();
+        let rec = path(&sc);
+        let dt = sc.period.years();
+        // Every step's move is the sum of the recorded terms (the decomposition explains it).
+        for t in 1..rec.partnership.len() {
+            let (level, drift) = rec.partnership[t];
+            let moved = level - rec.partnership[t - 1].0;
+            assert!((moved - drift.total() * dt).abs() < 1e-12, "step {t}");
+        }
+        // The pull back to the start always opposes the gap.
+        for (level, drift) in &rec.partnership[1..] {
+            let start = rec.partnership[0].0;
+            assert!(drift.reversion * (level - start) <= 0.0);
+        }
+        // With no forces at all (no region, no flows, no pressure) it does not move.
+        let mut still = unscripted();
+        for d in &mut still.deals {
+            d.volume_bcm = 0.0;
+        }
+        still.params.partnership.opposition_gain_per_year = 0.0;
+        still.params.partnership.rivalry_loss_per_year = 0.0;
+        let rec = path(&still);
+        let start = rec.partnership[0].0;
+        assert!(
+            rec.partnership
+                .iter()
+                .all(|(p, _)| (p - start).abs() < 1e-12)
+        );
+    }
+
+    #[test]
+    fn coercion_of_a_balancer_raises_the_partnership_while_it_lasts() {
+        let calm = path(&unscripted());
+        let mut sc = unscripted();
+        let rus = sc.patron_slot("RUS").expect("RUS is a patron");
+        sc.initial.coercion[rus] = 1.0;
+        let pressed = path(&sc);
+        let after = |rec: &RunRecord, t: usize| rec.partnership[t].0;
+        let (five_years, end) = (20, calm.partnership.len() - 1);
+        assert!(after(&pressed, five_years) > after(&calm, five_years) + 0.05);
+        // The stock fades: the gap grows ever more slowly.
+        let gap = |t: usize| after(&pressed, t) - after(&calm, t);
+        assert!(gap(end) - gap(end - 20) < gap(20) - gap(0));
+    }
+}

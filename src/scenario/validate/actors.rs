@@ -331,6 +331,16 @@ impl V<'_> {
         for (i, a) in raw.actors.iter().enumerate() {
             let a = a.get_ref();
             w.gdp[i] = self.in_range(&a.gdp_bn, "gdp_bn", 1e-6, f64::INFINITY)?;
+            if let Some(c) = &a.coercion {
+                let Some(p) = actors[i].slot else {
+                    return Err(self.err(
+                        c.span(),
+                        "`coercion` is the pressure a patron suffers from other powers",
+                        "give `coercion` to a patron, or remove it from this state",
+                    ));
+                };
+                w.coercion[p] = self.in_range(c, "coercion", 0.0, 10.0)?;
+            }
             w.gdp_growth[i] = self.opt(&a.gdp_growth, "gdp_growth", -0.5, 0.5, 0.0)?;
             w.autocracy[i] = self.opt(&a.autocracy, "autocracy", 0.0, 1.0, 0.5)?;
             w.sovereignty[i] = self.opt(&a.sovereignty, "sovereignty", 0.0, 1.0, 0.5)?;
