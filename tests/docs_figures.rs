@@ -13,7 +13,8 @@
 //!
 //! The arguments are given to `simulate` (run from the project root, with `--out` set to a
 //! temporary folder unless the command is `explain`); the quoted text must appear both in the
-//! paragraph that follows the marker and in the command's standard output (or in the named file
+//! paragraph that follows the marker (with the list, table or code block it introduces) and in
+//! the command's standard output (or in the named file
 //! of its output folder), whitespace runs counting as one space. Change the model and this test
 //! names the stale paragraph; edit the paragraph and it names the marker to update. Figures that
 //! are inputs (a source's number, an assumption) carry no marker: the docs say where they come
@@ -75,13 +76,28 @@ fn figures() -> Vec<Figure> {
                 i + 1
             );
             // The paragraph: the lines after the marker (and any further markers) up to a blank
-            // line.
-            let paragraph: Vec<&str> = lines[i + 1..]
+            // line — or past it, when what follows continues the block (a list, a table, an
+            // indented or fenced block introduced by the paragraph).
+            let body: Vec<&str> = lines[i + 1..]
                 .iter()
                 .skip_while(|l| l.trim().starts_with("<!-- figure:"))
-                .take_while(|l| !l.trim().is_empty())
                 .copied()
                 .collect();
+            let continues = |l: &str| {
+                ["- ", "* ", "  ", "```", "|"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+            };
+            let mut paragraph: Vec<&str> = Vec::new();
+            for (k, l) in body.iter().enumerate() {
+                if l.trim().is_empty() {
+                    let next = body[k + 1..].iter().find(|n| !n.trim().is_empty());
+                    if !next.is_some_and(|n| continues(n)) {
+                        break;
+                    }
+                }
+                paragraph.push(l);
+            }
             out.push(Figure {
                 doc,
                 line: i + 1,
