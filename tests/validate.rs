@@ -200,7 +200,15 @@ fn the_replay_is_held_against_un_votes_in_and_out_of_sample() {
             .any(|r| r[turns.col("state")] == "UZB" && r[turns.col("year")] == "2004"),
         "Uzbekistan's 2004 turn is among the turns"
     );
-    assert!(read(&out.join("report.html")).contains("id=\"unvote\""));
+    let report = read(&out.join("report.html"));
+    assert!(report.contains("id=\"unvote\""));
+    // The chart of measured and predicted agreement, one panel per state, in the report and as
+    // a file.
+    assert!(report.contains("<figure id=\"chart-unvote\">"));
+    let svg = read(&out.join("unvote.svg"));
+    for state in ["KAZ", "KGZ", "TJK", "UZB", "TKM"] {
+        assert!(svg.contains(&format!(">\n{state}\n<")), "{state} panel");
+    }
     // What docs/calibration.md says of the model as it stands: pooled change correlations
     // below 0.3 in absolute value, and no turn in the votes reproduced.
     for r in csv.rows.iter().filter(|r| r[csv.col("state")] == "ALL") {

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::{Section, verdict};
 use crate::output::text::xml_escape as esc;
+use crate::plot::Chart;
 use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Patron, Stats, VoteCheck};
 
@@ -108,7 +109,7 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
 /// The UN-vote check as a section of `report.html`: how to read it, the fitted observation
 /// model, a table per state and patron (change correlation and RMSE, in and out of sample), and
 /// every turn in the votes with whether the model reproduces it.
-pub fn unvote_section(c: &VoteCheck, source: &str, runs: usize) -> Section {
+pub fn unvote_section(c: &VoteCheck, source: &str, runs: usize, figure: &Chart) -> Section {
     let opt = |x: Option<f64>, d: usize| x.map_or("—".to_string(), |v| format!("{v:.d$}"));
     let mut o = String::new();
     let _ = writeln!(
@@ -204,6 +205,16 @@ pub fn unvote_section(c: &VoteCheck, source: &str, runs: usize) -> Section {
         );
     }
     o.push_str("</table>\n");
+    let _ = writeln!(
+        o,
+        "<h3>Measured and predicted, per state</h3>\n<figure id=\"chart-{}\">\n{}\n<figcaption>\
+         <b>{}.</b> {} File: <code>{}.svg</code>.</figcaption>\n</figure>",
+        esc(&figure.name),
+        super::inline_svg(figure),
+        esc(&figure.title),
+        esc(&figure.caption),
+        esc(&figure.name)
+    );
     Section {
         id: "unvote".into(),
         title: "UN votes: the model against measured data".into(),

@@ -97,10 +97,18 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     if let Some(table) = &table {
         files.push(("ablations.csv", csv::ablations_csv(table)));
     }
+    let mut svgs: Vec<(String, String)> = Vec::new();
     if let Some((source, check)) = &check {
         files.push(("unvote.csv", csv::unvote_csv(check)));
         files.push(("unvote_turns.csv", csv::unvote_turns_csv(check)));
-        sections.push(report::scorecard::unvote_section(check, source, runs));
+        let figure = plot::votes::chart(check).map_err(|e| other(&e))?;
+        sections.push(report::scorecard::unvote_section(
+            check, source, runs, &figure,
+        ));
+        svgs.push((format!("{}.svg", figure.name), figure.svg.clone()));
+    }
+    for (name, svg) in &svgs {
+        files.push((name.as_str(), svg.clone()));
     }
     files.push((
         "report.html",
@@ -186,9 +194,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         if let Some((source, check)) = &check {
             println!("\n{}", text::unvote_text(check, source));
             println!(
-                "wrote {} and {}",
+                "wrote {}, {} and {} (measured and predicted agreement per state)",
                 out_dir.join("unvote.csv").display(),
-                out_dir.join("unvote_turns.csv").display()
+                out_dir.join("unvote_turns.csv").display(),
+                out_dir.join("unvote.svg").display()
             );
         }
         println!("Report: {}", report_path.display());
