@@ -72,7 +72,7 @@ pub fn chart(check: &VoteCheck) -> Result<Chart, PlotError> {
         let panels = body.split_evenly((rows, COLUMNS));
         for (state, panel) in states.iter().zip(panels.iter()) {
             let mut chart = ChartBuilder::on(panel)
-                .caption(state.to_string(), ("sans-serif", 15))
+                .caption(*state, ("sans-serif", 15))
                 .margin(8)
                 .x_label_area_size(24)
                 .y_label_area_size(36)
@@ -93,8 +93,7 @@ pub fn chart(check: &VoteCheck) -> Result<Chart, PlotError> {
                 )))
                 .map_err(draw_err)?;
             let points: Vec<_> = check.series.iter().filter(|p| p.state == *state).collect();
-            for k in 0..3 {
-                let (r, g, b) = COLOURS[k];
+            for (k, &(r, g, b)) in COLOURS.iter().enumerate() {
                 let colour = RGBColor(r, g, b);
                 let observed = points.iter().map(|p| (p.year as f64, p.observed[k]));
                 chart
