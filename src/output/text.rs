@@ -167,7 +167,9 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         ),
         What::NotEligible => (
             "sco",
-            format!("{a} is not considered for SCO membership: it is under UN Security Council sanctions"),
+            format!(
+                "{a} is not considered for SCO membership: it is under UN Security Council sanctions"
+            ),
         ),
         What::PatronCredit { loan: l, base: b } => (
             "strategy",
@@ -379,7 +381,10 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
             sc.patron_id(*target)
         ),
         EventKind::Unrest { actor: a, .. } => {
-            format!("unrest threatens the regime in {} (severity {value:.2})", actor(*a))
+            format!(
+                "unrest threatens the regime in {} (severity {value:.2})",
+                actor(*a)
+            )
         }
         EventKind::NormsChange { patron, .. } => format!(
             "{} changes its norms: non-interference now {value:.2}",

@@ -269,7 +269,9 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             force(ctx, w, *by, *target, *severity);
             logged_value = *severity;
         }
-        EventKind::SecondarySanctions { target, severity, .. } => {
+        EventKind::SecondarySanctions {
+            target, severity, ..
+        } => {
             let cut = ctx.prm.shocks.secondary_cost * severity;
             w.money_discount[*target] = (w.money_discount[*target] + cut).min(0.9);
             logged_value = *severity;
@@ -474,7 +476,14 @@ fn unrest(ctx: &mut Ctx, w: &mut World, actor: usize, severity: f64, date: crate
         let k = w.ix(actor, p);
         w.security[k] = (w.security[k] + s.csto_protection_gain * severity).min(1.0);
         w.leaning[k] += s.csto_leaning_gain * severity;
-        ctx.log(date, patron_actor, What::CstoDeploys(actor), 0.0, 0.0, severity);
+        ctx.log(
+            date,
+            patron_actor,
+            What::CstoDeploys(actor),
+            0.0,
+            0.0,
+            severity,
+        );
     }
 }
 
@@ -605,7 +614,10 @@ severity = 0.8
         let drop_kaz = share(&without, KAZ, RUS) - share(&with, KAZ, RUS);
         let drop_uzb = share(&without, UZB, RUS) - share(&with, UZB, RUS);
         assert!(drop_uzb > 0.0, "a distant state moves away too: {drop_uzb}");
-        assert!(drop_kaz > drop_uzb, "the neighbour with a Russian minority most: {drop_kaz} vs {drop_uzb}");
+        assert!(
+            drop_kaz > drop_uzb,
+            "the neighbour with a Russian minority most: {drop_kaz} vs {drop_uzb}"
+        );
     }
 
     #[test]
@@ -640,14 +652,22 @@ severity = 0.7
             let mut kit = region(unrest);
             kit.run_months(24)
         };
-        assert!(rec.log.iter().any(|e| matches!(e.what, What::CstoDeploys(KAZ)) && e.actor == RUS));
+        assert!(
+            rec.log
+                .iter()
+                .any(|e| matches!(e.what, What::CstoDeploys(KAZ)) && e.actor == RUS)
+        );
         assert!(share(&with, KAZ, RUS) > share(&without, KAZ, RUS));
         // Unrest in a state outside the alliance brings no deployment.
         let rec = {
             let mut kit = region(&unrest.replace("KAZ", "UZB"));
             kit.run_months(24)
         };
-        assert!(!rec.log.iter().any(|e| matches!(e.what, What::CstoDeploys(_))));
+        assert!(
+            !rec.log
+                .iter()
+                .any(|e| matches!(e.what, What::CstoDeploys(_)))
+        );
     }
 
     #[test]
@@ -677,8 +697,16 @@ actor = "IRN"
 "#;
         let mut kit = region(sanctioned);
         let rec = kit.run_months(48);
-        assert!(rec.log.iter().any(|e| e.what == What::NotEligible && e.actor == IRN));
-        assert!(!rec.log.iter().any(|e| e.what == What::Admitted && e.actor == IRN));
+        assert!(
+            rec.log
+                .iter()
+                .any(|e| e.what == What::NotEligible && e.actor == IRN)
+        );
+        assert!(
+            !rec.log
+                .iter()
+                .any(|e| e.what == What::Admitted && e.actor == IRN)
+        );
         let lifted = format!(
             "{sanctioned}\n[[events]]\ndate = \"2023-01\"\nkind = \"un_sanctions\"\nactor = \"IRN\"\nlifted = true\n"
         );
@@ -690,6 +718,9 @@ actor = "IRN"
             .filter(|e| e.what == What::NotEligible)
             .map(|e| e.date)
             .max();
-        assert!(last_refusal.is_some_and(|d| d.year() == 2022), "{last_refusal:?}");
+        assert!(
+            last_refusal.is_some_and(|d| d.year() == 2022),
+            "{last_refusal:?}"
+        );
     }
 }
