@@ -288,6 +288,27 @@ impl PartnershipDrift {
     pub fn total(&self) -> f64 {
         self.terms().iter().sum()
     }
+
+    /// The drift at partnership `level`: each force that raises it scaled by the room left
+    /// (`1 - level`), each that lowers it by `level`; the pull back to the start is unscaled.
+    pub fn bounded(self, level: f64) -> PartnershipDrift {
+        let scale = |x: f64| {
+            if x >= 0.0 {
+                x * (1.0 - level)
+            } else {
+                x * level
+            }
+        };
+        PartnershipDrift {
+            coercion: scale(self.coercion),
+            flows: scale(self.flows),
+            credit: scale(self.credit),
+            opposition: scale(self.opposition),
+            rivalry: scale(self.rivalry),
+            bypass: scale(self.bypass),
+            ..self
+        }
+    }
 }
 
 /// Instruments in `World::budget_left`: credit, grants, rent.

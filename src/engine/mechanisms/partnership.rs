@@ -29,7 +29,10 @@
 //!   when nothing else moves it, so with no events and no forces it stays where it is (a test
 //!   runs ufa2015 with every event removed and checks that it does not drift).
 //!
-//! Partnership stays within 0–1.
+//! Each force is then scaled by the room it has to act: a force that raises the partnership by
+//! `1 - partnership`, one that lowers it by `partnership` (the pull back by 1), so the
+//! partnership approaches 0 and 1 smoothly instead of hitting them (logistic growth). The terms
+//! recorded are the scaled ones. Partnership stays within 0–1.
 
 use crate::engine::context::Ctx;
 use crate::engine::decision::row;
@@ -92,6 +95,9 @@ pub fn update(ctx: &mut Ctx, w: &mut World, lk: &Lookups, money: &[f64]) {
             bypass: -ctx.prm.energy.rivalry_per_100bcm * bypass / 100.0,
             reversion: -(level - start) * reversion_rate,
         };
+        // Room to move: the forces that raise the partnership act on what is left below 1, those
+        // that lower it on what there is, so it approaches its bounds smoothly (logistic growth).
+        let drift = drift.bounded(level);
         if let Some(slot) = w.partnership_drift.get_mut(i) {
             *slot = drift;
         }
