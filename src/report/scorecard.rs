@@ -20,12 +20,22 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
     }
     let ensembles = 1 + removed.len();
     let mut o = String::new();
+    let known = lines
+        .iter()
+        .filter(|l| !l.pass && l.known_failure.is_some())
+        .count();
+    let unexpected = lines.iter().filter(|l| l.unexpected_failure()).count();
     let _ = writeln!(
         o,
-        "<p class=\"callout{}\"><b>{passed} of {} lines pass.</b> {} ensemble{} of {runs} run{} \
+        "<p class=\"callout{}\"><b>{passed} of {} lines pass{}.</b> {} ensemble{} of {runs} run{} \
          each (the replay as written{}), seed {seed}.</p>",
-        if passed == lines.len() { "" } else { " fail" },
+        if unexpected == 0 { "" } else { " fail" },
         lines.len(),
+        match known {
+            0 => String::new(),
+            1 => " (1 known failure)".to_string(),
+            k => format!(" ({k} known failures)"),
+        },
         ensembles,
         if ensembles == 1 { "" } else { "s" },
         if runs == 1 { "" } else { "s" },
@@ -57,13 +67,13 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
                 x.map_or("never".to_string(), |x| x.to_string())
             };
             format!(
-                "{} ({} to {}) vs {}: {} (tolerance ±{} months){}",
+                "{} ({}–{}) vs {}: {} (±{}){}",
                 d(t.median),
                 d(t.p5),
                 d(t.p95),
                 t.history.date,
                 t.error_months()
-                    .map_or("—".to_string(), |e| format!("{e:+} months")),
+                    .map_or("—".to_string(), |e| format!("{e:+} mo")),
                 t.history.tolerance_months,
                 if t.history.source.is_empty() {
                     String::new()
