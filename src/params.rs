@@ -85,10 +85,10 @@ params! {
             "Weight of a patron's pressure on the regime (democracy promotion, criticism), multiplied by how autocratic the state is. Larger than the others because leaders put regime survival first (David 1991, omnibalancing).";
         norms_weight = 0.3, [0.0, 100.0], "score per (sovereignty x non-interference)",
             "Weight of shared sovereignty and non-interference norms (the 'Shanghai spirit'; Ambrosio 2008). Assumption.";
-        domination_weight = 1.5, [0.0, 100.0], "score per unit of excess exposure",
-            "Penalty per unit by which one patron's share of the state's external money exceeds the threshold, times the state's nationalism (fear of domination, e.g. Sinophobia; Laruelle & Peyrouse 2012). Assumption.";
-        domination_threshold = 0.45, [0.0, 1.0], "share of external money",
-            "Share of a state's external money coming from one patron above which fear of domination begins. Assumption: just under half.";
+        domination_weight = 14.0, [0.0, 100.0], "score per (dependence x squared excess share)",
+            "Fear of domination (e.g. Sinophobia; Laruelle & Peyrouse 2012): the penalty is this weight times the state's nationalism, times its external exposure over GDP, times the squared excess of one patron's share of that exposure over the threshold, over (1 - threshold) (Hirschman 1945: influence grows with concentration and with the weight of external ties in the economy). Extra money from a patron attracts the state as long as money_weight > this weight x nationalism x (1 - threshold). Assumption.";
+        domination_threshold = 0.35, [0.0, 1.0], "share of external money",
+            "Share of a state's external exposure (money plus debt service) coming from one patron above which fear of domination begins. Assumption: about a third.";
         leaning_weight = 1.0, [0.0, 100.0], "score per unit of leaning",
             "Weight of the leader's own leanings toward a patron (set by the scenario and by regime change). Assumption: unit weight, the reference scale.";
         debt_weight = 0.5, [0.0, 100.0], "score per (debt / GDP)",
@@ -129,32 +129,64 @@ params! {
             "Default term over which a loan is repaid (linear amortisation). Assumption, typical of SCO-era Chinese and Russian state credit.";
         eeu_sovereignty_cost = 0.4, [0.0, 100.0], "score per unit of sovereignty",
             "Cost of accepting a condition to join the Eurasian Economic Union, times the state's attachment to sovereignty. Assumption.";
-        patron_loan_gain = 0.5, [0.0, 100.0], "partnership per (loan / borrower GDP)",
-            "Rise in partnership between two patrons when one lends to the other, per unit of the loan relative to the borrower's GDP. Assumption (Chinese credit to Russian banks after 2014).";
+        patron_loan_gain = 0.0, [0.0, 100.0], "partnership per (loan / borrower GDP)",
+            "One-off rise in partnership between two patrons when one lends to the other, per unit of the loan relative to the borrower's GDP. Assumption: 0, credit counts while it is outstanding (partnership.credit_gain_per_year).";
+    }
+    strategy: StrategyParams {
+        share_value_bn = 20.0, [0.0, 10000.0], "bn USD per unit of alignment share",
+            "Strategic patrons only: what a patron would pay (grant equivalent) for one whole unit of a state's favoured alignment share toward it, for a state of average importance. The patron makes an offer when its expected gain in share, valued at this rate, exceeds its expected cost. Assumption: order of magnitude of the largest packages offered to one Central Asian state (a few bn USD for a sizeable swing).";
+        size_elasticity = 0.5, [0.0, 2.0], "elasticity",
+            "Strategic patrons only: a state's importance is (its GDP / the mean GDP of the region's states) to this power. 0: every state counts the same; 1: in proportion to its economy. Assumption: between the two.";
+        valuation_noise = 0.2, [0.0, 2.0], "fraction (standard deviation)",
+            "Strategic patrons only: standard deviation of the multiplicative noise on the patron's estimate of each option's value (seeded, from the strategy stream). Assumption: estimates are uncertain by about a fifth.";
+        max_credit_share_of_gdp = 0.5, [0.0, 10.0], "fraction of the borrower's GDP",
+            "Strategic patrons only: the largest credit a patron considers for one state; it also weighs 1/8, 1/4 and 1/2 of it. Assumption (Russia's 2009 package to Kyrgyzstan was about 45% of Kyrgyz GDP; Trilling 2010).";
+        max_grant_share_of_gdp = 0.02, [0.0, 1.0], "fraction of the recipient's GDP",
+            "Strategic patrons only: the largest one-off grant a patron considers for one state; it also weighs 1/4 and 1/2 of it. Assumption.";
+        cooldown_months = 12.0, [0.0, 120.0], "months",
+            "Strategic patrons only: time before a patron offers credit or a grant to the same state again, or asks again for the same base. Assumption: one round of offers a year.";
     }
     energy: EnergyParams {
         rent_share = 0.5, [0.0, 1.0], "fraction of revenue",
             "Share of a state's energy export revenue that counts as income from the buyer. Assumption for resource rents.";
-        transit_fee_usd_per_tcm = 30.0, [0.0, 1000.0], "USD per thousand cubic metres",
-            "Transit income for each state on a deal's route, per thousand cubic metres delivered. Assumption, order of magnitude of Central Asian transit tariffs.";
+        transit_usd_per_tcm_100km = 1.7, [0.0, 100.0], "USD per thousand cubic metres per 100 km",
+            "Transit income of each state on a deal's route, per thousand cubic metres delivered and per 100 km of the route in that state. Source: the Gazprom-Naftogaz transit contract of 19 January 2009, $1.7 per 1000 m3 per 100 km for 2009 (Gazprom statement, Reuters, 20-21 January 2009); rates quoted for 2010 were $2.4-3.0 and European averages $3.4-4.5.";
         sanction_price_effect = 0.15, [0.0, 1.0], "fraction per unit severity",
             "Fall in a sanctioned supplier's minimum acceptable price per unit of sanction severity: its Western outside options worsen. Assumption.";
-        partnership_gain = 0.08, [0.0, 1.0], "partnership",
-            "Rise in partnership between two patrons when they sign an energy deal (mutual dependence). Assumption.";
+        partnership_gain = 0.0, [0.0, 1.0], "partnership",
+            "One-off rise in partnership between two patrons when they sign an energy deal. Assumption: 0, the deal counts while it flows (partnership.flow_gain_per_100bcm).";
         rivalry_per_100bcm = 0.02, [0.0, 10.0], "partnership per year per 100 bcm",
             "Yearly erosion of RUS-CHN partnership per 100 bcm/y of Central Asian gas flowing to China outside Russia's routes (end of Russia's transit monopoly). Assumption.";
     }
     partnership: PartnershipParams {
-        exercise_gain = 0.03, [0.0, 1.0], "partnership",
-            "Rise in partnership between patrons taking part in one joint exercise (Peace Mission series). Assumption.";
-        sanction_gain = 0.2, [0.0, 1.0], "partnership per unit severity",
-            "Rise in partnership between a sanctioned balancer and the other balancers (shared opposition to the sanctioner). Assumption.";
+        exercise_gain = 0.0, [0.0, 1.0], "partnership",
+            "Rise in partnership between patrons taking part in one joint exercise (Peace Mission series). Assumption: 0, an exercise displays the partnership more than it builds it (it still raises the participating states' security ties).";
+        sanction_gain = 0.05, [0.0, 1.0], "partnership per unit severity",
+            "One-off rise in partnership between a sanctioned balancer and the other balancers when sanctions are imposed (and fall with the sanctioner). Assumption.";
+        coercion_gain_per_year = 0.1, [0.0, 10.0], "partnership per year per unit of coercion",
+            "Yearly rise in partnership between two balancers per unit of the coercion either suffers from another power anywhere (sanctions, tariffs, export controls; a stock that fades): a common adversary's pressure pushes them together (Gabuev 2015; Lukin 2018). Assumption.";
+        coercion_half_life_years = 6.0, [0.1, 100.0], "years",
+            "Half-life of the coercion stock: sanctions and tariffs stay in force for years (the 2014 sanctions on Russia were still in force in 2022). Assumption.";
+        flow_gain_per_100bcm = 0.02, [0.0, 10.0], "partnership per year per 100 bcm",
+            "Yearly rise in partnership per 100 bcm/y of energy flowing between two balancers (mutual dependence that counts while it flows). Assumption.";
+        credit_gain_per_year = 0.5, [0.0, 100.0], "partnership per year per (credit / borrower GDP)",
+            "Yearly rise in partnership per unit of credit outstanding from one balancer to the other, relative to the borrower's GDP. Assumption.";
+        accommodation = 0.5, [0.0, 1.0], "fraction of rivalry",
+            "Share of the balancers' economic rivalry in a state that is accommodated when they divide the labour there (one leads in security, the other in money): a division of labour instead of competition for the same client (Cooley 2012; Gabuev 2015). Assumption.";
+        reversion_half_life_years = 10.0, [0.1, 1000.0], "years",
+            "Half-life of a gap between the partnership and its starting level: the treaty-based relationship (the 2001 Treaty of Good-Neighbourliness) pulls it back when nothing else moves it, so it does not drift by construction. Assumption.";
         opposition_gain_per_year = 0.04, [0.0, 1.0], "partnership per year",
             "Yearly rise in RUS-CHN partnership times the leading power's influence in the region (a shared target). Assumption.";
         rivalry_loss_per_year = 0.03, [0.0, 10.0], "partnership per year",
             "Yearly erosion of RUS-CHN partnership times their economic rivalry in the region (the mean gap between the two balancers' shares of each regional state's external money: competition for the same clients). Assumption.";
         exercise_security_gain = 0.02, [0.0, 1.0], "security tie",
             "Rise in the security tie of a participating state with each participating patron per exercise. Assumption.";
+        security_half_life_years = 8.0, [0.1, 1000.0], "years",
+            "Half-life of a security tie that nothing renews: arms, training and guarantees age. Assumption.";
+        stake_security_per_year = 0.03, [0.0, 10.0], "security tie per year per share of money",
+            "Yearly growth of a patron's security tie with a state per unit of its share of the state's external money: security follows a large economic stake (arms sales, training, border posts and private security to protect investments; China supplied 18% of Central Asia's arms imports in 2014-2018 against 1.5% in 2009-2013, Jardine & Lemon 2020, from SIPRI data). Assumption.";
+        alliance_security = 0.4, [0.0, 1.0], "security tie",
+            "Level toward which an alliance keeps the security tie of a CSTO member state with each CSTO patron (Russia's treaty commitments, bases and arms at domestic prices; the 1992 Collective Security Treaty). Assumption.";
     }
     enlargement: EnlargementParams {
         bloc_weight = 1.0, [0.0, 100.0], "score per log power gain",
@@ -203,6 +235,22 @@ params! {
             "Rate of random nationalist backlash in each regional state, against the patron with the largest trade plus aid (the most visible foreign presence). Assumption.";
         backlash_severity = 0.3, [0.0, 10.0], "nationalism",
             "Extra nationalism toward the target patron added by a backlash. Assumption.";
+        force_spillover = 0.2, [0.0, 1.0], "fraction",
+            "Share of a patron's use of force (its severity) that a state neither bordering the patron nor home to its minority feels as a threat to itself (Walt 1987: aggressive intentions are read by everyone, most by those nearby). Assumption.";
+        force_minority_weight = 2.0, [0.0, 100.0], "threat per minority share",
+            "Extra threat felt per unit share of the state's population of the patron's nationality (the pretext of protecting compatriots, as in Ukraine 2014 and 2022; Kazakhstan's 15% Russians, census 2021). Assumption.";
+        menace_half_life_years = 5.0, [0.1, 100.0], "years",
+            "Half-life of the threat a patron's use of force poses. Assumption.";
+        menace_weight = 1.0, [0.0, 100.0], "score per unit of menace",
+            "Weight of the threat a patron itself poses (after a use of force) in the security component of the state's score for it. Assumption: the same as a unit of security provided.";
+        secondary_cost = 0.5, [0.0, 1.0], "fraction per unit severity",
+            "Share of a sanctioned patron's money that third states forgo per unit severity of secondary sanctions (banks refuse payments, firms withdraw). Assumption.";
+        unrest_threat = 1.0, [0.0, 10.0], "threat per unit severity",
+            "Extra threat (internal: to the regime) per unit severity of unrest; it fades with threat_half_life_years. Assumption.";
+        csto_protection_gain = 0.2, [0.0, 1.0], "security tie per unit severity",
+            "Rise in a CSTO member's security tie with each CSTO patron when the alliance deploys to protect its regime from unrest (Kazakhstan, January 2022). Assumption.";
+        csto_leaning_gain = 0.3, [0.0, 2.0], "leaning per unit severity",
+            "Rise in a protected leader's leaning toward each CSTO patron that deployed (gratitude; Tokayev after January 2022). Assumption.";
     }
 }
 

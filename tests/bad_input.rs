@@ -123,6 +123,8 @@ bad! {
     parameter_out_of_range: "parameter_out_of_range.toml" at 78:12, "decision.noise_sd is 0.9";
     unknown_lens: "unknown_lens.toml" at 9:8, "unknown lens `realism`";
     empty_file: "empty.toml" at 1:1, "missing field `scenario`";
+    budget_without_strategic_decision: "budget_without_strategic.toml" at 24:10, "a `budget` needs `decision = \"strategic\"`";
+    unknown_patron_decision: "unknown_decision.toml" at 24:12, "unknown decision `clever`";
 }
 
 #[test]
@@ -186,6 +188,8 @@ fn every_bad_fixture_is_the_base_with_one_defect() {
         "parameter_out_of_range",
         "unknown_lens",
         "empty",
+        "budget_without_strategic",
+        "unknown_decision",
     ];
     let base = common::read(&fixture("base.toml"));
     let base: Vec<&str> = base.lines().skip(1).collect();

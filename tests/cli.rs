@@ -80,7 +80,7 @@ fn ufa_toml() -> toml::Table {
 // A default run.
 
 #[test]
-fn runs_and_writes_the_four_documented_files() {
+fn runs_and_writes_the_documented_files() {
     let run = Run::ufa(&[]);
     run.out.expect_code(0).no_panic();
     assert!(run.out.stderr.is_empty(), "stderr: {}", run.out.stderr);

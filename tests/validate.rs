@@ -25,9 +25,10 @@ fn validate_replay(dir: &std::path::Path, out: &std::path::Path, args: &[&str]) 
 }
 
 /// Every scorecard line passes with 60 runs per ensemble (each line's own threshold, 80 % of
-/// runs, applies), and the scorecard is written as validation.csv.
+/// runs, applies) except the two the scenario lists as known failures, and the scorecard is
+/// written as validation.csv with the dated lines' timing.
 #[test]
-fn the_replay_passes_its_scorecard() {
+fn the_replay_passes_its_scorecard_except_its_known_failures() {
     let dir = tempdir();
     let out = dir.path().join("v");
     let o = run_in(
@@ -42,16 +43,54 @@ fn the_replay_passes_its_scorecard() {
         ],
     );
     o.expect_code(0);
-    assert!(o.stdout.contains("17 of 17 lines pass"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("27 of 29 lines pass (2 known failures)"),
+        "{}",
+        o.stdout
+    );
     let csv = parse_csv(&read(&out.join("validation.csv")));
-    assert_eq!(csv.rows.len(), 17);
-    assert!(csv.rows.iter().all(|r| r[csv.col("result")] == "pass"));
+    assert_eq!(csv.rows.len(), 29);
+    let failing: Vec<&str> = csv
+        .rows
+        .iter()
+        .filter(|r| r[csv.col("result")] != "pass")
+        .map(|r| r[csv.col("outcome")].as_str())
+        .collect();
+    assert_eq!(failing, ["manas_ordered_early", "cagp_signed"]);
+    assert!(
+        csv.rows
+            .iter()
+            .filter(|r| r[csv.col("result")] != "pass")
+            .all(|r| !r[csv.col("known_failure")].is_empty())
+    );
     let counterfactuals = csv
         .rows
         .iter()
         .filter(|r| !r[csv.col("without")].is_empty())
         .count();
-    assert_eq!(counterfactuals, 5);
+    assert_eq!(counterfactuals, 8);
+    // Dated lines: the historical date, the model's median and range, the error in months.
+    let dated: Vec<_> = csv
+        .rows
+        .iter()
+        .filter(|r| !r[csv.col("historical_date")].is_empty())
+        .collect();
+    assert_eq!(dated.len(), 9);
+    let manas = dated
+        .iter()
+        .find(|r| r[csv.col("outcome")] == "manas_ordered")
+        .unwrap();
+    assert_eq!(manas[csv.col("historical_date")], "2009-02");
+    assert_eq!(manas[csv.col("model_median")], "2009-02");
+    assert_eq!(manas[csv.col("error_months")], "0");
+    let k2 = dated
+        .iter()
+        .find(|r| r[csv.col("outcome")] == "k2_closed")
+        .unwrap();
+    assert_eq!(k2[csv.col("historical_date")], "2005-11");
+    let error: i32 = k2[csv.col("error_months")].parse().unwrap();
+    assert!(error.abs() <= 6, "K2 closes {error} months off");
+    assert!(o.stdout.contains("Dated facts"));
 }
 
 /// A failing line makes the command exit 1 and says which line failed: with Russia's 2009
@@ -83,28 +122,31 @@ fn a_failing_line_exits_1() {
     );
 }
 
-/// Each counterfactual removes exactly the named event and nothing else.
+/// Each counterfactual removes exactly the named events and nothing else.
 #[test]
-fn each_counterfactual_removes_only_the_named_event() {
+fn each_counterfactual_removes_only_the_named_events() {
     let sc = Scenario::load(&sco2001()).unwrap_or_else(|e| panic!("{e}"));
-    let named: Vec<&str> = sc
+    let named: Vec<&Vec<String>> = sc
         .checks
         .iter()
-        .filter_map(|c| c.without.as_deref())
+        .filter(|c| c.without.is_some())
+        .map(|c| &c.remove)
         .collect();
-    assert_eq!(named.len(), 5);
-    for id in named {
+    assert_eq!(named.len(), 8);
+    for ids in named {
         let mut cf = sc.clone();
-        assert_eq!(cf.remove_event(id), 1, "{id} should name exactly one event");
-        assert_eq!(cf.events.len(), sc.events.len() - 1);
+        for id in ids {
+            assert_eq!(cf.remove_event(id), 1, "{id} should name exactly one event");
+        }
+        assert_eq!(cf.events.len(), sc.events.len() - ids.len());
         let kept: Vec<_> = sc
             .events
             .iter()
-            .filter(|e| e.id.as_deref() != Some(id))
+            .filter(|e| !ids.iter().any(|id| e.id.as_deref() == Some(id.as_str())))
             .collect();
         assert!(
             cf.events.iter().zip(kept).all(|(a, b)| a == b),
-            "{id}: other events changed"
+            "{ids:?}: other events changed"
         );
         assert_eq!(cf.params, sc.params);
         assert_eq!(cf.initial, sc.initial);
@@ -158,7 +200,15 @@ fn the_replay_is_held_against_un_votes_in_and_out_of_sample() {
             .any(|r| r[turns.col("state")] == "UZB" && r[turns.col("year")] == "2004"),
         "Uzbekistan's 2004 turn is among the turns"
     );
-    assert!(read(&out.join("report.html")).contains("id=\"unvote\""));
+    let report = read(&out.join("report.html"));
+    assert!(report.contains("id=\"unvote\""));
+    // The chart of measured and predicted agreement, one panel per state, in the report and as
+    // a file.
+    assert!(report.contains("<figure id=\"chart-unvote\">"));
+    let svg = read(&out.join("unvote.svg"));
+    for state in ["KAZ", "KGZ", "TJK", "UZB", "TKM"] {
+        assert!(svg.contains(&format!(">\n{state}\n<")), "{state} panel");
+    }
     // What docs/calibration.md says of the model as it stands: pooled change correlations
     // below 0.3 in absolute value, and no turn in the votes reproduced.
     for r in csv.rows.iter().filter(|r| r[csv.col("state")] == "ALL") {
@@ -233,7 +283,7 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
         .expect_code(0)
         .stdout_has("Ablations");
     let csv = parse_csv(&read(&out.join("ablations.csv")));
-    assert_eq!(csv.rows.len(), 10 * 17);
+    assert_eq!(csv.rows.len(), 11 * 29);
     let result = |channel: &str, outcome: &str| {
         csv.rows
             .iter()
@@ -251,16 +301,24 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
     );
     assert_eq!(result("conditional_credit", "manas_ordered_2009"), "FAIL");
     assert_eq!(result("conditional_credit", "manas_reversal_2009"), "FAIL");
+    // Russia's security lead in its allies rests on the alliance, which China does not have.
+    assert_eq!(result("alliance", "russia_security_lead"), "FAIL");
+    assert_eq!(result("domination", "china_not_dominant"), "FAIL");
     // The SCO's pull, its pressure on bases and its norms alone break no line.
+    // (The two known failures aside: without SCO pressure, Kyrgyzstan no longer orders Manas
+    // closed in 2005, so that known failure passes.)
+    let known = ["manas_ordered_early", "cagp_signed"];
     for channel in ["sco_membership", "sco_pressure", "sco_norms"] {
         assert!(
             csv.rows
                 .iter()
                 .filter(|r| r[csv.col("channel")] == channel)
+                .filter(|r| !known.contains(&r[csv.col("outcome")].as_str()))
                 .all(|r| r[csv.col("result")] == "pass"),
             "{channel}"
         );
     }
+    assert_eq!(result("sco_pressure", "manas_ordered_early"), "pass");
 }
 
 /// Regression: validation.csv wrote `fact` unquoted and the label quoted with its `"` rewritten
@@ -272,17 +330,22 @@ fn validation_csv_quotes_every_text_cell_as_rfc_4180() {
     let text = read(&sco2001());
     let fact = "1, \"the\" fact\nsecond line";
     let label = "US influence \"rises\", then\r\nfalls";
-    let edited = text
-        .replacen(
-            "fact = \"1\"",
-            "fact = \"1, \\\"the\\\" fact\\nsecond line\"",
-            1,
-        )
-        .replacen(
-            "label = \"US influence in Central Asia rises after 2001 (mid-2001 to end-2004)\"",
-            "label = \"US influence \\\"rises\\\", then\\r\\nfalls\"",
-            1,
-        );
+    let edited = text.replacen(
+        "fact = \"1\"",
+        "fact = \"1, \\\"the\\\" fact\\nsecond line\"",
+        1,
+    );
+    // The first outcome's label, whatever it says.
+    let first_label = edited
+        .lines()
+        .find(|l| l.starts_with("label = \""))
+        .expect("an outcome label")
+        .to_string();
+    let edited = edited.replacen(
+        &first_label,
+        "label = \"US influence \\\"rises\\\", then\\r\\nfalls\"",
+        1,
+    );
     assert_eq!(edited.matches("second line").count(), 1);
     assert_eq!(edited.matches("then\\r\\nfalls").count(), 1);
     let path = dir.path().join("quoted.toml");
@@ -301,7 +364,8 @@ fn validation_csv_quotes_every_text_cell_as_rfc_4180() {
     );
     o.no_panic();
     let csv = parse_csv(&read(&out.join("validation.csv")));
-    assert_eq!(csv.rows.len(), 17);
+    let checks = text.lines().filter(|l| *l == "[[checks]]").count();
+    assert_eq!(csv.rows.len(), checks);
     assert!(csv.rows.iter().any(|r| r[csv.col("fact")] == fact));
     // parse_csv drops carriage returns outside quotes only: inside a quoted cell it keeps them.
     assert!(

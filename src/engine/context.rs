@@ -23,6 +23,20 @@ pub fn rng_for(seed: u64, stream: u64) -> Rng {
     rng
 }
 
+/// The side stream of a run reserved for strategic patrons' valuations ([`side_stream`]).
+pub const STRATEGY_STREAM: u64 = 1;
+
+/// A generator for one purpose (`purpose` from 1 to 15), independent of the run's main
+/// sequence: the same seed and replicate stream, read from a position `purpose · 2^60` words in,
+/// which the main sequence never reaches. Its draws depend only on (seed, replicate, purpose),
+/// not on how many draws the main sequence took, so a rule that draws from it leaves every
+/// other rule's random numbers unchanged.
+pub fn side_stream(rng: &Rng, purpose: u64) -> Rng {
+    let mut r = rng.clone();
+    r.set_word_pos(u128::from(purpose) << 60);
+    r
+}
+
 /// Uniform noise with mean 0 and standard deviation `sd` (cheaper than a normal draw, and the
 /// rules only need a symmetric spread).
 #[inline]
@@ -89,6 +103,18 @@ mod tests {
         let c: u64 = rng_for(7, 1).random();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_side_stream_does_not_depend_on_the_main_sequence() {
+        let fresh = rng_for(7, 3);
+        let mut used = rng_for(7, 3);
+        let _: [u64; 5] = [(); 5].map(|_| used.random());
+        let a: u64 = side_stream(&fresh, STRATEGY_STREAM).random();
+        let b: u64 = side_stream(&used, STRATEGY_STREAM).random();
+        let main: u64 = rng_for(7, 3).random();
+        assert_eq!(a, b);
+        assert_ne!(a, main);
     }
 
     #[test]

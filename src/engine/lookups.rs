@@ -24,8 +24,6 @@ pub struct Lookups {
     pair_bases: Vec<usize>,
     /// Whether any base stands on each actor's soil.
     pub hosts_bases: Vec<bool>,
-    /// Each patron slot's respect for non-interference.
-    pub non_interference: [f64; MAX_PATRONS],
     /// Whether each patron slot is a balancer.
     pub is_balancer: [bool; MAX_PATRONS],
     /// Each pair of balancers, in the order partnership drift visits them, with the deals whose
@@ -46,6 +44,8 @@ pub struct BalancerPair {
     pub to_a: Vec<usize>,
     /// Deals from the region to `b` avoiding `a`.
     pub to_b: Vec<usize>,
+    /// Deals between `a` and `b` (either way).
+    pub between: Vec<usize>,
 }
 
 impl Lookups {
@@ -91,11 +91,9 @@ impl Lookups {
             hosts_bases[info.host] = true;
         }
 
-        let mut non_interference = [0.0; MAX_PATRONS];
         let mut is_balancer = [false; MAX_PATRONS];
-        for (p, &a) in sc.patrons.iter().enumerate().take(MAX_PATRONS) {
-            non_interference[p] = sc.actors[a].non_interference;
-            is_balancer[p] = sc.balancers.contains(&p);
+        for (p, b) in is_balancer.iter_mut().enumerate().take(sc.patrons.len()) {
+            *b = sc.balancers.contains(&p);
         }
         let deals_to = |to: usize, avoiding: usize| -> Vec<usize> {
             (0..sc.deals.len())
@@ -111,6 +109,13 @@ impl Lookups {
                     b: b[j],
                     to_a: deals_to(b[i], sc.patrons[b[j]]),
                     to_b: deals_to(b[j], sc.patrons[b[i]]),
+                    between: (0..sc.deals.len())
+                        .filter(|&d| {
+                            let (x, y) = (sc.deals[d].supplier, sc.deals[d].buyer);
+                            let (pa, pb) = (sc.patrons[b[i]], sc.patrons[b[j]]);
+                            (x == pa && y == pb) || (x == pb && y == pa)
+                        })
+                        .collect(),
                 });
             }
         }
@@ -121,7 +126,6 @@ impl Lookups {
             pair_start,
             pair_bases,
             hosts_bases,
-            non_interference,
             is_balancer,
             balancer_pairs,
         }

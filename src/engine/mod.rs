@@ -9,7 +9,8 @@
 //! A run is a pure function of (scenario, parameters, seed): [`run`] clones the scenario's
 //! initial world, then for each step, in this fixed order:
 //!
-//! 1. scripted events dated inside the step, then random shocks (`engine::mechanisms::shocks`);
+//! 1. scripted events dated inside the step, then random shocks (`engine::mechanisms::shocks`),
+//!    then the offers of strategic patrons (`engine::mechanisms::strategy`);
 //! 2. growth and decay: GDP and trade grow, debt amortises, goodwill, pressure, threat and
 //!    backlash fade;
 //! 3. energy talks and flows (`engine::mechanisms::energy`);
@@ -28,13 +29,13 @@ pub mod lookups;
 pub mod mechanisms;
 pub mod record;
 
-use context::{Ctx, Rng, noise, rng_for};
+use context::{Ctx, Rng, STRATEGY_STREAM, noise, rng_for, side_stream};
 use lookups::Lookups;
-use mechanisms::{bases, energy, enlargement, loans, partnership, shocks};
+use mechanisms::{bases, energy, enlargement, loans, partnership, shocks, strategy};
 use record::Observer;
 
 use crate::params::Params;
-use crate::scenario::world::{MAX_PATRONS, World};
+use crate::scenario::world::{MAX_PATRONS, PartnershipDrift, World};
 use crate::scenario::{EventKind, Lens, Scenario};
 
 /// Per-run buffers, allocated once so that steps allocate nothing.
@@ -58,7 +59,11 @@ struct Factors {
     pressure: f64,
     backlash: f64,
     goodwill: f64,
+    /// Debt kept per step at the default term (named loans are corrected to their own term).
     debt_keep: f64,
+    coercion: f64,
+    security: f64,
+    menace: f64,
     sco_pressure: f64,
     adjust_rate: f64,
     noise_sd: f64,
@@ -73,6 +78,9 @@ impl Factors {
             backlash: Params::decay(s.backlash_half_life_years, dt),
             goodwill: Params::decay(prm.loans.transfer_half_life_years, dt),
             debt_keep: (1.0 - dt / prm.loans.term_years).max(0.0),
+            coercion: Params::decay(prm.partnership.coercion_half_life_years, dt),
+            security: Params::decay(prm.partnership.security_half_life_years, dt),
+            menace: Params::decay(prm.shocks.menace_half_life_years, dt),
             sco_pressure: Params::decay(prm.bases.pressure_half_life_years, dt),
             adjust_rate: Params::per_step(prm.decision.adjustment_per_year, dt),
             noise_sd: prm.decision.noise_sd * dt.sqrt(),
@@ -107,12 +115,23 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         factors: Factors::new(prm, dt),
     };
     refresh_trade_factors(w, dt, &mut scratch.trade_factor);
+    // One drift record per pair of balancers, none yet (reuses the caller's allocation).
+    w.partnership_drift.clear();
+    w.partnership_drift
+        .extend(lk.balancer_pairs.iter().map(|pair| PartnershipDrift {
+            a: pair.a,
+            b: pair.b,
+            ..PartnershipDrift::default()
+        }));
     // States without a scripted starting alignment start where their scores point, under the
     // parameters and lens in force for this run.
     decision::start_from_scores(sc, w, prm, &sc.score_start);
     let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
     obs.observe(0, sc.start, w, &idx);
 
+    // Strategic patrons value their options with noise from a stream of their own.
+    let mut strategy_rng = side_stream(rng, STRATEGY_STREAM);
+    let strategic = sc.actors.iter().any(|a| a.strategy.is_some());
     let mut next_event = 0;
     for k in 0..steps {
         let date = sc.date_of(k);
@@ -134,12 +153,24 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
             next_event += 1;
         }
         shocks::random(&mut ctx, w, &lk.region_states);
+        if strategic {
+            strategy::step(&mut ctx, w, &lk, &mut strategy_rng);
+        }
         if growth_changed {
             refresh_trade_factors(w, dt, &mut scratch.trade_factor);
         }
 
         // 2. Growth and decay.
         grow_and_decay(w, &scratch);
+        age_security(
+            sc,
+            prm,
+            w,
+            &lk,
+            &scratch.money,
+            scratch.factors.security,
+            dt,
+        );
         loans::amortise(&mut ctx, w);
 
         // 3-5. Energy, bases, SCO.
@@ -181,6 +212,45 @@ fn grow_and_decay(w: &mut World, scratch: &Scratch) {
     scale(&mut w.backlash, f.backlash);
     scale(&mut w.goodwill, f.goodwill);
     scale(&mut w.debt, f.debt_keep);
+    scale(&mut w.coercion, f.coercion);
+    // Secondary sanctions last as long as the coercion they come with.
+    scale(&mut w.money_discount, f.coercion);
+    scale(&mut w.menace, f.menace);
+}
+
+/// Security ties age: each relaxes toward its floor by the factor `keep` per step, and grows
+/// with the patron's economic stake in the state. The floor is `partnership.alliance_security`
+/// for a CSTO member state's tie with a CSTO patron (the alliance renews it: treaty guarantees,
+/// bases, arms at domestic prices) and 0 otherwise, so a tie that nothing renews fades; the
+/// growth is `partnership.stake_security_per_year` times the patron's share of the state's
+/// external money (`money`, from the previous step's alignment pass: security follows a large
+/// stake). Only the region's states.
+fn age_security(
+    sc: &Scenario,
+    prm: &Params,
+    w: &mut World,
+    lk: &Lookups,
+    money: &[f64],
+    keep: f64,
+    dt: f64,
+) {
+    let np = w.np;
+    let alliance = prm.partnership.alliance_security;
+    let stake = prm.partnership.stake_security_per_year * dt;
+    for &s in &lk.region_states {
+        let row = decision::row(money, s, np);
+        let total: f64 = row.iter().sum();
+        for (p, &m) in row.iter().enumerate() {
+            let floor = if w.csto[s] && w.csto[sc.patrons[p]] {
+                alliance
+            } else {
+                0.0
+            };
+            let share = if total > 0.0 { m / total } else { 0.0 };
+            let k = s * np + p;
+            w.security[k] = (floor + (w.security[k] - floor) * keep + stake * share).min(1.0);
+        }
+    }
 }
 
 /// Every state scores every patron and moves part of the way toward the softmax of the scores,

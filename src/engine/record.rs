@@ -6,7 +6,7 @@
 //! scores; their text is written only when an output asks for it (`output::text::describe`).
 
 use crate::date::YearMonth;
-use crate::scenario::world::World;
+use crate::scenario::world::{PartnershipDrift, World};
 
 /// The regional indices, each defined in docs/model.md.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -89,6 +89,31 @@ pub enum What {
     CandidateVetoed(usize),
     /// An actor became a full SCO member.
     Accession,
+    /// A strategic patron (`actor`) offered credit of face value `value` bn USD through its
+    /// credit line `loan`, conditional on closing `base` if any: for = its expected value to the
+    /// patron (bn USD, with the patron's noise), against = its expected cost (the grant element
+    /// given away times the chance the offer is taken, bn USD).
+    PatronCredit {
+        /// The credit line (index into loans).
+        loan: usize,
+        /// The base the offer asks the borrower to close, if any.
+        base: Option<usize>,
+    },
+    /// A strategic patron gave state `.0` a one-off grant of `value` bn USD: for = its expected
+    /// value to the patron, against = its cost (bn USD).
+    PatronGrant(usize),
+    /// A strategic patron raised what it pays for base `.0` to `value` million USD a year, before
+    /// the host could order a closure: for = the surplus it expects to save, against = the extra
+    /// rent (million USD a year).
+    PatronRent(usize),
+    /// A strategic patron asked to open base `.0` at `value` million USD a year: for = the
+    /// chance it expects the host to agree, against = the 0.5 it needs.
+    PatronAsks(usize),
+    /// A CSTO patron (`actor`) deployed to protect the regime of state `.0` from unrest of
+    /// severity `value`.
+    CstoDeploys(usize),
+    /// An applicant (`actor`) under UN Security Council sanctions was not considered at a summit.
+    NotEligible,
 }
 
 /// One line of the decision log.
@@ -127,6 +152,9 @@ pub struct RunRecord {
     pub indices: Vec<Indices>,
     /// The decision log, in order.
     pub log: Vec<LogEntry>,
+    /// Each pair of balancers' partnership and the drift that moved it in the step that ended
+    /// at each date (none at the initial date), `dates x pairs`.
+    pub partnership: Vec<(f64, PartnershipDrift)>,
     /// Number of actors.
     pub n: usize,
     /// Number of patrons.
@@ -141,6 +169,7 @@ impl RunRecord {
             alignment: Vec::with_capacity((steps + 1) * n * np),
             indices: Vec::with_capacity(steps + 1),
             log: Vec::with_capacity(64),
+            partnership: Vec::new(),
             n,
             np,
         }
@@ -157,6 +186,10 @@ impl Observer for RunRecord {
         self.dates.push(date);
         self.alignment.extend_from_slice(&world.alignment);
         self.indices.push(*indices);
+        // The balancer pairs' partnership and the drift of the step that just ended.
+        for d in &world.partnership_drift {
+            self.partnership.push((world.partnership_of(d.a, d.b), *d));
+        }
     }
 
     fn log(&mut self, entry: LogEntry) {

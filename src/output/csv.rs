@@ -90,6 +90,36 @@ pub fn indices_rows(out: &mut String, first: usize, runs: &[RunRecord]) {
     }
 }
 
+/// `partnership.csv`: the first run's partnership between each pair of balancers at each date,
+/// and the yearly rate of each force that moved it in the step that ended then (docs/model.md,
+/// "Partnership"): run, date, a, b, partnership, one column per term, drift.
+pub fn partnership_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
+    use crate::scenario::world::PartnershipDrift;
+    let mut out = format!(
+        "run,date,a,b,partnership,{},drift\n",
+        PartnershipDrift::NAMES.join(",")
+    );
+    let Some(rec) = runs.first() else {
+        return out;
+    };
+    let pairs = rec.partnership.len() / rec.dates.len().max(1);
+    for (t, date) in rec.dates.iter().enumerate() {
+        for (level, d) in rec.partnership.iter().skip(t * pairs).take(pairs) {
+            let _ = write!(
+                out,
+                "1,{date},{},{},{level:.6}",
+                csv_field(sc.patron_id(d.a)),
+                csv_field(sc.patron_id(d.b))
+            );
+            for x in d.terms() {
+                let _ = write!(out, ",{x:.6}");
+            }
+            let _ = writeln!(out, ",{:.6}", d.total());
+        }
+    }
+    out
+}
+
 /// `events.csv`: run, date, actor, kind, decision, score_for, score_against, value.
 pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
     let mut out = String::from(EVENTS_HEADER);
@@ -119,10 +149,29 @@ pub fn events_rows(out: &mut String, sc: &Scenario, first: usize, runs: &[RunRec
 
 /// The scorecard as CSV (`validation.csv`).
 pub fn scorecard_csv(lines: &[Line]) -> String {
-    let mut out = String::from("fact,outcome,expect,without,share,threshold,result,label\n");
+    let mut out = String::from(
+        "fact,outcome,expect,without,share,threshold,result,label,historical_date,\
+         tolerance_months,model_median,model_p5,model_p95,error_months,date_source,known_failure\n",
+    );
     for l in lines {
+        let (history, tolerance, median, p5, p95, error, source) = match &l.timing {
+            Some(t) => {
+                let d =
+                    |x: Option<crate::date::YearMonth>| x.map_or(String::new(), |x| x.to_string());
+                (
+                    t.history.date.to_string(),
+                    t.history.tolerance_months.to_string(),
+                    d(t.median),
+                    d(t.p5),
+                    d(t.p95),
+                    t.error_months().map_or(String::new(), |e| e.to_string()),
+                    csv_field(&t.history.source),
+                )
+            }
+            None => Default::default(),
+        };
         out.push_str(&format!(
-            "{},{},{},{},{:.4},{:.2},{},{}\n",
+            "{},{},{},{},{:.4},{:.2},{},{},{history},{tolerance},{median},{p5},{p95},{error},{source},{}\n",
             csv_field(&l.fact),
             csv_field(&l.outcome),
             csv_field(l.expect),
@@ -130,7 +179,8 @@ pub fn scorecard_csv(lines: &[Line]) -> String {
             l.share,
             l.threshold,
             if l.pass { "pass" } else { "FAIL" },
-            csv_field(&l.label)
+            csv_field(&l.label),
+            csv_field(l.known_failure.as_deref().unwrap_or(""))
         ));
     }
     out

@@ -157,6 +157,67 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
             ),
         ),
         What::Accession => ("sco", format!("{a} becomes a full SCO member")),
+        What::CstoDeploys(s) => (
+            "security",
+            format!(
+                "{a} deploys CSTO forces to protect the regime in {} (unrest severity {:.2})",
+                actor(s),
+                e.value
+            ),
+        ),
+        What::NotEligible => (
+            "sco",
+            format!(
+                "{a} is not considered for SCO membership: it is under UN Security Council sanctions"
+            ),
+        ),
+        What::PatronCredit { loan: l, base: b } => (
+            "strategy",
+            format!(
+                "{a} offers {} ${:.2}bn credit{} through {}: expected value ${:.3}bn > expected cost ${:.3}bn",
+                actor(sc.loans[l].borrower),
+                e.value,
+                b.map_or(String::new(), |b| format!(
+                    " conditional on closing {}",
+                    base(b)
+                )),
+                loan(l),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronGrant(s) => (
+            "strategy",
+            format!(
+                "{a} gives {} a ${:.3}bn grant: expected value ${:.3}bn > cost ${:.3}bn",
+                actor(s),
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronRent(b) => (
+            "strategy",
+            format!(
+                "{a} raises its offer for {} to ${:.1}m a year before {} decides: expected surplus saved ${:.1}m > extra rent ${:.1}m",
+                base(b),
+                e.value,
+                actor(sc.bases[b].host),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronAsks(b) => (
+            "strategy",
+            format!(
+                "{a} asks {} to let it open {} at ${:.1}m a year: expected chance of yes {:.2} > {:.2}",
+                actor(sc.bases[b].host),
+                base(b),
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
     }
 }
 
@@ -301,9 +362,39 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
             actor(sc.bases[*base].host),
             sc.bases[*base].name
         ),
+        EventKind::RemittanceShock { patron, state, .. } => format!(
+            "remittances from {} to {} change by a factor of {value:.2}",
+            sc.patron_id(*patron),
+            state.map_or("every state", |s| actor(s))
+        ),
         EventKind::EnergyPrice { deal, .. } => {
             format!("new price positions in talks on {}", sc.deals[*deal].id)
         }
+        EventKind::UseOfForce { by, target, .. } => format!(
+            "{} uses force against {} (severity {value:.2}): the threat it poses rises everywhere, most for its neighbours and states with its minorities",
+            sc.patron_id(*by),
+            actor(*target)
+        ),
+        EventKind::SecondarySanctions { by, target, .. } => format!(
+            "{} threatens third states dealing with {} (secondary sanctions, severity {value:.2})",
+            actor(*by),
+            sc.patron_id(*target)
+        ),
+        EventKind::Unrest { actor: a, .. } => {
+            format!(
+                "unrest threatens the regime in {} (severity {value:.2})",
+                actor(*a)
+            )
+        }
+        EventKind::NormsChange { patron, .. } => format!(
+            "{} changes its norms: non-interference now {value:.2}",
+            sc.patron_id(*patron)
+        ),
+        EventKind::UnSanctions { actor: a, lifted } => format!(
+            "UN Security Council sanctions on {} {}",
+            actor(*a),
+            if *lifted { "lifted" } else { "imposed" }
+        ),
     };
     match &ev.note {
         Some(note) => format!("{text} [{note}]"),
@@ -492,6 +583,45 @@ pub fn unvote_text(c: &VoteCheck, source: &str) -> String {
         ));
     }
     s
+}
+
+/// The dated lines of a scorecard as a table: the model's median date and 5–95 % range over
+/// runs, the historical date, the error in months and the tolerance. Empty without dated lines.
+pub fn dated_text(lines: &[Line]) -> String {
+    let dated: Vec<(&Line, &crate::runs::scorecard::Timing)> = lines
+        .iter()
+        .filter_map(|l| l.timing.as_ref().map(|t| (l, t)))
+        .collect();
+    if dated.is_empty() {
+        return String::new();
+    }
+    let d = |x: Option<crate::date::YearMonth>| x.map_or("never".to_string(), |x| x.to_string());
+    let mut o = String::from(
+        "Dated facts: when the model first produces each outcome (median over the runs in which it \
+         happens, 5-95 % range), against the historical date\n\n",
+    );
+    o.push_str(&format!(
+        "{:<24} {:>8}  {:<19} {:>8}  {:>7}  {:>5}  {:<6}\n",
+        "outcome", "model", "5-95 %", "history", "error", "tol.", "result"
+    ));
+    for (l, t) in dated {
+        let mut id = l.outcome.clone();
+        if id.chars().count() > 24 {
+            id = id.chars().take(23).collect::<String>() + "~";
+        }
+        o.push_str(&format!(
+            "{:<24} {:>8}  {:<19} {:>8}  {:>7}  {:>5}  {:<6}\n",
+            id,
+            d(t.median),
+            format!("{} to {}", d(t.p5), d(t.p95)),
+            t.history.date.to_string(),
+            t.error_months()
+                .map_or("-".to_string(), |e| format!("{e:+} mo")),
+            format!("±{}", t.history.tolerance_months),
+            if l.pass { "pass" } else { "FAIL" }
+        ));
+    }
+    o
 }
 
 /// The ablation table for the terminal: one row per scorecard line, one column per channel,

@@ -20,6 +20,7 @@ pub mod sweep;
 mod ternary;
 #[cfg(test)]
 mod tests;
+pub mod votes;
 
 use std::error::Error;
 use std::sync::OnceLock;

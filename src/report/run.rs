@@ -461,6 +461,11 @@ fn score_names(what: &What) -> Option<(&'static str, &'static str)> {
         What::DealSigned(_) => Some(("the buyer's maximum price", "the supplier's minimum")),
         What::Admitted => Some(("the lowest member's value", "the veto threshold")),
         What::CandidateVetoed(_) => Some(("the vetoer's value", "the veto threshold")),
+        What::PatronCredit { .. } | What::PatronGrant(_) => {
+            Some(("the patron's expected value", "its expected cost"))
+        }
+        What::PatronRent(_) => Some(("the surplus it expects to save", "the extra rent")),
+        What::PatronAsks(_) => Some(("the expected chance of yes", "the chance it needs")),
         _ => None,
     }
 }

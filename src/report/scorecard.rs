@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::{Section, verdict};
 use crate::output::text::xml_escape as esc;
+use crate::plot::Chart;
 use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Patron, Stats, VoteCheck};
 
@@ -19,12 +20,22 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
     }
     let ensembles = 1 + removed.len();
     let mut o = String::new();
+    let known = lines
+        .iter()
+        .filter(|l| !l.pass && l.known_failure.is_some())
+        .count();
+    let unexpected = lines.iter().filter(|l| l.unexpected_failure()).count();
     let _ = writeln!(
         o,
-        "<p class=\"callout{}\"><b>{passed} of {} lines pass.</b> {} ensemble{} of {runs} run{} \
+        "<p class=\"callout{}\"><b>{passed} of {} lines pass{}.</b> {} ensemble{} of {runs} run{} \
          each (the replay as written{}), seed {seed}.</p>",
-        if passed == lines.len() { "" } else { " fail" },
+        if unexpected == 0 { "" } else { " fail" },
         lines.len(),
+        match known {
+            0 => String::new(),
+            1 => " (1 known failure)".to_string(),
+            k => format!(" ({k} known failures)"),
+        },
         ensembles,
         if ensembles == 1 { "" } else { "s" },
         if runs == 1 { "" } else { "s" },
@@ -47,17 +58,45 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
     o.push_str(
         "<div class=\"scroll\">\n<table class=\"scorecard\">\n<tr><th>Fact</th><th>What</th>\
          <th>Expected</th><th>Counterfactual: event removed</th><th>Share of runs</th>\
-         <th>Threshold</th><th>Result</th></tr>\n",
+         <th>Threshold</th><th>Date: model median (5–95 %) vs history, error</th>\
+         <th>Result</th></tr>\n",
     );
     for l in lines {
+        let date = l.timing.as_ref().map_or("—".to_string(), |t| {
+            let d = |x: Option<crate::date::YearMonth>| {
+                x.map_or("never".to_string(), |x| x.to_string())
+            };
+            format!(
+                "{} ({}–{}) vs {}: {} (±{}){}",
+                d(t.median),
+                d(t.p5),
+                d(t.p95),
+                t.history.date,
+                t.error_months()
+                    .map_or("—".to_string(), |e| format!("{e:+} mo")),
+                t.history.tolerance_months,
+                if t.history.source.is_empty() {
+                    String::new()
+                } else {
+                    format!("<br><small>{}</small>", esc(&t.history.source))
+                }
+            )
+        });
         let _ = writeln!(
             o,
             "<tr class=\"{}\"><td>{}</td><td>{}<br><code class=\"id\">{}</code></td>\
              <td>{}</td><td>{}</td><td class=\"num\">{:.0} %</td><td class=\"num\">{:.0} %</td>\
-             <td>{}</td></tr>",
+             <td>{}</td><td>{}</td></tr>",
             if l.pass { "pass" } else { "fail" },
             esc(&l.fact),
-            esc(&l.label),
+            match &l.known_failure {
+                Some(why) => format!(
+                    "{}<br><small>Known failure: {}</small>",
+                    esc(&l.label),
+                    esc(why)
+                ),
+                None => esc(&l.label),
+            },
             esc(&l.outcome),
             esc(l.expect),
             l.without
@@ -65,6 +104,7 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
                 .map_or("—".to_string(), |w| format!("<code>{}</code>", esc(w))),
             l.share * 100.0,
             l.threshold * 100.0,
+            date,
             verdict(l.pass)
         );
     }
@@ -79,7 +119,7 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
 /// The UN-vote check as a section of `report.html`: how to read it, the fitted observation
 /// model, a table per state and patron (change correlation and RMSE, in and out of sample), and
 /// every turn in the votes with whether the model reproduces it.
-pub fn unvote_section(c: &VoteCheck, source: &str, runs: usize) -> Section {
+pub fn unvote_section(c: &VoteCheck, source: &str, runs: usize, figure: &Chart) -> Section {
     let opt = |x: Option<f64>, d: usize| x.map_or("—".to_string(), |v| format!("{v:.d$}"));
     let mut o = String::new();
     let _ = writeln!(
@@ -175,6 +215,16 @@ pub fn unvote_section(c: &VoteCheck, source: &str, runs: usize) -> Section {
         );
     }
     o.push_str("</table>\n");
+    let _ = writeln!(
+        o,
+        "<h3>Measured and predicted, per state</h3>\n<figure id=\"chart-{}\">\n{}\n<figcaption>\
+         <b>{}.</b> {} File: <code>{}.svg</code>.</figcaption>\n</figure>",
+        esc(&figure.name),
+        super::inline_svg(figure),
+        esc(&figure.title),
+        esc(&figure.caption),
+        esc(&figure.name)
+    );
     Section {
         id: "unvote".into(),
         title: "UN votes: the model against measured data".into(),
@@ -197,6 +247,8 @@ mod tests {
             share,
             threshold: 0.8,
             pass: share >= 0.8,
+            timing: None,
+            known_failure: None,
         }
     }
 
@@ -218,7 +270,7 @@ mod tests {
         assert!(!h.contains("<happens>"));
         assert_eq!(h.matches("<tr class=\"pass\">").count(), 1);
         assert_eq!(h.matches("<tr class=\"fail\">").count(), 1);
-        assert!(h.contains("<td><code>ev_1</code></td><td class=\"num\">25 %</td><td class=\"num\">80 %</td><td><span class=\"verdict fail\">FAIL</span></td>"));
+        assert!(h.contains("<td><code>ev_1</code></td><td class=\"num\">25 %</td><td class=\"num\">80 %</td><td>—</td><td><span class=\"verdict fail\">FAIL</span></td>"));
         assert!(h.contains("<td>holds</td><td>—</td><td class=\"num\">90 %</td>"));
     }
 }

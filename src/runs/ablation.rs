@@ -40,7 +40,7 @@ pub enum Remove {
 /// SCO's pull on its members, collective SCO pressure against foreign bases, shared
 /// non-interference norms, and the Russia–China partnership's growth (joint exercises, common
 /// opposition to sanctions, energy and credit ties).
-pub const CHANNELS: [Channel; 10] = [
+pub const CHANNELS: [Channel; 11] = [
     Channel {
         name: "sco_membership",
         what: "the SCO's pull on its members (decision.sco_weight = 0)",
@@ -64,11 +64,14 @@ pub const CHANNELS: [Channel; 10] = [
     },
     Channel {
         name: "partnership",
-        what: "growth of the RUS-CHN partnership (exercise, sanction, opposition, energy and loan gains = 0)",
+        what: "growth of the RUS-CHN partnership (coercion, flows, credit, opposition, exercise, sanction, signing and loan gains = 0)",
         zero: &[
+            "partnership.coercion_gain_per_year",
+            "partnership.flow_gain_per_100bcm",
+            "partnership.credit_gain_per_year",
+            "partnership.opposition_gain_per_year",
             "partnership.exercise_gain",
             "partnership.sanction_gain",
-            "partnership.opposition_gain_per_year",
             "energy.partnership_gain",
             "loans.patron_loan_gain",
         ],
@@ -94,7 +97,7 @@ pub const CHANNELS: [Channel; 10] = [
         what: "energy rent, transit fees and the energy partnership gain (= 0)",
         zero: &[
             "energy.rent_share",
-            "energy.transit_fee_usd_per_tcm",
+            "energy.transit_usd_per_tcm_100km",
             "energy.partnership_gain",
         ],
         remove: Remove::Nothing,
@@ -118,6 +121,13 @@ pub const CHANNELS: [Channel; 10] = [
         name: "security",
         what: "security ties against threats (decision.security_weight = 0)",
         zero: &["decision.security_weight"],
+        remove: Remove::Nothing,
+        with: &[],
+    },
+    Channel {
+        name: "alliance",
+        what: "Russia's CSTO alliance: the floor it keeps under its allies' security ties (partnership.alliance_security = 0)",
+        zero: &["partnership.alliance_security"],
         remove: Remove::Nothing,
         with: &[],
     },

@@ -10,7 +10,7 @@
 use crate::date::YearMonth;
 use crate::engine::record::{Indices, LogEntry, Observer, What};
 use crate::scenario::experiment::{Direction, Outcome, OutcomeKind};
-use crate::scenario::world::{ScoStatus, World};
+use crate::scenario::world::{BaseStatus, ScoStatus, World};
 use crate::scenario::{Role, Scenario};
 
 /// Watches one run and records which outcomes held. Allocates only when created.
@@ -18,11 +18,17 @@ use crate::scenario::{Role, Scenario};
 pub struct Tracker<'a> {
     outcomes: &'a [Outcome],
     hit: Vec<bool>,
+    /// When each event outcome first happened in its window.
+    first: Vec<Option<YearMonth>>,
     /// Value at the start of each trajectory outcome's window (NaN until seen).
     start_value: Vec<f64>,
     /// Dates at which each actor became a member (for joined-together outcomes).
     joined: Vec<Option<YearMonth>>,
     region: Vec<usize>,
+    /// Each base's host, user slot and index (bases of users that are not patrons left out).
+    bases: Vec<(usize, usize, usize)>,
+    /// Each base's security value.
+    base_security: Vec<f64>,
     np: usize,
     /// Alignment at the last date observed.
     pub final_alignment: Vec<f64>,
@@ -45,9 +51,17 @@ impl<'a> Tracker<'a> {
         Tracker {
             outcomes,
             hit: vec![false; outcomes.len()],
+            first: vec![None; outcomes.len()],
             start_value: vec![f64::NAN; outcomes.len()],
             joined: vec![None; n],
             region,
+            bases: sc
+                .bases
+                .iter()
+                .enumerate()
+                .filter_map(|(b, info)| sc.actors[info.user].slot.map(|p| (info.host, p, b)))
+                .collect(),
+            base_security: sc.bases.iter().map(|b| b.security_value).collect(),
             np,
             final_alignment: vec![0.0; n * np],
             final_indices: Indices::default(),
@@ -57,6 +71,7 @@ impl<'a> Tracker<'a> {
     /// Forgets the previous run.
     pub fn reset(&mut self) {
         self.hit.iter_mut().for_each(|h| *h = false);
+        self.first.iter_mut().for_each(|f| *f = None);
         self.start_value.iter_mut().for_each(|v| *v = f64::NAN);
         self.joined.iter_mut().for_each(|j| *j = None);
     }
@@ -64,6 +79,12 @@ impl<'a> Tracker<'a> {
     /// Whether each outcome held, in scenario order (valid after the run).
     pub fn results(&self) -> &[bool] {
         &self.hit
+    }
+
+    /// When each event outcome first happened in its window (`None` for trajectory outcomes
+    /// and for events that did not happen), in scenario order (valid after the run).
+    pub fn first_dates(&self) -> &[Option<YearMonth>] {
+        &self.first
     }
 
     fn region_mean(&self, world: &World, p: usize) -> f64 {
@@ -98,12 +119,14 @@ impl Observer for Tracker<'_> {
                 OutcomeKind::Member(a)
                     if step == 0 && world.sco[a] == ScoStatus::Member && o.from.is_none() =>
                 {
-                    self.hit[j] = true
+                    self.hit[j] = true;
+                    self.first[j] = Some(date);
                 }
                 OutcomeKind::DealSigned(d)
                     if step == 0 && world.deals[d].signed.is_some() && o.from.is_none() =>
                 {
-                    self.hit[j] = true
+                    self.hit[j] = true;
+                    self.first[j] = Some(date);
                 }
                 OutcomeKind::ShareAbove(a, p, t) if in_window => {
                     self.hit[j] = world.alignment[a * np + p] >= t
@@ -123,8 +146,8 @@ impl Observer for Tracker<'_> {
                     }
                     let s = self.start_value[j];
                     self.hit[j] = match dir {
-                        Direction::Up => v > s,
-                        Direction::Down => v < s,
+                        Direction::Up => v > s + o.min_change,
+                        Direction::Down => v < s - o.min_change,
                     };
                 }
                 OutcomeKind::MaxShareBelow(t) if in_window => {
@@ -139,11 +162,25 @@ impl Observer for Tracker<'_> {
                         self.hit[j] &= ok;
                     }
                 }
-                OutcomeKind::SecurityLead(a, b) if in_window => {
-                    self.hit[j] = self
-                        .region
+                OutcomeKind::SecurityLead(a, b, margin, ref states) if in_window => {
+                    let provided = |s: usize, p: usize| {
+                        world.security[s * np + p]
+                            + self
+                                .bases
+                                .iter()
+                                .filter(|&&(host, user, _)| host == s && user == p)
+                                .filter(|&&(_, _, b)| world.bases[b].status != BaseStatus::Closed)
+                                .map(|&(_, _, b)| self.base_security[b])
+                                .sum::<f64>()
+                    };
+                    let states = if states.is_empty() {
+                        &self.region
+                    } else {
+                        states
+                    };
+                    self.hit[j] = states
                         .iter()
-                        .all(|&s| world.security[s * np + a] > world.security[s * np + b]);
+                        .all(|&s| provided(s, a) > provided(s, b) + margin);
                 }
                 _ => {}
             }
@@ -154,7 +191,12 @@ impl Observer for Tracker<'_> {
         if e.what == What::Accession {
             self.joined[e.actor] = Some(e.date);
         }
-        for (o, hit) in self.outcomes.iter().zip(self.hit.iter_mut()) {
+        for ((o, hit), first) in self
+            .outcomes
+            .iter()
+            .zip(self.hit.iter_mut())
+            .zip(self.first.iter_mut())
+        {
             if !o.in_window(e.date) {
                 continue;
             }
@@ -175,6 +217,9 @@ impl Observer for Tracker<'_> {
                 (OutcomeKind::LoanAccepted(l), What::LoanAccepted(x)) => *l == x,
                 _ => false,
             };
+            if matched && first.is_none() {
+                *first = Some(e.date);
+            }
             *hit |= matched;
         }
     }

@@ -60,9 +60,10 @@ pub enum OutcomeKind {
     /// No state of the region has a share of the threshold or more toward any patron, at any
     /// date in the window (they hedge).
     MaxShareBelow(f64),
-    /// At the end of the window, every state of the region has a larger security tie with the
-    /// first patron slot than with the second.
-    SecurityLead(usize, usize),
+    /// At the end of the window, in every listed state (empty: every state of the region) the
+    /// security the first patron slot provides (its security tie plus its open bases' security
+    /// values) exceeds what the second provides by more than the margin.
+    SecurityLead(usize, usize, f64, Vec<usize>),
 }
 
 impl OutcomeKind {
@@ -101,6 +102,8 @@ pub struct Outcome {
     pub by: Option<YearMonth>,
     /// What it means, in words (shown in scorecards).
     pub label: String,
+    /// For a change outcome, the least change that counts (0: any change in the direction).
+    pub min_change: f64,
 }
 
 impl Outcome {
@@ -110,8 +113,41 @@ impl Outcome {
     }
 }
 
+impl OutcomeKind {
+    /// Whether the outcome is an event with a date (a decision in the log), which a dated check
+    /// can score by when it happens.
+    pub fn is_event(&self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::Member(_)
+                | OutcomeKind::Admitted(_)
+                | OutcomeKind::JoinedTogether(..)
+                | OutcomeKind::ClosureOrdered(_)
+                | OutcomeKind::ClosureReversed(_)
+                | OutcomeKind::BaseClosed(_)
+                | OutcomeKind::LeaseRenewed(_)
+                | OutcomeKind::BaseOpened(_)
+                | OutcomeKind::DealSigned(_)
+                | OutcomeKind::LoanAccepted(_)
+        )
+    }
+}
+
+/// The historical date of a dated check, with the error it tolerates and the source of the date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dated {
+    /// When it happened.
+    pub date: YearMonth,
+    /// The largest distance, in months, between the median model date and `date` that passes.
+    pub tolerance_months: i32,
+    /// Where the date comes from.
+    pub source: String,
+}
+
 /// One line of the validation scorecard: an outcome that should hold (or fail) in at least
-/// `threshold` of the runs, in the scenario as written or without one scripted event.
+/// `threshold` of the runs, in the scenario as written or without one scripted event. A dated
+/// line is also scored by when the outcome first happens: the median over the runs in which it
+/// happens must fall within the tolerance of the historical date.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
     /// Which stylized fact it tests (free text, e.g. "2" or "counterfactual").
@@ -120,10 +156,17 @@ pub struct Check {
     pub outcome: usize,
     /// Whether the outcome should hold (`true`) or fail.
     pub holds: bool,
-    /// The scripted event removed for a counterfactual, by id.
+    /// The scripted events removed for a counterfactual, by id, as written (`a, b` for several).
     pub without: Option<String>,
+    /// The ids of the removed events.
+    pub remove: Vec<String>,
     /// Share of runs needed to pass, 0–1.
     pub threshold: f64,
+    /// The historical date, for a line scored by its date.
+    pub dated: Option<Dated>,
+    /// Why the line is known to fail, when the scenario says it does: a known failure is
+    /// reported as such and does not make `validate` exit 1 (but passing does get reported).
+    pub known_failure: Option<String>,
 }
 
 /// How points are chosen.

@@ -277,6 +277,7 @@ fn event_field<'a>(
         (EventKind::Declaration { base_pressure }, "base_pressure") => (base_pressure, 0.0, 10.0),
         (EventKind::TradeGrowth { rate, .. }, "rate") => (rate, -0.9, 2.0),
         (EventKind::Backlash { severity, .. }, "severity") => (severity, 0.0, 10.0),
+        (EventKind::RemittanceShock { factor, .. }, "factor") => (factor, 0.0, 10.0),
         _ => {
             return Err(unknown(
                 key,

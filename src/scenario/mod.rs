@@ -53,6 +53,32 @@ pub struct ActorInfo {
     pub lens: Lens,
     /// Actors it borders (actor indices; used by the balance-of-threat lens).
     pub neighbours: Vec<usize>,
+    /// How a patron chooses its offers: `None` when they are all scripted, or its budgets when
+    /// it decides them itself (`engine::mechanisms::strategy`).
+    pub strategy: Option<Strategy>,
+}
+
+/// A strategic patron's yearly budgets, one per instrument, and the credit lines it lends
+/// through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strategy {
+    /// Face value of new credit it may offer in a year, billions of USD.
+    pub credit_bn: f64,
+    /// One-off grants it may give in a year, billions of USD.
+    pub aid_bn: f64,
+    /// New rent and tied aid for its bases it may commit in a year, millions of USD a year.
+    pub rent_musd: f64,
+    /// The loan (index into loans) through which it lends to each actor: one credit line per
+    /// state of the region, named `<PATRON>_credit_<STATE>`; `None` for other actors.
+    pub credit_line: Vec<Option<usize>>,
+}
+
+impl Strategy {
+    /// The yearly budgets in the order of `World::budget_left`: credit (bn USD), grants
+    /// (bn USD), rent (million USD a year).
+    pub fn budgets(&self) -> [f64; 3] {
+        [self.credit_bn, self.aid_bn, self.rent_musd]
+    }
 }
 
 /// What never changes about a base.
@@ -70,6 +96,11 @@ pub struct BaseInfo {
     pub security_value: f64,
     /// The most a user pays per year (rent plus tied aid) to keep it, millions of USD.
     pub worth_musd: f64,
+    /// The lease's own notice period for a termination, months (`None`: `bases.notice_months`).
+    pub notice_months: Option<f64>,
+    /// Whether the lease runs without an end date, until either side ends it with notice (a
+    /// scenario gives `notice_months` and no `lease_end`): ending it breaks nothing.
+    pub open_ended: bool,
 }
 
 /// What never changes about a loan.
@@ -100,6 +131,8 @@ pub struct DealInfo {
     pub buyer_max_drift_per_year: f64,
     /// Transit states on the route (actor indices).
     pub route: Vec<usize>,
+    /// Length of the route in each transit state, km (same order as `route`).
+    pub route_km: Vec<f64>,
     /// Months from signing to first deliveries.
     pub build_months: i32,
 }
@@ -232,6 +265,60 @@ pub enum EventKind {
         /// The applicant.
         actor: usize,
     },
+    /// A shock to migrants' remittances from a patron's territory (a collapse of its currency, a
+    /// crackdown on migrants): the remittances are multiplied by `factor`.
+    RemittanceShock {
+        /// The patron the remittances come from (slot).
+        patron: usize,
+        /// The state hit (actor index), or every state when `None`.
+        state: Option<usize>,
+        /// Multiplier of the remittances, 0 (they stop) to 10.
+        factor: f64,
+    },
+    /// A patron uses force against another actor (an invasion, a war): the threat it poses in
+    /// the eyes of every state rises, most for its neighbours and for states with a large
+    /// minority of its nationality (Walt's aggressive intentions).
+    UseOfForce {
+        /// The patron (slot).
+        by: usize,
+        /// The actor attacked.
+        target: usize,
+        /// Severity, 0–1.
+        severity: f64,
+    },
+    /// The leading power threatens third states' dealings with a patron (secondary sanctions):
+    /// money from that patron is worth less to every state.
+    SecondarySanctions {
+        /// The sanctioning actor.
+        by: usize,
+        /// The patron whose partners are threatened (slot).
+        target: usize,
+        /// Severity, 0–1.
+        severity: f64,
+    },
+    /// Internal unrest that threatens a state's regime. A CSTO member's CSTO patrons deploy to
+    /// protect it (Kazakhstan, January 2022).
+    Unrest {
+        /// The state.
+        actor: usize,
+        /// Severity, 0–1.
+        severity: f64,
+    },
+    /// A patron changes its norms: its non-interference, 0–1.
+    NormsChange {
+        /// The patron (slot).
+        patron: usize,
+        /// New non-interference, 0–1.
+        non_interference: f64,
+    },
+    /// UN Security Council sanctions on an actor imposed (or lifted): an actor under them cannot
+    /// join the SCO (the SCO's 2010 rule on admitting new members).
+    UnSanctions {
+        /// The actor.
+        actor: usize,
+        /// `true` when the sanctions are lifted.
+        lifted: bool,
+    },
     /// New reservation prices in energy talks.
     EnergyPrice {
         /// Deal index.
@@ -262,6 +349,12 @@ impl EventKind {
             EventKind::Application { .. } => "application",
             EventKind::BaseRequest { .. } => "base_request",
             EventKind::EnergyPrice { .. } => "energy_price",
+            EventKind::RemittanceShock { .. } => "remittance_shock",
+            EventKind::UseOfForce { .. } => "use_of_force",
+            EventKind::SecondarySanctions { .. } => "secondary_sanctions",
+            EventKind::Unrest { .. } => "unrest",
+            EventKind::NormsChange { .. } => "norms_change",
+            EventKind::UnSanctions { .. } => "un_sanctions",
         }
     }
 }

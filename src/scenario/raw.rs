@@ -59,8 +59,26 @@ pub struct RawCheck {
     pub outcome: S<String>,
     pub expect: S<String>,
     #[serde(default)]
-    pub without: Option<S<String>>,
+    pub without: Option<S<OneOrMany>>,
     pub threshold: S<f64>,
+    #[serde(default)]
+    pub date: Option<S<String>>,
+    #[serde(default)]
+    pub tolerance_months: Option<S<f64>>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub known_failure: Option<String>,
+}
+
+/// One id or a list of ids (a counterfactual's removed events).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One id.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
 }
 
 /// `[[outcomes]]`: a discrete outcome every run is checked for.
@@ -89,6 +107,8 @@ pub struct RawOutcome {
     pub index: Option<S<String>>,
     #[serde(default)]
     pub direction: Option<S<String>>,
+    #[serde(default)]
+    pub min_change: Option<S<f64>>,
     #[serde(default)]
     pub from: Option<S<String>>,
     #[serde(default)]
@@ -168,6 +188,8 @@ pub struct RawActor {
     #[serde(default)]
     pub non_interference: Option<S<f64>>,
     #[serde(default)]
+    pub coercion: Option<S<f64>>,
+    #[serde(default)]
     pub alignment: Option<ById>,
     #[serde(default)]
     pub leaning: Option<ById>,
@@ -181,6 +203,26 @@ pub struct RawActor {
     pub lens: Option<S<String>>,
     #[serde(default)]
     pub neighbours: Option<Vec<S<String>>>,
+    #[serde(default)]
+    pub minority: Option<ById>,
+    #[serde(default)]
+    pub un_sanctioned: Option<bool>,
+    #[serde(default)]
+    pub decision: Option<S<String>>,
+    #[serde(default)]
+    pub budget: Option<S<RawBudget>>,
+}
+
+/// `budget = { ... }` of a strategic patron: what it may commit each year, per instrument.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudget {
+    #[serde(default)]
+    pub credit_bn: Option<S<f64>>,
+    #[serde(default)]
+    pub aid_bn: Option<S<f64>>,
+    #[serde(default)]
+    pub rent_musd: Option<S<f64>>,
 }
 
 /// `[[ties]]`: what flows between one state and one patron.
@@ -232,6 +274,8 @@ pub struct RawBase {
     #[serde(default)]
     pub lease_end: Option<S<String>>,
     #[serde(default)]
+    pub notice_months: Option<S<f64>>,
+    #[serde(default)]
     pub open: Option<bool>,
 }
 
@@ -261,6 +305,8 @@ pub struct RawDeal {
     pub buyer_max_drift_per_year: Option<S<f64>>,
     #[serde(default)]
     pub route: Option<Vec<S<String>>>,
+    #[serde(default)]
+    pub route_km: Option<S<Vec<S<f64>>>>,
     #[serde(default)]
     pub signed: Option<bool>,
     #[serde(default)]
@@ -340,4 +386,10 @@ pub struct RawEvent {
     pub supplier_min_usd: Option<S<f64>>,
     #[serde(default)]
     pub buyer_max_usd: Option<S<f64>>,
+    #[serde(default)]
+    pub factor: Option<S<f64>>,
+    #[serde(default)]
+    pub non_interference: Option<S<f64>>,
+    #[serde(default)]
+    pub lifted: Option<bool>,
 }

@@ -330,11 +330,14 @@ impl Gen {
                     route.push(r);
                 }
             }
+            // 500 km in each transit state: a length fixed without a draw, so the generator's
+            // stream is the same as before route lengths existed.
+            let km = vec!["500.0"; route.len()].join(", ");
             let route: Vec<String> = route.iter().map(|&r| format!("\"{}\"", sid(r))).collect();
             let smin = self.u(150.0, 300.0);
             let mut t = format!(
                 "[[energy_deals]]\nid = \"gas{}\"\nsupplier = \"{}\"\nbuyer = \"{buyer}\"\n\
-                 volume_bcm = {:.1}\nsupplier_min_usd = {smin:.1}\nroute = [{}]\n",
+                 volume_bcm = {:.1}\nsupplier_min_usd = {smin:.1}\nroute = [{}]\nroute_km = [{km}]\n",
                 d + 1,
                 sid(supplier),
                 self.u(1.0, 30.0),

@@ -83,6 +83,8 @@ pub struct BaseState {
     pub counter_refused: bool,
     /// A new offer (scripted rent offer) arrived this step: the host reconsiders a closure.
     pub new_offer: bool,
+    /// When a strategic user last asked for the base to open.
+    pub asked: Option<YearMonth>,
 }
 
 /// Where a loan stands.
@@ -191,6 +193,24 @@ pub struct World {
     pub backlash: Vec<f64>,
     /// Partnership between patrons, 0–1, symmetric `np x np`.
     pub partnership: Vec<f64>,
+    /// The threat each patron poses to each state by its use of force (`n x np`), decaying.
+    pub menace: Vec<f64>,
+    /// Share of each patron's money that third states forgo under secondary sanctions on it,
+    /// one per patron slot, decaying.
+    pub money_discount: Vec<f64>,
+    /// Each patron's non-interference, 0–1, one per patron slot (a `norms_change` event moves it).
+    pub non_interference: Vec<f64>,
+    /// Whether each actor is under UN Security Council sanctions.
+    pub un_sanctioned: Vec<bool>,
+    /// Share of each state's population of each patron's nationality (`n x np`), for the threat
+    /// a patron's use of force poses to it.
+    pub minority: Vec<f64>,
+    /// Coercion each patron suffers from other powers anywhere (sanctions, tariffs, export
+    /// controls), one per patron slot, a stock that fades.
+    pub coercion: Vec<f64>,
+    /// The last step's drift of each pair of balancers' partnership, term by term (per year), in
+    /// the order the engine visits the pairs.
+    pub partnership_drift: Vec<PartnershipDrift>,
     /// SCO standing per actor.
     pub sco: Vec<ScoStatus>,
     /// When an acceding actor becomes a member.
@@ -205,7 +225,100 @@ pub struct World {
     pub loans: Vec<LoanState>,
     /// Energy deals, in scenario order.
     pub deals: Vec<DealState>,
+    /// What each patron may still commit this year, `np x BUDGETS` (credit bn USD, grants bn
+    /// USD, rent million USD a year); infinite for a patron whose offers are scripted.
+    pub budget_left: Vec<f64>,
+    /// When each patron last offered each state credit (`n x np`), strategic patrons only.
+    pub last_credit: Vec<Option<YearMonth>>,
+    /// When each patron last gave each state a grant (`n x np`), strategic patrons only.
+    pub last_grant: Vec<Option<YearMonth>>,
 }
+
+/// The yearly rates at which each force moves one pair of balancers' partnership (docs/model.md,
+/// "Partnership"). Their sum is the drift; the scripted one-off jumps (exercises, signings,
+/// loans, the day sanctions start) are not in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PartnershipDrift {
+    /// First balancer (patron slot).
+    pub a: usize,
+    /// Second balancer (patron slot).
+    pub b: usize,
+    /// Coercion of either balancer by another power, anywhere.
+    pub coercion: f64,
+    /// Energy flowing between the two.
+    pub flows: f64,
+    /// Credit outstanding between the two.
+    pub credit: f64,
+    /// The leading power's presence in the region (a shared target).
+    pub opposition: f64,
+    /// Competition for the same clients in the region, net of a division of labour (negative).
+    pub rivalry: f64,
+    /// Regional gas flowing to one around the other (negative).
+    pub bypass: f64,
+    /// The pull back toward the starting level.
+    pub reversion: f64,
+}
+
+impl PartnershipDrift {
+    /// The names of the terms, in [`PartnershipDrift::terms`] order.
+    pub const NAMES: [&'static str; 7] = [
+        "coercion",
+        "flows",
+        "credit",
+        "opposition",
+        "rivalry",
+        "bypass",
+        "reversion",
+    ];
+
+    /// The terms, in [`PartnershipDrift::NAMES`] order.
+    pub fn terms(&self) -> [f64; 7] {
+        [
+            self.coercion,
+            self.flows,
+            self.credit,
+            self.opposition,
+            self.rivalry,
+            self.bypass,
+            self.reversion,
+        ]
+    }
+
+    /// The whole drift, per year.
+    pub fn total(&self) -> f64 {
+        self.terms().iter().sum()
+    }
+
+    /// The drift at partnership `level`: each force that raises it scaled by the room left
+    /// (`1 - level`), each that lowers it by `level`; the pull back to the start is unscaled.
+    pub fn bounded(self, level: f64) -> PartnershipDrift {
+        let scale = |x: f64| {
+            if x >= 0.0 {
+                x * (1.0 - level)
+            } else {
+                x * level
+            }
+        };
+        PartnershipDrift {
+            coercion: scale(self.coercion),
+            flows: scale(self.flows),
+            credit: scale(self.credit),
+            opposition: scale(self.opposition),
+            rivalry: scale(self.rivalry),
+            bypass: scale(self.bypass),
+            ..self
+        }
+    }
+}
+
+/// Instruments in `World::budget_left`: credit, grants, rent.
+pub const BUDGETS: usize = 3;
+/// Index of the credit budget in a patron's row of `World::budget_left`.
+pub const CREDIT: usize = 0;
+/// Index of the grant budget.
+pub const GRANT: usize = 1;
+/// Index of the rent budget.
+pub const RENT: usize = 2;
 
 impl World {
     /// Index of the pair (actor, patron slot) in the flat per-pair vectors.

@@ -21,6 +21,11 @@ pub fn ufa2015() -> PathBuf {
     manifest_dir().join("scenarios").join("ufa2015.toml")
 }
 
+/// The shipped Samarkand 2022 scenario, as an absolute path.
+pub fn samarkand2022() -> PathBuf {
+    manifest_dir().join("scenarios").join("samarkand2022.toml")
+}
+
 /// A fixture under `tests/scenarios/`, e.g. `fixture("bad/empty.toml")`.
 pub fn fixture(rel: &str) -> PathBuf {
     manifest_dir().join("tests").join("scenarios").join(rel)
@@ -128,11 +133,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// The four files a run writes.
-pub const OUTPUT_FILES: [&str; 4] = [
+/// The data files a run writes.
+pub const OUTPUT_FILES: [&str; 5] = [
     "trajectories.csv",
     "indices.csv",
     "events.csv",
+    "partnership.csv",
     "summary.json",
 ];
 

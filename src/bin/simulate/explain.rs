@@ -57,6 +57,12 @@ const TOPICS: &[(&str, &str, &str, &str)] = &[
         "sanctions, regime change, democracy promotion, terror, exercises",
     ),
     (
+        "strategy",
+        "## 11.",
+        "strategy",
+        "strategic patrons: offers chosen within yearly budgets",
+    ),
+    (
         "indices",
         "## 6.",
         "",

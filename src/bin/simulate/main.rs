@@ -59,8 +59,8 @@ enum Command {
         file: PathBuf,
     },
     /// Explain a rule in plain words with its parameters and defaults: a mechanism (bases,
-    /// loans, energy, enlargement, partnership, shocks, decision, indices), a theory lens, or
-    /// `params` for every parameter. Without a topic, list the topics.
+    /// loans, energy, enlargement, partnership, shocks, strategy, decision, indices), a theory
+    /// lens, or `params` for every parameter. Without a topic, list the topics.
     Explain {
         /// Mechanism, lens or `params`.
         topic: Option<String>,

@@ -19,7 +19,12 @@ use crate::common::{Common, command_line, commit, load, stage};
 fn owns(name: &str) -> bool {
     matches!(
         name,
-        "trajectories.csv" | "indices.csv" | "events.csv" | "summary.json" | "report.html"
+        "trajectories.csv"
+            | "indices.csv"
+            | "events.csv"
+            | "partnership.csv"
+            | "summary.json"
+            | "report.html"
     ) || [".svg", ".png", ".partial"]
         .iter()
         .any(|e| name.ends_with(e))
@@ -117,6 +122,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         let file = f.into_inner().map_err(|e| io(e.into_error(), &p))?;
         file.sync_all().map_err(|e| io(e, &p))?;
     }
+    // The first run's partnership and the forces that moved it.
+    let p = dir.join("partnership.csv");
+    let partnership = csv::partnership_csv(&sc, digest.first.as_slice());
+    write_atomic(&p, partnership.as_bytes()).map_err(|e| io(e, &p))?;
     let command = command_line();
     let summary = Summary::of_digest(&sc, &prm, &digest, seed, changes, command);
     let p = dir.join("summary.json");
@@ -135,7 +144,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     if !args.common.quiet {
         print!("{}", summary.to_text(25));
         println!(
-            "\nWrote {}/: trajectories.csv, indices.csv, events.csv, summary.json",
+            "\nWrote {}/: trajectories.csv, indices.csv, events.csv, partnership.csv, summary.json",
             out_dir.display()
         );
         println!("Wrote {chart_files} chart files (--plot {})", args.plot);

@@ -74,7 +74,8 @@ use crate::scenario::Lens;
 /// Yearly money from patron slot `p` to state `s`, billions of USD: trade value, aid, the
 /// counted share of remittances, goodwill
 /// spent down at its decay rate, energy and transit income, and rent plus tied aid of the
-/// patron's open bases on the state's soil.
+/// patron's open bases on the state's soil; less the share third states forgo under secondary
+/// sanctions on the patron.
 pub fn money_bn(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f64 {
     let k = w.ix(s, p);
     let mut m = flows_bn(
@@ -94,7 +95,7 @@ pub fn money_bn(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f
     for rent in bases.filter_map(|b| open_base_money(w, b)) {
         m += rent;
     }
-    m
+    m * (1.0 - w.money_discount[p])
 }
 
 /// [`money_bn`] from every patron to state `s`, with the bases looked up, into `out` (one entry
@@ -122,7 +123,8 @@ pub fn money_row(w: &World, prm: &Params, lk: &Lookups, s: usize, out: &mut [f64
                 }
             }
         }
-        *m = x;
+        // Secondary sanctions on the patron: third states forgo part of its money.
+        *m = x * (1.0 - w.money_discount[p]);
     }
 }
 
@@ -187,14 +189,27 @@ fn open_base_security(sc: &Scenario, w: &World, bases: impl Iterator<Item = usiz
 }
 
 /// Exposure of state `s` to each patron: that patron's share of the state's external money plus
-/// debt service (debt over the default term). Writes into `out[..np]`.
-pub fn exposure(w: &World, prm: &Params, s: usize, money: &[f64], out: &mut [f64; MAX_PATRONS]) {
-    exposure_row(w, prm, s, &money[..w.np], out);
+/// debt service (debt over the default term). Writes the shares into `out[..np]` and returns the
+/// total (money plus debt service, billions of USD a year).
+pub fn exposure(
+    w: &World,
+    prm: &Params,
+    s: usize,
+    money: &[f64],
+    out: &mut [f64; MAX_PATRONS],
+) -> f64 {
+    exposure_row(w, prm, s, &money[..w.np], out)
 }
 
 /// [`exposure`] for `money` with one entry per patron slot.
 #[inline(always)]
-fn exposure_row(w: &World, prm: &Params, s: usize, money: &[f64], out: &mut [f64; MAX_PATRONS]) {
+fn exposure_row(
+    w: &World,
+    prm: &Params,
+    s: usize,
+    money: &[f64],
+    out: &mut [f64; MAX_PATRONS],
+) -> f64 {
     let np = money.len();
     let debt = row(&w.debt, s, np);
     let mut total = 0.0;
@@ -205,20 +220,39 @@ fn exposure_row(w: &World, prm: &Params, s: usize, money: &[f64], out: &mut [f64
     for x in out.iter_mut().take(np) {
         *x = if total > 0.0 { *x / total } else { 0.0 };
     }
+    total
 }
 
-/// Penalty for fear of domination at exposure `share` toward patron `p`.
-pub fn domination_penalty(w: &World, prm: &Params, s: usize, p: usize, share: f64) -> f64 {
+/// Penalty for fear of domination toward patron `p` of state `s`, whose exposure to `p` is
+/// `share` of a total external exposure of `total_bn` a year (both from [`exposure`]).
+pub fn domination_penalty(
+    w: &World,
+    prm: &Params,
+    s: usize,
+    p: usize,
+    share: f64,
+    total_bn: f64,
+) -> f64 {
     let nationalism = w.nationalism[s] + w.backlash[w.ix(s, p)];
-    domination(prm, nationalism, share)
+    domination(prm, nationalism, share, total_bn / w.gdp[s])
 }
 
 /// [`domination_penalty`] of a state whose nationalism toward the patron (its own plus any
-/// backlash) is `nationalism`.
+/// backlash) is `nationalism` and whose external exposure is `dependence` of its GDP.
+///
+/// Hirschman's (1945) influence effect of trade grows with both the concentration of a state's
+/// external economy on one partner and the weight of that economy in the state's own: the
+/// penalty is `weight * nationalism * dependence * excess^2 / (1 - threshold)`, with `excess` the
+/// share above the threshold. Its marginal cost per unit of the patron's money (per GDP) grows
+/// from 0 at the threshold to at most `weight * nationalism * (1 - threshold)` when the patron
+/// supplies everything, so extra money from a patron attracts the state whenever
+/// `money_weight > weight * nationalism * (1 - threshold)`, at every level of dependence.
 #[inline(always)]
-fn domination(prm: &Params, nationalism: f64, share: f64) -> f64 {
+fn domination(prm: &Params, nationalism: f64, share: f64, dependence: f64) -> f64 {
     let d = &prm.decision;
-    -d.domination_weight * nationalism * (share - d.domination_threshold).max(0.0)
+    let excess = (share - d.domination_threshold).max(0.0);
+    let room = (1.0 - d.domination_threshold).max(1e-9);
+    -d.domination_weight * nationalism * dependence * excess * excess / room
 }
 
 /// Mean partnership among the balancers (1 when there is only one).
@@ -272,9 +306,12 @@ pub struct StateTerms<'a> {
     debt: &'a [f64],
     leaning: &'a [f64],
     backlash: &'a [f64],
+    menace: &'a [f64],
     share: [f64; MAX_PATRONS],
+    /// External exposure (money plus debt service) over GDP.
+    dependence: f64,
     base_security: [f64; MAX_PATRONS],
-    non_interference: &'a [f64; MAX_PATRONS],
+    non_interference: &'a [f64],
     is_balancer: &'a [bool; MAX_PATRONS],
 }
 
@@ -295,7 +332,7 @@ impl<'a> StateTerms<'a> {
         let np = money.len();
         debug_assert_eq!(np, w.np);
         let mut share = [0.0; MAX_PATRONS];
-        exposure_row(w, prm, s, money, &mut share);
+        let total = exposure_row(w, prm, s, money, &mut share);
         let coordination = if w.sco[s] == ScoStatus::Member
             && sc.lens_of(s) == crate::scenario::Lens::SoftBalancing
         {
@@ -324,9 +361,11 @@ impl<'a> StateTerms<'a> {
             debt: row(&w.debt, s, np),
             leaning: row(&w.leaning, s, np),
             backlash: row(&w.backlash, s, np),
+            menace: row(&w.menace, s, np),
             share,
+            dependence: total / w.gdp[s],
             base_security,
-            non_interference: &lk.non_interference,
+            non_interference: &w.non_interference,
             is_balancer: &lk.is_balancer,
         }
     }
@@ -337,10 +376,16 @@ impl<'a> StateTerms<'a> {
         let d = &self.prm.decision;
         Components {
             money: d.money_weight * self.money[p] / self.gdp,
-            security: d.security_weight * (self.security[p] + self.base_security[p]) * self.threat,
+            security: d.security_weight * (self.security[p] + self.base_security[p]) * self.threat
+                - self.prm.shocks.menace_weight * self.menace[p],
             regime: -d.regime_weight * self.pressure[p] * self.autocracy,
             norms: d.norms_weight * self.sovereignty * self.non_interference[p],
-            domination: domination(self.prm, self.nationalism + self.backlash[p], self.share[p]),
+            domination: domination(
+                self.prm,
+                self.nationalism + self.backlash[p],
+                self.share[p],
+                self.dependence,
+            ),
             debt: d.debt_weight * self.debt[p] / self.gdp,
             leaning: d.leaning_weight * self.leaning[p],
             coordination: if self.is_balancer[p] {
@@ -467,7 +512,7 @@ mod tests {
                     money.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
                 );
                 let mut share = [0.0; MAX_PATRONS];
-                exposure(w, prm, s, &money, &mut share);
+                let total = exposure(w, prm, s, &money, &mut share);
                 let terms = StateTerms::new(&sc, &lk, w, prm, s, &row, partnership);
                 let member = w.sco[s] == ScoStatus::Member;
                 for p in 0..np {
@@ -477,12 +522,11 @@ mod tests {
                         money: d.money_weight * money[p] / w.gdp[s],
                         security: d.security_weight
                             * (w.security[k] + base_security(&sc, w, s, p))
-                            * w.threat(s),
+                            * w.threat(s)
+                            - prm.shocks.menace_weight * w.menace[k],
                         regime: -d.regime_weight * w.pressure[k] * w.autocracy[s],
-                        norms: d.norms_weight
-                            * w.sovereignty[s]
-                            * sc.actors[sc.patrons[p]].non_interference,
-                        domination: domination_penalty(w, prm, s, p, share[p]),
+                        norms: d.norms_weight * w.sovereignty[s] * w.non_interference[p],
+                        domination: domination_penalty(w, prm, s, p, share[p], total),
                         debt: d.debt_weight * w.debt[k] / w.gdp[s],
                         leaning: d.leaning_weight * w.leaning[k],
                         coordination: if member && sc.balancers.contains(&p) {
@@ -521,5 +565,107 @@ mod tests {
         softmax(&[0.1, 0.5, 0.2], 0.35, &mut out);
         assert!((out.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert!(out[1] > out[2] && out[2] > out[0]);
+    }
+}
+
+#[cfg(test)]
+mod money_sign {
+    //! Fear of domination must not make a gift repel: the marginal effect of a patron's money on
+    //! the state's score for it is positive across the range of dependence the shipped
+    //! scenarios reach (and, at the default weights, everywhere).
+    use super::*;
+    use crate::date::YearMonth;
+    use crate::engine;
+    use crate::engine::record::{Indices, LogEntry, Observer};
+
+    struct Snapshots(Vec<World>);
+
+    impl Observer for Snapshots {
+        fn observe(&mut self, step: usize, _: YearMonth, w: &World, _: &Indices) {
+            if step % 6 == 0 {
+                self.0.push(w.clone());
+            }
+        }
+        fn log(&mut self, _: LogEntry) {}
+    }
+
+    /// Money plus fear of domination of state `s` toward patron `p` with `money`.
+    fn money_terms(sc: &Scenario, w: &World, s: usize, p: usize, money: &[f64]) -> f64 {
+        let lk = Lookups::new(sc);
+        let terms = StateTerms::new(sc, &lk, w, &sc.params, s, money, 1.0);
+        let c = terms.components(p);
+        c.money + c.domination
+    }
+
+    #[test]
+    fn more_money_from_a_patron_raises_the_states_score_for_it_in_the_shipped_scenarios() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut checked = 0;
+        let mut max_share: f64 = 0.0;
+        for file in ["sco2001.toml", "ufa2015.toml"] {
+            let sc = Scenario::load(&root.join(file)).expect("shipped scenario loads");
+            let mut snaps = Snapshots(Vec::new());
+            engine::run(&sc, &sc.params, sc.seed, 0, &mut snaps);
+            let lk = Lookups::new(&sc);
+            for w in &snaps.0 {
+                for s in sc.states() {
+                    let np = w.np;
+                    let mut money = vec![0.0; np];
+                    money_row(w, &sc.params, &lk, s, &mut money);
+                    let mut share = [0.0; MAX_PATRONS];
+                    exposure(w, &sc.params, s, &money, &mut share);
+                    for p in 0..np {
+                        max_share = max_share.max(share[p]);
+                        // A gift of 1% of GDP a year, and of 0.01%.
+                        for gift in [0.01, 0.0001] {
+                            let mut more = money.clone();
+                            more[p] += gift * w.gdp[s];
+                            let before = money_terms(&sc, w, s, p, &money);
+                            let after = money_terms(&sc, w, s, p, &more);
+                            assert!(
+                                after > before,
+                                "{file}: {} toward patron {p} at share {:.2}: {before} -> {after}",
+                                sc.actors[s].id,
+                                share[p]
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+        // The runs reach high dependence on one patron, so the test covers the penalty's range.
+        assert!(max_share > 0.6, "{max_share}");
+    }
+
+    #[test]
+    fn at_the_default_weights_money_attracts_at_every_share_and_dependence() {
+        let prm = Params::default();
+        let d = &prm.decision;
+        // Nationalism up to 1.0 (the most nationalist state of the shipped scenarios, 0.7, plus
+        // a backlash, 0.3).
+        for nat in [0.0, 0.5, 0.7, 1.0] {
+            for dep in [0.001, 0.05, 0.3, 1.0, 3.0] {
+                for i in 0..=100 {
+                    // The patron supplies `x` of a total `dep` (per GDP); add a small gift.
+                    let x = i as f64 / 100.0;
+                    let gift = 1e-4;
+                    let (m, total) = (x * dep, dep);
+                    let score = |m: f64, total: f64| {
+                        d.money_weight * m + domination(&prm, nat, m / total, total)
+                    };
+                    let gain = score(m + gift, total + gift) - score(m, total);
+                    assert!(gain > 0.0, "nat {nat} dep {dep} share {x}: {gain}");
+                }
+            }
+        }
+        // And the bound is what the docs say: a weight above it makes a large gift repel.
+        let mut strong = prm.clone();
+        strong.decision.domination_weight = 1.1 * d.money_weight / (1.0 - d.domination_threshold);
+        let score = |m: f64, total: f64| {
+            strong.decision.money_weight * m + domination(&strong, 1.0, m / total, total)
+        };
+        assert!(score(0.99 + 1e-4, 1.0 + 1e-4) < score(0.99, 1.0));
     }
 }

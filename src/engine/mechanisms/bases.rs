@@ -14,12 +14,17 @@
 //! standard deviation `decision.decision_noise_sd`, is the host's varying reading of its
 //! options; the logged `evict` includes it):
 //!
-//! - when a rival's offer conditional on closure is on the table, or the lease has no end, or the
-//!   lease is up for renewal (within the notice period of its end), the host orders the base
-//!   closed with `notice_months` notice if `evict - keep - breach_cost > 0` (no breach cost at
-//!   renewal time): the rival pays only once the base is gone;
-//! - otherwise, a host that prefers the base gone (`evict > keep`) announces that it will not
-//!   renew the lease, which then closes at the lease's end, at no cost;
+//! - the host orders the base closed, with the lease's notice (`notice_months` of the base, or
+//!   `bases.notice_months`), whenever `evict - keep - breach_cost > 0`, for whatever reason
+//!   evicting is worth more: a rival's offer conditional on closure (which pays only once the
+//!   base is gone), the user's pressure on the regime (Uzbekistan gave the US notice to leave
+//!   K2 on 29 July 2005, after US criticism of the Andijan killings; Cooley 2012), or SCO
+//!   pressure. There is no breach cost when the lease is up for renewal (within the notice of
+//!   its end) or runs without an end date until either side ends it with notice (an
+//!   open-ended lease: a scenario gives the base `notice_months` and no `lease_end`);
+//! - otherwise, a host that prefers the base gone (`evict > keep`) but not by enough to break
+//!   the lease announces that it will not renew it, which then closes at the lease's end, at
+//!   no cost;
 //! - a base kept at renewal time has its lease renewed for `renewal_years`.
 //!
 //! While a closure is pending, the user offers the rent that would make keeping worth
@@ -33,7 +38,7 @@ use crate::engine::context::{Ctx, noise};
 use crate::engine::mechanisms::loans;
 use crate::engine::record::What;
 use crate::params::Params;
-use crate::scenario::world::{BaseStatus, LoanStatus, ScoStatus, World};
+use crate::scenario::world::{BUDGETS, BaseStatus, LoanStatus, RENT, ScoStatus, World};
 use crate::scenario::{Condition, Scenario};
 
 /// What keeping base `b` is worth to its host, score points.
@@ -101,7 +106,7 @@ pub fn request(ctx: &mut Ctx, w: &mut World, b: usize) {
     if keep > evict {
         w.bases[b].status = BaseStatus::Open;
         w.bases[b].counter_refused = false;
-        if w.bases[b].lease_end.is_none_or(|end| end <= ctx.date) {
+        if !sc.bases[b].open_ended && w.bases[b].lease_end.is_none_or(|end| end <= ctx.date) {
             let months = (prm.bases.renewal_years * 12.0).round() as i32;
             w.bases[b].lease_end = Some(ctx.date.plus_months(months));
         }
@@ -127,34 +132,36 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
     // An offer made while the base is open has no closure to reverse.
     w.bases[b].new_offer = false;
     let host = sc.bases[b].host;
-    let notice = prm.bases.notice_months.round() as i32;
+    let notice = sc.bases[b]
+        .notice_months
+        .unwrap_or(prm.bases.notice_months)
+        .round() as i32;
     let lease_end = w.bases[b].lease_end;
     let renewal_due = lease_end.is_some_and(|end| ctx.date.plus_months(notice) >= end);
     let keep = keep_value(sc, w, prm, b);
     // The host's reading of the eviction side varies a little from run to run.
     let evict = evict_value(sc, w, prm, b) + noise(ctx.rng, prm.decision.decision_noise_sd);
-    let offers = offers_at_stake(w, b) > 0.0;
     let soon = ctx.date.plus_months(notice.max(1));
     let until_lease_end = lease_end.filter(|&end| end > ctx.date);
-    if offers || until_lease_end.is_none() || renewal_due {
-        // Closing with notice: a rival's offer pays only once the base is gone, and without a
-        // lease to run out there is no other way. Breaking a running lease costs `breach_cost`.
-        let breach = if renewal_due {
-            0.0
-        } else {
-            prm.bases.breach_cost
-        };
-        if evict - keep - breach > 0.0 {
-            let effective = until_lease_end.map_or(soon, |end| end.min(soon));
-            w.bases[b].status = BaseStatus::ClosureOrdered { effective };
-            ctx.log(ctx.date, host, What::ClosureOrdered(b), evict, keep, 0.0);
-            loans::accept_conditional(ctx, w, b);
-            return;
-        }
-    } else if let Some(end) = until_lease_end
+    // Ending a lease at its renewal, or an open-ended one with its notice, breaks nothing.
+    let breach = if renewal_due || sc.bases[b].open_ended {
+        0.0
+    } else {
+        prm.bases.breach_cost
+    };
+    if evict - keep - breach > 0.0 {
+        // Closing with notice: a rival's offer pays only once the base is gone.
+        let effective = until_lease_end.map_or(soon, |end| end.min(soon));
+        w.bases[b].status = BaseStatus::ClosureOrdered { effective };
+        ctx.log(ctx.date, host, What::ClosureOrdered(b), evict, keep, 0.0);
+        loans::accept_conditional(ctx, w, b);
+        return;
+    }
+    if let Some(end) = until_lease_end
+        && !renewal_due
         && evict - keep > 0.0
     {
-        // Without a rival's offer waiting, a host that prefers the base gone lets the lease run
+        // A host that prefers the base gone, but not by enough to break the lease, lets it run
         // out: it announces it will not renew, at no cost (Kyrgyzstan on Manas, 2011-2014).
         w.bases[b].status = BaseStatus::ClosureOrdered { effective: end };
         ctx.log(ctx.date, host, What::NonRenewal(b), evict, keep, 0.0);
@@ -192,7 +199,11 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
         let st = &w.bases[b];
         let total = st.rent_musd + st.user_aid_musd + extra_musd;
         let user = sc.bases[b].user;
-        if total <= sc.bases[b].worth_musd {
+        // A strategic user also keeps within what its yearly rent budget has left (a scripted
+        // user's is unlimited).
+        let budget = sc.actors[user].slot.map_or(0, |p| p * BUDGETS + RENT);
+        if total <= sc.bases[b].worth_musd && extra_musd <= w.budget_left[budget] {
+            w.budget_left[budget] -= extra_musd;
             w.bases[b].rent_musd += extra_musd;
             new_offer = true;
             ctx.log(ctx.date, user, What::CounterOffer(b), 0.0, 0.0, total);

@@ -9,7 +9,8 @@
 //! Nash bargaining solution), and deliveries start `build_months` later.
 //!
 //! Once gas flows: a supplier that is a state earns `rent_share * volume * price` a year from the
-//! buyer; every state on the route earns `volume * transit_fee`; a deal between two patrons
+//! buyer; every state on the route earns `volume * energy.transit_usd_per_tcm_100km * km / 100`
+//! for the `km` of the route on its soil; a deal between two patrons
 //! raises their partnership by `energy.partnership_gain` when signed (mutual dependence); gas
 //! from the region to one balancer outside the other's routes erodes their partnership (see
 //! `engine::mechanisms::partnership`). Cases: the 2014 RUS–CHN gas deal after a decade of talks;
@@ -89,10 +90,11 @@ fn refresh_income(ctx: &Ctx, w: &mut World) {
             let k = info.supplier * w.np + buyer_slot;
             w.energy_income[k] += e.rent_share * info.volume_bcm * st.price_usd / 1000.0;
         }
-        for &r in &info.route {
+        for (&r, &km) in info.route.iter().zip(&info.route_km) {
             if sc.actors[r].slot.is_none() {
+                // The fee is paid per 100 km of pipeline in the state.
                 w.energy_income[r * w.np + buyer_slot] +=
-                    info.volume_bcm * e.transit_fee_usd_per_tcm / 1000.0;
+                    info.volume_bcm * e.transit_usd_per_tcm_100km * km / 100.0 / 1000.0;
             }
         }
     }
@@ -135,6 +137,60 @@ mod tests {
         assert!(when.year() == 2008 || when.year() == 2009, "signed {when}");
         let price = signed[0].value;
         assert!((350.0..=351.0).contains(&price), "price {price}");
+    }
+
+    /// Turkmen gas flowing to China through Kazakhstan, with `km` of pipeline in Kazakhstan.
+    fn transit_income(km: f64) -> f64 {
+        let mut kit = testkit::Kit::new(&format!(
+            r#"
+[scenario]
+name = "test"
+start = "2010-01"
+end = "2011-01"
+period = "month"
+[[actors]]
+id = "USA"
+role = "patron"
+gdp_bn = 14000.0
+[[actors]]
+id = "CHN"
+role = "patron"
+gdp_bn = 6000.0
+[[actors]]
+id = "TKM"
+role = "state"
+gdp_bn = 20.0
+[[actors]]
+id = "KAZ"
+role = "state"
+gdp_bn = 150.0
+[[energy_deals]]
+id = "cagp"
+supplier = "TKM"
+buyer = "CHN"
+volume_bcm = 30.0
+supplier_min_usd = 200.0
+buyer_max_usd = 200.0
+route = ["KAZ"]
+route_km = [{km}]
+signed = true
+deliveries_start = "2009-12"
+"#
+        ));
+        kit.run_months(2);
+        let (kaz, chn) = (3, 1);
+        kit.world.energy_income[kit.world.ix(kaz, chn)]
+    }
+
+    #[test]
+    fn transit_income_is_paid_per_kilometre_of_route() {
+        // 30 bcm a year over 1,115 km at the default $1.7 per 1000 m3 per 100 km: $0.569bn.
+        let long = transit_income(1115.0);
+        assert!((long - 30.0 * 1.7 * 11.15 / 1000.0).abs() < 1e-12, "{long}");
+        // A shorter route pays less, in proportion; no kilometres, nothing.
+        let short = transit_income(215.0);
+        assert!(short < long && (short / long - 215.0 / 1115.0).abs() < 1e-12);
+        assert_eq!(transit_income(0.0), 0.0);
     }
 
     #[test]

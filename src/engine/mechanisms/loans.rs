@@ -25,7 +25,7 @@ use crate::engine::context::{Ctx, noise};
 use crate::engine::record::What;
 use crate::params::Params;
 use crate::scenario::world::{LoanStatus, World};
-use crate::scenario::{Condition, Role};
+use crate::scenario::{Condition, Role, Scenario};
 
 /// A loan is offered (from a `loan_offer` event).
 pub fn offer(
@@ -56,13 +56,19 @@ fn yearly_score(w: &World, prm: &Params, borrower: usize, value_bn: f64) -> f64 
         / w.gdp[borrower]
 }
 
-/// The borrower decides an offer without a base condition.
-fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
-    let (sc, prm) = (ctx.sc, ctx.prm);
-    let info = &sc.loans[loan];
-    let (lender, borrower) = (info.lender, info.borrower);
-    let l = &w.loans[loan];
-    let gain = yearly_score(w, prm, borrower, l.value_bn);
+/// What an offer of grant-equivalent `value_bn` from `lender` is worth to `borrower` a year,
+/// and what taking it costs it (extra fear of domination, the EEU condition), before the
+/// borrower's noise: `(gain, cost)` in score points. The loan rule decides by it, and strategic
+/// patrons (`engine::mechanisms::strategy`) foresee the decision by it.
+pub fn appraise(
+    sc: &Scenario,
+    w: &World,
+    prm: &Params,
+    (lender, borrower): (usize, usize),
+    value_bn: f64,
+    condition: Condition,
+) -> (f64, f64) {
+    let gain = yearly_score(w, prm, borrower, value_bn);
     let mut cost = 0.0;
     if sc.actors[borrower].role == Role::State
         && let Some(slot) = sc.actors[lender].slot
@@ -74,16 +80,41 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
             *m = crate::engine::decision::money_bn(sc, w, prm, borrower, p);
         }
         let mut before = [0.0; crate::scenario::world::MAX_PATRONS];
-        crate::engine::decision::exposure(w, prm, borrower, &money[..np], &mut before);
-        money[slot] += l.value_bn * std::f64::consts::LN_2 / prm.loans.transfer_half_life_years;
+        let total_before =
+            crate::engine::decision::exposure(w, prm, borrower, &money[..np], &mut before);
+        money[slot] += value_bn * std::f64::consts::LN_2 / prm.loans.transfer_half_life_years;
         let mut after = [0.0; crate::scenario::world::MAX_PATRONS];
-        crate::engine::decision::exposure(w, prm, borrower, &money[..np], &mut after);
-        cost += crate::engine::decision::domination_penalty(w, prm, borrower, slot, before[slot])
-            - crate::engine::decision::domination_penalty(w, prm, borrower, slot, after[slot]);
+        let total_after =
+            crate::engine::decision::exposure(w, prm, borrower, &money[..np], &mut after);
+        cost += crate::engine::decision::domination_penalty(
+            w,
+            prm,
+            borrower,
+            slot,
+            before[slot],
+            total_before,
+        ) - crate::engine::decision::domination_penalty(
+            w,
+            prm,
+            borrower,
+            slot,
+            after[slot],
+            total_after,
+        );
     }
-    if l.condition == Condition::JoinEeu && !w.eeu[borrower] {
+    if condition == Condition::JoinEeu && !w.eeu[borrower] {
         cost += prm.loans.eeu_sovereignty_cost * w.sovereignty[borrower];
     }
+    (gain, cost)
+}
+
+/// The borrower decides an offer without a base condition.
+fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
+    let (sc, prm) = (ctx.sc, ctx.prm);
+    let info = &sc.loans[loan];
+    let (lender, borrower) = (info.lender, info.borrower);
+    let l = &w.loans[loan];
+    let (gain, mut cost) = appraise(sc, w, prm, (lender, borrower), l.value_bn, l.condition);
     // The noise is the borrower's reading of the cost, and is logged with it. A patron
     // borrowing from another patron weighs no alignment, so it decides on the numbers alone.
     if sc.actors[borrower].role == Role::State {
@@ -230,11 +261,22 @@ pub fn relieve(ctx: &mut Ctx, w: &mut World, loan: usize, amount_bn: f64) -> f64
 }
 
 /// Named loans are repaid at the yearly rate `1 / term` of what is outstanding (the stock decays
-/// geometrically); the debt ties decay the same way at the default term, in the engine.
+/// geometrically), each over its own term. The engine has already scaled every debt tie by the
+/// default term's factor (debt not attributed to a named loan: a scenario's `debt_bn` ties);
+/// here each named loan's share of the tie is moved from the default factor to its own, so a
+/// 20-year concessional loan keeps its pull twice as long as a 10-year commercial one.
 pub fn amortise(ctx: &mut Ctx, w: &mut World) {
-    for (l, info) in w.loans.iter_mut().zip(&ctx.sc.loans) {
+    let default_keep = (1.0 - ctx.dt / ctx.prm.loans.term_years).max(0.0);
+    for loan in 0..w.loans.len() {
+        let info = &ctx.sc.loans[loan];
         let term = info.term_years.unwrap_or(ctx.prm.loans.term_years);
-        l.outstanding_bn *= (1.0 - ctx.dt / term).max(0.0);
+        let keep = (1.0 - ctx.dt / term).max(0.0);
+        let before = w.loans[loan].outstanding_bn;
+        w.loans[loan].outstanding_bn = before * keep;
+        if let Some(slot) = ctx.sc.actors[info.lender].slot {
+            let k = w.ix(info.borrower, slot);
+            w.debt[k] = (w.debt[k] + before * (keep - default_keep)).max(0.0);
+        }
     }
 }
 
@@ -242,6 +284,33 @@ pub fn amortise(ctx: &mut Ctx, w: &mut World) {
 mod tests {
     use super::*;
     use crate::engine::mechanisms::testkit;
+
+    #[test]
+    fn a_debt_fades_over_its_own_loans_term() {
+        let debt_after = |term: &str| {
+            let mut kit = testkit::loan_world("CHN", 1.0, term, 0.2);
+            kit.run_months(60);
+            let chn = kit.sc.patron_slot("CHN").unwrap();
+            let kgz = kit.sc.actor_index("KGZ").unwrap();
+            (
+                kit.world.debt[kit.world.ix(kgz, chn)],
+                kit.world.loans[0].outstanding_bn,
+            )
+        };
+        let (long, long_outstanding) = debt_after("term_years = 20");
+        let (short, short_outstanding) = debt_after("term_years = 5");
+        let (default, _) = debt_after("");
+        // The debt tie is the loan's own outstanding amount, whatever the default term.
+        assert!(
+            (long - long_outstanding).abs() < 1e-12,
+            "{long} {long_outstanding}"
+        );
+        assert!((short - short_outstanding).abs() < 1e-12);
+        assert!(
+            long > default && default > short,
+            "{long} {default} {short}"
+        );
+    }
 
     #[test]
     fn an_unconditional_loan_is_taken_and_becomes_debt() {
@@ -259,10 +328,22 @@ mod tests {
     }
 
     #[test]
-    fn a_loan_from_a_dominant_patron_is_refused_by_a_nationalist_state() {
-        // The same loan pushes China's share of the state's external money past the threshold;
-        // a nationalist state turns it down.
-        let mut kit = testkit::loan_world("CHN", 1.0, "", 1.0);
+    fn a_loan_from_a_dominant_patron_is_refused_only_when_fear_outweighs_money() {
+        // The same loan pushes China's share of the state's external money past the threshold.
+        // At the default weights money wins (a gift never repels at the defaults)...
+        let mut kit = testkit::loan_world("CHN", 20.0, "", 1.0);
+        let rec = kit.run_months(2);
+        assert!(
+            rec.log
+                .iter()
+                .any(|e| matches!(e.what, What::LoanAccepted(0))),
+            "{:?}",
+            rec.log
+        );
+        // ...while a fear of domination stronger than the value of money turns down a loan that
+        // makes China the state's main source of money.
+        let mut kit = testkit::loan_world("CHN", 20.0, "", 1.0);
+        kit.sc.params.decision.domination_weight = 60.0;
         let rec = kit.run_months(2);
         assert!(
             rec.log

@@ -7,6 +7,7 @@ pub mod enlargement;
 pub mod loans;
 pub mod partnership;
 pub mod shocks;
+pub mod strategy;
 
 #[cfg(test)]
 pub(crate) mod testkit;

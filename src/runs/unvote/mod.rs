@@ -591,6 +591,22 @@ pub struct VoteCheck {
     pub out_of_sample: Evaluation,
     /// Major turns in the votes of the years the model covers, held against the model.
     pub turns: Vec<Turn>,
+    /// Observed and predicted agreement per state and year, over both windows, for charts:
+    /// states in name order, years in order.
+    pub series: Vec<SeriesPoint>,
+}
+
+/// One state-year of the observed and predicted agreement with [US, RUS, CHN].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesPoint {
+    /// The state's id.
+    pub state: String,
+    /// The year.
+    pub year: i32,
+    /// Measured agreement.
+    pub observed: [f64; 3],
+    /// The observation model's prediction from the model's shares.
+    pub predicted: [f64; 3],
 }
 
 /// Fits the observation model on `fit_window` and evaluates it on both windows.
@@ -608,11 +624,29 @@ pub fn check(
         .into_iter()
         .filter(|t| first_year.is_some_and(|y| t.year > y))
         .collect();
+    let (y0, y1) = (
+        fit_window.0.min(test_window.0),
+        fit_window.1.max(test_window.1),
+    );
+    let mut series: Vec<SeriesPoint> = obs
+        .iter()
+        .filter(|o| (y0..=y1).contains(&o.year))
+        .filter_map(|o| {
+            model.get(&o.state, o.year).map(|shares| SeriesPoint {
+                state: o.state.clone(),
+                year: o.year,
+                observed: o.agree,
+                predicted: f.predict(shares),
+            })
+        })
+        .collect();
+    series.sort_by(|a, b| a.state.cmp(&b.state).then(a.year.cmp(&b.year)));
     Ok(VoteCheck {
         fit: f,
         in_sample,
         out_of_sample,
         turns,
+        series,
     })
 }
 

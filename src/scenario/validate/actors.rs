@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{ActorInfo, Cast, Header, Ids, MAX_ACTORS, MAX_STEPS, R, Role, V};
+use super::{ActorInfo, Cast, Header, Ids, MAX_ACTORS, MAX_STEPS, R, Role, Strategy, V};
 use crate::date::Period;
 use crate::scenario::lens::Lens;
-use crate::scenario::raw::RawScenario;
-use crate::scenario::world::{MAX_PATRONS, ScoStatus, World};
+use crate::scenario::raw::{RawActor, RawScenario};
+use crate::scenario::world::{BUDGETS, MAX_PATRONS, ScoStatus, World};
 
 impl V<'_> {
     /// The header's name, description, dates, period, seed, default lens and region.
@@ -154,6 +154,7 @@ impl V<'_> {
                 Some(s) => self.lens(s)?,
                 None => lens,
             };
+            let strategy = self.strategy(a, role)?;
             actors.push(ActorInfo {
                 id: id.clone(),
                 name: a.name.clone().unwrap_or_else(|| id.clone()),
@@ -170,6 +171,7 @@ impl V<'_> {
                 )?,
                 lens: actor_lens,
                 neighbours: Vec::new(),
+                strategy,
             });
         }
         let Some(first_actor) = raw.actors.first() else {
@@ -211,6 +213,54 @@ impl V<'_> {
             ids,
             patrons,
         })
+    }
+
+    /// A patron's `decision` and `budget`: `None` for scripted offers (the default), its yearly
+    /// budgets when it decides its offers itself. Its credit lines are added with the loans.
+    fn strategy(&self, a: &RawActor, role: Role) -> R<Option<Strategy>> {
+        let strategic = match &a.decision {
+            None => false,
+            Some(d) if role != Role::Patron => {
+                return Err(self.err(
+                    d.span(),
+                    "only a patron has a `decision`",
+                    "remove `decision`: states always decide by their lens",
+                ));
+            }
+            Some(d) => match d.get_ref().as_str() {
+                "scripted" => false,
+                "strategic" => true,
+                other => {
+                    return Err(self.err(
+                        d.span(),
+                        format!("unknown decision `{other}`"),
+                        "use \"scripted\" (offers come from [[events]]) or \"strategic\" (the patron chooses its offers within a `budget`)",
+                    ));
+                }
+            },
+        };
+        let Some(budget) = &a.budget else {
+            return Ok(strategic.then(|| Strategy {
+                credit_bn: 0.0,
+                aid_bn: 0.0,
+                rent_musd: 0.0,
+                credit_line: Vec::new(),
+            }));
+        };
+        if !strategic {
+            return Err(self.err(
+                budget.span(),
+                "a `budget` needs `decision = \"strategic\"`",
+                "add `decision = \"strategic\"` to this patron, or remove `budget`",
+            ));
+        }
+        let b = budget.get_ref();
+        Ok(Some(Strategy {
+            credit_bn: self.opt(&b.credit_bn, "credit_bn", 0.0, f64::INFINITY, 0.0)?,
+            aid_bn: self.opt(&b.aid_bn, "aid_bn", 0.0, f64::INFINITY, 0.0)?,
+            rent_musd: self.opt(&b.rent_musd, "rent_musd", 0.0, f64::INFINITY, 0.0)?,
+            credit_line: Vec::new(),
+        }))
     }
 
     /// The leading power's slot and the balancers' slots.
@@ -290,6 +340,18 @@ impl V<'_> {
             energy_income: vec![0.0; n * np],
             backlash: vec![0.0; n * np],
             partnership: vec![0.5; np * np],
+            coercion: vec![0.0; np],
+            menace: vec![0.0; n * np],
+            money_discount: vec![0.0; np],
+            // Patron slots follow the actors' order.
+            non_interference: actors
+                .iter()
+                .filter(|a| a.slot.is_some())
+                .map(|a| a.non_interference)
+                .collect(),
+            un_sanctioned: vec![false; n],
+            minority: vec![0.0; n * np],
+            partnership_drift: Vec::new(),
             sco: vec![ScoStatus::None; n],
             accession_date: vec![None; n],
             csto: vec![false; n],
@@ -297,15 +359,33 @@ impl V<'_> {
             bases: Vec::new(),
             loans: Vec::new(),
             deals: Vec::new(),
+            budget_left: vec![f64::INFINITY; np * BUDGETS],
+            last_credit: vec![None; n * np],
+            last_grant: vec![None; n * np],
         };
         for p in 0..np {
             w.partnership[p * np + p] = 1.0;
+        }
+        for a in actors {
+            if let (Some(p), Some(st)) = (a.slot, &a.strategy) {
+                w.budget_left[p * BUDGETS..][..BUDGETS].copy_from_slice(&st.budgets());
+            }
         }
 
         let mut from_scores = Vec::new();
         for (i, a) in raw.actors.iter().enumerate() {
             let a = a.get_ref();
             w.gdp[i] = self.in_range(&a.gdp_bn, "gdp_bn", 1e-6, f64::INFINITY)?;
+            if let Some(c) = &a.coercion {
+                let Some(p) = actors[i].slot else {
+                    return Err(self.err(
+                        c.span(),
+                        "`coercion` is the pressure a patron suffers from other powers",
+                        "give `coercion` to a patron, or remove it from this state",
+                    ));
+                };
+                w.coercion[p] = self.in_range(c, "coercion", 0.0, 10.0)?;
+            }
             w.gdp_growth[i] = self.opt(&a.gdp_growth, "gdp_growth", -0.5, 0.5, 0.0)?;
             w.autocracy[i] = self.opt(&a.autocracy, "autocracy", 0.0, 1.0, 0.5)?;
             w.sovereignty[i] = self.opt(&a.sovereignty, "sovereignty", 0.0, 1.0, 0.5)?;
@@ -364,6 +444,11 @@ impl V<'_> {
                 let l = self.by_patron(ctx, l, "leaning", -2.0, 2.0)?;
                 w.leaning[i * np..(i + 1) * np].copy_from_slice(&l);
             }
+            if let Some(m) = &a.minority {
+                let m = self.by_patron(ctx, m, "minority share", 0.0, 1.0)?;
+                w.minority[i * np..(i + 1) * np].copy_from_slice(&m);
+            }
+            w.un_sanctioned[i] = a.un_sanctioned.unwrap_or(false);
         }
         Ok((w, from_scores))
     }

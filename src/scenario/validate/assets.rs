@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{Assets, BaseInfo, DealInfo, Ids, LoanInfo, R, V};
 use crate::date::YearMonth;
-use crate::scenario::raw::RawScenario;
+use crate::scenario::raw::{RawDeal, RawScenario};
 use crate::scenario::world::{
     BaseState, BaseStatus, Condition, DealState, LoanState, LoanStatus, World,
 };
@@ -50,6 +50,7 @@ impl V<'_> {
             let host = self.state(ctx, &b.host)?;
             let user = self.patron(ctx, &b.user)?;
             let lease_end = b.lease_end.as_ref().map(|d| self.date(d)).transpose()?;
+            let notice_months = self.maybe(&b.notice_months, "notice_months", 0.0, 120.0)?;
             bases.push(BaseInfo {
                 id: b.id.get_ref().clone(),
                 name: b.name.clone().unwrap_or_else(|| b.id.get_ref().clone()),
@@ -57,6 +58,8 @@ impl V<'_> {
                 user: patrons[user],
                 security_value: self.opt(&b.security_value, "security_value", 0.0, 1.0, 0.0)?,
                 worth_musd: self.nonneg(&b.worth_musd, "worth_musd")?,
+                notice_months,
+                open_ended: notice_months.is_some() && lease_end.is_none(),
             });
             w.bases.push(BaseState {
                 rent_musd: self.nonneg(&b.rent_musd, "rent_musd")?,
@@ -75,6 +78,7 @@ impl V<'_> {
                 },
                 counter_refused: false,
                 new_offer: false,
+                asked: None,
             });
         }
         Ok((bases, base_ids))
@@ -121,6 +125,35 @@ impl V<'_> {
         Ok((loans, loan_ids))
     }
 
+    /// A deal's `route_km`: one length per transit state of its `route` (transit income is paid
+    /// per kilometre).
+    fn route_km(&self, d: &RawDeal, states: usize) -> R<Vec<f64>> {
+        let Some(list) = &d.route_km else {
+            if states == 0 {
+                return Ok(Vec::new());
+            }
+            return Err(self.err(
+                d.id.span(),
+                format!("deal `{}` has a route but no `route_km`", d.id.get_ref()),
+                format!("add `route_km = [...]`: the length of the pipeline in each of the {states} transit states of `route`, in km, in the same order"),
+            ));
+        };
+        if list.get_ref().len() != states {
+            return Err(self.err(
+                list.span(),
+                format!(
+                    "route_km lists {} lengths for a route of {states} transit states",
+                    list.get_ref().len()
+                ),
+                "give one length in km per state of `route`, in the same order",
+            ));
+        }
+        list.get_ref()
+            .iter()
+            .map(|km| self.nonneg(km, "route_km"))
+            .collect()
+    }
+
     /// `[[energy_deals]]`, with their ids; a signed deal starts at `start`.
     fn deals(
         &self,
@@ -141,6 +174,7 @@ impl V<'_> {
             for r in d.route.iter().flatten() {
                 route.push(self.actor(ctx, r)?);
             }
+            let route_km = self.route_km(d, route.len())?;
             let build_months = self
                 .opt(&d.build_months, "build_months", 0.0, 240.0, 48.0)?
                 .round() as i32;
@@ -172,6 +206,7 @@ impl V<'_> {
                     0.0,
                 )?,
                 route,
+                route_km,
                 build_months,
             });
             w.deals.push(DealState {

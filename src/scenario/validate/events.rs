@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::{Assets, Event, EventKind, Header, Ids, LoanInfo, R, V};
+use super::{Assets, Event, EventKind, Header, Ids, LoanInfo, R, Role, V};
 use crate::error::ScenarioError;
 use crate::scenario::raw::{RawEvent, RawScenario, S};
 use crate::scenario::world::{Condition, LoanState, LoanStatus, World};
@@ -61,6 +61,57 @@ impl V<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The credit lines of strategic patrons: one loan per (strategic patron, state of the
+    /// region), named `<PATRON>_credit_<STATE>`, added after every other loan. Returns each
+    /// strategic patron's actor index with its line to each actor.
+    pub(super) fn credit_lines(
+        &self,
+        raw: &RawScenario,
+        ctx: &Ids,
+        assets: &mut Assets,
+        w: &mut World,
+    ) -> R<Vec<(usize, Vec<Option<usize>>)>> {
+        let mut out = Vec::new();
+        for (p, a) in ctx.actors.iter().enumerate() {
+            let (Some(_), Some(decision)) = (&a.strategy, &raw.actors[p].get_ref().decision) else {
+                continue;
+            };
+            let mut lines = vec![None; ctx.actors.len()];
+            for (s, state) in ctx.actors.iter().enumerate() {
+                if state.role != Role::State || !state.in_region {
+                    continue;
+                }
+                let id = format!("{}_credit_{}", a.id, state.id);
+                if assets.loan_ids.contains_key(&id) {
+                    return Err(self.err(
+                        decision.span(),
+                        format!("a strategic patron lends through loan `{id}`, but the scenario already has a loan with that id"),
+                        format!("rename the loan `{id}`: ids of the form PATRON_credit_STATE are kept for strategic patrons"),
+                    ));
+                }
+                assets.loan_ids.insert(id.clone(), assets.loans.len());
+                lines[s] = Some(assets.loans.len());
+                assets.loans.push(LoanInfo {
+                    id,
+                    lender: p,
+                    borrower: s,
+                    term_years: None,
+                });
+                w.loans.push(LoanState {
+                    status: LoanStatus::NotOffered,
+                    outstanding_bn: 0.0,
+                    amount_bn: 0.0,
+                    value_bn: 0.0,
+                    pending_bn: 0.0,
+                    at_stake_bn: 0.0,
+                    condition: Condition::None,
+                });
+            }
+            out.push((p, lines));
+        }
+        Ok(out)
     }
 
     /// The scripted events, sorted by date (file order within a date).
@@ -314,6 +365,44 @@ impl V<'_> {
                         .transpose()?,
                 }
             }
+            "remittance_shock" => EventKind::RemittanceShock {
+                patron: patron(&ev.patron, "patron")?,
+                state: ev.state.as_ref().map(|s| self.state(ctx, s)).transpose()?,
+                factor: num(&ev.factor, "factor", 0.0, 10.0)?,
+            },
+            "use_of_force" => {
+                let by = patron(&ev.by, "by")?;
+                let target = actor(&ev.target, "target")?;
+                if ctx.actors[target].slot == Some(by) {
+                    return Err(self.err(
+                        ev.target.as_ref().map_or(ev.kind.span(), |t| t.span()),
+                        "a patron cannot use force against itself",
+                        "name another actor as the `target`",
+                    ));
+                }
+                EventKind::UseOfForce {
+                    by,
+                    target,
+                    severity: num(&ev.severity, "severity", 0.0, 1.0)?,
+                }
+            }
+            "secondary_sanctions" => EventKind::SecondarySanctions {
+                by: actor(&ev.by, "by")?,
+                target: patron(&ev.target, "target")?,
+                severity: num(&ev.severity, "severity", 0.0, 1.0)?,
+            },
+            "unrest" => EventKind::Unrest {
+                actor: self.state(ctx, req(&ev.actor, "actor", ev, self)?)?,
+                severity: num(&ev.severity, "severity", 0.0, 1.0)?,
+            },
+            "norms_change" => EventKind::NormsChange {
+                patron: patron(&ev.patron, "patron")?,
+                non_interference: num(&ev.non_interference, "non_interference", 0.0, 1.0)?,
+            },
+            "un_sanctions" => EventKind::UnSanctions {
+                actor: actor(&ev.actor, "actor")?,
+                lifted: ev.lifted.unwrap_or(false),
+            },
             _ => unreachable!("kinds come from EVENT_KEYS"),
         })
     }
@@ -351,6 +440,12 @@ pub(crate) const EVENT_KEYS: &[(&str, &[&str])] = &[
         "energy_price",
         &["deal", "supplier_min_usd", "buyer_max_usd"],
     ),
+    ("remittance_shock", &["patron", "state", "factor"]),
+    ("use_of_force", &["by", "target", "severity"]),
+    ("secondary_sanctions", &["by", "target", "severity"]),
+    ("unrest", &["actor", "severity"]),
+    ("norms_change", &["patron", "non_interference"]),
+    ("un_sanctions", &["actor", "lifted"]),
 ];
 
 /// A required key of an event, or an error naming it.
@@ -410,7 +505,8 @@ impl RawEvent {
             autocracy,
             base_pressure,
             supplier_min_usd,
-            buyer_max_usd
+            buyer_max_usd,
+            factor
         );
         out
     }

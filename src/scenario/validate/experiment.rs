@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use super::{FORMAT_DOC, Ids, R, Scenario, V};
 use crate::date::YearMonth;
 use crate::scenario::experiment::{
-    Axis, Check, Design, Direction, INDEX_NAMES, MAX_POINTS, Outcome, OutcomeKind, SweepPlan,
-    point_count,
+    Axis, Check, Dated, Design, Direction, INDEX_NAMES, MAX_POINTS, Outcome, OutcomeKind,
+    SweepPlan, point_count,
 };
 use crate::scenario::keys::{self, AxisError};
-use crate::scenario::raw::{RawOutcome, RawScenario, RawSweep, S};
+use crate::scenario::raw::{OneOrMany, RawCheck, RawOutcome, RawScenario, RawSweep, S};
 
 impl V<'_> {
     /// `[[outcomes]]`: the named discrete outcomes checked in every run.
@@ -116,7 +116,19 @@ impl V<'_> {
                 "security_lead" => {
                     let a = self.patron(ctx, &need(&o.patron, "patron")?)?;
                     let b = self.patron(ctx, &need(&o.over, "over")?)?;
-                    OutcomeKind::SecurityLead(a, b)
+                    let margin = match &o.threshold {
+                        Some(t) => self.in_range(t, "threshold", 0.0, 10.0)?,
+                        None => 0.0,
+                    };
+                    let states = match &o.actors {
+                        Some(list) => list
+                            .get_ref()
+                            .iter()
+                            .map(|id| self.state(ctx, id))
+                            .collect::<R<Vec<usize>>>()?,
+                        None => Vec::new(),
+                    };
+                    OutcomeKind::SecurityLead(a, b, margin, states)
                 }
                 "base_closed" => OutcomeKind::BaseClosed(lookup(bases, &o.base, "base", "base")?),
                 "lease_renewed" => {
@@ -170,12 +182,31 @@ impl V<'_> {
                     "make `from` no later than `by`",
                 ));
             }
+            let min_change = match &o.min_change {
+                None => 0.0,
+                Some(m)
+                    if matches!(
+                        kind,
+                        OutcomeKind::IndexChange(..) | OutcomeKind::RegionShareChange(..)
+                    ) =>
+                {
+                    self.in_range(m, "min_change", 0.0, 1.0)?
+                }
+                Some(m) => {
+                    return Err(self.err(
+                        m.span(),
+                        "`min_change` applies only to `index_change` and `region_share_change`",
+                        "remove `min_change` from this outcome",
+                    ));
+                }
+            };
             out.push(Outcome {
                 id: o.id.get_ref().clone(),
                 kind,
                 from,
                 by,
                 label: o.label.clone().unwrap_or_else(|| o.id.get_ref().clone()),
+                min_change,
             });
         }
         Ok(out)
@@ -379,27 +410,112 @@ impl V<'_> {
                     ));
                 }
             };
-            if let Some(w) = &c.without
-                && !sc
-                    .events
-                    .iter()
-                    .any(|e| e.id.as_deref() == Some(w.get_ref().as_str()))
-            {
-                return Err(self.err(
-                    w.span(),
-                    format!("no scripted event with id `{}`", w.get_ref()),
-                    "name the id of an [[events]] entry to remove",
-                ));
+            let remove: Vec<String> = match c.without.as_ref().map(|w| w.get_ref()) {
+                None => Vec::new(),
+                Some(OneOrMany::One(id)) => vec![id.clone()],
+                Some(OneOrMany::Many(ids)) => ids.clone(),
+            };
+            if let Some(w) = &c.without {
+                if remove.is_empty() {
+                    return Err(self.err(
+                        w.span(),
+                        "`without` names no event",
+                        "name the id of an [[events]] entry to remove, or a list of them",
+                    ));
+                }
+                for id in &remove {
+                    if !sc
+                        .events
+                        .iter()
+                        .any(|e| e.id.as_deref() == Some(id.as_str()))
+                    {
+                        return Err(self.err(
+                            w.span(),
+                            format!("no scripted event with id `{id}`"),
+                            "name the id of an [[events]] entry to remove",
+                        ));
+                    }
+                }
             }
             let threshold = self.in_range(&c.threshold, "threshold", 0.0, 1.0)?;
+            let dated = self.dated(c, sc, outcome, holds)?;
             checks.push(Check {
                 fact: c.fact.clone(),
                 outcome,
                 holds,
-                without: c.without.as_ref().map(|w| w.get_ref().clone()),
+                without: (!remove.is_empty()).then(|| remove.join(", ")),
+                remove,
                 threshold,
+                dated,
+                known_failure: c.known_failure.clone(),
             });
         }
         Ok(checks)
+    }
+
+    /// A check's `date`, `tolerance_months` and `source`: all or none; only for an event outcome
+    /// that should hold.
+    fn dated(&self, c: &RawCheck, sc: &Scenario, outcome: usize, holds: bool) -> R<Option<Dated>> {
+        let (date, tolerance) = match (&c.date, &c.tolerance_months) {
+            (None, None) => {
+                return Ok(None);
+            }
+            (Some(d), Some(t)) => (d, t),
+            (Some(d), None) => {
+                return Err(self.err(
+                    d.span(),
+                    "a dated check needs `tolerance_months`",
+                    "add e.g. `tolerance_months = 6`: the largest error in months that passes",
+                ));
+            }
+            (None, Some(t)) => {
+                return Err(self.err(
+                    t.span(),
+                    "`tolerance_months` without a `date`",
+                    "add the historical `date = \"YYYY-MM\"` or remove `tolerance_months`",
+                ));
+            }
+        };
+        let Some(when) = YearMonth::parse(date.get_ref()) else {
+            return Err(self.err(
+                date.span(),
+                format!("`{}` is not a date", date.get_ref()),
+                "write the historical date as \"YYYY-MM\"",
+            ));
+        };
+        let tolerance = self.in_range(tolerance, "tolerance_months", 0.0, 1200.0)?;
+        if tolerance.fract() != 0.0 {
+            return Err(self.err(
+                c.tolerance_months
+                    .as_ref()
+                    .map_or(date.span(), |t| t.span()),
+                "`tolerance_months` must be a whole number of months",
+                "e.g. `tolerance_months = 6`",
+            ));
+        }
+        if !sc.outcomes[outcome].kind.is_event() {
+            return Err(self.err(
+                c.outcome.span(),
+                format!(
+                    "outcome `{}` has no date to score: it is not an event",
+                    c.outcome.get_ref()
+                ),
+                "date only event outcomes (member, admitted, joined_together, closure_ordered, \
+                 closure_reversed, base_closed, lease_renewed, base_opened, deal_signed, \
+                 loan_accepted)",
+            ));
+        }
+        if !holds {
+            return Err(self.err(
+                date.span(),
+                "a check that expects the outcome to fail has no date to score",
+                "remove `date` and `tolerance_months`, or expect \"holds\"",
+            ));
+        }
+        Ok(Some(Dated {
+            date: when,
+            tolerance_months: tolerance as i32,
+            source: c.source.clone().unwrap_or_default(),
+        }))
     }
 }

@@ -240,6 +240,7 @@ impl V<'_> {
 
         // Events: first the loans that offers create, so any event may name them.
         self.offered_loans(&raw, &ctx, &mut assets, &mut w)?;
+        let credit_lines = self.credit_lines(&raw, &ctx, &mut assets, &mut w)?;
         let events = self.events(&raw, &header, &ctx, &assets)?;
 
         let outcomes = self.outcomes(
@@ -250,6 +251,13 @@ impl V<'_> {
             &assets.loan_ids,
             header.end,
         )?;
+
+        let mut actors = actors;
+        for (p, lines) in credit_lines {
+            if let Some(st) = &mut actors[p].strategy {
+                st.credit_line = lines;
+            }
+        }
 
         let mut hasher = Sha256::new();
         hasher.update(self.src.as_bytes());
