@@ -254,3 +254,28 @@ fn scenario_text_is_escaped_in_html_and_svg_and_quoted_in_csv() {
         parse_csv(&read(&out.join(table)));
     }
 }
+
+/// `validate --data` keeps every run's record, so its runs are bounded; the limit is in the error.
+#[test]
+fn validate_with_data_bounds_its_runs() {
+    let dir = tempdir();
+    let out = dir.path().join("out");
+    let scenario = manifest_dir().join("scenarios").join("sco2001.toml");
+    run_in(
+        dir.path(),
+        [
+            "validate",
+            scenario.to_str().unwrap(),
+            "--data",
+            "unga",
+            "--runs",
+            "5001",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+    .expect_code(2)
+    .no_panic()
+    .stderr_has("more than the limit of 5000");
+    assert!(!out.exists());
+}

@@ -148,10 +148,12 @@ pub fn check_rfc4180(table: &str) {
 }
 
 /// The valid scenarios the structure-aware target mutates.
-pub const BASES: [&str; 3] = [
+pub const BASES: [&str; 5] = [
     include_str!("../../tests/scenarios/base.toml"),
     include_str!("../../scenarios/ufa2015.toml"),
     include_str!("../../scenarios/sco2001.toml"),
+    include_str!("../../scenarios/samarkand2022.toml"),
+    include_str!("../../scenarios/sco2001_strategic.toml"),
 ];
 
 /// One change to a valid scenario's text.

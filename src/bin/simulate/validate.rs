@@ -13,6 +13,9 @@ use soft_balancing::runs::{ablation, ensemble, scorecard};
 use crate::Failure;
 use crate::common::{Common, command_line, commit, load, stage};
 
+/// The most runs `validate --data` takes: it keeps every run's record.
+const MAX_RUNS_WITH_DATA: usize = 5000;
+
 /// The files `simulate validate` writes (others in its folder, such as a run's, are kept).
 fn owns(name: &str) -> bool {
     matches!(
@@ -60,6 +63,12 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     }
     let (seed, changes) = args.common.apply(&mut sc, args.lens.as_deref())?;
     let runs = args.runs as usize;
+    // With measured data every run's record is kept (about 80 KB each for the replay): bounded.
+    if args.data.is_some() && runs > MAX_RUNS_WITH_DATA {
+        return Err(Failure::Input(format!(
+            "--runs {runs} with --data: more than the limit of {MAX_RUNS_WITH_DATA} runs (every run's record is kept to compare with the data)\n  help: use --runs {MAX_RUNS_WITH_DATA} or fewer with --data"
+        )));
+    }
     // Measured data are read before anything runs or is written.
     let data = match args.data.as_deref() {
         None => None,
