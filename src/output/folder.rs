@@ -111,6 +111,9 @@ impl Staging {
         };
         fs::create_dir_all(&parent).map_err(io_at(&parent))?;
         let tmp = parent.join(format!(".{name}.partial"));
+        // What a killed commit put aside comes back first (the temporary folder holds only
+        // files this program wrote, so a stale one is removed below).
+        recover(target, &aside(&tmp), owns)?;
         // A folder left by a killed run is stale: the next run into the same target starts over.
         if tmp.exists() {
             fs::remove_dir_all(&tmp).map_err(io_at(&tmp))?;
@@ -134,40 +137,57 @@ impl Staging {
         &self.target
     }
 
-    /// Puts the written folder in the target's place: what the command does not own in an
-    /// existing target (subfolders, other commands' files) is moved into it, the old folder is renamed aside, the new one renamed into place, and the
-    /// old one removed. Killed between the two renames, the previous output survives as
-    /// `.NAME.old` next to the target.
+    /// Puts the written folder in the target's place: the old folder is renamed aside, the new
+    /// one renamed into place, then what the command does not own in the old one (subfolders,
+    /// other commands' files) is moved into the new one, and the rest removed. Killed between
+    /// the two renames, the previous output survives whole as `.NAME.old` next to the target;
+    /// killed later, the carried entries wait there. Either way the next staging of the same
+    /// target recovers them ([`Staging::new`]).
     pub fn commit(mut self) -> Result<(), FolderError> {
+        let old = aside(&self.tmp);
         if self.target.is_dir() {
-            for entry in fs::read_dir(&self.target).map_err(io_at(&self.target))? {
-                let entry = entry.map_err(io_at(&self.target))?;
-                let is_dir = entry.file_type().map_err(io_at(&entry.path()))?.is_dir();
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let to = self.tmp.join(entry.file_name());
-                if (is_dir || !(self.owns)(&name)) && !to.exists() {
-                    fs::rename(entry.path(), &to).map_err(io_at(&to))?;
-                }
-            }
-            let old = self.tmp.with_file_name(
-                self.tmp
-                    .file_name()
-                    .map(|n| n.to_string_lossy().replace(".partial", ".old"))
-                    .unwrap_or_else(|| ".out.old".into()),
-            );
-            if old.exists() {
-                fs::remove_dir_all(&old).map_err(io_at(&old))?;
-            }
+            recover(&self.target, &old, self.owns)?;
             fs::rename(&self.target, &old).map_err(io_at(&self.target))?;
             fs::rename(&self.tmp, &self.target).map_err(io_at(&self.target))?;
             self.committed = true;
-            fs::remove_dir_all(&old).map_err(io_at(&old))?;
+            recover(&self.target, &old, self.owns)?;
         } else {
             fs::rename(&self.tmp, &self.target).map_err(io_at(&self.target))?;
             self.committed = true;
         }
         Ok(())
     }
+}
+
+/// `.NAME.old` beside `.NAME.partial`.
+fn aside(tmp: &Path) -> PathBuf {
+    tmp.with_file_name(
+        tmp.file_name()
+            .map(|n| n.to_string_lossy().replace(".partial", ".old"))
+            .unwrap_or_else(|| ".out.old".into()),
+    )
+}
+
+/// Brings back what a commit put aside in `old`: the whole folder when `target` is missing
+/// (a commit killed between its two renames), else the entries `owns` does not claim and
+/// `target` lacks; then removes `old`.
+fn recover(target: &Path, old: &Path, owns: fn(&str) -> bool) -> Result<(), FolderError> {
+    if !old.is_dir() {
+        return Ok(());
+    }
+    if !target.exists() {
+        return fs::rename(old, target).map_err(io_at(target));
+    }
+    for entry in fs::read_dir(old).map_err(io_at(old))? {
+        let entry = entry.map_err(io_at(old))?;
+        let is_dir = entry.file_type().map_err(io_at(&entry.path()))?.is_dir();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let to = target.join(entry.file_name());
+        if (is_dir || !owns(&name)) && !to.exists() {
+            fs::rename(entry.path(), &to).map_err(io_at(&to))?;
+        }
+    }
+    fs::remove_dir_all(old).map_err(io_at(old))
 }
 
 impl Drop for Staging {
@@ -279,6 +299,39 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(left, vec![std::ffi::OsString::from("out")]);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn what_a_killed_commit_put_aside_is_recovered_by_the_next_staging() {
+        let root = tmp();
+        let target = root.join("out");
+        // Killed between the two renames: only `.out.old` is left.
+        let old = root.join(".out.old");
+        fs::create_dir_all(old.join("compare")).unwrap();
+        fs::write(old.join("summary.json"), "old").unwrap();
+        let s = Staging::new(&target, run_files).unwrap();
+        assert_eq!(
+            fs::read_to_string(target.join("summary.json")).unwrap(),
+            "old"
+        );
+        drop(s);
+        // Killed after the swap, before the carried entries were moved back.
+        fs::create_dir_all(old.join("sub")).unwrap();
+        fs::write(old.join("validation.csv"), "kept").unwrap();
+        fs::write(old.join("summary.json"), "older").unwrap();
+        let s = Staging::new(&target, run_files).unwrap();
+        assert!(target.join("sub").is_dir());
+        assert_eq!(
+            fs::read_to_string(target.join("validation.csv")).unwrap(),
+            "kept"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("summary.json")).unwrap(),
+            "old"
+        );
+        assert!(!old.exists());
+        drop(s);
         fs::remove_dir_all(&root).unwrap();
     }
 
