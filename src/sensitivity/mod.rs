@@ -64,6 +64,135 @@ pub enum DesignError {
     },
 }
 
+/// Which analysis, with its design's sizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Morris screening: trajectories and grid levels.
+    Morris {
+        /// Trajectories.
+        trajectories: usize,
+        /// Grid levels per factor (even).
+        levels: usize,
+    },
+    /// Sobol indices by Saltelli's design: base rows.
+    Sobol {
+        /// Base rows (`n`); the design has `n (k + 2)` points.
+        samples: usize,
+    },
+}
+
+impl Method {
+    /// `morris` or `sobol`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Morris { .. } => "morris",
+            Method::Sobol { .. } => "sobol",
+        }
+    }
+
+    /// Points of the design over `k` factors.
+    pub fn points(self, k: usize) -> usize {
+        match self {
+            Method::Morris { trajectories, .. } => trajectories * (k + 1),
+            Method::Sobol { samples } => samples * (k + 2),
+        }
+    }
+
+    /// The design over `k` factors in the unit cube, seeded by `seed`.
+    pub fn design(self, k: usize, seed: u64) -> Result<Vec<Vec<f64>>, DesignError> {
+        match self {
+            Method::Morris {
+                trajectories,
+                levels,
+            } => morris::design(k, trajectories, levels, seed),
+            Method::Sobol { samples } => saltelli::design(k, samples, seed),
+        }
+    }
+}
+
+/// One factor: a key path and the interval it is varied over.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Factor {
+    /// Key path.
+    pub key: String,
+    /// Lower bound.
+    pub min: f64,
+    /// Upper bound.
+    pub max: f64,
+}
+
+/// The indices of every factor for one output.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Measured {
+    /// Morris measures, one per factor.
+    Morris(Vec<morris::Measures>),
+    /// Sobol indices, one per factor.
+    Sobol(Vec<saltelli::Indices>),
+}
+
+/// One output's analysis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputIndices {
+    /// The output's name (a column stem of `sweep.csv`, e.g. `us_influence` or `p_manas_closed`).
+    pub name: String,
+    /// Its mean over the design's points.
+    pub mean: f64,
+    /// Its standard deviation over the design's points.
+    pub sd: f64,
+    /// The indices, one per factor in the analysis's order.
+    pub indices: Measured,
+}
+
+impl OutputIndices {
+    /// The factors' positions, most influential first: by `mu_star` (Morris) or `ST` (Sobol),
+    /// ties in factor order.
+    pub fn ranking(&self) -> Vec<usize> {
+        let key: Vec<f64> = match &self.indices {
+            Measured::Morris(m) => m.iter().map(|x| x.mu_star).collect(),
+            Measured::Sobol(s) => s.iter().map(|x| x.st).collect(),
+        };
+        let mut order: Vec<usize> = (0..key.len()).collect();
+        order.sort_by(|&a, &b| key[b].total_cmp(&key[a]).then(a.cmp(&b)));
+        order
+    }
+}
+
+/// A whole analysis: the method, the factors, and the indices of each output.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    /// The method and its design's sizes.
+    pub method: Method,
+    /// The factors, in the design's coordinate order.
+    pub factors: Vec<Factor>,
+    /// Each output's indices.
+    pub outputs: Vec<OutputIndices>,
+}
+
+/// Analyses one output `y` (one value per design point, in design order) with `method` over the
+/// design's points `x` (scaled or not): `resamples` bootstrap resamples seeded by `seed`.
+pub fn analyse(
+    method: Method,
+    name: &str,
+    x: &[Vec<f64>],
+    y: &[f64],
+    k: usize,
+    resamples: usize,
+    seed: u64,
+) -> OutputIndices {
+    let indices = match method {
+        Method::Morris { levels, .. } => {
+            Measured::Morris(morris::analyze(x, y, k, levels, resamples, seed))
+        }
+        Method::Sobol { .. } => Measured::Sobol(saltelli::analyze(y, k, resamples, seed)),
+    };
+    OutputIndices {
+        name: name.to_string(),
+        mean: mean(y),
+        sd: sd(y, 0),
+        indices,
+    }
+}
+
 /// The generator stream that scrambles a Sobol sequence.
 pub(crate) const SCRAMBLE_STREAM: u64 = 1;
 /// The generator stream that draws Morris trajectories.
