@@ -235,6 +235,22 @@ params! {
             "Rate of random nationalist backlash in each regional state, against the patron with the largest trade plus aid (the most visible foreign presence). Assumption.";
         backlash_severity = 0.3, [0.0, 10.0], "nationalism",
             "Extra nationalism toward the target patron added by a backlash. Assumption.";
+        force_spillover = 0.2, [0.0, 1.0], "fraction",
+            "Share of a patron's use of force (its severity) that a state neither bordering the patron nor home to its minority feels as a threat to itself (Walt 1987: aggressive intentions are read by everyone, most by those nearby). Assumption.";
+        force_minority_weight = 2.0, [0.0, 100.0], "threat per minority share",
+            "Extra threat felt per unit share of the state's population of the patron's nationality (the pretext of protecting compatriots, as in Ukraine 2014 and 2022; Kazakhstan's 15% Russians, census 2021). Assumption.";
+        menace_half_life_years = 5.0, [0.1, 100.0], "years",
+            "Half-life of the threat a patron's use of force poses. Assumption.";
+        menace_weight = 1.0, [0.0, 100.0], "score per unit of menace",
+            "Weight of the threat a patron itself poses (after a use of force) in the security component of the state's score for it. Assumption: the same as a unit of security provided.";
+        secondary_cost = 0.5, [0.0, 1.0], "fraction per unit severity",
+            "Share of a sanctioned patron's money that third states forgo per unit severity of secondary sanctions (banks refuse payments, firms withdraw). Assumption.";
+        unrest_threat = 1.0, [0.0, 10.0], "threat per unit severity",
+            "Extra threat (internal: to the regime) per unit severity of unrest; it fades with threat_half_life_years. Assumption.";
+        csto_protection_gain = 0.2, [0.0, 1.0], "security tie per unit severity",
+            "Rise in a CSTO member's security tie with each CSTO patron when the alliance deploys to protect its regime from unrest (Kazakhstan, January 2022). Assumption.";
+        csto_leaning_gain = 0.3, [0.0, 2.0], "leaning per unit severity",
+            "Rise in a protected leader's leaning toward each CSTO patron that deployed (gratitude; Tokayev after January 2022). Assumption.";
     }
 }
 

@@ -114,8 +114,38 @@ fn figures() -> Vec<Figure> {
 
 /// The stale figures among `figures`, each named by file, line and paragraph.
 fn stale(figures: &[Figure], dir: &std::path::Path) -> Vec<String> {
-    // Each distinct command runs once.
-    let mut runs: Vec<(String, Outcome, std::path::PathBuf)> = Vec::new();
+    // Each distinct command runs once, on a few threads (the commands are independent).
+    let mut commands: Vec<&str> = Vec::new();
+    for f in figures {
+        if !commands.contains(&f.args.as_str()) {
+            commands.push(&f.args);
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<(Outcome, std::path::PathBuf)>>> =
+        std::sync::Mutex::new((0..commands.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(command) = commands.get(k) else {
+                        break;
+                    };
+                    let out = dir.join(format!("run{k}"));
+                    let mut args: Vec<String> =
+                        command.split_whitespace().map(String::from).collect();
+                    if args.first().map(String::as_str) != Some("explain") {
+                        args.push("--out".into());
+                        args.push(out.display().to_string());
+                    }
+                    let o = run_in(&manifest_dir(), &args);
+                    results.lock().unwrap()[k] = Some((o, out));
+                }
+            });
+        }
+    });
+    let results = results.into_inner().unwrap();
     let mut stale = Vec::new();
     for f in figures {
         if !squash(&f.paragraph).contains(&squash(&f.text)) {
@@ -129,26 +159,15 @@ fn stale(figures: &[Figure], dir: &std::path::Path) -> Vec<String> {
             ));
             continue;
         }
-        if !runs.iter().any(|(a, _, _)| *a == f.args) {
-            let out = dir.join(format!("run{}", runs.len()));
-            let mut args: Vec<String> = f.args.split_whitespace().map(String::from).collect();
-            if args.first().map(String::as_str) != Some("explain") {
-                args.push("--out".into());
-                args.push(out.display().to_string());
-            }
-            let o = run_in(&manifest_dir(), &args);
-            assert!(
-                matches!(o.code, Some(0)),
+        let k = commands.iter().position(|c| *c == f.args).unwrap();
+        let (o, out) = results[k].as_ref().unwrap();
+        if !matches!(o.code, Some(0)) {
+            stale.push(format!(
                 "{}:{}: `simulate {}` failed:\n{}\n{}",
-                f.doc,
-                f.line,
-                f.args,
-                o.stdout,
-                o.stderr
-            );
-            runs.push((f.args.clone(), o, out));
+                f.doc, f.line, f.args, o.stdout, o.stderr
+            ));
+            continue;
         }
-        let (_, o, out) = runs.iter().find(|(a, _, _)| *a == f.args).unwrap();
         let produced = match &f.file {
             None => o.stdout.clone(),
             Some(name) => std::fs::read_to_string(out.join(name)).unwrap_or_default(),

@@ -24,8 +24,6 @@ pub struct Lookups {
     pair_bases: Vec<usize>,
     /// Whether any base stands on each actor's soil.
     pub hosts_bases: Vec<bool>,
-    /// Each patron slot's respect for non-interference.
-    pub non_interference: [f64; MAX_PATRONS],
     /// Whether each patron slot is a balancer.
     pub is_balancer: [bool; MAX_PATRONS],
     /// Each pair of balancers, in the order partnership drift visits them, with the deals whose
@@ -93,11 +91,9 @@ impl Lookups {
             hosts_bases[info.host] = true;
         }
 
-        let mut non_interference = [0.0; MAX_PATRONS];
         let mut is_balancer = [false; MAX_PATRONS];
-        for (p, &a) in sc.patrons.iter().enumerate().take(MAX_PATRONS) {
-            non_interference[p] = sc.actors[a].non_interference;
-            is_balancer[p] = sc.balancers.contains(&p);
+        for (p, b) in is_balancer.iter_mut().enumerate().take(sc.patrons.len()) {
+            *b = sc.balancers.contains(&p);
         }
         let deals_to = |to: usize, avoiding: usize| -> Vec<usize> {
             (0..sc.deals.len())
@@ -130,7 +126,6 @@ impl Lookups {
             pair_start,
             pair_bases,
             hosts_bases,
-            non_interference,
             is_balancer,
             balancer_pairs,
         }

@@ -63,6 +63,7 @@ struct Factors {
     debt_keep: f64,
     coercion: f64,
     security: f64,
+    menace: f64,
     sco_pressure: f64,
     adjust_rate: f64,
     noise_sd: f64,
@@ -79,6 +80,7 @@ impl Factors {
             debt_keep: (1.0 - dt / prm.loans.term_years).max(0.0),
             coercion: Params::decay(prm.partnership.coercion_half_life_years, dt),
             security: Params::decay(prm.partnership.security_half_life_years, dt),
+            menace: Params::decay(prm.shocks.menace_half_life_years, dt),
             sco_pressure: Params::decay(prm.bases.pressure_half_life_years, dt),
             adjust_rate: Params::per_step(prm.decision.adjustment_per_year, dt),
             noise_sd: prm.decision.noise_sd * dt.sqrt(),
@@ -211,6 +213,9 @@ fn grow_and_decay(w: &mut World, scratch: &Scratch) {
     scale(&mut w.goodwill, f.goodwill);
     scale(&mut w.debt, f.debt_keep);
     scale(&mut w.coercion, f.coercion);
+    // Secondary sanctions last as long as the coercion they come with.
+    scale(&mut w.money_discount, f.coercion);
+    scale(&mut w.menace, f.menace);
 }
 
 /// Security ties age: each relaxes toward its floor by the factor `keep` per step, and grows

@@ -109,6 +109,11 @@ pub enum What {
     /// A strategic patron asked to open base `.0` at `value` million USD a year: for = the
     /// chance it expects the host to agree, against = the 0.5 it needs.
     PatronAsks(usize),
+    /// A CSTO patron (`actor`) deployed to protect the regime of state `.0` from unrest of
+    /// severity `value`.
+    CstoDeploys(usize),
+    /// An applicant (`actor`) under UN Security Council sanctions was not considered at a summit.
+    NotEligible,
 }
 
 /// One line of the decision log.

@@ -157,6 +157,20 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
             ),
         ),
         What::Accession => ("sco", format!("{a} becomes a full SCO member")),
+        What::CstoDeploys(s) => (
+            "security",
+            format!(
+                "{a} deploys CSTO forces to protect the regime in {} (unrest severity {:.2})",
+                actor(s),
+                e.value
+            ),
+        ),
+        What::NotEligible => (
+            "sco",
+            format!(
+                "{a} is not considered for SCO membership: it is under UN Security Council sanctions"
+            ),
+        ),
         What::PatronCredit { loan: l, base: b } => (
             "strategy",
             format!(
@@ -356,6 +370,31 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
         EventKind::EnergyPrice { deal, .. } => {
             format!("new price positions in talks on {}", sc.deals[*deal].id)
         }
+        EventKind::UseOfForce { by, target, .. } => format!(
+            "{} uses force against {} (severity {value:.2}): the threat it poses rises everywhere, most for its neighbours and states with its minorities",
+            sc.patron_id(*by),
+            actor(*target)
+        ),
+        EventKind::SecondarySanctions { by, target, .. } => format!(
+            "{} threatens third states dealing with {} (secondary sanctions, severity {value:.2})",
+            actor(*by),
+            sc.patron_id(*target)
+        ),
+        EventKind::Unrest { actor: a, .. } => {
+            format!(
+                "unrest threatens the regime in {} (severity {value:.2})",
+                actor(*a)
+            )
+        }
+        EventKind::NormsChange { patron, .. } => format!(
+            "{} changes its norms: non-interference now {value:.2}",
+            sc.patron_id(*patron)
+        ),
+        EventKind::UnSanctions { actor: a, lifted } => format!(
+            "UN Security Council sanctions on {} {}",
+            actor(*a),
+            if *lifted { "lifted" } else { "imposed" }
+        ),
     };
     match &ev.note {
         Some(note) => format!("{text} [{note}]"),

@@ -275,6 +275,50 @@ pub enum EventKind {
         /// Multiplier of the remittances, 0 (they stop) to 10.
         factor: f64,
     },
+    /// A patron uses force against another actor (an invasion, a war): the threat it poses in
+    /// the eyes of every state rises, most for its neighbours and for states with a large
+    /// minority of its nationality (Walt's aggressive intentions).
+    UseOfForce {
+        /// The patron (slot).
+        by: usize,
+        /// The actor attacked.
+        target: usize,
+        /// Severity, 0–1.
+        severity: f64,
+    },
+    /// The leading power threatens third states' dealings with a patron (secondary sanctions):
+    /// money from that patron is worth less to every state.
+    SecondarySanctions {
+        /// The sanctioning actor.
+        by: usize,
+        /// The patron whose partners are threatened (slot).
+        target: usize,
+        /// Severity, 0–1.
+        severity: f64,
+    },
+    /// Internal unrest that threatens a state's regime. A CSTO member's CSTO patrons deploy to
+    /// protect it (Kazakhstan, January 2022).
+    Unrest {
+        /// The state.
+        actor: usize,
+        /// Severity, 0–1.
+        severity: f64,
+    },
+    /// A patron changes its norms: its non-interference, 0–1.
+    NormsChange {
+        /// The patron (slot).
+        patron: usize,
+        /// New non-interference, 0–1.
+        non_interference: f64,
+    },
+    /// UN Security Council sanctions on an actor imposed (or lifted): an actor under them cannot
+    /// join the SCO (the SCO's 2010 rule on admitting new members).
+    UnSanctions {
+        /// The actor.
+        actor: usize,
+        /// `true` when the sanctions are lifted.
+        lifted: bool,
+    },
     /// New reservation prices in energy talks.
     EnergyPrice {
         /// Deal index.
@@ -306,6 +350,11 @@ impl EventKind {
             EventKind::BaseRequest { .. } => "base_request",
             EventKind::EnergyPrice { .. } => "energy_price",
             EventKind::RemittanceShock { .. } => "remittance_shock",
+            EventKind::UseOfForce { .. } => "use_of_force",
+            EventKind::SecondarySanctions { .. } => "secondary_sanctions",
+            EventKind::Unrest { .. } => "unrest",
+            EventKind::NormsChange { .. } => "norms_change",
+            EventKind::UnSanctions { .. } => "un_sanctions",
         }
     }
 }

@@ -204,6 +204,10 @@ pub struct RawActor {
     #[serde(default)]
     pub neighbours: Option<Vec<S<String>>>,
     #[serde(default)]
+    pub minority: Option<ById>,
+    #[serde(default)]
+    pub un_sanctioned: Option<bool>,
+    #[serde(default)]
     pub decision: Option<S<String>>,
     #[serde(default)]
     pub budget: Option<S<RawBudget>>,
@@ -384,4 +388,8 @@ pub struct RawEvent {
     pub buyer_max_usd: Option<S<f64>>,
     #[serde(default)]
     pub factor: Option<S<f64>>,
+    #[serde(default)]
+    pub non_interference: Option<S<f64>>,
+    #[serde(default)]
+    pub lifted: Option<bool>,
 }

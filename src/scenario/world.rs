@@ -193,6 +193,18 @@ pub struct World {
     pub backlash: Vec<f64>,
     /// Partnership between patrons, 0–1, symmetric `np x np`.
     pub partnership: Vec<f64>,
+    /// The threat each patron poses to each state by its use of force (`n x np`), decaying.
+    pub menace: Vec<f64>,
+    /// Share of each patron's money that third states forgo under secondary sanctions on it,
+    /// one per patron slot, decaying.
+    pub money_discount: Vec<f64>,
+    /// Each patron's non-interference, 0–1, one per patron slot (a `norms_change` event moves it).
+    pub non_interference: Vec<f64>,
+    /// Whether each actor is under UN Security Council sanctions.
+    pub un_sanctioned: Vec<bool>,
+    /// Share of each state's population of each patron's nationality (`n x np`), for the threat
+    /// a patron's use of force poses to it.
+    pub minority: Vec<f64>,
     /// Coercion each patron suffers from other powers anywhere (sanctions, tariffs, export
     /// controls), one per patron slot, a stock that fades.
     pub coercion: Vec<f64>,

@@ -21,6 +21,11 @@ pub fn ufa2015() -> PathBuf {
     manifest_dir().join("scenarios").join("ufa2015.toml")
 }
 
+/// The shipped Samarkand 2022 scenario, as an absolute path.
+pub fn samarkand2022() -> PathBuf {
+    manifest_dir().join("scenarios").join("samarkand2022.toml")
+}
+
 /// A fixture under `tests/scenarios/`, e.g. `fixture("bad/empty.toml")`.
 pub fn fixture(rel: &str) -> PathBuf {
     manifest_dir().join("tests").join("scenarios").join(rel)

@@ -74,7 +74,8 @@ use crate::scenario::Lens;
 /// Yearly money from patron slot `p` to state `s`, billions of USD: trade value, aid, the
 /// counted share of remittances, goodwill
 /// spent down at its decay rate, energy and transit income, and rent plus tied aid of the
-/// patron's open bases on the state's soil.
+/// patron's open bases on the state's soil; less the share third states forgo under secondary
+/// sanctions on the patron.
 pub fn money_bn(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f64 {
     let k = w.ix(s, p);
     let mut m = flows_bn(
@@ -94,7 +95,7 @@ pub fn money_bn(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f
     for rent in bases.filter_map(|b| open_base_money(w, b)) {
         m += rent;
     }
-    m
+    m * (1.0 - w.money_discount[p])
 }
 
 /// [`money_bn`] from every patron to state `s`, with the bases looked up, into `out` (one entry
@@ -122,7 +123,8 @@ pub fn money_row(w: &World, prm: &Params, lk: &Lookups, s: usize, out: &mut [f64
                 }
             }
         }
-        *m = x;
+        // Secondary sanctions on the patron: third states forgo part of its money.
+        *m = x * (1.0 - w.money_discount[p]);
     }
 }
 
@@ -304,11 +306,12 @@ pub struct StateTerms<'a> {
     debt: &'a [f64],
     leaning: &'a [f64],
     backlash: &'a [f64],
+    menace: &'a [f64],
     share: [f64; MAX_PATRONS],
     /// External exposure (money plus debt service) over GDP.
     dependence: f64,
     base_security: [f64; MAX_PATRONS],
-    non_interference: &'a [f64; MAX_PATRONS],
+    non_interference: &'a [f64],
     is_balancer: &'a [bool; MAX_PATRONS],
 }
 
@@ -358,10 +361,11 @@ impl<'a> StateTerms<'a> {
             debt: row(&w.debt, s, np),
             leaning: row(&w.leaning, s, np),
             backlash: row(&w.backlash, s, np),
+            menace: row(&w.menace, s, np),
             share,
             dependence: total / w.gdp[s],
             base_security,
-            non_interference: &lk.non_interference,
+            non_interference: &w.non_interference,
             is_balancer: &lk.is_balancer,
         }
     }
@@ -372,7 +376,8 @@ impl<'a> StateTerms<'a> {
         let d = &self.prm.decision;
         Components {
             money: d.money_weight * self.money[p] / self.gdp,
-            security: d.security_weight * (self.security[p] + self.base_security[p]) * self.threat,
+            security: d.security_weight * (self.security[p] + self.base_security[p]) * self.threat
+                - self.prm.shocks.menace_weight * self.menace[p],
             regime: -d.regime_weight * self.pressure[p] * self.autocracy,
             norms: d.norms_weight * self.sovereignty * self.non_interference[p],
             domination: domination(
@@ -517,11 +522,10 @@ mod tests {
                         money: d.money_weight * money[p] / w.gdp[s],
                         security: d.security_weight
                             * (w.security[k] + base_security(&sc, w, s, p))
-                            * w.threat(s),
+                            * w.threat(s)
+                            - prm.shocks.menace_weight * w.menace[k],
                         regime: -d.regime_weight * w.pressure[k] * w.autocracy[s],
-                        norms: d.norms_weight
-                            * w.sovereignty[s]
-                            * sc.actors[sc.patrons[p]].non_interference,
+                        norms: d.norms_weight * w.sovereignty[s] * w.non_interference[p],
                         domination: domination_penalty(w, prm, s, p, share[p], total),
                         debt: d.debt_weight * w.debt[k] / w.gdp[s],
                         leaning: d.leaning_weight * w.leaning[k],

@@ -107,7 +107,16 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
     let mut applicants = [0usize; MAX_APPLICANTS];
     let mut na = 0;
     for a in 0..w.n {
-        if w.sco[a] == ScoStatus::Applicant && na < MAX_APPLICANTS {
+        if w.sco[a] != ScoStatus::Applicant {
+            continue;
+        }
+        // The SCO's 2010 rules on admitting new members exclude states under UN Security
+        // Council sanctions (Iran until 2016): such an applicant waits.
+        if w.un_sanctioned[a] {
+            ctx.log(date, a, What::NotEligible, 0.0, 0.0, 0.0);
+            continue;
+        }
+        if na < MAX_APPLICANTS {
             applicants[na] = a;
             na += 1;
         }

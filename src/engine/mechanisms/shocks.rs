@@ -59,6 +59,10 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
         EventKind::BaseRequest { base } => sc.bases[*base].user,
         EventKind::EnergyPrice { deal, .. } => sc.deals[*deal].supplier,
         EventKind::RemittanceShock { patron, state, .. } => state.unwrap_or(sc.patrons[*patron]),
+        EventKind::UseOfForce { by, .. } => sc.patrons[*by],
+        EventKind::SecondarySanctions { by, .. } => *by,
+        EventKind::Unrest { actor, .. } | EventKind::UnSanctions { actor, .. } => *actor,
+        EventKind::NormsChange { patron, .. } => sc.patrons[*patron],
     };
     let mut logged_value = 0.0;
     match &ev.kind {
@@ -257,6 +261,35 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             }
             logged_value = *factor;
         }
+        EventKind::UseOfForce {
+            by,
+            target,
+            severity,
+        } => {
+            force(ctx, w, *by, *target, *severity);
+            logged_value = *severity;
+        }
+        EventKind::SecondarySanctions {
+            target, severity, ..
+        } => {
+            let cut = ctx.prm.shocks.secondary_cost * severity;
+            w.money_discount[*target] = (w.money_discount[*target] + cut).min(0.9);
+            logged_value = *severity;
+        }
+        EventKind::Unrest { actor, severity } => {
+            unrest(ctx, w, *actor, *severity, date);
+            logged_value = *severity;
+        }
+        EventKind::NormsChange {
+            patron,
+            non_interference,
+        } => {
+            w.non_interference[*patron] = *non_interference;
+            logged_value = *non_interference;
+        }
+        EventKind::UnSanctions { actor, lifted } => {
+            w.un_sanctioned[*actor] = !lifted;
+        }
         EventKind::EnergyPrice {
             deal,
             supplier_min_usd,
@@ -397,5 +430,297 @@ factor = 0.5
         one.run_months(36);
         assert_eq!(one.world.remittances[kgz * np + rus], 1.0);
         assert_eq!(one.world.remittances[tjk * np + rus], 1.0);
+    }
+}
+
+/// Patron slot `by` uses force against `target` with `severity`: every state other than the
+/// target reads it as a threat to itself, in full if it borders the patron, at
+/// `force_spillover` otherwise, plus `force_minority_weight` times its share of people of the
+/// patron's nationality (capped at twice the severity). The target itself takes the whole
+/// severity. The menace fades with `menace_half_life_years` and enters the security component.
+fn force(ctx: &Ctx, w: &mut World, by: usize, target: usize, severity: f64) {
+    let sc = ctx.sc;
+    let s = &ctx.prm.shocks;
+    let patron_actor = sc.patrons[by];
+    for a in 0..w.n {
+        if sc.actors[a].role != Role::State {
+            continue;
+        }
+        let k = w.ix(a, by);
+        let felt = if a == target {
+            1.0
+        } else {
+            let near = sc.actors[a].neighbours.contains(&patron_actor);
+            let base = if near { 1.0 } else { s.force_spillover };
+            (base + s.force_minority_weight * w.minority[k]).min(2.0)
+        };
+        w.menace[k] += severity * felt;
+    }
+}
+
+/// Unrest in `actor` with `severity`: its threat rises (internal, to the regime); if it is a
+/// CSTO member, each CSTO patron deploys to protect the regime (logged as its decision), which
+/// raises the state's security tie with it and its leader's leaning toward it.
+fn unrest(ctx: &mut Ctx, w: &mut World, actor: usize, severity: f64, date: crate::date::YearMonth) {
+    let sc = ctx.sc;
+    let s = &ctx.prm.shocks;
+    w.threat_extra[actor] += s.unrest_threat * severity;
+    if !w.csto[actor] {
+        return;
+    }
+    for p in 0..w.np {
+        let patron_actor = sc.patrons[p];
+        if !w.csto[patron_actor] || patron_actor == actor {
+            continue;
+        }
+        let k = w.ix(actor, p);
+        w.security[k] = (w.security[k] + s.csto_protection_gain * severity).min(1.0);
+        w.leaning[k] += s.csto_leaning_gain * severity;
+        ctx.log(
+            date,
+            patron_actor,
+            What::CstoDeploys(actor),
+            0.0,
+            0.0,
+            severity,
+        );
+    }
+}
+
+#[cfg(test)]
+mod instruments {
+    //! The sign of each instrument's effect, in paired runs with and without it.
+    use crate::engine::mechanisms::testkit::Kit;
+    use crate::engine::record::What;
+
+    /// KAZ (borders Russia, 15 % Russians, CSTO), UZB (borders no patron), and a candidate IRN;
+    /// no noise, no random shocks; then `events`.
+    fn region(events: &str) -> Kit {
+        Kit::new(&format!(
+            r#"
+[scenario]
+name = "test"
+start = "2022-01"
+end = "2026-01"
+period = "month"
+leading_power = "USA"
+balancers = ["RUS", "CHN"]
+region = "central_asia"
+[params.shocks]
+terror_rate_per_year = 0.0
+regime_change_rate_per_year = 0.0
+backlash_rate_per_year = 0.0
+[params.decision]
+noise_sd = 0.0
+decision_noise_sd = 0.0
+[[actors]]
+id = "USA"
+role = "patron"
+gdp_bn = 23000.0
+military_bn = 800.0
+non_interference = 0.1
+[[actors]]
+id = "RUS"
+role = "patron"
+gdp_bn = 2200.0
+military_bn = 86.0
+non_interference = 0.8
+sco = "member"
+csto = true
+[[actors]]
+id = "CHN"
+role = "patron"
+gdp_bn = 17900.0
+military_bn = 290.0
+non_interference = 1.0
+sco = "member"
+[[actors]]
+id = "KAZ"
+role = "state"
+region = "central_asia"
+gdp_bn = 220.0
+neighbours = ["RUS", "CHN"]
+minority = {{ RUS = 0.15 }}
+csto = true
+sco = "member"
+threat = 0.2
+alignment = {{ USA = 0.2, RUS = 0.45, CHN = 0.35 }}
+[[actors]]
+id = "UZB"
+role = "state"
+region = "central_asia"
+gdp_bn = 80.0
+sco = "member"
+threat = 0.2
+alignment = {{ USA = 0.2, RUS = 0.4, CHN = 0.4 }}
+[[actors]]
+id = "IRN"
+role = "state"
+gdp_bn = 350.0
+sco = "applicant"
+alignment = {{ USA = 0.05, RUS = 0.45, CHN = 0.5 }}
+[[ties]]
+state = "KAZ"
+patron = "RUS"
+trade_bn = 25.0
+security = 0.5
+[[ties]]
+state = "KAZ"
+patron = "CHN"
+trade_bn = 30.0
+[[ties]]
+state = "UZB"
+patron = "RUS"
+trade_bn = 9.0
+[[ties]]
+state = "UZB"
+patron = "CHN"
+trade_bn = 9.0
+{events}
+"#
+        ))
+    }
+
+    const KAZ: usize = 3;
+    const UZB: usize = 4;
+    const IRN: usize = 5;
+    const RUS: usize = 1;
+
+    fn share(kit: &Kit, state: usize, patron: usize) -> f64 {
+        kit.world.alignment[state * kit.world.np + patron]
+    }
+
+    fn paired(event: &str, months: i32) -> (Kit, Kit) {
+        let mut without = region("");
+        without.run_months(months);
+        let mut with = region(event);
+        with.run_months(months);
+        (without, with)
+    }
+
+    #[test]
+    fn a_use_of_force_pushes_states_away_from_the_aggressor_most_its_neighbours() {
+        let (without, with) = paired(
+            r#"
+[[events]]
+date = "2022-02"
+kind = "use_of_force"
+by = "RUS"
+target = "USA"
+severity = 0.8
+"#,
+            24,
+        );
+        let drop_kaz = share(&without, KAZ, RUS) - share(&with, KAZ, RUS);
+        let drop_uzb = share(&without, UZB, RUS) - share(&with, UZB, RUS);
+        assert!(drop_uzb > 0.0, "a distant state moves away too: {drop_uzb}");
+        assert!(
+            drop_kaz > drop_uzb,
+            "the neighbour with a Russian minority most: {drop_kaz} vs {drop_uzb}"
+        );
+    }
+
+    #[test]
+    fn secondary_sanctions_on_a_patron_cost_it_third_states() {
+        let (without, with) = paired(
+            r#"
+[[events]]
+date = "2022-03"
+kind = "secondary_sanctions"
+by = "USA"
+target = "RUS"
+severity = 0.6
+"#,
+            24,
+        );
+        assert!(share(&with, KAZ, RUS) < share(&without, KAZ, RUS));
+        assert!(share(&with, UZB, RUS) < share(&without, UZB, RUS));
+        assert!(with.world.money_discount[RUS] > 0.0);
+    }
+
+    #[test]
+    fn the_alliance_protects_a_member_regime_and_wins_its_gratitude() {
+        let unrest = r#"
+[[events]]
+date = "2022-01"
+kind = "unrest"
+actor = "KAZ"
+severity = 0.7
+"#;
+        let (without, with) = paired(unrest, 24);
+        let rec = {
+            let mut kit = region(unrest);
+            kit.run_months(24)
+        };
+        assert!(
+            rec.log
+                .iter()
+                .any(|e| matches!(e.what, What::CstoDeploys(KAZ)) && e.actor == RUS)
+        );
+        assert!(share(&with, KAZ, RUS) > share(&without, KAZ, RUS));
+        // Unrest in a state outside the alliance brings no deployment.
+        let rec = {
+            let mut kit = region(&unrest.replace("KAZ", "UZB"));
+            kit.run_months(24)
+        };
+        assert!(
+            !rec.log
+                .iter()
+                .any(|e| matches!(e.what, What::CstoDeploys(_)))
+        );
+    }
+
+    #[test]
+    fn a_patron_that_drops_non_interference_loses_sovereignty_minded_states() {
+        let (without, with) = paired(
+            r#"
+[[events]]
+date = "2022-02"
+kind = "norms_change"
+patron = "CHN"
+non_interference = 0.0
+"#,
+            24,
+        );
+        let chn = 2;
+        assert!(share(&with, UZB, chn) < share(&without, UZB, chn));
+        assert_eq!(with.world.non_interference[chn], 0.0);
+    }
+
+    #[test]
+    fn an_applicant_under_un_sanctions_waits_until_they_are_lifted() {
+        let sanctioned = r#"
+[[events]]
+date = "2022-01"
+kind = "un_sanctions"
+actor = "IRN"
+"#;
+        let mut kit = region(sanctioned);
+        let rec = kit.run_months(48);
+        assert!(
+            rec.log
+                .iter()
+                .any(|e| e.what == What::NotEligible && e.actor == IRN)
+        );
+        assert!(
+            !rec.log
+                .iter()
+                .any(|e| e.what == What::Admitted && e.actor == IRN)
+        );
+        let lifted = format!(
+            "{sanctioned}\n[[events]]\ndate = \"2023-01\"\nkind = \"un_sanctions\"\nactor = \"IRN\"\nlifted = true\n"
+        );
+        let mut kit = region(&lifted);
+        let rec = kit.run_months(48);
+        let last_refusal = rec
+            .log
+            .iter()
+            .filter(|e| e.what == What::NotEligible)
+            .map(|e| e.date)
+            .max();
+        assert!(
+            last_refusal.is_some_and(|d| d.year() == 2022),
+            "{last_refusal:?}"
+        );
     }
 }

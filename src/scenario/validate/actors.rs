@@ -306,6 +306,16 @@ impl V<'_> {
             backlash: vec![0.0; n * np],
             partnership: vec![0.5; np * np],
             coercion: vec![0.0; np],
+            menace: vec![0.0; n * np],
+            money_discount: vec![0.0; np],
+            // Patron slots follow the actors' order.
+            non_interference: actors
+                .iter()
+                .filter(|a| a.slot.is_some())
+                .map(|a| a.non_interference)
+                .collect(),
+            un_sanctioned: vec![false; n],
+            minority: vec![0.0; n * np],
             partnership_drift: Vec::new(),
             sco: vec![ScoStatus::None; n],
             accession_date: vec![None; n],
@@ -399,6 +409,11 @@ impl V<'_> {
                 let l = self.by_patron(ctx, l, "leaning", -2.0, 2.0)?;
                 w.leaning[i * np..(i + 1) * np].copy_from_slice(&l);
             }
+            if let Some(m) = &a.minority {
+                let m = self.by_patron(ctx, m, "minority share", 0.0, 1.0)?;
+                w.minority[i * np..(i + 1) * np].copy_from_slice(&m);
+            }
+            w.un_sanctioned[i] = a.un_sanctioned.unwrap_or(false);
         }
         Ok((w, from_scores))
     }

@@ -370,6 +370,39 @@ impl V<'_> {
                 state: ev.state.as_ref().map(|s| self.state(ctx, s)).transpose()?,
                 factor: num(&ev.factor, "factor", 0.0, 10.0)?,
             },
+            "use_of_force" => {
+                let by = patron(&ev.by, "by")?;
+                let target = actor(&ev.target, "target")?;
+                if ctx.actors[target].slot == Some(by) {
+                    return Err(self.err(
+                        ev.target.as_ref().map_or(ev.kind.span(), |t| t.span()),
+                        "a patron cannot use force against itself",
+                        "name another actor as the `target`",
+                    ));
+                }
+                EventKind::UseOfForce {
+                    by,
+                    target,
+                    severity: num(&ev.severity, "severity", 0.0, 1.0)?,
+                }
+            }
+            "secondary_sanctions" => EventKind::SecondarySanctions {
+                by: actor(&ev.by, "by")?,
+                target: patron(&ev.target, "target")?,
+                severity: num(&ev.severity, "severity", 0.0, 1.0)?,
+            },
+            "unrest" => EventKind::Unrest {
+                actor: self.state(ctx, req(&ev.actor, "actor", ev, self)?)?,
+                severity: num(&ev.severity, "severity", 0.0, 1.0)?,
+            },
+            "norms_change" => EventKind::NormsChange {
+                patron: patron(&ev.patron, "patron")?,
+                non_interference: num(&ev.non_interference, "non_interference", 0.0, 1.0)?,
+            },
+            "un_sanctions" => EventKind::UnSanctions {
+                actor: actor(&ev.actor, "actor")?,
+                lifted: ev.lifted.unwrap_or(false),
+            },
             _ => unreachable!("kinds come from EVENT_KEYS"),
         })
     }
@@ -408,6 +441,11 @@ pub(crate) const EVENT_KEYS: &[(&str, &[&str])] = &[
         &["deal", "supplier_min_usd", "buyer_max_usd"],
     ),
     ("remittance_shock", &["patron", "state", "factor"]),
+    ("use_of_force", &["by", "target", "severity"]),
+    ("secondary_sanctions", &["by", "target", "severity"]),
+    ("unrest", &["actor", "severity"]),
+    ("norms_change", &["patron", "non_interference"]),
+    ("un_sanctions", &["actor", "lifted"]),
 ];
 
 /// A required key of an event, or an error naming it.
