@@ -40,6 +40,31 @@ pub enum SweepError {
         /// The design's name.
         design: &'static str,
     },
+    /// An output the analysis cannot read.
+    #[error("unknown output `{name}`\n  help: outputs of this scenario: {}, or all", known.join(", "))]
+    Output {
+        /// The name given.
+        name: String,
+        /// The outputs there are.
+        known: Vec<String>,
+    },
+    /// A parameter section that does not exist.
+    #[error("unknown parameter section `{name}`\n  help: sections: {known}")]
+    Section {
+        /// The name given.
+        name: String,
+        /// The sections there are.
+        known: String,
+    },
+    /// A factor whose interval has no width.
+    #[error("{key}: a factor needs an interval min:max with min < max")]
+    EmptyInterval {
+        /// The key.
+        key: String,
+    },
+    /// A sensitivity design that cannot be built.
+    #[error(transparent)]
+    Design(#[from] crate::sensitivity::DesignError),
     /// Nothing to run.
     #[error("the sweep has no points")]
     NoPoints,

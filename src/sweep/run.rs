@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use super::aggregate::Stats;
 use super::error::{SweepError, io_err};
 use super::options::SweepOptions;
-use super::points::point_seed;
 use super::store::SweepMeta;
 use super::table::{PointRow, header, metrics, row};
 use crate::engine::record::Indices;
@@ -88,7 +87,7 @@ pub fn compute_point(
     values: &[f64],
 ) -> Result<String, SweepError> {
     let at = scenario_at(sc, spec, values)?;
-    let pseed = point_seed(seed, point);
+    let pseed = spec.seed_of(seed, point);
     let mut stats: Option<Stats> = None;
     let mut r0 = 0;
     while r0 < spec.runs {
@@ -252,7 +251,7 @@ pub fn run_sweep(
                         let (r0, r1) = (c * CHUNK, ((c + 1) * CHUNK).min(spec.runs));
                         let out = run_chunk(
                             &scenarios[g],
-                            point_seed(opts.seed, point),
+                            spec.seed_of(opts.seed, point),
                             point,
                             r0,
                             r1,
@@ -284,7 +283,7 @@ pub fn run_sweep(
             let stats = stats.unwrap_or_else(|| Stats::new(0, 0));
             let line = row(
                 point,
-                point_seed(opts.seed, point),
+                spec.seed_of(opts.seed, point),
                 &points[point],
                 &stats,
                 sc.outcomes.len(),

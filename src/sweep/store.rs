@@ -17,6 +17,7 @@ use super::options::SweepOptions;
 use super::table::header;
 use crate::output::write_atomic;
 use crate::scenario::Scenario;
+use crate::scenario::experiment::Design;
 
 /// One swept key, as recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -46,8 +47,12 @@ pub struct SweepMeta {
     pub fixed: Vec<String>,
     /// `grid`, `random` or `lhs`.
     pub design: String,
-    /// Points drawn, for random and lhs designs.
+    /// Points drawn, for random and lhs designs; base rows of a saltelli design; trajectories
+    /// of a morris design.
     pub samples: Option<usize>,
+    /// Grid levels of a morris design.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<usize>,
     /// Replicates per point.
     pub runs: usize,
     /// Swept keys.
@@ -79,8 +84,13 @@ impl SweepMeta {
             fixed: opts.fixed.clone(),
             design: spec.design.name().to_string(),
             samples: match spec.design {
-                crate::scenario::experiment::Design::Grid => None,
-                crate::scenario::experiment::Design::Random(n) | crate::scenario::experiment::Design::Lhs(n) => Some(n),
+                Design::Grid => None,
+                Design::Random(n) | Design::Lhs(n) | Design::Saltelli(n) => Some(n),
+                Design::Morris { trajectories, .. } => Some(trajectories),
+            },
+            levels: match spec.design {
+                Design::Morris { levels, .. } => Some(levels),
+                _ => None,
             },
             runs: spec.runs,
             axes: spec.axes.iter().map(|a| AxisMeta { key: a.key.clone(), values: a.values.text() }).collect(),

@@ -10,6 +10,7 @@ mod compare;
 mod explain;
 mod merge;
 mod run;
+mod sensitivity;
 mod sweep;
 mod validate;
 
@@ -67,6 +68,9 @@ enum Command {
     },
     /// Run a parameter sweep or a large Monte Carlo ensemble, in parallel (see docs/sweeps.md).
     Sweep(sweep::SweepArgs),
+    /// Global sensitivity analysis: Morris screening or Sobol indices of any outputs over any
+    /// parameters, run as a sweep (parallel, shardable, resumable; see docs/sensitivity.md).
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Merge the output folders of a sharded sweep into the file an unsharded run writes.
     Merge(merge::MergeArgs),
     /// Run the historical replay as an ensemble and print the validation scorecard: each
@@ -94,6 +98,7 @@ fn main() -> ExitCode {
         Some(Command::Check { file }) => check::check(&file),
         Some(Command::Explain { topic }) => explain::explain(topic.as_deref()),
         Some(Command::Sweep(args)) => sweep::sweep(args),
+        Some(Command::Sensitivity(args)) => sensitivity::sensitivity(args),
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate(args)) => validate::validate(args),
         Some(Command::Compare(args)) => compare::compare(args),
