@@ -81,6 +81,11 @@ enum Command {
     /// scorecard when the scenario has [[checks]], and a chart for one state; all of it also in
     /// report.html.
     Compare(compare::CompareArgs),
+    /// Print the JSON Schema of the scenario format (shipped as schema/scenario.schema.json):
+    /// a TOML editor that reads the `#:schema` line at the top of a scenario file (VS Code's
+    /// Even Better TOML, any taplo-based editor) then completes keys, shows each key's meaning,
+    /// unit and range on hover, and marks errors as you type.
+    Schema,
 }
 
 /// A failure and its exit code.
@@ -97,6 +102,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Check { file }) => check::check(&file),
         Some(Command::Explain { topic }) => explain::explain(topic.as_deref()),
+        Some(Command::Schema) => {
+            print!("{}", soft_balancing::scenario::schema::schema_text());
+            Ok(())
+        }
         Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Sensitivity(args)) => sensitivity::sensitivity(args),
         Some(Command::Merge(args)) => merge::merge(args),
