@@ -21,6 +21,18 @@ pub enum ScenarioError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// The file is larger than a scenario can be.
+    #[error(
+        "cannot read scenario {}: it is larger than the limit of {} MiB\n  help: a scenario is a short TOML file (the shipped ones are under 100 KB); check the path",
+        path.display(),
+        limit >> 20
+    )]
+    TooLarge {
+        /// The file asked for.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The file was read but is not a valid scenario.
     #[error("{0}")]
     Invalid(Box<Located>),
@@ -53,10 +65,12 @@ impl fmt::Display for Located {
             self.column,
             self.message
         )?;
-        let gutter = self.line.to_string().len();
-        writeln!(f, "{:gutter$} |", "")?;
-        writeln!(f, "{} | {}", self.line, self.source_line)?;
-        writeln!(f, "{:gutter$} | {:>col$}", "", "^", col = self.column)?;
+        let gutter = " ".repeat(self.line.to_string().len());
+        let (text, caret) = excerpt(&self.source_line, self.column);
+        writeln!(f, "{gutter} |")?;
+        writeln!(f, "{} | {text}", self.line)?;
+        // Padding is built, not formatted with a width: a width past 65,535 panics.
+        writeln!(f, "{gutter} | {}^", " ".repeat(caret - 1))?;
         write!(f, "  help: {}", self.help)
     }
 }
@@ -84,7 +98,7 @@ impl ScenarioError {
     /// The location, when the error has one.
     pub fn location(&self) -> Option<&Located> {
         match self {
-            ScenarioError::Io { .. } => None,
+            ScenarioError::Io { .. } | ScenarioError::TooLarge { .. } => None,
             ScenarioError::Invalid(loc) => Some(loc),
         }
     }
@@ -106,6 +120,45 @@ fn locate(source: &str, offset: usize) -> (usize, usize, String) {
     (line, column, text)
 }
 
+/// Longest source line echoed whole; a longer one is cut to a window around the column.
+pub const ECHO_CHARS: usize = 160;
+
+/// The part of `line` to echo and the caret's column in it (1-based): the whole line when it
+/// is short, else [`ECHO_CHARS`] characters around `column` with `…` where text was cut. Control
+/// characters are shown as `�` so that the echo cannot move the terminal's cursor.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let shown = |c: char| {
+        if c.is_control() && c != '\t' {
+            '\u{fffd}'
+        } else {
+            c
+        }
+    };
+    let n = line.chars().count();
+    if n <= ECHO_CHARS {
+        return (line.chars().map(shown).collect(), column.max(1));
+    }
+    let half = ECHO_CHARS / 2;
+    let first = column
+        .saturating_sub(half + 1)
+        .min(n.saturating_sub(ECHO_CHARS));
+    let mut text: String = line
+        .chars()
+        .skip(first)
+        .take(ECHO_CHARS)
+        .map(shown)
+        .collect();
+    let mut caret = column.max(1) - first;
+    if first > 0 {
+        text.insert(0, '…');
+        caret += 1;
+    }
+    if first + ECHO_CHARS < n {
+        text.push('…');
+    }
+    (text, caret)
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -123,5 +176,35 @@ mod tests {
         assert_eq!(locate(src, 0), (1, 1, "a = 1".into()));
         assert_eq!(locate(src, 11), (2, 6, "bb = 2".into()));
         assert_eq!(locate(src, 999).0, 3);
+    }
+
+    /// Regression: a caret past column 65,535 was formatted with a width, which panics
+    /// ("Formatting argument out of range").
+    #[test]
+    fn an_error_past_column_65535_is_displayed_without_panicking() {
+        let line = format!("neighbours = [{}\"ZZZ\"]", "\"A\", ".repeat(14_000));
+        let column = line.find("ZZZ").unwrap() + 1;
+        assert!(column > 65_535);
+        let e = ScenarioError::at(
+            Path::new("big.toml"),
+            &line,
+            column - 1..column,
+            "unknown",
+            "fix",
+        );
+        let text = e.to_string();
+        assert!(text.starts_with(&format!("big.toml:1:{column}: unknown")));
+        let echo = text.lines().nth(2).unwrap();
+        let caret = text.lines().nth(3).unwrap();
+        assert!(echo.chars().count() < 200, "long lines are cut: {echo}");
+        let at = caret.chars().position(|c| c == '^').unwrap();
+        assert_eq!(echo.chars().nth(at), Some('Z'), "{echo}\n{caret}");
+    }
+
+    #[test]
+    fn control_characters_are_not_echoed() {
+        let (text, caret) = excerpt("a = \"\u{1b}[2J\"", 5);
+        assert!(!text.contains('\u{1b}'));
+        assert_eq!(caret, 5);
     }
 }

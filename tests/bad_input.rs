@@ -277,3 +277,228 @@ fn missing_file_is_a_usage_error() {
         .stderr_has(&path.display().to_string())
         .stderr_has("help:");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile input (issue 13): each test below failed on the code before the fix it names.
+
+/// `tests/scenarios/base.toml` with the first `from` replaced by `to`, written to `dir`.
+fn base_with(dir: &Path, name: &str, from: &str, to: &str) -> std::path::PathBuf {
+    let base = common::read(&fixture("base.toml"));
+    assert!(base.contains(from), "base.toml has no {from:?}");
+    let path = dir.join(name);
+    std::fs::write(&path, base.replacen(from, to, 1)).unwrap();
+    path
+}
+
+/// `simulate check FILE` and `simulate FILE --out DIR` both exit 2 with `message`, and write
+/// nothing.
+fn both_reject(dir: &Path, path: &Path, message: &str) -> Outcome {
+    let out = run_in(dir, [Path::new("check"), path]);
+    out.expect_code(2).no_panic().stderr_has(message);
+    let target = dir.join("never");
+    let run = run_in(
+        dir,
+        [path.as_os_str(), "--out".as_ref(), target.as_os_str()],
+    );
+    run.expect_code(2).no_panic().stderr_has(message);
+    assert!(!target.exists(), "output written for a bad scenario");
+    out
+}
+
+/// Regression: an error past column 65,535 panicked in the error's display (the caret was
+/// padded with a formatting width, which is a u16).
+#[test]
+fn an_error_past_column_65535_is_located_without_a_panic() {
+    let tmp = tempdir();
+    let list = format!("{}\"NOPE\"", "\"KAZ\", ".repeat(11_000));
+    let path = base_with(
+        tmp.path(),
+        "wide.toml",
+        "sco = \"member\"\nalignment = { USA = 0.3",
+        &format!("sco = \"member\"\nneighbours = [{list}]\nalignment = {{ USA = 0.3"),
+    );
+    let out = both_reject(tmp.path(), &path, "unknown actor `NOPE`");
+    let col = "neighbours = [".len() + list.len() - "\"NOPE\"".len() + 1;
+    assert!(col > 65_535);
+    out.stderr_has(&format!(":{col}: unknown actor"));
+    // The echoed line is cut to a window around the column, with the caret under the id.
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let k = lines
+        .iter()
+        .position(|l| l.contains("| …"))
+        .expect("a cut line");
+    assert!(lines[k].chars().count() < 200, "{}", lines[k]);
+    let caret = lines[k + 1].chars().position(|c| c == '^').unwrap();
+    let under: String = lines[k].chars().skip(caret).take(5).collect();
+    assert_eq!(under, "\"NOPE");
+}
+
+/// Regression: ids were any text, so an id with `,`, `"`, a newline or `<` broke CSVs and the
+/// report, two ids could name the same chart file, and invisible characters were accepted.
+#[test]
+fn ids_outside_the_documented_character_set_are_rejected() {
+    let tmp = tempdir();
+    let cases = [
+        ("comma", "id = \"KGZ\"", "id = \"K,Z\"", "contains `,`"),
+        ("quote", "id = \"KGZ\"", "id = \"K\\\"Z\"", "contains `\"`"),
+        ("newline", "id = \"KGZ\"", "id = \"K\\nZ\"", "U+000A"),
+        (
+            "script",
+            "id = \"USA\"",
+            "id = \"<script>alert(1)</script>\"",
+            "contains `<`",
+        ),
+        ("dot", "id = \"KGZ\"", "id = \"K.Z\"", "contains `.`"),
+        ("slash", "id = \"KGZ\"", "id = \"K/Z\"", "contains `/`"),
+        (
+            "zero_width",
+            "id = \"KAZ\"",
+            "id = \"KA\u{200b}Z\"",
+            "U+200B",
+        ),
+        ("control", "id = \"KAZ\"", "id = \"KA\\u0007Z\"", "U+0007"),
+        ("space", "id = \"manas\"", "id = \"man as\"", "contains ` `"),
+        (
+            "case",
+            "id = \"KAZ\"",
+            "id = \"kgz\"",
+            "differs from `KGZ` only in case",
+        ),
+        (
+            "long",
+            "id = \"exim_road\"",
+            "id = \"a_loan_id_that_goes_on_and_on_past_forty_chars\"",
+            "more than the limit of 40",
+        ),
+    ];
+    for (name, from, to, message) in cases {
+        let path = base_with(tmp.path(), &format!("{name}.toml"), from, to);
+        both_reject(tmp.path(), &path, message);
+    }
+}
+
+/// Regression: amounts near 1e308 passed the "at least 0" check, and runs wrote NaN shares,
+/// `null` in summary.json and `inf` in events.csv with exit 0.
+#[test]
+fn numbers_beyond_the_documented_limit_are_rejected() {
+    let tmp = tempdir();
+    for (name, from, to, message) in [
+        ("gdp", "gdp_bn = 4.7", "gdp_bn = 1e308", "gdp_bn is 1e308"),
+        (
+            "amount",
+            "amount_bn = 2.0",
+            "amount_bn = 1.7e308",
+            "amount_bn is 1.7e308",
+        ),
+        (
+            "rent",
+            "rent_musd = 60.0",
+            "rent_musd = 2e7",
+            "expected a number from 0 to 1e7",
+        ),
+        (
+            "inf",
+            "worth_musd = 150.0",
+            "worth_musd = inf",
+            "worth_musd is inf",
+        ),
+        ("nan", "trade_bn = 4.0", "trade_bn = nan", "trade_bn is NaN"),
+    ] {
+        let path = base_with(tmp.path(), &format!("{name}.toml"), from, to);
+        both_reject(tmp.path(), &path, message);
+    }
+    // The same limit holds for values given on the command line.
+    let out = run_in(
+        tmp.path(),
+        [
+            fixture("base.toml").as_os_str(),
+            "--set".as_ref(),
+            "events.rus_credit.amount_bn=1e300".as_ref(),
+            "--out".as_ref(),
+            tmp.path().join("never").as_os_str(),
+        ],
+    );
+    out.expect_code(2).no_panic().stderr_has("--set");
+    assert!(!tmp.path().join("never").exists());
+}
+
+/// Regression: a scenario shorter than one period ran with no step.
+#[test]
+fn a_scenario_without_a_step_is_rejected() {
+    let tmp = tempdir();
+    let base = common::read(&fixture("base.toml"))
+        .replacen("end = \"2011-01\"", "end = \"2009-06\"", 1)
+        .replacen("period = \"month\"", "period = \"year\"", 1);
+    let path = tmp.path().join("no_step.toml");
+    std::fs::write(&path, base).unwrap();
+    both_reject(
+        tmp.path(),
+        &path,
+        "shorter than one year: the scenario has no step",
+    )
+    .stderr_has(&format!("{}:6:7: ", path.display()));
+}
+
+/// Regression: a TOML date literal was reported as "invalid type: map".
+#[test]
+fn a_toml_date_literal_is_named_as_such() {
+    let tmp = tempdir();
+    let path = base_with(
+        tmp.path(),
+        "date.toml",
+        "start = \"2009-01\"",
+        "start = 2009-01-01",
+    );
+    both_reject(tmp.path(), &path, "`2009-01-01` is a TOML date literal")
+        .stderr_has(&format!("{}:5:9: ", path.display()))
+        .stderr_has("\"YYYY-MM\"");
+}
+
+/// Regression: a file that is not UTF-8 got "cannot read scenario ...: check the path".
+#[test]
+fn a_file_that_is_not_utf8_is_located() {
+    let tmp = tempdir();
+    let mut bytes = common::read(&fixture("base.toml")).into_bytes();
+    let at = bytes.windows(5).position(|w| w == b"KGZ\"\n").unwrap();
+    bytes[at + 1] = 0xff;
+    let path = tmp.path().join("latin1.toml");
+    std::fs::write(&path, bytes).unwrap();
+    both_reject(tmp.path(), &path, "not UTF-8").stderr_has(&format!("{}:33:", path.display()));
+}
+
+/// Regression: the whole file was read whatever its size (`/dev/zero` until memory ran out).
+/// A file one byte over the limit is refused with the limit in the message.
+#[test]
+fn a_file_over_the_size_limit_is_refused() {
+    let tmp = tempdir();
+    let path = tmp.path().join("huge.toml");
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(soft_balancing::scenario::load::MAX_SCENARIO_BYTES + 1)
+        .unwrap();
+    both_reject(tmp.path(), &path, "larger than the limit of 16 MiB");
+}
+
+/// Regression (unix): `/dev/zero` is refused after the limit, not read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn an_endless_file_is_refused() {
+    let tmp = tempdir();
+    let out = run_in(tmp.path(), ["check", "/dev/zero"]);
+    out.expect_code(2)
+        .no_panic()
+        .stderr_has("larger than the limit");
+}
+
+/// A scenario too large to run (steps or actors past the documented limits) is refused at
+/// load, naming the limit, not aborted by the allocator.
+#[test]
+fn scenarios_past_the_size_limits_are_refused() {
+    let tmp = tempdir();
+    let path = base_with(
+        tmp.path(),
+        "long.toml",
+        "start = \"2009-01\"",
+        "start = \"1009-01\"",
+    );
+    both_reject(tmp.path(), &path, "more than the limit of 6000");
+}

@@ -341,3 +341,224 @@ fn bad_sweep_definitions_are_rejected_before_anything_runs() {
         assert!(!out.exists(), "{extra:?} created output");
     }
 }
+
+/// Regression: a key given twice (`--set` twice, or two `[[sweep.axes]]` tables) silently took
+/// the second values, and rows were labelled with values that were not used; a grid whose axes
+/// were each within their cap but whose product was not aborted the process allocating it.
+#[test]
+fn repeated_keys_and_oversized_grids_are_rejected_before_anything_runs() {
+    let dir = tempdir();
+    let out = dir.path().join("bad");
+    let file = ufa2015().display().to_string();
+    let out_s = out.display().to_string();
+    let big = (0..200)
+        .map(|i| format!("{}", f64::from(i) * 1e-4))
+        .collect::<Vec<_>>()
+        .join(",");
+    let w = format!("decision.money_weight={big}");
+    let d = format!("decision.domination_weight={big}");
+    let n = format!("decision.noise_sd={big}");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--set",
+                "decision.money_weight=5:15:5",
+                "--set",
+                "decision.money_weight=1,2",
+            ],
+            "decision.money_weight is given twice",
+        ),
+        (
+            &[
+                "--set",
+                "decision.money_weight=5",
+                "--set",
+                "decision.money_weight=1,2",
+            ],
+            "given twice",
+        ),
+        (
+            &["--set", &w, "--set", &d, "--set", &n],
+            "8000000 points, more than the limit of 1000000",
+        ),
+        (
+            &[
+                "--design",
+                "random",
+                "--samples",
+                "2000000",
+                "--set",
+                "decision.money_weight=1:5",
+            ],
+            "more than the limit of 1000000",
+        ),
+    ];
+    for (extra, needle) in cases {
+        let mut args = vec!["sweep", file.as_str(), "--out", out_s.as_str()];
+        args.extend_from_slice(extra);
+        let o = run_in(dir.path(), &args);
+        o.expect_code(2).no_panic().stderr_has(needle);
+        assert!(!out.exists(), "{extra:?} created output");
+    }
+    // The same in a scenario's [sweep] table, found by `check`.
+    let base = read(&fixture("base.toml"));
+    for (table, needle) in [
+        (
+            "[sweep]\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = \"5:15:5\"\n\
+             [[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = [1, 2]\n"
+                .to_string(),
+            "`decision.money_weight` is swept twice",
+        ),
+        (
+            "[sweep]\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = \"0:1000:0.001\"\n\
+             [[sweep.axes]]\nkey = \"decision.domination_weight\"\nvalues = \"0:100:0.001\"\n"
+                .to_string(),
+            "more than the limit of 1000000",
+        ),
+    ] {
+        let path = dir.path().join("swept.toml");
+        std::fs::write(&path, format!("{base}\n{table}")).unwrap();
+        run_in(dir.path(), ["check", path.to_str().unwrap()])
+            .expect_code(2)
+            .no_panic()
+            .stderr_has(needle);
+    }
+}
+
+/// `rows` with cell `col` of data row `row` (1-based, after the header) replaced by `value`.
+fn edit_cell(text: &str, row: usize, col: usize, value: &str) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[row].split(',').map(str::to_string).collect();
+    cells[col] = value.to_string();
+    lines[row] = cells.join(",");
+    lines.join("\n") + "\n"
+}
+
+/// Regression: merge copied any cell into sweep.csv (`abc`, `NaN`, an edited value, a wrong
+/// seed). Each shard's rows are now checked against the checksum in its sweep.json, and every
+/// cell against what the sweep writes (seeds derived from point numbers, values from the
+/// design, statistics finite and within 0-1), and a problem names the shard, line and column.
+#[test]
+fn merge_refuses_tampered_or_corrupt_shards() {
+    let dir = tempdir();
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let d = dir.path().join(format!("s{k}"));
+        run_in(dir.path(), grid_args(&d, &["--shard", &format!("{k}/2")])).expect_code(0);
+        shards.push(d);
+    }
+    let csv = shards[1].join("sweep.csv");
+    let json = shards[1].join("sweep.json");
+    let (clean_csv, clean_json) = (read(&csv), read(&json));
+    let merge = || {
+        let out = dir.path().join("m");
+        let o = run_in(
+            dir.path(),
+            [
+                "merge",
+                &shards[0].display().to_string(),
+                &shards[1].display().to_string(),
+                "--out",
+                &out.display().to_string(),
+            ],
+        );
+        assert!(
+            !out.join("sweep.csv").exists(),
+            "merged despite: {}",
+            o.stderr
+        );
+        o
+    };
+    // An edited value: the checksum no longer matches.
+    std::fs::write(&csv, edit_cell(&clean_csv, 1, 4, "0.123456")).unwrap();
+    merge()
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("s2/sweep.csv")
+        .stderr_has("checksum");
+    // Cells no sweep writes, with the checksum forged to match: named by line and column.
+    let header: Vec<String> = clean_csv
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    for (col, value, needle) in [
+        (4, "abc", "`abc` is not a number"),
+        (4, "NaN", "`NaN` is not a number from 0 to 1"),
+        (4, "inf", "`inf` is not a number from 0 to 1"),
+        (1, "12345", "is not point"),
+        (2, "99", "is not point"),
+    ] {
+        let text = edit_cell(&clean_csv, 1, col, value);
+        std::fs::write(&csv, &text).unwrap();
+        let sum = sha256_hex(text.as_bytes());
+        let forged = clean_json.replace(
+            &clean_json[clean_json.find("\"rows_sha256\": \"").unwrap() + 16..][..64],
+            &sum,
+        );
+        std::fs::write(&json, forged).unwrap();
+        merge()
+            .expect_code(2)
+            .no_panic()
+            .stderr_has("s2/sweep.csv")
+            .stderr_has(&format!("line 2 (point 1), column {}", header[col]))
+            .stderr_has(needle);
+    }
+    // Restored, the shards merge.
+    std::fs::write(&csv, &clean_csv).unwrap();
+    std::fs::write(&json, &clean_json).unwrap();
+    run_in(
+        dir.path(),
+        [
+            "merge",
+            &shards[0].display().to_string(),
+            &shards[1].display().to_string(),
+            "--out",
+            &dir.path().join("m").display().to_string(),
+        ],
+    )
+    .expect_code(0);
+}
+
+/// Regression: `--resume` took any row of the partial file as done. A tampered row is refused
+/// with exit 2 naming the file, line and column; nothing is finished from it.
+#[test]
+fn resume_refuses_tampered_partial_rows() {
+    let dir = tempdir();
+    let out = dir.path().join("s");
+    run_in(dir.path(), grid_args(&out, &[])).expect_code(0);
+    let text = read(&out.join("sweep.csv"));
+    let json = read(&out.join("sweep.json"));
+    std::fs::remove_file(out.join("sweep.csv")).unwrap();
+    std::fs::remove_file(out.join("sweep.json")).unwrap();
+    // A partial file as a killed run leaves it: the definition without the checksum, some rows.
+    let start = json.find(",\n  \"rows_sha256\"").unwrap();
+    let end = json[start + 2..].find('\n').unwrap() + start + 2;
+    let partial_json = format!("{}{}", &json[..start], &json[end..]);
+    std::fs::write(out.join("sweep.partial.json"), partial_json).unwrap();
+    let rows: String = text
+        .lines()
+        .skip(1)
+        .take(3)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    for (col, value) in [(1usize, "7"), (5, "NaN"), (6, "abc")] {
+        let edited = edit_cell(&format!("h\n{rows}"), 2, col, value);
+        let edited: String = edited.lines().skip(1).map(|l| format!("{l}\n")).collect();
+        std::fs::write(out.join("sweep.partial.csv"), edited).unwrap();
+        run_in(dir.path(), grid_args(&out, &["--resume"]))
+            .expect_code(2)
+            .no_panic()
+            .stderr_has("sweep.partial.csv")
+            .stderr_has(&format!("line 2 (point 1), column {}", header[col]));
+        assert!(!out.join("sweep.csv").exists());
+    }
+    // The untouched rows resume to the same output.
+    std::fs::write(out.join("sweep.partial.csv"), &rows).unwrap();
+    run_in(dir.path(), grid_args(&out, &["--resume"])).expect_code(0);
+    assert_eq!(read(&out.join("sweep.csv")), text);
+    assert_eq!(read(&out.join("sweep.json")), json);
+}

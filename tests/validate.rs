@@ -320,3 +320,60 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
     }
     assert_eq!(result("sco_pressure", "manas_ordered_early"), "pass");
 }
+
+/// Regression: validation.csv wrote `fact` unquoted and the label quoted with its `"` rewritten
+/// as `'`; a fact with a comma, a quote or a newline broke the table. Every text cell now follows
+/// RFC 4180 and reads back as written.
+#[test]
+fn validation_csv_quotes_every_text_cell_as_rfc_4180() {
+    let dir = tempdir();
+    let text = read(&sco2001());
+    let fact = "1, \"the\" fact\nsecond line";
+    let label = "US influence \"rises\", then\r\nfalls";
+    let edited = text.replacen(
+        "fact = \"1\"",
+        "fact = \"1, \\\"the\\\" fact\\nsecond line\"",
+        1,
+    );
+    // The first outcome's label, whatever it says.
+    let first_label = edited
+        .lines()
+        .find(|l| l.starts_with("label = \""))
+        .expect("an outcome label")
+        .to_string();
+    let edited = edited.replacen(
+        &first_label,
+        "label = \"US influence \\\"rises\\\", then\\r\\nfalls\"",
+        1,
+    );
+    assert_eq!(edited.matches("second line").count(), 1);
+    assert_eq!(edited.matches("then\\r\\nfalls").count(), 1);
+    let path = dir.path().join("quoted.toml");
+    std::fs::write(&path, edited).unwrap();
+    let out = dir.path().join("v");
+    let o = run_in(
+        dir.path(),
+        [
+            "validate",
+            &path.display().to_string(),
+            "--runs",
+            "4",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    o.no_panic();
+    let csv = parse_csv(&read(&out.join("validation.csv")));
+    let checks = text.lines().filter(|l| *l == "[[checks]]").count();
+    assert_eq!(csv.rows.len(), checks);
+    assert!(csv.rows.iter().any(|r| r[csv.col("fact")] == fact));
+    // parse_csv drops carriage returns outside quotes only: inside a quoted cell it keeps them.
+    assert!(
+        csv.rows.iter().any(|r| r[csv.col("label")] == label),
+        "{:?}",
+        csv.rows
+            .iter()
+            .map(|r| &r[csv.col("label")])
+            .collect::<Vec<_>>()
+    );
+}

@@ -12,17 +12,39 @@ use crate::runs::unvote::{Patron, VoteCheck};
 use crate::scenario::{Role, Scenario};
 use crate::sensitivity::{Analysis, Measured};
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+/// `s` as one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote,
+/// a line feed or a carriage return; as it is otherwise. Every text cell goes through here.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
     }
 }
 
+/// Header of `trajectories.csv`.
+pub const TRAJECTORIES_HEADER: &str = "run,date,actor,patron,share\n";
+
+/// Header of `events.csv`.
+pub const EVENTS_HEADER: &str = "run,date,actor,kind,decision,score_for,score_against,value\n";
+
+/// Header of `indices.csv`.
+pub fn indices_header() -> String {
+    format!(
+        "run,date,{}\n",
+        crate::engine::record::Indices::NAMES.join(",")
+    )
+}
+
 /// `trajectories.csv`: run, date, actor, patron, share — one row per state, patron and date.
 pub fn trajectories_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
-    let mut out = String::from("run,date,actor,patron,share\n");
+    let mut out = String::from(TRAJECTORIES_HEADER);
+    trajectories_rows(&mut out, sc, 0, runs);
+    out
+}
+
+/// The rows of `trajectories.csv` for `runs`, the first of which is run `first + 1`.
+pub fn trajectories_rows(out: &mut String, sc: &Scenario, first: usize, runs: &[RunRecord]) {
     for (r, rec) in runs.iter().enumerate() {
         for (t, date) in rec.dates.iter().enumerate() {
             for (i, a) in sc.actors.iter().enumerate() {
@@ -33,31 +55,33 @@ pub fn trajectories_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
                     let _ = writeln!(
                         out,
                         "{},{date},{},{},{:.6}",
-                        r + 1,
-                        a.id,
-                        sc.patron_id(p),
+                        first + r + 1,
+                        csv_field(&a.id),
+                        csv_field(sc.patron_id(p)),
                         rec.share(t, i, p)
                     );
                 }
             }
         }
     }
-    out
 }
 
 /// `indices.csv`: run, date and one column per index.
 pub fn indices_csv(runs: &[RunRecord]) -> String {
-    let mut out = format!(
-        "run,date,{}\n",
-        crate::engine::record::Indices::NAMES.join(",")
-    );
+    let mut out = indices_header();
+    indices_rows(&mut out, 0, runs);
+    out
+}
+
+/// The rows of `indices.csv` for `runs`, the first of which is run `first + 1`.
+pub fn indices_rows(out: &mut String, first: usize, runs: &[RunRecord]) {
     for (r, rec) in runs.iter().enumerate() {
         for (date, idx) in rec.dates.iter().zip(&rec.indices) {
             let v = idx.values();
             let _ = writeln!(
                 out,
                 "{},{date},{:.6},{:.6},{:.6},{:.6}",
-                r + 1,
+                first + r + 1,
                 v[0],
                 v[1],
                 v[2],
@@ -65,7 +89,6 @@ pub fn indices_csv(runs: &[RunRecord]) -> String {
             );
         }
     }
-    out
 }
 
 /// `partnership.csv`: the first run's partnership between each pair of balancers at each date,
@@ -100,16 +123,22 @@ pub fn partnership_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
 
 /// `events.csv`: run, date, actor, kind, decision, score_for, score_against, value.
 pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
-    let mut out = String::from("run,date,actor,kind,decision,score_for,score_against,value\n");
+    let mut out = String::from(EVENTS_HEADER);
+    events_rows(&mut out, sc, 0, runs);
+    out
+}
+
+/// The rows of `events.csv` for `runs`, the first of which is run `first + 1`.
+pub fn events_rows(out: &mut String, sc: &Scenario, first: usize, runs: &[RunRecord]) {
     for (r, rec) in runs.iter().enumerate() {
         for e in &rec.log {
             let (kind, text) = describe(sc, e);
             let _ = writeln!(
                 out,
                 "{},{},{},{kind},{},{:.6},{:.6},{:.6}",
-                r + 1,
+                first + r + 1,
                 e.date,
-                sc.actors[e.actor].id,
+                csv_field(&sc.actors[e.actor].id),
                 csv_field(&text),
                 e.score_for,
                 e.score_against,
@@ -117,7 +146,6 @@ pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
             );
         }
     }
-    out
 }
 
 /// The scorecard as CSV (`validation.csv`).
@@ -138,24 +166,22 @@ pub fn scorecard_csv(lines: &[Line]) -> String {
                     d(t.p5),
                     d(t.p95),
                     t.error_months().map_or(String::new(), |e| e.to_string()),
-                    format!("\"{}\"", t.history.source.replace('"', "'")),
+                    csv_field(&t.history.source),
                 )
             }
             None => Default::default(),
         };
         out.push_str(&format!(
-            "{},{},{},{},{:.4},{:.2},{},\"{}\",{history},{tolerance},{median},{p5},{p95},{error},{source},{}\n",
+            "{},{},{},{},{:.4},{:.2},{},{},{history},{tolerance},{median},{p5},{p95},{error},{source},{}\n",
             csv_field(&l.fact),
             csv_field(&l.outcome),
-            l.expect,
+            csv_field(l.expect),
             csv_field(l.without.as_deref().unwrap_or("")),
             l.share,
             l.threshold,
             if l.pass { "pass" } else { "FAIL" },
-            l.label.replace('"', "'"),
-            l.known_failure
-                .as_ref()
-                .map_or(String::new(), |w| format!("\"{}\"", w.replace('"', "'")))
+            csv_field(&l.label),
+            csv_field(l.known_failure.as_deref().unwrap_or(""))
         ));
     }
     out
@@ -171,8 +197,8 @@ impl Comparison {
                 s.push_str(&format!(
                     "{},{},{},{:.6},{:.6},{:.6}\n",
                     l.lens.name(),
-                    sc.actors[*a].id,
-                    sc.patron_id(*p),
+                    csv_field(&sc.actors[*a].id),
+                    csv_field(sc.patron_id(*p)),
                     sp.mean,
                     sp.p5,
                     sp.p95

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::engine::record::{Indices, RunRecord};
 use crate::output::text::{describe, is_decision};
 use crate::params::Params;
+use crate::runs::digest::Digest;
 use crate::runs::ensemble::Spread;
 use crate::scenario::{Role, Scenario};
 
@@ -95,7 +96,24 @@ impl Summary {
         changes: Vec<String>,
         command: Vec<String>,
     ) -> Summary {
-        let last = |rec: &RunRecord| rec.dates.len() - 1;
+        let mut digest = Digest::default();
+        for r in runs {
+            digest.add_with(r, is_decision);
+        }
+        Summary::of_digest(sc, prm, &digest, seed, changes, command)
+    }
+
+    /// Builds the summary of the runs `digest` accumulated (at least one; decisions counted with
+    /// `output::text::is_decision`).
+    pub fn of_digest(
+        sc: &Scenario,
+        prm: &Params,
+        digest: &Digest,
+        seed: u64,
+        changes: Vec<String>,
+        command: Vec<String>,
+    ) -> Summary {
+        let last = digest.dates().saturating_sub(1);
         let mut final_alignment = Vec::new();
         for (i, a) in sc.actors.iter().enumerate() {
             if a.role != Role::State {
@@ -103,8 +121,10 @@ impl Summary {
             }
             let mut shares = BTreeMap::new();
             for p in 0..sc.patrons.len() {
-                let mut xs: Vec<f64> = runs.iter().map(|r| r.share(last(r), i, p)).collect();
-                shares.insert(sc.patron_id(p).to_string(), Spread::of(&mut xs));
+                shares.insert(
+                    sc.patron_id(p).to_string(),
+                    digest.share(last, i, p).spread(),
+                );
             }
             final_alignment.push(FinalAlignment {
                 actor: a.id.clone(),
@@ -113,50 +133,29 @@ impl Summary {
         }
         let mut final_indices = BTreeMap::new();
         for (k, name) in Indices::NAMES.iter().enumerate() {
-            let mut xs: Vec<f64> = runs
-                .iter()
-                .map(|r| r.indices[last(r)].values()[k])
-                .collect();
-            final_indices.insert(name.to_string(), Spread::of(&mut xs));
+            final_indices.insert(name.to_string(), digest.index(last, k).spread());
         }
+        let first = digest.first.as_ref();
         let initial_indices = Indices::NAMES
             .iter()
-            .zip(runs[0].indices[0].values())
+            .zip(first.map(|r| r.indices[0].values()).unwrap_or_default())
             .map(|(n, v)| (n.to_string(), v))
             .collect();
-
-        // Decisions keyed by (actor, kind of decision), counted once per run.
-        let mut order: Vec<(String, KeyDecision)> = Vec::new();
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for rec in runs {
-            let mut seen: BTreeMap<String, ()> = BTreeMap::new();
-            for e in rec.log.iter().filter(|e| is_decision(e)) {
-                let key = format!("{}|{:?}", e.actor, e.what);
-                if seen.insert(key.clone(), ()).is_none() {
-                    *counts.entry(key.clone()).or_default() += 1;
+        let key_decisions = digest
+            .decisions()
+            .iter()
+            .map(|d| {
+                let (kind, decision) = describe(sc, &d.first);
+                KeyDecision {
+                    date: d.first.date.to_string(),
+                    actor: sc.actors[d.first.actor].id.clone(),
+                    kind: kind.to_string(),
+                    decision,
+                    share_of_runs: d.runs as f64 / digest.runs as f64,
                 }
-                if !order.iter().any(|(k, _)| *k == key) {
-                    let (kind, decision) = describe(sc, e);
-                    order.push((
-                        key,
-                        KeyDecision {
-                            date: e.date.to_string(),
-                            actor: sc.actors[e.actor].id.clone(),
-                            kind: kind.to_string(),
-                            decision,
-                            share_of_runs: 0.0,
-                        },
-                    ));
-                }
-            }
-        }
-        let key_decisions = order
-            .into_iter()
-            .map(|(k, mut d)| {
-                d.share_of_runs = counts.get(&k).copied().unwrap_or(0) as f64 / runs.len() as f64;
-                d
             })
             .collect();
+        let runs = digest.runs;
 
         let values = prm.values();
         let params = Params::specs()
@@ -179,7 +178,7 @@ impl Summary {
                 scenario_sha256: sc.sha256.clone(),
                 seed,
                 lens: sc.lens.name().to_string(),
-                runs: runs.len(),
+                runs,
                 params,
                 changes,
                 command,

@@ -34,6 +34,7 @@ use rayon::prelude::*;
 use crate::engine::record::RunRecord;
 use crate::output::summary::Summary;
 use crate::output::text::xml_escape;
+use crate::runs::digest::Digest;
 use crate::scenario::Scenario;
 
 /// Which chart files to write (`--plot svg|png|both|none`). The SVG of every chart is always
@@ -153,30 +154,53 @@ pub fn write_files(
     opts: &PlotOptions,
 ) -> Result<usize, PlotError> {
     let files: Vec<(String, &[u8])> = charts.iter().flat_map(|c| c.files(opts)).collect();
-    // One thread per file, not the CPU pool: the threads mostly wait for the disk, and flushes
-    // issued together are committed together.
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .iter()
-            .map(|(name, bytes)| {
-                let path = dir.join(name);
+    // Two charts must not share a file, here or on a file system that ignores case.
+    let mut names: Vec<String> = files.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
+    names.sort();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(PlotError::Write {
+            path: dir.join(&w[0]),
+            source: std::io::Error::other("two charts would be written to this file"),
+        });
+    }
+    // A few writer threads, not the CPU pool: the threads mostly wait for the disk, and flushes
+    // issued together are committed together. Never one per file: 2,000 states make 4,000 files.
+    let writers = WRITERS.min(files.len()).max(1);
+    let results: Vec<Result<(), PlotError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..writers)
+            .map(|w| {
+                let files = &files;
                 scope.spawn(move || {
-                    crate::output::write_atomic(&path, bytes)
-                        .map_err(|source| PlotError::Write { path, source })
+                    files
+                        .iter()
+                        .skip(w)
+                        .step_by(writers)
+                        .try_for_each(|(name, bytes)| {
+                            let path = dir.join(name);
+                            crate::output::write_atomic(&path, bytes)
+                                .map_err(|source| PlotError::Write { path, source })
+                        })
                 })
             })
             .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join().unwrap_or_else(|_| {
-                Err(PlotError::Write {
-                    path: dir.to_path_buf(),
-                    source: std::io::Error::other("a writer thread panicked"),
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(PlotError::Write {
+                        path: dir.to_path_buf(),
+                        source: std::io::Error::other("a writer thread panicked"),
+                    })
                 })
             })
-        })
-    })?;
+            .collect()
+    });
+    results.into_iter().collect::<Result<(), _>>()?;
     Ok(files.len())
 }
+
+/// Threads writing chart files.
+const WRITERS: usize = 8;
 
 /// Colour of each patron slot. USA blue, RUS red and CHN gold-orange wherever those ids appear;
 /// other patrons take the remaining colours in slot order.
@@ -289,7 +313,10 @@ pub(crate) const FAN_QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 /// What every chart needs, computed once.
 pub(crate) struct Data<'a> {
     pub sc: &'a Scenario,
-    pub runs: &'a [RunRecord],
+    /// What the charts read of the runs.
+    pub digest: &'a Digest,
+    /// The first run.
+    pub first: &'a RunRecord,
     /// Dates drawn (the shortest run's, all runs have the same).
     pub t: usize,
     /// Each date as a fractional year.
@@ -302,19 +329,20 @@ pub(crate) struct Data<'a> {
 impl Data<'_> {
     /// Whether this is an ensemble (fan charts) rather than one run (lines).
     pub fn multi(&self) -> bool {
-        self.runs.len() > 1
+        self.digest.runs > 1
     }
 
-    /// The fan of `f(run, date index)` across runs.
-    pub fn fan(&self, f: impl Fn(&RunRecord, usize) -> f64) -> Fan {
+    /// Runs drawn.
+    pub fn runs(&self) -> usize {
+        self.digest.runs
+    }
+
+    /// The fan of the series `pick` chooses (its [`FAN_QUANTILES`] at each date).
+    pub fn fan(&self, pick: impl Fn(&Digest, usize) -> [f64; 5]) -> Fan {
         let mut fan = Fan::default();
-        let mut xs = Vec::with_capacity(self.runs.len());
         for t in 0..self.t {
-            xs.clear();
-            xs.extend(self.runs.iter().map(|r| f(r, t)));
-            xs.sort_by(f64::total_cmp);
-            for (k, q) in FAN_QUANTILES.iter().enumerate() {
-                fan.q[k].push(crate::runs::ensemble::quantile(&xs, *q));
+            for (k, x) in pick(self.digest, t).into_iter().enumerate() {
+                fan.q[k].push(x);
             }
         }
         fan
@@ -348,24 +376,35 @@ pub fn render(
     runs: &[RunRecord],
     opts: &PlotOptions,
 ) -> Result<Vec<Chart>, PlotError> {
+    render_digest(sc, summary, &Digest::of(runs), opts)
+}
+
+/// Renders every chart of the runs `digest` accumulated, as [`render`] does.
+pub fn render_digest(
+    sc: &Scenario,
+    summary: &Summary,
+    digest: &Digest,
+    opts: &PlotOptions,
+) -> Result<Vec<Chart>, PlotError> {
     fonts()?;
-    let t = runs.iter().map(|r| r.dates.len()).min().unwrap_or(0);
-    if t == 0 {
+    let t = digest.dates();
+    let Some(first) = digest.first.as_ref().filter(|_| t > 0) else {
         return Ok(Vec::new());
-    }
+    };
     let p = &summary.provenance;
     let subtitle = format!(
         "scenario {} · seed {} · {} run{}",
         sc.name,
         p.seed,
-        runs.len(),
-        if runs.len() > 1 { "s" } else { "" }
+        digest.runs,
+        if digest.runs > 1 { "s" } else { "" }
     );
     let data = Data {
         sc,
-        runs,
+        digest,
+        first,
         t,
-        x: runs[0].dates[..t]
+        x: first.dates[..t]
             .iter()
             .map(|d| d.as_year_fraction())
             .collect(),

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::events::{Mark, badges, marks};
-use super::{Data, DrawResult, Fan, MUTED, Scale, file_safe, full_name};
+use super::{Data, DrawResult, FAN_QUANTILES, Fan, MUTED, Scale, file_safe, full_name};
 
 /// Logical width of time-series charts.
 const WIDTH: u32 = 960;
@@ -174,7 +174,7 @@ where
     let lines: Vec<Line> = (0..np)
         .map(|p| Line {
             color: d.colors[p],
-            fan: d.fan(|r, t| r.share(t, i, p)),
+            fan: d.fan(|g, t| g.share(t, i, p).quantiles(FAN_QUANTILES)),
         })
         .collect();
     let events = marks(d.sc, Some(i));
@@ -287,7 +287,7 @@ where
     };
     swatch_line(root, x, y, MUTED, 2.5, s)?;
     root.draw(&Text::new(
-        format!("median of {} runs", d.runs.len()),
+        format!("median of {} runs", d.runs()),
         (s.px(x + 32.0), s.px(y)),
         style.clone(),
     ))?;
@@ -536,7 +536,7 @@ where
     let labels = index_labels(d);
     for (k, cell) in body.split_evenly((2, 2)).iter().enumerate() {
         let (cw, ch) = cell.dim_in_pixel();
-        let fan = d.fan(|r, t| r.indices[t].values()[k]);
+        let fan = d.fan(|g, t| g.index(t, k).quantiles(FAN_QUANTILES));
         // Heading with a swatch: the panel's legend.
         let (bx, by) = cell.get_base_pixel();
         let y = by + s.px(12.0);

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Data, DrawResult, MUTED, STATE_COLORS, Scale, full_name, series::head};
+use super::{Data, DrawResult, FAN_QUANTILES, MUTED, STATE_COLORS, Scale, full_name, series::head};
 
 /// Logical canvas size.
 const WIDTH: u32 = 960;
@@ -52,8 +52,8 @@ pub(super) fn meta(d: &Data) -> (String, String, String, (u32, u32)) {
          labelled); a state's position weights each corner by its share toward that patron, \
          ticks mark each new year{}.",
         ids.join("–"),
-        d.runs[0].dates[0],
-        d.runs[0].dates[d.t - 1],
+        d.first.dates[0],
+        d.first.dates[d.t - 1],
         if d.multi() {
             "; paths follow the median shares across runs"
         } else {
@@ -240,13 +240,13 @@ where
 
     // Paths.
     let states: Vec<usize> = d.sc.states().collect();
-    let dates = &d.runs[0].dates;
+    let dates = &d.first.dates;
     let mut taken: Vec<Boxed> = Vec::new();
     let mut ends = Vec::new();
     for (j, &i) in states.iter().enumerate() {
         let color = STATE_COLORS[j % STATE_COLORS.len()];
         let med: Vec<Vec<f64>> = (0..3)
-            .map(|p| d.fan(|r, t| r.share(t, i, p)).q[2].clone())
+            .map(|p| d.fan(|g, t| g.share(t, i, p).quantiles(FAN_QUANTILES)).q[2].clone())
             .collect();
         let pts: Vec<(f64, f64)> = (0..d.t)
             .map(|t| barycentric(&v, [med[0][t], med[1][t], med[2][t]]))
@@ -379,7 +379,7 @@ where
     if d.multi() {
         y += 20.0;
         root.draw(&Text::new(
-            format!("median of {} runs", d.runs.len()),
+            format!("median of {} runs", d.runs()),
             px((x0, y)),
             note.clone(),
         ))?;

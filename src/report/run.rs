@@ -387,7 +387,12 @@ fn log_section(o: &mut String, sc: &Scenario, runs: &[RunRecord], multi: bool) {
                     o,
                     "<p class=\"year-state\">At {}: {lead} influence {:.3}, partnership {:.3}, \
                      SCO cohesion {:.3}, soft-balancing index {:.3}.</p>",
-                    rec.dates[t], v[0], v[1], v[2], v[3]
+                    rec.dates[t],
+                    v[0],
+                    v[1],
+                    v[2],
+                    v[3],
+                    lead = esc(lead),
                 );
             }
             o.push_str("<ol class=\"log\">\n");
@@ -475,5 +480,26 @@ mod tests {
         assert_eq!(num(0.25), "0.25");
         assert_eq!(num(-0.00001), "0");
         assert_eq!(num(1.23456), "1.2346");
+    }
+
+    /// Regression: the leading power's id was written unescaped into the event log's yearly
+    /// lines. Ids are now restricted at load, so the id is forced in after validation here:
+    /// the page must escape every string it takes from the scenario whatever validation allows.
+    #[test]
+    fn every_scenario_string_is_escaped_even_when_validation_is_bypassed() {
+        let text = include_str!("../../tests/scenarios/base.toml");
+        let mut sc = crate::scenario::validate::parse(std::path::Path::new("t.toml"), text)
+            .expect("valid scenario");
+        let lead = sc.patrons[sc.leading];
+        sc.actors[lead].id = "<i>lead</i>".into();
+        sc.actors[lead].name = "<i>name</i>".into();
+        sc.name = "<i>scenario</i>".into();
+        sc.description = "<i>description</i>".into();
+        let prm = sc.params.clone();
+        let recs = crate::runs::ensemble::run_many(&sc, &prm, 1, 1, 1).expect("one thread");
+        let summary = Summary::new(&sc, &prm, &recs, 1, Vec::new(), Vec::new());
+        let page = html(&sc, &summary, &recs, &[], &PlotOptions::default());
+        assert!(page.contains("&lt;i&gt;lead&lt;/i&gt;"));
+        assert!(!page.contains("<i>"), "unescaped scenario text in the page");
     }
 }

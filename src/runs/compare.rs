@@ -8,10 +8,11 @@
 //! `csv` and `checks_csv` in `output::csv`, `text` in `output::text`, `figure` and `chart` in
 //! `plot::compare`, `report_html` in `report::compare`.
 
+use crate::runs::digest::Sample;
 use crate::runs::ensemble::{self, PoolError, Spread};
 use crate::runs::scorecard::{self, Line};
 use crate::scenario::Lens;
-use crate::scenario::{Role, Scenario};
+use crate::scenario::Scenario;
 
 /// One lens's results.
 #[derive(Clone, Debug)]
@@ -50,24 +51,35 @@ pub fn compare(
     for &lens in lenses {
         let mut s = sc.clone();
         s.set_lens(lens);
-        let records = ensemble::run_many(&s, &s.params, seed, runs, jobs)?;
-        dates = records[0].dates.clone();
-        let len = records[0].alignment.len();
-        let mut mean = vec![0.0; len];
-        for r in &records {
-            for (m, x) in mean.iter_mut().zip(&r.alignment) {
-                *m += x / runs as f64;
+        // The runs stream through a batch at a time: memory does not grow with `runs`.
+        let mut mean: Vec<f64> = Vec::new();
+        let mut finals_of: Vec<Sample> = Vec::new();
+        let states: Vec<usize> = s.states().collect();
+        let np = s.patrons.len();
+        ensemble::run_batches(&s, &s.params, seed, runs, jobs, |_, batch| {
+            for r in batch {
+                if mean.is_empty() {
+                    dates = r.dates.clone();
+                    mean = vec![0.0; r.alignment.len()];
+                    finals_of = vec![Sample::default(); states.len() * np];
+                }
+                for (m, x) in mean.iter_mut().zip(&r.alignment) {
+                    *m += x / runs as f64;
+                }
+                let last = r.dates.len() - 1;
+                for (j, &i) in states.iter().enumerate() {
+                    for p in 0..np {
+                        finals_of[j * np + p].add(r.share(last, i, p));
+                    }
+                }
             }
-        }
-        let last = dates.len() - 1;
+            Ok::<(), std::convert::Infallible>(())
+        })?
+        .unwrap_or_else(|e| match e {});
         let mut finals = Vec::new();
-        for (i, a) in s.actors.iter().enumerate() {
-            if a.role != Role::State {
-                continue;
-            }
-            for p in 0..s.patrons.len() {
-                let mut xs: Vec<f64> = records.iter().map(|r| r.share(last, i, p)).collect();
-                finals.push((i, p, Spread::of(&mut xs)));
+        for (j, &i) in states.iter().enumerate() {
+            for p in 0..np {
+                finals.push((i, p, finals_of[j * np + p].spread()));
             }
         }
         let scorecard = if s.checks.is_empty() {

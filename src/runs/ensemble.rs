@@ -17,6 +17,10 @@ use crate::scenario::{Scenario, World};
 /// the same order ([`chunked_mean`]).
 pub const CHUNK: usize = 128;
 
+/// The most worker threads a pool may have. More threads than cores only add switching; the cap
+/// keeps a mistyped `--jobs 10000` from loading the machine.
+pub const MAX_JOBS: usize = 256;
+
 /// The worker threads could not be started.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start {threads} worker threads: {message}")]
@@ -39,6 +43,12 @@ pub fn threads(jobs: usize) -> usize {
 /// The one thread pool builder: `jobs` threads (0: one per core), or an error that says why not.
 pub fn pool(jobs: usize) -> Result<rayon::ThreadPool, PoolError> {
     let threads = threads(jobs);
+    if threads > MAX_JOBS {
+        return Err(PoolError {
+            threads,
+            message: format!("more than the limit of {MAX_JOBS} threads"),
+        });
+    }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -93,6 +103,44 @@ pub fn run_many(
         replicate(sc, prm, seed, r, &mut world, &mut rec);
         rec
     })
+}
+
+/// Replicates per batch of [`run_batches`]: the records held at once.
+pub const BATCH: usize = 256;
+
+/// Runs replicates `0..runs` of `sc` a batch of [`BATCH`] at a time (each batch in parallel on
+/// up to `jobs` threads) and hands each batch's records to `sink` in replicate order, with the
+/// index of the batch's first replicate. Memory holds one batch, whatever `runs` is; the records
+/// are those [`run_many`] returns.
+pub fn run_batches<E>(
+    sc: &Scenario,
+    prm: &Params,
+    seed: u64,
+    runs: usize,
+    jobs: usize,
+    mut sink: impl FnMut(usize, &[RunRecord]) -> Result<(), E>,
+) -> Result<Result<(), E>, PoolError> {
+    let pool = pool(jobs)?;
+    let mut first = 0;
+    while first < runs {
+        let n = BATCH.min(runs - first);
+        let batch: Vec<RunRecord> = pool.install(|| {
+            (first..first + n)
+                .into_par_iter()
+                .map(|r| {
+                    let mut rec = RunRecord::with_capacity(sc.initial.n, sc.initial.np, sc.steps());
+                    let mut world = sc.initial.clone();
+                    replicate(sc, prm, seed, r, &mut world, &mut rec);
+                    rec
+                })
+                .collect()
+        });
+        if let Err(e) = sink(first, &batch) {
+            return Ok(Err(e));
+        }
+        first += n;
+    }
+    Ok(Ok(()))
 }
 
 /// The mean of `xs` summed as sweeps sum it: in run order within chunks of [`CHUNK`], then the

@@ -5,6 +5,7 @@
 
 pub mod ablation;
 pub mod compare;
+pub mod digest;
 pub mod ensemble;
 pub mod outcomes;
 pub mod scorecard;

@@ -249,6 +249,17 @@ impl AxisValues {
         }
     }
 
+    /// How many grid values [`grid`](Self::grid) gives, without making them.
+    pub fn grid_len(&self) -> usize {
+        match self {
+            AxisValues::List(v) => v.len(),
+            AxisValues::Steps { min, max, step } => {
+                ((max - min) / step + 1e-9).floor() as usize + 1
+            }
+            AxisValues::Interval { .. } => 2,
+        }
+    }
+
     /// The grid values (lists and steps).
     pub fn grid(&self) -> Vec<f64> {
         match self {
@@ -310,6 +321,23 @@ pub struct SweepPlan {
     pub runs: Option<usize>,
     /// The swept keys.
     pub axes: Vec<Axis>,
+}
+
+/// The most points a sweep may have, whatever its design: a sweep's points are made before it
+/// runs, and a grid's count is the product of its axes' counts, which grows fast.
+pub const MAX_POINTS: usize = 1_000_000;
+
+/// The number of points `design` makes over `axes` (saturating, so that a product past
+/// `usize::MAX` stays comparable with [`MAX_POINTS`]).
+pub fn point_count(design: Design, axes: &[Axis]) -> usize {
+    match design {
+        Design::Grid => axes
+            .iter()
+            .fold(1usize, |n, a| n.saturating_mul(a.values.grid_len())),
+        Design::Random(n) | Design::Lhs(n) => n,
+        Design::Morris { trajectories, .. } => trajectories.saturating_mul(axes.len() + 1),
+        Design::Saltelli(n) => n.saturating_mul(axes.len() + 2),
+    }
 }
 
 /// A sweep's design as it runs: the file's `[sweep]` table and the command line's flags merged.

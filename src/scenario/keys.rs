@@ -87,7 +87,8 @@ pub fn axis(sc: &Scenario, key: &str, text: &str, sampling: bool) -> Result<Axis
     })
 }
 
-const BIG: f64 = f64::INFINITY;
+/// The top of an amount's range: the limit on any number in a scenario.
+const BIG: f64 = crate::scenario::validate::MAX_NUMBER;
 
 /// Sets `key` to `value` in `sc`.
 pub fn set(sc: &mut Scenario, key: &str, value: f64) -> Result<(), KeyError> {

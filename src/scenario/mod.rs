@@ -9,7 +9,7 @@
 pub mod experiment;
 pub mod keys;
 pub mod lens;
-mod load;
+pub mod load;
 pub mod raw;
 pub mod schema;
 pub mod synthetic;

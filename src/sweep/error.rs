@@ -65,6 +65,34 @@ pub enum SweepError {
     /// A sensitivity design that cannot be built.
     #[error(transparent)]
     Design(#[from] crate::sensitivity::DesignError),
+    /// The same key swept twice.
+    #[error("{key} is swept twice\n  help: give each key one set of values")]
+    RepeatedAxis {
+        /// The key.
+        key: String,
+    },
+    /// More points than a sweep may have.
+    #[error(
+        "the sweep has {} points, more than the limit of {}\n  help: use fewer values per axis (a grid has the product of their counts), or fewer samples",
+        if *points == usize::MAX { "too many".to_string() } else { points.to_string() },
+        crate::scenario::experiment::MAX_POINTS
+    )]
+    TooManyPoints {
+        /// Points asked for (`usize::MAX`: past counting).
+        points: usize,
+    },
+    /// A point's row holds a value no sweep may write (not finite, or outside 0-1).
+    #[error(
+        "point {point}, column {column}: {problem}: the runs produced a value that cannot be written\n  help: the scenario's numbers at this point combine into values the model cannot represent; reduce them"
+    )]
+    BadValue {
+        /// The point.
+        point: usize,
+        /// The column.
+        column: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// Nothing to run.
     #[error("the sweep has no points")]
     NoPoints,

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::error::SweepError;
-use crate::scenario::experiment::{Design, SweepSpec};
+use crate::scenario::experiment::{Design, MAX_POINTS, SweepSpec, point_count};
 use crate::scenario::{Scenario, keys};
 
 /// Everything a sweep needs besides the scenario.
@@ -107,7 +107,10 @@ impl SweepRequest {
         };
         let sampling = design != Design::Grid;
         let mut axes = Vec::new();
-        for (key, text) in &self.axes {
+        for (k, (key, text)) in self.axes.iter().enumerate() {
+            if self.axes[..k].iter().any(|(first, _)| first == key) {
+                return Err(SweepError::RepeatedAxis { key: key.clone() });
+            }
             let axis = keys::axis(sc, key, text, sampling).map_err(|source| SweepError::Axis {
                 key: key.clone(),
                 text: text.clone(),
@@ -124,6 +127,10 @@ impl SweepRequest {
             return Err(SweepError::NeedsAxes {
                 design: kind.name(),
             });
+        }
+        let points = point_count(design, &axes);
+        if points > MAX_POINTS {
+            return Err(SweepError::TooManyPoints { points });
         }
         let runs = self
             .runs
@@ -182,6 +189,55 @@ mod tests {
         assert!(matches!(
             lhs.resolve(&sc),
             Err(SweepError::NeedsSamples { design: "lhs" })
+        ));
+    }
+
+    /// Regression: a key given twice silently took the second values, and rows were labelled
+    /// with values that were not used.
+    #[test]
+    fn a_key_swept_twice_is_refused() {
+        let sc = with_sweep("");
+        let req = SweepRequest {
+            axes: vec![
+                ("decision.money_weight".into(), "5:15:5".into()),
+                ("decision.money_weight".into(), "1,2".into()),
+            ],
+            ..SweepRequest::default()
+        };
+        assert!(matches!(
+            req.resolve(&sc),
+            Err(SweepError::RepeatedAxis { key }) if key == "decision.money_weight"
+        ));
+    }
+
+    /// Regression: each axis was capped but not their product; a grid that passed `check`
+    /// aborted the process allocating its points.
+    #[test]
+    fn a_grid_past_the_point_limit_is_refused_before_its_points_are_made() {
+        let sc = with_sweep("");
+        let keys = [
+            "decision.money_weight",
+            "decision.domination_weight",
+            "decision.noise_sd",
+        ];
+        let req = SweepRequest {
+            axes: keys
+                .iter()
+                .map(|k| {
+                    (
+                        k.to_string(),
+                        (0..200)
+                            .map(|i| format!("{}", f64::from(i) * 1e-4))
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    )
+                })
+                .collect(),
+            ..SweepRequest::default()
+        };
+        assert!(matches!(
+            req.resolve(&sc),
+            Err(SweepError::TooManyPoints { points: 8_000_000 })
         ));
     }
 }

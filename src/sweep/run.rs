@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use super::aggregate::Stats;
 use super::error::{SweepError, io_err};
 use super::options::SweepOptions;
-use super::store::SweepMeta;
-use super::table::{PointRow, header, metrics, row};
+use super::store::{SweepMeta, check_rows, sha256_hex};
+use super::table::{PointRow, check_row, header, metrics, row};
 use crate::engine::record::Indices;
 use crate::output::write_atomic;
 use crate::runs::ensemble::{CHUNK, pool, replicate, threads};
@@ -163,30 +163,34 @@ pub fn run_sweep(
             });
         }
         let text = fs::read_to_string(&partial).map_err(|e| io_err(&partial, e))?;
-        for line in text.split_inclusive('\n') {
-            // A line cut short by a kill has no newline: that point is recomputed.
-            if let Some(l) = line.strip_suffix('\n')
-                && let Some(Ok(i)) = l.split(',').next().map(str::parse::<usize>)
-                && l.split(',').count() == head.split(',').count()
-            {
-                done.insert(i, l.to_string());
-            }
+        // A line cut short by a kill has no newline: that point is recomputed. Every whole line
+        // must be a row this sweep writes for one of this shard's points.
+        let whole = text.rfind('\n').map_or("", |end| &text[..=end]);
+        for (i, l) in check_rows(&partial, whole, false, &meta, &points)? {
+            mine_or_bad(&partial, i, &mine)?;
+            done.insert(i, l);
         }
     }
     // A finished sweep (or shard) resumed again: its rows are all done already.
     let final_csv = opts.out.join("sweep.csv");
     let final_json = opts.out.join("sweep.json");
     if opts.resume && done.is_empty() && !partial.exists() && final_csv.exists() {
-        let same = fs::read_to_string(&final_json)
+        let written = fs::read_to_string(&final_json)
             .ok()
             .and_then(|t| serde_json::from_str::<SweepMeta>(&t).ok())
-            .is_some_and(|m| m == meta);
-        if same {
+            .filter(|m| m.definition() == meta.definition() && m.shard == meta.shard);
+        if let Some(written) = written {
             let text = fs::read_to_string(&final_csv).map_err(|e| io_err(&final_csv, e))?;
-            for l in text.lines().skip(1) {
-                if let Some(Ok(i)) = l.split(',').next().map(str::parse::<usize>) {
-                    done.insert(i, l.to_string());
-                }
+            let checked = check_rows(&final_csv, &text, true, &meta, &points)?;
+            if written.rows_sha256 != Some(sha256_hex(text.as_bytes())) {
+                return Err(SweepError::BadFile {
+                    path: final_csv.clone(),
+                    problem: "its rows do not match the checksum in sweep.json: edited or corrupt\n  help: remove it to run the sweep again".into(),
+                });
+            }
+            for (i, l) in checked {
+                mine_or_bad(&final_csv, i, &mine)?;
+                done.insert(i, l);
             }
         }
     }
@@ -288,6 +292,20 @@ pub fn run_sweep(
                 &stats,
                 sc.outcomes.len(),
             );
+            // What is written must read back: every statistic finite, within 0-1.
+            if let Err(bad) = check_row(
+                &line,
+                &meta.columns,
+                opts.seed,
+                spec.design.shares_seeds(),
+                &points,
+            ) {
+                return Err(SweepError::BadValue {
+                    point,
+                    column: bad.column,
+                    problem: bad.problem,
+                });
+            }
             rows.push_str(&line);
             rows.push('\n');
             done.insert(point, line);
@@ -321,7 +339,8 @@ pub fn run_sweep(
     write_atomic(&sweep_csv, csv.as_bytes()).map_err(|e| io_err(&sweep_csv, e))?;
     files.push(sweep_csv);
     let sweep_json = opts.out.join("sweep.json");
-    write_atomic(&sweep_json, meta.to_json().as_bytes()).map_err(|e| io_err(&sweep_json, e))?;
+    write_atomic(&sweep_json, meta.with_rows(&csv).to_json().as_bytes())
+        .map_err(|e| io_err(&sweep_json, e))?;
     files.push(sweep_json);
     if opts.keep_runs {
         let mut h = String::from("point,replicate");
@@ -363,6 +382,19 @@ pub fn run_sweep(
 }
 
 /// Appends `text` to `path` and flushes it to disk.
+/// A row read back for a point this run (or shard) does not compute is refused.
+fn mine_or_bad(path: &Path, point: usize, mine: &[usize]) -> Result<(), SweepError> {
+    if mine.binary_search(&point).is_err() {
+        return Err(SweepError::BadFile {
+            path: path.to_path_buf(),
+            problem: format!(
+                "point {point} is not one this sweep (or shard) computes: the file was edited\n  help: remove it to run the sweep again"
+            ),
+        });
+    }
+    Ok(())
+}
+
 fn append(path: &Path, text: &str) -> Result<(), SweepError> {
     let mut f = OpenOptions::new()
         .append(true)

@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::error::SweepError;
 use super::options::SweepOptions;
-use super::table::header;
+use super::table::{check_row, header};
 use crate::output::write_atomic;
 use crate::scenario::Scenario;
-use crate::scenario::experiment::Design;
+use crate::scenario::experiment::{Axis, Design, MAX_POINTS, SweepSpec, parse_values, point_count};
 
 /// One swept key, as recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,7 +45,7 @@ pub struct SweepMeta {
     pub lens: String,
     /// Changes applied to every point (`--set` with one value, `--without`, `--lens`).
     pub fixed: Vec<String>,
-    /// `grid`, `random` or `lhs`.
+    /// `grid`, `random`, `lhs`, `morris` or `saltelli`.
     pub design: String,
     /// Points drawn, for random and lhs designs; base rows of a saltelli design; trajectories
     /// of a morris design.
@@ -68,6 +68,10 @@ pub struct SweepMeta {
     /// `K/N` for a shard's output; absent for a whole sweep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
+    /// SHA-256 of the `sweep.csv` written with this file (header and rows), which `merge` and
+    /// `--resume` check; absent while the sweep runs (`sweep.partial.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_sha256: Option<String>,
 }
 
 impl SweepMeta {
@@ -99,7 +103,63 @@ impl SweepMeta {
             rerun: "simulate SCENARIO_FILE --set KEY=VALUE (each swept key at the row's value) [fixed changes] --seed SEED --runs RUNS replays a row's runs".to_string(),
             columns: header(sc, spec).split(',').map(str::to_string).collect(),
             shard: opts.shard.map(|(k, n)| format!("{k}/{n}")),
+            rows_sha256: None,
         }
+    }
+
+    /// The definition alone: without the shard and the checksum of the rows.
+    pub fn definition(&self) -> SweepMeta {
+        SweepMeta {
+            shard: None,
+            rows_sha256: None,
+            ..self.clone()
+        }
+    }
+
+    /// This definition with the checksum of `csv`, the `sweep.csv` written with it.
+    pub fn with_rows(&self, csv: &str) -> SweepMeta {
+        SweepMeta {
+            rows_sha256: Some(sha256_hex(csv.as_bytes())),
+            ..self.clone()
+        }
+    }
+
+    /// The sweep's points, made again from the definition alone (design, samples, axes, seed).
+    pub fn points(&self) -> Result<Vec<Vec<f64>>, String> {
+        let design = match (self.design.as_str(), self.samples) {
+            ("grid", _) => Design::Grid,
+            ("random", Some(n)) => Design::Random(n),
+            ("lhs", Some(n)) => Design::Lhs(n),
+            ("saltelli", Some(n)) => Design::Saltelli(n),
+            ("morris", Some(n)) => Design::Morris {
+                trajectories: n,
+                levels: self.levels.ok_or("a morris design without `levels`")?,
+            },
+            (d, _) => return Err(format!("unknown design `{d}`")),
+        };
+        let sampling = design != Design::Grid;
+        let mut axes = Vec::new();
+        for a in &self.axes {
+            let values =
+                parse_values(&a.values, sampling).map_err(|e| format!("axis {}: {e}", a.key))?;
+            axes.push(Axis {
+                key: a.key.clone(),
+                values,
+            });
+        }
+        let count = point_count(design, &axes);
+        if count > MAX_POINTS || count != self.points {
+            return Err(format!(
+                "its axes make {count} points, not the {} it records",
+                self.points
+            ));
+        }
+        Ok(SweepSpec {
+            design,
+            runs: self.runs,
+            axes,
+        }
+        .points(self.seed))
     }
 
     /// Pretty JSON with a final newline.
@@ -108,6 +168,47 @@ impl SweepMeta {
         s.push('\n');
         s
     }
+}
+
+/// SHA-256 of `bytes`, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks the rows of `text`, a `sweep.csv` (`header`: whether its first line is the header),
+/// against the sweep `meta` defines; a problem names `path`, the line and the column.
+pub fn check_rows(
+    path: &Path,
+    text: &str,
+    header: bool,
+    meta: &SweepMeta,
+    points: &[Vec<f64>],
+) -> Result<Vec<(usize, String)>, SweepError> {
+    let mut rows = Vec::new();
+    for (n, line) in text.lines().enumerate().skip(usize::from(header)) {
+        let shared = matches!(meta.design.as_str(), "morris" | "saltelli");
+        let point = check_row(line, &meta.columns, meta.seed, shared, points).map_err(|bad| {
+            SweepError::BadFile {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "line {}{}, column {}: {}; the file was edited or is corrupt\n  help: rerun the sweep (or the shard) that wrote it",
+                    n + 1,
+                    line.split(',')
+                        .next()
+                        .and_then(|p| p.parse::<usize>().ok())
+                        .map_or(String::new(), |p| format!(" (point {p})")),
+                    bad.column,
+                    bad.problem
+                ),
+            }
+        })?;
+        rows.push((point, line.to_string()));
+    }
+    Ok(rows)
 }
 
 fn read_meta(dir: &Path) -> Result<SweepMeta, SweepError> {
@@ -129,15 +230,19 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
         ));
     };
     let first = read_meta(first_dir)?;
-    let mut whole = first.clone();
-    whole.shard = None;
+    let whole = first.definition();
+    let points = whole.points().map_err(|e| {
+        SweepError::Shards(format!(
+            "{}: {e}\n  help: the file was edited or is corrupt; rerun the sweep",
+            first_dir.join("sweep.json").display()
+        ))
+    })?;
     let mut rows: BTreeMap<usize, (String, PathBuf)> = BTreeMap::new();
     let mut shards_seen: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut shard_count = None;
     for dir in dirs {
         let meta = read_meta(dir)?;
-        let mut def = meta.clone();
-        def.shard = None;
+        let def = meta.definition();
         if def != whole {
             let what = if def.scenario_sha256 != whole.scenario_sha256 {
                 "scenario file (SHA-256)"
@@ -176,8 +281,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
                 path.display()
             ))
         })?;
-        let mut lines = text.lines();
-        if lines
+        if text
+            .lines()
             .next()
             .map(|h| h.split(',').map(str::to_string).collect::<Vec<_>>())
             != Some(whole.columns.clone())
@@ -187,15 +292,37 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
                 path.display()
             )));
         }
-        for l in lines {
-            let i: usize = l
-                .split(',')
-                .next()
-                .and_then(|x| x.parse().ok())
-                .ok_or_else(|| {
-                    SweepError::Shards(format!("{}: a row without a point number", path.display()))
-                })?;
-            if let Some((_, other)) = rows.insert(i, (l.to_string(), dir.clone())) {
+        let n = shard_count.unwrap_or(1);
+        let k = meta
+            .shard
+            .as_deref()
+            .and_then(|s| s.split('/').next()?.parse::<usize>().ok())
+            .unwrap_or(1);
+        let checked = check_rows(&path, &text, true, &whole, &points)?;
+        // The rows are the ones the shard wrote: their checksum is in its sweep.json.
+        match &meta.rows_sha256 {
+            Some(sum) if *sum == sha256_hex(text.as_bytes()) => {}
+            Some(_) => {
+                return Err(SweepError::Shards(format!(
+                    "{}: its rows do not match the checksum in sweep.json: edited or corrupt\n  help: rerun this shard's task",
+                    path.display()
+                )));
+            }
+            None => {
+                return Err(SweepError::Shards(format!(
+                    "{}: sweep.json has no checksum of the rows (rows_sha256)\n  help: rerun this shard's task with this version",
+                    dir.join("sweep.json").display()
+                )));
+            }
+        }
+        for (i, l) in checked {
+            if i % n != k - 1 {
+                return Err(SweepError::Shards(format!(
+                    "{}: point {i} does not belong to shard {k}/{n}\n  help: rerun this shard's task",
+                    path.display()
+                )));
+            }
+            if let Some((_, other)) = rows.insert(i, (l, dir.clone())) {
                 return Err(SweepError::Shards(format!(
                     "point {i} appears in both {} and {}",
                     other.display(),
@@ -241,7 +368,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
     write_atomic(&csv_path, csv.as_bytes())
         .map_err(|e| crate::sweep::error::io_err(&csv_path, e))?;
     let json_path = out.join("sweep.json");
-    write_atomic(&json_path, whole.to_json().as_bytes())
+    write_atomic(&json_path, whole.with_rows(&csv).to_json().as_bytes())
         .map_err(|e| crate::sweep::error::io_err(&json_path, e))?;
     Ok(vec![csv_path, json_path])
 }

@@ -68,6 +68,89 @@ pub fn row(point: usize, seed: u64, values: &[f64], stats: &Stats, outcomes: usi
     r
 }
 
+/// A cell of a `sweep.csv` row read back (by `merge` or `--resume`) that this sweep cannot
+/// have written: its column and what is wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BadCell {
+    /// The column's name (from the header), or `row` for the row as a whole.
+    pub column: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// Checks a row read back against what the sweep would write: as many fields as `columns`, a
+/// point number below `points.len()`, the seed derived from the sweep's `seed` and the point,
+/// the point's values on each axis as the sweep writes them, and every statistic and
+/// probability a finite number from 0 to 1 with six decimals. Returns the point number.
+pub fn check_row(
+    line: &str,
+    columns: &[String],
+    seed: u64,
+    shared_seed: bool,
+    points: &[Vec<f64>],
+) -> Result<usize, BadCell> {
+    let bad = |k: usize, problem: String| BadCell {
+        column: columns.get(k).cloned().unwrap_or_else(|| "row".into()),
+        problem,
+    };
+    let fields: Vec<&str> = line.split(',').collect();
+    if fields.len() != columns.len() {
+        return Err(BadCell {
+            column: "row".into(),
+            problem: format!("{} fields, expected {}", fields.len(), columns.len()),
+        });
+    }
+    let point: usize = fields[0]
+        .parse()
+        .map_err(|_| bad(0, format!("`{}` is not a point number", fields[0])))?;
+    let Some(values) = points.get(point) else {
+        return Err(bad(
+            0,
+            format!(
+                "point {point} does not exist: the sweep has {}",
+                points.len()
+            ),
+        ));
+    };
+    // Each point's own seed, or the sweep's for the designs whose points share it
+    // (`Design::shares_seeds`: the sensitivity designs).
+    let expected = if shared_seed {
+        seed
+    } else {
+        super::points::point_seed(seed, point)
+    };
+    if fields[1] != expected.to_string() {
+        return Err(bad(
+            1,
+            format!(
+                "`{}` is not point {point}'s seed, {expected} (derived from the sweep's seed)",
+                fields[1]
+            ),
+        ));
+    }
+    for (k, v) in values.iter().enumerate() {
+        if fields[2 + k] != v.to_string() {
+            return Err(bad(
+                2 + k,
+                format!("`{}` is not point {point}'s value, {v}", fields[2 + k]),
+            ));
+        }
+    }
+    for (k, cell) in fields.iter().enumerate().skip(2 + values.len()) {
+        let x: f64 = cell
+            .parse()
+            .map_err(|_| bad(k, format!("`{cell}` is not a number")))?;
+        let decimals = cell.split_once('.').map_or(0, |(_, d)| d.len());
+        if !x.is_finite() || !(0.0..=1.0).contains(&x) || decimals != 6 {
+            return Err(bad(
+                k,
+                format!("`{cell}` is not a number from 0 to 1 with six decimals"),
+            ));
+        }
+    }
+    Ok(point)
+}
+
 /// Statistics per metric in `sweep.csv`, in column order.
 pub const STATS: [&str; 5] = ["mean", "sd", "p5", "p50", "p95"];
 
@@ -117,6 +200,34 @@ impl PointRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_read_back_must_be_one_this_sweep_writes() {
+        let columns: Vec<String> = ["point", "seed", "k", "m_mean", "p_x"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let points = vec![vec![0.5], vec![1.5]];
+        let seed = super::super::points::point_seed(7, 1);
+        let good = format!("1,{seed},1.5,0.250000,1.000000");
+        assert_eq!(check_row(&good, &columns, 7, false, &points), Ok(1));
+        let column = |line: &str| {
+            check_row(line, &columns, 7, false, &points)
+                .unwrap_err()
+                .column
+        };
+        assert_eq!(column(&format!("1,{seed},1.5,abc,1.000000")), "m_mean");
+        assert_eq!(column(&format!("1,{seed},1.5,NaN,1.000000")), "m_mean");
+        assert_eq!(column(&format!("1,{seed},1.5,0.25,1.000000")), "m_mean");
+        assert_eq!(column(&format!("1,{seed},1.5,0.250000,1.500000")), "p_x");
+        assert_eq!(
+            column(&format!("1,{},1.5,0.250000,1.000000", seed ^ 1)),
+            "seed"
+        );
+        assert_eq!(column(&format!("1,{seed},2.5,0.250000,1.000000")), "k");
+        assert_eq!(column(&format!("2,{seed},1.5,0.250000,1.000000")), "point");
+        assert_eq!(column(&format!("1,{seed},1.5,0.250000")), "row");
+    }
 
     #[test]
     fn a_row_reads_back_only_with_the_right_number_of_numbers() {

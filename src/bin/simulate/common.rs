@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use soft_balancing::output::folder::{FolderError, Staging};
+use soft_balancing::runs::ensemble::MAX_JOBS;
 use soft_balancing::scenario::{Lens, Scenario, keys};
 
 use crate::Failure;
@@ -21,9 +23,9 @@ pub struct Common {
     /// Seed of the random generator [default: the scenario's seed].
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Threads [default: all cores], at most 256. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=MAX_JOBS as i64))]
+    pub jobs: Option<u16>,
     /// Output folder [default: a folder under `out/<scenario name>`, see below].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -35,7 +37,7 @@ pub struct Common {
 impl Common {
     /// Threads for the library (0: all cores).
     pub fn jobs(&self) -> usize {
-        self.jobs.unwrap_or(0)
+        self.jobs.map_or(0, usize::from)
     }
 
     /// Applies `--lens` (given by subcommands that take it), `--set` and `--without` to `sc`;
@@ -53,6 +55,41 @@ impl Common {
         }
         Ok((seed, changes))
     }
+}
+
+/// Stages the output folder `out` before anything runs: a file in its place, a folder holding
+/// files that are not outputs, or a place that cannot be written is bad input (exit 2) named
+/// with `--out`.
+pub fn stage(out: &Path, owns: fn(&str) -> bool) -> Result<Staging, Failure> {
+    Staging::new(out, owns).map_err(|e| {
+        let help = match e {
+            FolderError::NotAFolder { .. } | FolderError::NoName { .. } => {
+                "give --out a folder (new or one simulate wrote), e.g. out/run1"
+            }
+            FolderError::Foreign { .. } => {
+                "give --out a new folder, or one that holds only simulate's output"
+            }
+            FolderError::Io { .. } => "give --out a folder in a place you can write",
+        };
+        Failure::Input(format!("--out {}: {e}\n  help: {help}", out.display()))
+    })
+}
+
+/// For commands that write into `out` as they go (sweep, merge): `out` must not be a file.
+/// Checked before anything runs.
+pub fn out_is_not_a_file(out: &Path) -> Result<(), Failure> {
+    if out.exists() && !out.is_dir() {
+        return Err(Failure::Input(format!(
+            "--out {}: it exists and is not a folder\n  help: give --out a folder (new or one simulate wrote)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Renames a written output folder into place.
+pub fn commit(staging: Staging) -> Result<(), Failure> {
+    staging.commit().map_err(|e| Failure::Other(e.to_string()))
 }
 
 /// Reads and validates a scenario file; a bad file is bad input (exit 2).
@@ -105,8 +142,15 @@ pub fn apply_changes(
         sc.set_lens(lens);
         changes.push(format!("--lens {name}"));
     }
+    let mut seen: Vec<&str> = Vec::new();
     for item in sets {
         let (key, value) = split_set(item)?;
+        if seen.contains(&key) {
+            return Err(Failure::Input(format!(
+                "--set {item}: {key} is given twice\n  help: give each key once"
+            )));
+        }
+        seen.push(key);
         let x: f64 = value.parse().map_err(|_| {
             Failure::Input(format!(
                 "--set {item}: `{value}` is not a number\n  help: write one number, e.g. --set decision.money_weight=12 (ranges are for `simulate sweep`)"

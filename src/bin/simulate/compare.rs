@@ -8,7 +8,14 @@ use soft_balancing::runs::compare;
 use soft_balancing::scenario::{Lens, Role};
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, load};
+use crate::common::{Common, apply_changes, commit, load, stage};
+
+/// The files `simulate compare` writes.
+fn owns(name: &str) -> bool {
+    matches!(name, "compare.csv" | "compare_checks.csv" | "report.html")
+        || name.ends_with(".partial")
+        || (name.starts_with("compare_") && name.ends_with(".svg"))
+}
 
 /// Arguments of `simulate compare`.
 #[derive(Args)]
@@ -75,16 +82,17 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             .ok_or_else(|| Failure::Input("the scenario has no state to chart".into()))?,
     };
     let seed = args.common.seed.unwrap_or(sc.seed);
-    let result = compare::compare(&sc, &lenses, seed, args.runs as usize, args.common.jobs())
-        .map_err(|e| Failure::Other(e.to_string()))?;
     let out_dir = args
         .common
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("compare"));
+    // Output problems that can be known now are found before anything runs.
+    let staging = stage(&out_dir, owns)?;
+    let result = compare::compare(&sc, &lenses, seed, args.runs as usize, args.common.jobs())
+        .map_err(|e| Failure::Other(e.to_string()))?;
     let io =
         |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
-    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
     let figure = result
         .figure(&sc, actor)
         .map_err(|e| Failure::Other(e.to_string()))?;
@@ -98,9 +106,10 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         result.report_html(&sc, seed, &figure, &changes),
     ));
     for (name, text) in &files {
-        let p = out_dir.join(name);
+        let p = staging.dir().join(name);
         write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
     }
+    commit(staging)?;
     if !args.common.quiet {
         println!(
             "{} under {} lens{}, seed {seed}",

@@ -6,6 +6,7 @@ use clap::Args;
 use soft_balancing::sweep::store;
 
 use crate::Failure;
+use crate::common::out_is_not_a_file;
 use crate::sweep::sweep_failure;
 
 /// Arguments of `simulate merge`.
@@ -21,6 +22,7 @@ pub struct MergeArgs {
 
 /// `simulate merge`.
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
+    out_is_not_a_file(&args.out)?;
     let files = store::merge(&args.dirs, &args.out).map_err(sweep_failure)?;
     println!("merged {} shard folders", args.dirs.len());
     for f in files {

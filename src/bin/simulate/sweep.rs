@@ -14,7 +14,7 @@ use soft_balancing::sweep::options::{DesignKind, SweepOptions, SweepRequest};
 use soft_balancing::sweep::run;
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, load, split_set};
+use crate::common::{Common, apply_changes, load, out_is_not_a_file, split_set};
 
 const SWEEP_HELP: &str = "\
 Examples:
@@ -78,7 +78,9 @@ pub struct SweepArgs {
 pub fn sweep_failure(e: SweepError) -> Failure {
     let input = e.is_input();
     let msg = match &e {
-        SweepError::Axis { .. } | SweepError::Point { .. } => format!("--set {e}"),
+        SweepError::Axis { .. } | SweepError::Point { .. } | SweepError::RepeatedAxis { .. } => {
+            format!("--set {e}")
+        }
         SweepError::NeedsSamples { .. } => format!("--design: {e}: add --samples N"),
         SweepError::NeedsAxes { .. } => format!("--design: {e}: add --set KEY=min:max"),
         SweepError::NotThisSweep { .. } => format!("--resume: {e}"),
@@ -166,9 +168,16 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
         axes: Vec::new(),
         runs: args.runs.map(|n| n as usize),
     };
+    let mut fixed_keys: Vec<&str> = Vec::new();
     for item in &args.common.set {
         let (key, text) = split_set(item)?;
+        if fixed_keys.contains(&key) || request.axes.iter().any(|(k, _)| k == key) {
+            return Err(Failure::Input(format!(
+                "--set {item}: {key} is given twice\n  help: give each key once: one value, or the values to sweep"
+            )));
+        }
         if let Ok(x) = text.parse::<f64>() {
+            fixed_keys.push(key);
             keys::set(sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
             fixed.push(format!("--set {key}={x}"));
             continue;
@@ -176,6 +185,16 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
         request.axes.push((key.to_string(), text.to_string()));
     }
     let spec = request.resolve(sc).map_err(sweep_failure)?;
+    if let Some(a) = spec
+        .axes
+        .iter()
+        .find(|a| fixed_keys.contains(&a.key.as_str()))
+    {
+        return Err(Failure::Input(format!(
+            "--set {}: the scenario's [sweep] table sweeps this key\n  help: leave it to the [sweep] table, or sweep it from the command line instead",
+            a.key
+        )));
+    }
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     Ok(SweepOptions {
         spec,
@@ -197,6 +216,7 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let mut sc = load(&args.scenario)?;
     let opts = options(&mut sc, &args)?;
+    out_is_not_a_file(&opts.out)?;
     if let Some(k) = args.verify {
         let results = run::verify(&sc, &opts, k).map_err(sweep_failure)?;
         let bad: Vec<usize> = results

@@ -11,7 +11,18 @@ use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ablation, ensemble, scorecard};
 
 use crate::Failure;
-use crate::common::{Common, command_line, load};
+use crate::common::{Common, command_line, commit, load, stage};
+
+/// The most runs `validate --data` takes: it keeps every run's record.
+const MAX_RUNS_WITH_DATA: usize = 5000;
+
+/// The files `simulate validate` writes (others in its folder, such as a run's, are kept).
+fn owns(name: &str) -> bool {
+    matches!(
+        name,
+        "validation.csv" | "ablations.csv" | "unvote.csv" | "unvote_turns.csv" | "report.html"
+    ) || name.ends_with(".partial")
+}
 
 /// Arguments of `simulate validate`.
 #[derive(Args)]
@@ -52,11 +63,24 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     }
     let (seed, changes) = args.common.apply(&mut sc, args.lens.as_deref())?;
     let runs = args.runs as usize;
+    // With measured data every run's record is kept (about 80 KB each for the replay): bounded.
+    if args.data.is_some() && runs > MAX_RUNS_WITH_DATA {
+        return Err(Failure::Input(format!(
+            "--runs {runs} with --data: more than the limit of {MAX_RUNS_WITH_DATA} runs (every run's record is kept to compare with the data)\n  help: use --runs {MAX_RUNS_WITH_DATA} or fewer with --data"
+        )));
+    }
     // Measured data are read before anything runs or is written.
     let data = match args.data.as_deref() {
         None => None,
         Some(name) => Some(read_data(name)?),
     };
+    let out_dir = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
+    // Output problems that can be known now are found before anything runs.
+    let staging = stage(&out_dir, owns)?;
     let jobs = args.common.jobs();
     let other = |e: &dyn std::fmt::Display| Failure::Other(e.to_string());
     let lines = scorecard::scorecard(&sc, seed, runs, jobs).map_err(|e| other(&e))?;
@@ -116,18 +140,13 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     ));
 
     // Everything is computed: only now is anything written.
-    let out_dir = args
-        .common
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
     let io =
         |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
-    std::fs::create_dir_all(&out_dir).map_err(|e| io(e, &out_dir))?;
     for (name, text) in &files {
-        let p = out_dir.join(name);
+        let p = staging.dir().join(name);
         write_atomic(&p, text.as_bytes()).map_err(|e| io(e, &p))?;
     }
+    commit(staging)?;
     let path = out_dir.join("validation.csv");
     let report_path = out_dir.join("report.html");
     let failed = lines.iter().filter(|l| !l.pass).count();

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ActorInfo, Cast, Header, Ids, R, Role, Strategy, V};
+use super::{ActorInfo, Cast, Header, Ids, MAX_ACTORS, MAX_STEPS, R, Role, Strategy, V};
 use crate::date::Period;
 use crate::scenario::lens::Lens;
 use crate::scenario::raw::{RawActor, RawScenario};
@@ -35,6 +35,7 @@ impl V<'_> {
                 "set `end` to a later month than `start`",
             ));
         }
+        let months = end.months_since(start);
         let period = match meta.period.get_ref().as_str() {
             "month" => Period::Month,
             "quarter" => Period::Quarter,
@@ -47,6 +48,27 @@ impl V<'_> {
                 ));
             }
         };
+        let steps = months / period.months();
+        if steps == 0 {
+            return Err(self.err(
+                meta.end.span(),
+                format!(
+                    "from {start} to {end} is shorter than one {}: the scenario has no step",
+                    period.name()
+                ),
+                "set `end` at least one period after `start`, or use a shorter `period`",
+            ));
+        }
+        if steps as usize > MAX_STEPS {
+            return Err(self.err(
+                meta.end.span(),
+                format!(
+                    "from {start} to {end} is {steps} steps of a {}, more than the limit of {MAX_STEPS}",
+                    period.name()
+                ),
+                "use a later `start`, an earlier `end` or a longer `period`",
+            ));
+        }
         let seed = match &meta.seed {
             Some(s) if *s.get_ref() < 0 => {
                 return Err(self.err(s.span(), "seed is negative", "use a whole number from 0 up"));
@@ -69,6 +91,7 @@ impl V<'_> {
             start,
             end,
             period,
+            steps: steps as usize,
             seed,
             lens,
             region,
@@ -82,21 +105,33 @@ impl V<'_> {
         let mut actors: Vec<ActorInfo> = Vec::with_capacity(raw.actors.len());
         let mut ids: BTreeMap<String, usize> = BTreeMap::new();
         let mut patrons = Vec::new();
+        if let Some(a) = raw.actors.get(MAX_ACTORS) {
+            return Err(self.err(
+                a.get_ref().id.span(),
+                format!(
+                    "more than {MAX_ACTORS} actors (the file has {})",
+                    raw.actors.len()
+                ),
+                format!("a scenario holds at most {MAX_ACTORS} actors; split the region or group small states"),
+            ));
+        }
         for a in &raw.actors {
             let a = a.get_ref();
             let id = a.id.get_ref();
-            if id.is_empty() {
-                return Err(self.err(
-                    a.id.span(),
-                    "empty actor id",
-                    "give every actor a short id such as \"KAZ\"",
-                ));
-            }
+            self.id_text(&a.id, "actor")?;
             if ids.contains_key(id) {
                 return Err(self.err(
                     a.id.span(),
                     format!("duplicate actor id `{id}`"),
                     "each actor needs its own id; rename or remove one of the two",
+                ));
+            }
+            // Actor ids name chart files, and some file systems ignore case.
+            if let Some(other) = ids.keys().find(|k| k.eq_ignore_ascii_case(id)) {
+                return Err(self.err(
+                    a.id.span(),
+                    format!("actor id `{id}` differs from `{other}` only in case"),
+                    "actor ids name files (alignment_<ID>.svg), and some file systems ignore case; rename one of the two",
                 ));
             }
             let role = match a.role.get_ref().as_str() {

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use super::{FORMAT_DOC, Ids, R, Scenario, V};
 use crate::date::YearMonth;
 use crate::scenario::experiment::{
-    Check, Dated, Design, Direction, INDEX_NAMES, Outcome, OutcomeKind, SweepPlan,
+    Axis, Check, Dated, Design, Direction, INDEX_NAMES, MAX_POINTS, Outcome, OutcomeKind,
+    SweepPlan, point_count,
 };
 use crate::scenario::keys::{self, AxisError};
 use crate::scenario::raw::{OneOrMany, RawCheck, RawOutcome, RawScenario, RawSweep, S};
@@ -290,10 +291,17 @@ impl V<'_> {
             Some(n) => Some(*n.get_ref() as usize),
             None => None,
         };
-        let mut axes = Vec::new();
+        let mut axes: Vec<Axis> = Vec::new();
         for a in &r.axes {
             let a = a.get_ref();
             let key = a.key.get_ref();
+            if axes.iter().any(|b| b.key == *key) {
+                return Err(self.err(
+                    a.key.span(),
+                    format!("`{key}` is swept twice"),
+                    "give each key one [[sweep.axes]] table; put all its values in that one",
+                ));
+            }
             let text = match a.values.get_ref() {
                 toml::Value::String(s) => s.clone(),
                 toml::Value::Array(items) => {
@@ -347,6 +355,21 @@ impl V<'_> {
                 raw.span(),
                 "the sweep has no axes",
                 "add [[sweep.axes]] tables with `key` and `values`",
+            ));
+        }
+        let points = point_count(design, &axes);
+        if points > MAX_POINTS {
+            return Err(self.err(
+                raw.span(),
+                format!(
+                    "the sweep has {} points, more than the limit of {MAX_POINTS}",
+                    if points == usize::MAX {
+                        "too many".to_string()
+                    } else {
+                        points.to_string()
+                    }
+                ),
+                "use fewer values per axis (a grid has the product of their counts), or a random or lhs design with fewer samples",
             ));
         }
         Ok(SweepPlan { design, runs, axes })

@@ -40,6 +40,41 @@ struct V<'a> {
 
 const FORMAT_DOC: &str = "docs/scenario-format.md";
 
+/// The longest id: actors, bases, loans, deals, events and outcomes.
+pub const MAX_ID_CHARS: usize = 40;
+
+/// The largest magnitude of any number in a scenario (in its own unit: billions of dollars,
+/// millions of dollars, bcm, ...). The largest shipped value is a GDP of 18,000 bn; a bound
+/// keeps every sum and product the engine forms finite (no `1e308` money).
+pub const MAX_NUMBER: f64 = 1e7;
+
+/// The most steps a scenario may have (500 years of months).
+pub const MAX_STEPS: usize = 6000;
+
+/// The most actors a scenario may have.
+pub const MAX_ACTORS: usize = 5000;
+
+/// The largest record of one run: every state's share toward every patron at every date
+/// (`(steps + 1) × actors × patrons × 8` bytes). An ensemble holds one per thread at a time.
+pub const MAX_RUN_RECORD_BYTES: usize = 256 << 20;
+
+/// A number as an error message shows it: as written for ordinary sizes, in exponent form for
+/// huge or tiny ones (not 300 digits).
+fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e9).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Whether `c` may appear in an id: ASCII letters, digits, `_` and `-`. Ids become parts of
+/// file names (`alignment_KGZ.svg`), CSV cells and HTML, where this set needs no quoting or
+/// escaping, and no two of them look alike.
+pub fn id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
 /// The `[scenario]` header's own values.
 struct Header {
     name: String,
@@ -47,6 +82,7 @@ struct Header {
     start: YearMonth,
     end: YearMonth,
     period: Period,
+    steps: usize,
     seed: u64,
     lens: Lens,
     region: String,
@@ -80,7 +116,25 @@ impl V<'_> {
     }
 
     fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
+        let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_string();
+        // A TOML date literal (`start = 2009-01-01`) reaches serde as a map.
+        let at = self.src.get(span.start..).unwrap_or("");
+        if msg.starts_with("invalid type: map")
+            && at.len() >= 7
+            && at.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            && at.as_bytes()[4] == b'-'
+        {
+            let literal: String = at
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != ',')
+                .collect();
+            return self.err(
+                span,
+                format!("`{literal}` is a TOML date literal, expected a date in quotes"),
+                "write dates as quoted text, year and month: \"YYYY-MM\", e.g. \"2009-02\"",
+            );
+        }
         let help = if msg.starts_with("unknown field") {
             format!(
                 "remove this key or correct its spelling; the keys each table takes are listed in {FORMAT_DOC}"
@@ -93,7 +147,7 @@ impl V<'_> {
         } else {
             "fix the TOML syntax at this point (quotes, brackets, `key = value`)".to_string()
         };
-        self.err(e.span().unwrap_or(0..0), msg, help)
+        self.err(span, msg, help)
     }
 
     fn date(&self, s: &S<String>) -> R<YearMonth> {
@@ -106,17 +160,22 @@ impl V<'_> {
         })
     }
 
+    /// `s` if it is finite and within `min..=max`, both clamped to ±[`MAX_NUMBER`]: the one
+    /// check every number in a scenario goes through.
     fn in_range(&self, s: &S<f64>, what: &str, min: f64, max: f64) -> R<f64> {
         let x = *s.get_ref();
+        let (min, max) = (min.max(-MAX_NUMBER), max.min(MAX_NUMBER));
         if !x.is_finite() || x < min || x > max {
-            let expected = if max == f64::INFINITY {
-                format!("a number of at least {min}")
+            let expected = if max == MAX_NUMBER {
+                format!(
+                    "a number from {min} to {MAX_NUMBER:e} (the limit on any number in a scenario)"
+                )
             } else {
                 format!("a number from {min} to {max}")
             };
             return Err(self.err(
                 s.span(),
-                format!("{what} is {x}, expected {expected}"),
+                format!("{what} is {}, expected {expected}", shown(x)),
                 if x < 0.0 && min >= 0.0 {
                     format!("{what} cannot be negative; use 0 for none")
                 } else {
@@ -152,6 +211,21 @@ impl V<'_> {
             ids,
             patrons,
         } = self.cast(&raw, &header)?;
+        let record = (header.steps + 1) * actors.len() * patrons.len() * 8;
+        if record > MAX_RUN_RECORD_BYTES {
+            return Err(self.err(
+                raw.scenario.get_ref().end.span(),
+                format!(
+                    "one run would record {} MiB ({} dates × {} actors × {} patrons), more than the limit of {} MiB",
+                    record >> 20,
+                    header.steps + 1,
+                    actors.len(),
+                    patrons.len(),
+                    MAX_RUN_RECORD_BYTES >> 20
+                ),
+                "shorten the scenario, use a longer `period`, or model fewer actors",
+            ));
+        }
         let ctx = Ids {
             ids: &ids,
             actors: &actors,
@@ -271,18 +345,50 @@ impl V<'_> {
         index: usize,
         what: &str,
     ) -> R<()> {
-        if id.get_ref().is_empty() {
+        self.id_text(id, what)?;
+        if ids.insert(id.get_ref().clone(), index).is_some() {
+            return Err(self.err(
+                id.span(),
+                format!("duplicate {what} id `{}`", id.get_ref()),
+                format!("each {what} needs its own id; rename or remove one of the two"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// An id's text: 1 to [`MAX_ID_CHARS`] characters, each an [`id_char`].
+    fn id_text(&self, id: &S<String>, what: &str) -> R<()> {
+        let text = id.get_ref();
+        if text.is_empty() {
             return Err(self.err(
                 id.span(),
                 format!("empty {what} id"),
                 format!("give the {what} a short id"),
             ));
         }
-        if ids.insert(id.get_ref().clone(), index).is_some() {
+        if let Some(bad) = text.chars().find(|&c| !id_char(c)) {
             return Err(self.err(
                 id.span(),
-                format!("duplicate {what} id `{}`", id.get_ref()),
-                format!("each {what} needs its own id; rename or remove one of the two"),
+                format!(
+                    "{what} id `{}` contains {}",
+                    text.escape_debug(),
+                    if bad.is_ascii_graphic() || bad == ' ' {
+                        format!("`{bad}`")
+                    } else {
+                        format!("the character U+{:04X}", u32::from(bad))
+                    }
+                ),
+                format!(
+                    "ids use ASCII letters, digits, `_` and `-` only (they name files and CSV cells), e.g. \"KGZ\" or \"manas_2009\"; see {FORMAT_DOC}"
+                ),
+            ));
+        }
+        let n = text.chars().count();
+        if n > MAX_ID_CHARS {
+            return Err(self.err(
+                id.span(),
+                format!("{what} id is {n} characters long, more than the limit of {MAX_ID_CHARS}"),
+                "use a short id; a longer description goes in `name`",
             ));
         }
         Ok(())

@@ -1,0 +1,348 @@
+//! Output folders written whole or not at all: a run writes into a fresh temporary folder next
+//! to its target ([`Staging`]) and renames it into place when every file is written, so a killed
+//! or failed run leaves the previous complete output (or none), never a mix of two runs' files.
+//!
+//! Commands share folders (`simulate FILE` and `simulate validate FILE` both default to
+//! `out/<scenario>/`), so each command names the files it owns: on commit, the old folder's
+//! files owned by the command are dropped (a chart of a state the new run no longer has does not
+//! survive), and everything else in it (another command's files, subfolders) is carried over.
+//!
+//! What can be known before the runs start is checked when the folder is staged: the target is
+//! not a file, its parent can be written, and an existing folder holds only outputs
+//! (`simulate` never replaces a folder holding other files: `--out .` in a project is refused).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why an output folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    /// The target names no folder of its own (`.`, `..`, `/`).
+    #[error("{} does not name a folder of its own", path.display())]
+    NoName {
+        /// The target.
+        path: PathBuf,
+    },
+    /// The target exists and is not a folder.
+    #[error("{} exists and is not a folder", path.display())]
+    NotAFolder {
+        /// The target.
+        path: PathBuf,
+    },
+    /// The target is a folder holding files this program does not write.
+    #[error(
+        "{} holds {}, which simulate does not write; it replaces only folders of its own output",
+        path.display(),
+        file.display()
+    )]
+    Foreign {
+        /// The target.
+        path: PathBuf,
+        /// The first file found that is not an output.
+        file: PathBuf,
+    },
+    /// The folder could not be made, read or renamed.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        /// The folder or file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> FolderError + '_ {
+    move |source| FolderError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Whether `name` is a file an output folder holds: tables, JSON, charts, the report and
+/// temporary files of interrupted writes.
+pub fn is_output_file(name: &str) -> bool {
+    [".csv", ".json", ".svg", ".png", ".html", ".partial"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// The files that mark a folder as one of this program's outputs.
+const MARKERS: [&str; 4] = [
+    "summary.json",
+    "validation.csv",
+    "compare.csv",
+    "report.html",
+];
+
+/// An output folder being written: files go to [`Staging::dir`], a fresh folder next to the
+/// target; [`Staging::commit`] puts it in the target's place. Dropped without a commit, the
+/// temporary folder is removed.
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    tmp: PathBuf,
+    owns: fn(&str) -> bool,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks `target` and makes a fresh temporary folder next to it. Fails, before anything is
+    /// run, when the target is a file, when it is a folder holding files that are not outputs
+    /// (subfolders, such as `compare/` inside a run's folder, are kept), or when its parent
+    /// cannot be written.
+    /// `owns` says which file names the command writes.
+    pub fn new(target: &Path, owns: fn(&str) -> bool) -> Result<Staging, FolderError> {
+        check_target(target)?;
+        // The last part as written: `out/.` and `out/..` name no folder of their own.
+        let text = target.to_string_lossy();
+        let last = text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let name = match target.file_name() {
+            Some(n) if !matches!(last, "" | "." | "..") => n.to_string_lossy().into_owned(),
+            _ => {
+                return Err(FolderError::NoName {
+                    path: target.to_path_buf(),
+                });
+            }
+        };
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+        let tmp = parent.join(format!(".{name}.partial"));
+        // A folder left by a killed run is stale: the next run into the same target starts over.
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io_at(&tmp))?;
+        }
+        fs::create_dir(&tmp).map_err(io_at(&tmp))?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            tmp,
+            owns,
+            committed: false,
+        })
+    }
+
+    /// The temporary folder to write into.
+    pub fn dir(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// The folder the output will have when committed.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Puts the written folder in the target's place: what the command does not own in an
+    /// existing target (subfolders, other commands' files) is moved into it, the old folder is renamed aside, the new one renamed into place, and the
+    /// old one removed. Killed between the two renames, the previous output survives as
+    /// `.NAME.old` next to the target.
+    pub fn commit(mut self) -> Result<(), FolderError> {
+        if self.target.is_dir() {
+            for entry in fs::read_dir(&self.target).map_err(io_at(&self.target))? {
+                let entry = entry.map_err(io_at(&self.target))?;
+                let is_dir = entry.file_type().map_err(io_at(&entry.path()))?.is_dir();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let to = self.tmp.join(entry.file_name());
+                if (is_dir || !(self.owns)(&name)) && !to.exists() {
+                    fs::rename(entry.path(), &to).map_err(io_at(&to))?;
+                }
+            }
+            let old = self.tmp.with_file_name(
+                self.tmp
+                    .file_name()
+                    .map(|n| n.to_string_lossy().replace(".partial", ".old"))
+                    .unwrap_or_else(|| ".out.old".into()),
+            );
+            if old.exists() {
+                fs::remove_dir_all(&old).map_err(io_at(&old))?;
+            }
+            fs::rename(&self.target, &old).map_err(io_at(&self.target))?;
+            fs::rename(&self.tmp, &self.target).map_err(io_at(&self.target))?;
+            self.committed = true;
+            fs::remove_dir_all(&old).map_err(io_at(&old))?;
+        } else {
+            fs::rename(&self.tmp, &self.target).map_err(io_at(&self.target))?;
+            self.committed = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// The checks [`Staging::new`] makes on the target, without making anything.
+pub fn check_target(target: &Path) -> Result<(), FolderError> {
+    let meta = match fs::symlink_metadata(target) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_at(target)(e)),
+    };
+    if !meta.is_dir() {
+        return Err(FolderError::NotAFolder {
+            path: target.to_path_buf(),
+        });
+    }
+    let mut files = Vec::new();
+    for entry in fs::read_dir(target).map_err(io_at(target))? {
+        let entry = entry.map_err(io_at(target))?;
+        let kind = entry.file_type().map_err(io_at(&entry.path()))?;
+        if kind.is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !kind.is_file() || !is_output_file(&name) {
+            return Err(FolderError::Foreign {
+                path: target.to_path_buf(),
+                file: entry.path(),
+            });
+        }
+        files.push(name);
+    }
+    files.sort();
+    // Files that look like outputs in a folder with none of the files every output has (a
+    // folder of someone's own CSVs) are not replaced either.
+    if let Some(first) = files.first()
+        && !files
+            .iter()
+            .any(|f| MARKERS.contains(&f.as_str()) || f == "sweep.json")
+    {
+        return Err(FolderError::Foreign {
+            path: target.to_path_buf(),
+            file: target.join(first),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_files(name: &str) -> bool {
+        name != "validation.csv"
+    }
+
+    fn tmp() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "sb-folder-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_committed_folder_replaces_the_old_one_whole_and_keeps_its_subfolders() {
+        let root = tmp();
+        let target = root.join("out");
+        fs::create_dir_all(target.join("compare")).unwrap();
+        fs::write(target.join("summary.json"), "old").unwrap();
+        fs::write(target.join("alignment_OLD.svg"), "old").unwrap();
+        fs::write(target.join("compare").join("compare.csv"), "kept").unwrap();
+        fs::write(target.join("validation.csv"), "kept").unwrap();
+        let s = Staging::new(&target, run_files).unwrap();
+        fs::write(s.dir().join("summary.json"), "new").unwrap();
+        // Until the commit the old output is untouched.
+        assert_eq!(
+            fs::read_to_string(target.join("summary.json")).unwrap(),
+            "old"
+        );
+        s.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(target.join("summary.json")).unwrap(),
+            "new"
+        );
+        assert!(
+            !target.join("alignment_OLD.svg").exists(),
+            "a file of the old run survived"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("compare").join("compare.csv")).unwrap(),
+            "kept"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("validation.csv")).unwrap(),
+            "kept"
+        );
+        let left: Vec<_> = fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("out")]);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_dropped_staging_leaves_the_old_output_and_no_temporary_folder() {
+        let root = tmp();
+        let target = root.join("out");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("summary.json"), "old").unwrap();
+        {
+            let s = Staging::new(&target, run_files).unwrap();
+            fs::write(s.dir().join("summary.json"), "new").unwrap();
+        }
+        assert_eq!(
+            fs::read_to_string(target.join("summary.json")).unwrap(),
+            "old"
+        );
+        assert_eq!(fs::read_dir(&root).unwrap().count(), 1);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn files_and_foreign_folders_are_refused() {
+        let root = tmp();
+        let file = root.join("file");
+        fs::write(&file, "x").unwrap();
+        assert!(matches!(
+            Staging::new(&file, run_files),
+            Err(FolderError::NotAFolder { .. })
+        ));
+        let mine = root.join("mine");
+        fs::create_dir_all(&mine).unwrap();
+        fs::write(mine.join("notes.txt"), "x").unwrap();
+        assert!(matches!(
+            Staging::new(&mine, run_files),
+            Err(FolderError::Foreign { .. })
+        ));
+        let data = root.join("data");
+        fs::create_dir_all(&data).unwrap();
+        fs::write(data.join("prices.csv"), "x").unwrap();
+        assert!(matches!(
+            Staging::new(&data, run_files),
+            Err(FolderError::Foreign { .. })
+        ));
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_target_that_names_no_folder_of_its_own_is_refused() {
+        let root = tmp();
+        for target in [root.join("."), root.join(".."), PathBuf::from("/")] {
+            assert!(
+                matches!(
+                    Staging::new(&target, run_files),
+                    Err(FolderError::NoName { .. } | FolderError::Foreign { .. })
+                ),
+                "{}",
+                target.display()
+            );
+        }
+        assert!(matches!(
+            Staging::new(&root.join("."), run_files),
+            Err(FolderError::NoName { .. })
+        ));
+        fs::remove_dir_all(&root).unwrap();
+    }
+}

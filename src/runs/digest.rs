@@ -1,0 +1,333 @@
+//! What an ensemble's outputs need from its runs, accumulated run by run: memory does not grow
+//! with the number of runs.
+//!
+//! A [`Digest`] keeps the first run's record (the report's event log), each series' sample (the
+//! final shares and indices of the summary, every share and index at every date for fan
+//! charts), and the decisions with the number of runs that took each. A [`Sample`] holds its
+//! values while there are at most [`EXACT_RUNS`] (percentiles exact, type 7, as before) and a
+//! fixed histogram of [`BINS`] bins over 0–1 beyond (percentiles exact to within 1/[`BINS`], as
+//! in sweeps); its mean is summed in chunks of [`CHUNK`] in run order, so it equals a sweep
+//! row's mean to the last bit.
+
+use std::collections::BTreeMap;
+
+use super::ensemble::{CHUNK, Spread, quantile};
+use crate::engine::record::{LogEntry, RunRecord};
+use crate::scenario::Scenario;
+
+/// Runs up to which a sample keeps its values (percentiles exact).
+pub const EXACT_RUNS: usize = 1000;
+
+/// Histogram bins over 0–1 beyond [`EXACT_RUNS`] runs.
+pub const BINS: usize = 1000;
+
+/// The values of one series across runs.
+#[derive(Clone, Debug, Default)]
+pub struct Sample {
+    n: usize,
+    chunk: f64,
+    total: f64,
+    exact: Vec<f64>,
+    hist: Vec<u32>,
+}
+
+impl Sample {
+    /// Adds the next run's value.
+    pub fn add(&mut self, x: f64) {
+        self.chunk += x;
+        self.n += 1;
+        if self.n % CHUNK == 0 {
+            self.total += self.chunk;
+            self.chunk = 0.0;
+        }
+        if self.hist.is_empty() {
+            if self.exact.len() < EXACT_RUNS {
+                self.exact.push(x);
+                return;
+            }
+            self.hist = vec![0; BINS];
+            for v in std::mem::take(&mut self.exact) {
+                self.hist[bin(v)] += 1;
+            }
+        }
+        self.hist[bin(x)] += 1;
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The mean, summed as `ensemble::chunked_mean` sums it (0 for no values).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            (self.total + self.chunk) / self.n as f64
+        }
+    }
+
+    /// Quantiles `qs`: type 7 over the values, or from the histogram past [`EXACT_RUNS`].
+    pub fn quantiles<const K: usize>(&self, qs: [f64; K]) -> [f64; K] {
+        if self.n == 0 {
+            return [0.0; K];
+        }
+        if self.hist.is_empty() {
+            let mut xs = self.exact.clone();
+            xs.sort_by(f64::total_cmp);
+            return qs.map(|q| quantile(&xs, q));
+        }
+        qs.map(|q| {
+            let rank = q * (self.n - 1) as f64;
+            let mut before = 0.0;
+            for (b, &count) in self.hist.iter().enumerate() {
+                let c = f64::from(count);
+                if c > 0.0 && rank < before + c {
+                    return (b as f64 + (rank - before + 0.5) / c) / BINS as f64;
+                }
+                before += c;
+            }
+            1.0
+        })
+    }
+
+    /// Mean, 5th, 50th and 95th percentile.
+    pub fn spread(&self) -> Spread {
+        let [p5, p50, p95] = self.quantiles([0.05, 0.5, 0.95]);
+        Spread {
+            mean: self.mean(),
+            p5,
+            p50,
+            p95,
+        }
+    }
+}
+
+fn bin(x: f64) -> usize {
+    ((x * BINS as f64) as usize).min(BINS - 1)
+}
+
+/// One decision (actor and what) and the runs that took it.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// Its first occurrence: in run 1, or the first run where it happened.
+    pub first: LogEntry,
+    /// Runs in which it happened at least once.
+    pub runs: usize,
+}
+
+/// What the summary, charts and report of an ensemble read, accumulated run by run.
+#[derive(Clone, Debug, Default)]
+pub struct Digest {
+    /// Runs added.
+    pub runs: usize,
+    /// The first run's record.
+    pub first: Option<RunRecord>,
+    n: usize,
+    np: usize,
+    /// Dates recorded (the first run's; every run has the same).
+    t: usize,
+    /// Share of actor `i` toward patron `p` at date `t`: `[(t * n + i) * np + p]`.
+    shares: Vec<Sample>,
+    /// Index `k` at date `t`: `[t * 4 + k]`.
+    indices: Vec<Sample>,
+    /// Decisions in order of first occurrence, keyed by actor and what.
+    decisions: Vec<Decision>,
+    by_key: BTreeMap<String, usize>,
+}
+
+impl Digest {
+    /// The digest of `runs`, in order.
+    pub fn of(runs: &[RunRecord]) -> Digest {
+        let mut d = Digest::default();
+        for r in runs {
+            d.add(r);
+        }
+        d
+    }
+
+    /// Adds the next run. `is_decision` picks the log entries counted as decisions.
+    pub fn add(&mut self, rec: &RunRecord) {
+        self.add_with(rec, |_| true);
+    }
+
+    /// Adds the next run, counting the log entries `is_decision` picks as decisions.
+    pub fn add_with(&mut self, rec: &RunRecord, is_decision: impl Fn(&LogEntry) -> bool) {
+        if self.first.is_none() {
+            self.n = rec.n;
+            self.np = rec.np;
+            self.t = rec.dates.len();
+            self.shares = vec![Sample::default(); self.t * rec.n * rec.np];
+            self.indices = vec![Sample::default(); self.t * 4];
+            self.first = Some(rec.clone());
+        }
+        self.runs += 1;
+        let t = self.t.min(rec.dates.len());
+        for (k, s) in self.shares[..t * self.n * self.np].iter_mut().enumerate() {
+            s.add(rec.alignment[k]);
+        }
+        for (tt, idx) in rec.indices[..t].iter().enumerate() {
+            for (k, v) in idx.values().into_iter().enumerate() {
+                self.indices[tt * 4 + k].add(v);
+            }
+        }
+        let mut seen: Vec<usize> = Vec::new();
+        for e in rec.log.iter().filter(|e| is_decision(e)) {
+            let key = format!("{}|{:?}", e.actor, e.what);
+            let j = *self.by_key.entry(key).or_insert_with(|| {
+                self.decisions.push(Decision { first: *e, runs: 0 });
+                self.decisions.len() - 1
+            });
+            if !seen.contains(&j) {
+                seen.push(j);
+                self.decisions[j].runs += 1;
+            }
+        }
+    }
+
+    /// Dates recorded.
+    pub fn dates(&self) -> usize {
+        self.t
+    }
+
+    /// The sample of actor `i`'s share toward patron `p` at date `t`.
+    pub fn share(&self, t: usize, i: usize, p: usize) -> &Sample {
+        &self.shares[(t * self.n + i) * self.np + p]
+    }
+
+    /// The sample of index `k` (in `Indices::NAMES` order) at date `t`.
+    pub fn index(&self, t: usize, k: usize) -> &Sample {
+        &self.indices[t * 4 + k]
+    }
+
+    /// The decisions, in order of first occurrence (run 1's order, then other runs').
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+}
+
+/// A value a run recorded that is not a finite number: the run stops with the cause named.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("run {run} recorded {what} = {value} at {date}, which is not a finite number")]
+pub struct NonFinite {
+    /// Run number, 1-based.
+    pub run: usize,
+    /// The date.
+    pub date: String,
+    /// What the value is.
+    pub what: String,
+    /// The value.
+    pub value: f64,
+}
+
+/// Checks that run `run` (1-based) recorded only finite numbers: shares, indices, and the scores
+/// and values of its log.
+pub fn check_finite(sc: &Scenario, run: usize, rec: &RunRecord) -> Result<(), NonFinite> {
+    let per_date = rec.n * rec.np;
+    if let Some(k) = rec.alignment.iter().position(|x| !x.is_finite()) {
+        let (t, i, p) = (k / per_date, k % per_date / rec.np, k % rec.np);
+        return Err(NonFinite {
+            run,
+            date: rec.dates.get(t).map_or("?".into(), ToString::to_string),
+            what: format!(
+                "the share of {} toward {}",
+                sc.actors.get(i).map_or("?", |a| a.id.as_str()),
+                if p < sc.patrons.len() {
+                    sc.patron_id(p)
+                } else {
+                    "?"
+                }
+            ),
+            value: rec.alignment[k],
+        });
+    }
+    for (t, idx) in rec.indices.iter().enumerate() {
+        for (k, v) in idx.values().into_iter().enumerate() {
+            if !v.is_finite() {
+                return Err(NonFinite {
+                    run,
+                    date: rec.dates.get(t).map_or("?".into(), ToString::to_string),
+                    what: crate::engine::record::Indices::NAMES[k].to_string(),
+                    value: v,
+                });
+            }
+        }
+    }
+    for e in &rec.log {
+        for (name, v) in [
+            ("score_for", e.score_for),
+            ("score_against", e.score_against),
+            ("value", e.value),
+        ] {
+            if !v.is_finite() {
+                return Err(NonFinite {
+                    run,
+                    date: e.date.to_string(),
+                    what: format!(
+                        "the {name} of a log entry of {}",
+                        sc.actors.get(e.actor).map_or("?", |a| a.id.as_str())
+                    ),
+                    value: v,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runs::ensemble::chunked_mean;
+
+    #[test]
+    fn a_sample_gives_the_exact_spread_up_to_the_limit_and_a_close_one_beyond() {
+        let xs: Vec<f64> = (0..5000)
+            .map(|i| (f64::from(i) * 0.618_033_988_7).fract())
+            .collect();
+        for n in [1, 7, 128, 129, EXACT_RUNS, EXACT_RUNS + 1, 5000] {
+            let mut s = Sample::default();
+            for &x in &xs[..n] {
+                s.add(x);
+            }
+            let exact = Spread::of(&mut xs[..n].to_vec());
+            let got = s.spread();
+            assert_eq!(
+                got.mean,
+                chunked_mean(&xs[..n]),
+                "mean to the last bit, n {n}"
+            );
+            if n <= EXACT_RUNS {
+                assert_eq!(got, exact, "n {n}");
+            } else {
+                for (a, b) in [
+                    (got.p5, exact.p5),
+                    (got.p50, exact.p50),
+                    (got.p95, exact.p95),
+                ] {
+                    assert!((a - b).abs() <= 1.0 / BINS as f64, "n {n}: {a} vs {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_non_finite_share_is_named() {
+        let text = include_str!("../../tests/scenarios/base.toml");
+        let sc = crate::scenario::validate::parse(std::path::Path::new("t.toml"), text)
+            .expect("valid scenario");
+        let prm = sc.params.clone();
+        let mut recs = super::super::ensemble::run_many(&sc, &prm, 1, 1, 1).expect("one thread");
+        assert_eq!(check_finite(&sc, 1, &recs[0]), Ok(()));
+        let k = 5 * recs[0].n * recs[0].np + 3 * recs[0].np + 1;
+        recs[0].alignment[k] = f64::NAN;
+        let e = check_finite(&sc, 1, &recs[0]).unwrap_err();
+        assert_eq!(e.what, "the share of KGZ toward RUS");
+        assert_eq!(e.date, recs[0].dates[5].to_string());
+    }
+}
