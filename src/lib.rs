@@ -8,7 +8,8 @@
 //! The crate is the engine behind the `simulate` command. Its modules follow the data, and each
 //! imports only from those listed before it (ARCHITECTURE.md states the rules; a test checks them):
 //!
-//! - the vocabulary: [`date`], [`params`] (every model parameter) and [`error`];
+//! - the vocabulary: [`date`], [`params`] (every model parameter) and [`error`], and
+//!   [`sensitivity`], the maths of global sensitivity analysis (designs and estimators);
 //! - [`scenario`] reads and validates a TOML scenario into a [`Scenario`], with its initial
 //!   [`scenario::World`] and what it asks of its runs ([`scenario::experiment`]);
 //! - [`engine`] steps the world forward: the step order, the seeded context, the states'
@@ -28,6 +29,7 @@
 pub mod date;
 pub mod error;
 pub mod params;
+pub mod sensitivity;
 
 pub mod scenario;
 

@@ -1,5 +1,5 @@
 //! The docs' figures cannot go stale: every number README.md, docs/teaching.md,
-//! docs/calibration.md and docs/model.md quote from the tool's output carries a marker with the
+//! docs/calibration.md, docs/model.md and docs/sensitivity.md quote from the tool's output carries a marker with the
 //! command that produces it, and this test runs each command and checks that its output still
 //! says what the paragraph says.
 //!
@@ -27,11 +27,12 @@ mod common;
 use common::*;
 
 /// The documents whose figures are checked.
-const DOCS: [&str; 4] = [
+const DOCS: [&str; 5] = [
     "README.md",
     "docs/teaching.md",
     "docs/calibration.md",
     "docs/model.md",
+    "docs/sensitivity.md",
 ];
 
 /// One marker: where it is, the command, the file (None: stdout) and the quoted text.

@@ -31,7 +31,7 @@ pub mod record;
 
 use context::{Ctx, Rng, STRATEGY_STREAM, noise, rng_for, side_stream};
 use lookups::Lookups;
-use mechanisms::{bases, energy, enlargement, loans, partnership, shocks, strategy};
+use mechanisms::{bases, energy, enlargement, loans, partnership, projects, shocks, strategy};
 use record::Observer;
 
 use crate::params::Params;
@@ -175,6 +175,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
 
         // 3-5. Energy, bases, SCO.
         energy::step(&mut ctx, w);
+        projects::complete(&mut ctx, w);
         bases::review(&mut ctx, w);
         enlargement::step(&mut ctx, w);
 

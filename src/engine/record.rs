@@ -114,6 +114,14 @@ pub enum What {
     CstoDeploys(usize),
     /// An applicant (`actor`) under UN Security Council sanctions was not considered at a summit.
     NotEligible,
+    /// A state (`actor`) accepted the infrastructure project of scripted event `.0`: for = gain,
+    /// against = cost (with noise), value = its cost, bn USD.
+    ProjectAccepted(usize),
+    /// A state declined the infrastructure project of scripted event `.0` (scores as above).
+    ProjectDeclined(usize),
+    /// The infrastructure project of scripted event `.0` was completed: value = its yearly
+    /// income to the state, bn USD.
+    ProjectBuilt(usize),
 }
 
 /// One line of the decision log.

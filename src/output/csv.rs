@@ -1,5 +1,5 @@
 //! CSV tables (RFC 4180 quoting for text fields): a run's trajectories, indices and event log;
-//! the validation scorecard; the comparison of lenses.
+//! the validation scorecard; the comparison of lenses; sensitivity indices.
 
 use std::fmt::Write as _;
 
@@ -10,6 +10,7 @@ use crate::runs::compare::Comparison;
 use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Patron, VoteCheck};
 use crate::scenario::{Role, Scenario};
+use crate::sensitivity::{Analysis, Measured};
 
 /// `s` as one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote,
 /// a line feed or a carriage return; as it is otherwise. Every text cell goes through here.
@@ -313,4 +314,41 @@ pub fn ablations_csv(ablations: &[Ablation]) -> String {
         }
     }
     s
+}
+
+/// `sensitivity.csv`, tidy: one row per output and factor, in output and factor order, with the
+/// factor's interval, its indices and its rank for that output (1: most influential). Morris:
+/// `mu`, `mu_star`, `mu_star_conf` (half-width of the 95 % interval), `sigma`; Sobol: `S1`,
+/// `S1_conf`, `ST`, `ST_conf`.
+pub fn sensitivity(a: &Analysis) -> String {
+    let mut out = String::from(match a.method {
+        crate::sensitivity::Method::Morris { .. } => {
+            "output,factor,min,max,mu,mu_star,mu_star_conf,sigma,rank\n"
+        }
+        crate::sensitivity::Method::Sobol { .. } => {
+            "output,factor,min,max,S1,S1_conf,ST,ST_conf,rank\n"
+        }
+    });
+    for o in &a.outputs {
+        let mut rank = vec![0; a.factors.len()];
+        for (r, &f) in o.ranking().iter().enumerate() {
+            rank[f] = r + 1;
+        }
+        for (f, factor) in a.factors.iter().enumerate() {
+            let (x1, x2, x3, x4) = match &o.indices {
+                Measured::Morris(m) => (m[f].mu, m[f].mu_star, m[f].mu_star_conf, m[f].sigma),
+                Measured::Sobol(s) => (s[f].s1, s[f].s1_conf, s[f].st, s[f].st_conf),
+            };
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{x1:.6},{x2:.6},{x3:.6},{x4:.6},{}",
+                csv_field(&o.name),
+                csv_field(&factor.key),
+                factor.min,
+                factor.max,
+                rank[f]
+            );
+        }
+    }
+    out
 }

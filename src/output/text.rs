@@ -165,6 +165,40 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 e.value
             ),
         ),
+        What::ProjectAccepted(i) | What::ProjectDeclined(i) => {
+            let lender = match &sc.events[i].kind {
+                EventKind::Infrastructure { lender, .. } => sc.patron_id(*lender),
+                _ => "?",
+            };
+            let took = matches!(e.what, What::ProjectAccepted(_));
+            (
+                "project",
+                format!(
+                    "{a} {} the ${:.2}bn project financed by {lender}{}: gain {:.3} {} cost {:.3}",
+                    if took { "accepts" } else { "declines" },
+                    e.value,
+                    sc.events[i]
+                        .id
+                        .as_deref()
+                        .map_or(String::new(), |id| format!(" ({id})")),
+                    e.score_for,
+                    if took { ">" } else { "<=" },
+                    e.score_against
+                ),
+            )
+        }
+        What::ProjectBuilt(i) => (
+            "project",
+            format!(
+                "{}the project{} in {a} is completed: income ${:.3}bn a year",
+                "",
+                sc.events[i]
+                    .id
+                    .as_deref()
+                    .map_or(String::new(), |id| format!(" {id}")),
+                e.value
+            ),
+        ),
         What::NotEligible => (
             "sco",
             format!(
@@ -370,6 +404,17 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
         EventKind::EnergyPrice { deal, .. } => {
             format!("new price positions in talks on {}", sc.deals[*deal].id)
         }
+        EventKind::Infrastructure {
+            lender,
+            borrower,
+            income_bn,
+            build_months,
+            ..
+        } => format!(
+            "{} offers {} a ${value:.2}bn infrastructure project on its credit ({build_months} months to build, then ${income_bn:.3}bn a year of income)",
+            sc.patron_id(*lender),
+            actor(*borrower)
+        ),
         EventKind::UseOfForce { by, target, .. } => format!(
             "{} uses force against {} (severity {value:.2}): the threat it poses rises everywhere, most for its neighbours and states with its minorities",
             sc.patron_id(*by),

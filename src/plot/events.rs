@@ -64,6 +64,9 @@ pub(crate) fn involves(sc: &Scenario, e: &Event, i: usize) -> bool {
             patron: p, state, ..
         } => state.is_none_or(|s| s == i) || patron(*p) == Some(i),
         EventKind::UseOfForce { by, target, .. } => *target == i || patron(*by) == Some(i),
+        EventKind::Infrastructure {
+            lender, borrower, ..
+        } => *borrower == i || patron(*lender) == Some(i),
         EventKind::SecondarySanctions { target, .. } => patron(*target) == Some(i),
         EventKind::Unrest { actor, .. } | EventKind::UnSanctions { actor, .. } => *actor == i,
         EventKind::NormsChange { patron: p, .. } => patron(*p) == Some(i),

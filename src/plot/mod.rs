@@ -15,6 +15,7 @@
 pub mod compare;
 mod events;
 mod raster;
+pub mod sensitivity;
 mod series;
 pub mod sweep;
 mod ternary;

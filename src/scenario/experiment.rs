@@ -178,6 +178,17 @@ pub enum Design {
     Random(usize),
     /// This many points by Latin-hypercube sampling of the axes' ranges.
     Lhs(usize),
+    /// Morris trajectories for elementary effects (`simulate sensitivity --method morris`):
+    /// `trajectories` × (axes + 1) points on a grid of `levels` values per axis.
+    Morris {
+        /// Trajectories.
+        trajectories: usize,
+        /// Grid levels per axis (even).
+        levels: usize,
+    },
+    /// Saltelli's cross-sampled design for Sobol indices (`simulate sensitivity --method
+    /// sobol`): this many base rows, × (axes + 2) points.
+    Saltelli(usize),
 }
 
 impl Design {
@@ -187,7 +198,16 @@ impl Design {
             Design::Grid => "grid",
             Design::Random(_) => "random",
             Design::Lhs(_) => "lhs",
+            Design::Morris { .. } => "morris",
+            Design::Saltelli(_) => "saltelli",
         }
+    }
+
+    /// Whether every point runs with the sweep's own seed (common random numbers), so that two
+    /// points differ only by their values, not by their draws: the sensitivity designs, whose
+    /// estimators take differences between points.
+    pub fn shares_seeds(self) -> bool {
+        matches!(self, Design::Morris { .. } | Design::Saltelli(_))
     }
 }
 
@@ -267,7 +287,9 @@ impl AxisValues {
     }
 }
 
-fn round12(x: f64) -> f64 {
+/// `x` rounded to 12 significant digits, so that sums of decimal steps print as written
+/// (`0.1 + 2 * 0.05` as `0.2`).
+pub fn round12(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
     }
@@ -313,6 +335,8 @@ pub fn point_count(design: Design, axes: &[Axis]) -> usize {
             .iter()
             .fold(1usize, |n, a| n.saturating_mul(a.values.grid_len())),
         Design::Random(n) | Design::Lhs(n) => n,
+        Design::Morris { trajectories, .. } => trajectories.saturating_mul(axes.len() + 1),
+        Design::Saltelli(n) => n.saturating_mul(axes.len() + 2),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod lens;
 pub mod load;
 pub mod raw;
+pub mod schema;
 pub mod synthetic;
 pub mod validate;
 pub mod world;
@@ -275,6 +276,20 @@ pub enum EventKind {
         /// Multiplier of the remittances, 0 (they stop) to 10.
         factor: f64,
     },
+    /// A patron offers to build and finance an infrastructure project in a state (a road, a
+    /// railway, a pipeline spur: the Belt and Road Initiative's kind). The state decides.
+    Infrastructure {
+        /// The financing patron (slot).
+        lender: usize,
+        /// The host state.
+        borrower: usize,
+        /// Cost financed by the patron's credit, bn USD (added to the state's debt to it).
+        amount_bn: f64,
+        /// Yearly income to the state once built (transit fees, tolls, exports), bn USD.
+        income_bn: f64,
+        /// Months from the decision to completion.
+        build_months: i32,
+    },
     /// A patron uses force against another actor (an invasion, a war): the threat it poses in
     /// the eyes of every state rises, most for its neighbours and for states with a large
     /// minority of its nationality (Walt's aggressive intentions).
@@ -351,6 +366,7 @@ impl EventKind {
             EventKind::EnergyPrice { .. } => "energy_price",
             EventKind::RemittanceShock { .. } => "remittance_shock",
             EventKind::UseOfForce { .. } => "use_of_force",
+            EventKind::Infrastructure { .. } => "infrastructure",
             EventKind::SecondarySanctions { .. } => "secondary_sanctions",
             EventKind::Unrest { .. } => "unrest",
             EventKind::NormsChange { .. } => "norms_change",

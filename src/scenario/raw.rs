@@ -392,4 +392,8 @@ pub struct RawEvent {
     pub non_interference: Option<S<f64>>,
     #[serde(default)]
     pub lifted: Option<bool>,
+    #[serde(default)]
+    pub income_musd: Option<S<f64>>,
+    #[serde(default)]
+    pub build_months: Option<S<f64>>,
 }

@@ -193,6 +193,12 @@ pub struct World {
     pub backlash: Vec<f64>,
     /// Partnership between patrons, 0–1, symmetric `np x np`.
     pub partnership: Vec<f64>,
+    /// Yearly income from completed infrastructure projects financed by each patron, bn USD
+    /// (`n x np`).
+    pub project_income: Vec<f64>,
+    /// When each accepted infrastructure project is completed, one entry per scripted event
+    /// (`None`: not an accepted project under construction).
+    pub project_due: Vec<Option<YearMonth>>,
     /// The threat each patron poses to each state by its use of force (`n x np`), decaying.
     pub menace: Vec<f64>,
     /// Share of each patron's money that third states forgo under secondary sanctions on it,

@@ -40,6 +40,31 @@ pub enum SweepError {
         /// The design's name.
         design: &'static str,
     },
+    /// An output the analysis cannot read.
+    #[error("unknown output `{name}`\n  help: outputs of this scenario: {}, or all", known.join(", "))]
+    Output {
+        /// The name given.
+        name: String,
+        /// The outputs there are.
+        known: Vec<String>,
+    },
+    /// A parameter section that does not exist.
+    #[error("unknown parameter section `{name}`\n  help: sections: {known}")]
+    Section {
+        /// The name given.
+        name: String,
+        /// The sections there are.
+        known: String,
+    },
+    /// A factor whose interval has no width.
+    #[error("{key}: a factor needs an interval min:max with min < max")]
+    EmptyInterval {
+        /// The key.
+        key: String,
+    },
+    /// A sensitivity design that cannot be built.
+    #[error(transparent)]
+    Design(#[from] crate::sensitivity::DesignError),
     /// The same key swept twice.
     #[error("{key} is swept twice\n  help: give each key one set of values")]
     RepeatedAxis {
@@ -60,7 +85,7 @@ pub enum SweepError {
     #[error(
         "point {point}, column {column}: {problem}: the runs produced a value that cannot be written\n  help: the scenario's numbers at this point combine into values the model cannot represent; reduce them"
     )]
-    Output {
+    BadValue {
         /// The point.
         point: usize,
         /// The column.

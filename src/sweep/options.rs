@@ -44,12 +44,14 @@ pub enum DesignKind {
 }
 
 impl DesignKind {
-    /// The kind of `design`.
-    pub fn of(design: Design) -> DesignKind {
+    /// The kind of `design`; `None` for the sensitivity designs, which `simulate sensitivity`
+    /// builds and a scenario's `[sweep]` table cannot name.
+    pub fn of(design: Design) -> Option<DesignKind> {
         match design {
-            Design::Grid => DesignKind::Grid,
-            Design::Random(_) => DesignKind::Random,
-            Design::Lhs(_) => DesignKind::Lhs,
+            Design::Grid => Some(DesignKind::Grid),
+            Design::Random(_) => Some(DesignKind::Random),
+            Design::Lhs(_) => Some(DesignKind::Lhs),
+            Design::Morris { .. } | Design::Saltelli(_) => None,
         }
     }
 
@@ -86,7 +88,7 @@ impl SweepRequest {
         let file = sc.sweep.as_ref();
         let kind = self
             .design
-            .or(file.map(|f| DesignKind::of(f.design)))
+            .or(file.and_then(|f| DesignKind::of(f.design)))
             .unwrap_or(DesignKind::Grid);
         let samples = self.samples.or(match file.map(|f| f.design) {
             Some(Design::Random(n) | Design::Lhs(n)) => Some(n),

@@ -1,9 +1,12 @@
-//! A sweep's points and their seeds: the grid, random and Latin-hypercube designs.
+//! A sweep's points and their seeds: the grid, random and Latin-hypercube designs, and the
+//! sensitivity designs (Morris trajectories, Saltelli's matrices) that `crate::sensitivity` draws
+//! in the unit cube and this module scales onto the axes' intervals.
 
 use rand::RngExt;
 
 use crate::engine::context::rng_for;
 use crate::scenario::experiment::{Design, SweepSpec};
+use crate::sensitivity::{morris, saltelli, scale};
 
 /// The seed of point `i` of a sweep seeded with `seed` (SplitMix64 mixing, so neighbouring
 /// points get unrelated seeds). Printed in `sweep.csv` so a point can be re-run alone.
@@ -19,6 +22,17 @@ fn splitmix64(mut z: u64) -> u64 {
 }
 
 impl SweepSpec {
+    /// The seed of point `i` of this sweep seeded with `seed`: its own ([`point_seed`]), or
+    /// the sweep's seed itself for a design that shares seeds between points
+    /// ([`Design::shares_seeds`]: common random numbers for the sensitivity designs).
+    pub fn seed_of(&self, seed: u64, i: usize) -> u64 {
+        if self.design.shares_seeds() {
+            seed
+        } else {
+            point_seed(seed, i)
+        }
+    }
+
     /// The points, each a value per axis, in point order.
     pub fn points(&self, seed: u64) -> Vec<Vec<f64>> {
         match self.design {
@@ -71,7 +85,26 @@ impl SweepSpec {
                     .map(|i| columns.iter().map(|c| c[i]).collect())
                     .collect()
             }
+            // The sensitivity designs: `simulate sensitivity` checks their sizes before it
+            // builds a spec, so a design that cannot be built has no points.
+            Design::Morris {
+                trajectories,
+                levels,
+            } => morris::design(self.axes.len(), trajectories, levels, seed)
+                .map(|u| scale(&u, &self.bounds()))
+                .unwrap_or_default(),
+            Design::Saltelli(n) => saltelli::design(self.axes.len(), n, seed)
+                .map(|u| scale(&u, &self.bounds()))
+                .unwrap_or_default(),
         }
+    }
+
+    /// Each axis's smallest and largest value.
+    pub fn bounds(&self) -> Vec<(f64, f64)> {
+        self.axes
+            .iter()
+            .map(|a| a.values.bounds().unwrap_or((0.0, 0.0)))
+            .collect()
     }
 }
 

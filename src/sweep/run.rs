@@ -11,7 +11,6 @@ use rayon::prelude::*;
 use super::aggregate::Stats;
 use super::error::{SweepError, io_err};
 use super::options::SweepOptions;
-use super::points::point_seed;
 use super::store::{SweepMeta, check_rows, sha256_hex};
 use super::table::{PointRow, check_row, header, metrics, row};
 use crate::engine::record::Indices;
@@ -88,7 +87,7 @@ pub fn compute_point(
     values: &[f64],
 ) -> Result<String, SweepError> {
     let at = scenario_at(sc, spec, values)?;
-    let pseed = point_seed(seed, point);
+    let pseed = spec.seed_of(seed, point);
     let mut stats: Option<Stats> = None;
     let mut r0 = 0;
     while r0 < spec.runs {
@@ -256,7 +255,7 @@ pub fn run_sweep(
                         let (r0, r1) = (c * CHUNK, ((c + 1) * CHUNK).min(spec.runs));
                         let out = run_chunk(
                             &scenarios[g],
-                            point_seed(opts.seed, point),
+                            spec.seed_of(opts.seed, point),
                             point,
                             r0,
                             r1,
@@ -288,14 +287,20 @@ pub fn run_sweep(
             let stats = stats.unwrap_or_else(|| Stats::new(0, 0));
             let line = row(
                 point,
-                point_seed(opts.seed, point),
+                spec.seed_of(opts.seed, point),
                 &points[point],
                 &stats,
                 sc.outcomes.len(),
             );
             // What is written must read back: every statistic finite, within 0-1.
-            if let Err(bad) = check_row(&line, &meta.columns, opts.seed, &points) {
-                return Err(SweepError::Output {
+            if let Err(bad) = check_row(
+                &line,
+                &meta.columns,
+                opts.seed,
+                spec.design.shares_seeds(),
+                &points,
+            ) {
+                return Err(SweepError::BadValue {
                     point,
                     column: bad.column,
                     problem: bad.problem,

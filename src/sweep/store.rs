@@ -45,10 +45,14 @@ pub struct SweepMeta {
     pub lens: String,
     /// Changes applied to every point (`--set` with one value, `--without`, `--lens`).
     pub fixed: Vec<String>,
-    /// `grid`, `random` or `lhs`.
+    /// `grid`, `random`, `lhs`, `morris` or `saltelli`.
     pub design: String,
-    /// Points drawn, for random and lhs designs.
+    /// Points drawn, for random and lhs designs; base rows of a saltelli design; trajectories
+    /// of a morris design.
     pub samples: Option<usize>,
+    /// Grid levels of a morris design.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<usize>,
     /// Replicates per point.
     pub runs: usize,
     /// Swept keys.
@@ -84,8 +88,13 @@ impl SweepMeta {
             fixed: opts.fixed.clone(),
             design: spec.design.name().to_string(),
             samples: match spec.design {
-                crate::scenario::experiment::Design::Grid => None,
-                crate::scenario::experiment::Design::Random(n) | crate::scenario::experiment::Design::Lhs(n) => Some(n),
+                Design::Grid => None,
+                Design::Random(n) | Design::Lhs(n) | Design::Saltelli(n) => Some(n),
+                Design::Morris { trajectories, .. } => Some(trajectories),
+            },
+            levels: match spec.design {
+                Design::Morris { levels, .. } => Some(levels),
+                _ => None,
             },
             runs: spec.runs,
             axes: spec.axes.iter().map(|a| AxisMeta { key: a.key.clone(), values: a.values.text() }).collect(),
@@ -121,6 +130,11 @@ impl SweepMeta {
             ("grid", _) => Design::Grid,
             ("random", Some(n)) => Design::Random(n),
             ("lhs", Some(n)) => Design::Lhs(n),
+            ("saltelli", Some(n)) => Design::Saltelli(n),
+            ("morris", Some(n)) => Design::Morris {
+                trajectories: n,
+                levels: self.levels.ok_or("a morris design without `levels`")?,
+            },
             (d, _) => return Err(format!("unknown design `{d}`")),
         };
         let sampling = design != Design::Grid;
@@ -176,7 +190,8 @@ pub fn check_rows(
 ) -> Result<Vec<(usize, String)>, SweepError> {
     let mut rows = Vec::new();
     for (n, line) in text.lines().enumerate().skip(usize::from(header)) {
-        let point = check_row(line, &meta.columns, meta.seed, points).map_err(|bad| {
+        let shared = matches!(meta.design.as_str(), "morris" | "saltelli");
+        let point = check_row(line, &meta.columns, meta.seed, shared, points).map_err(|bad| {
             SweepError::BadFile {
                 path: path.to_path_buf(),
                 problem: format!(

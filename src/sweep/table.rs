@@ -86,6 +86,7 @@ pub fn check_row(
     line: &str,
     columns: &[String],
     seed: u64,
+    shared_seed: bool,
     points: &[Vec<f64>],
 ) -> Result<usize, BadCell> {
     let bad = |k: usize, problem: String| BadCell {
@@ -111,7 +112,13 @@ pub fn check_row(
             ),
         ));
     };
-    let expected = super::points::point_seed(seed, point);
+    // Each point's own seed, or the sweep's for the designs whose points share it
+    // (`Design::shares_seeds`: the sensitivity designs).
+    let expected = if shared_seed {
+        seed
+    } else {
+        super::points::point_seed(seed, point)
+    };
     if fields[1] != expected.to_string() {
         return Err(bad(
             1,
@@ -203,8 +210,12 @@ mod tests {
         let points = vec![vec![0.5], vec![1.5]];
         let seed = super::super::points::point_seed(7, 1);
         let good = format!("1,{seed},1.5,0.250000,1.000000");
-        assert_eq!(check_row(&good, &columns, 7, &points), Ok(1));
-        let column = |line: &str| check_row(line, &columns, 7, &points).unwrap_err().column;
+        assert_eq!(check_row(&good, &columns, 7, false, &points), Ok(1));
+        let column = |line: &str| {
+            check_row(line, &columns, 7, false, &points)
+                .unwrap_err()
+                .column
+        };
         assert_eq!(column(&format!("1,{seed},1.5,abc,1.000000")), "m_mean");
         assert_eq!(column(&format!("1,{seed},1.5,NaN,1.000000")), "m_mean");
         assert_eq!(column(&format!("1,{seed},1.5,0.25,1.000000")), "m_mean");

@@ -10,6 +10,7 @@ mod compare;
 mod explain;
 mod merge;
 mod run;
+mod sensitivity;
 mod sweep;
 mod validate;
 
@@ -67,6 +68,9 @@ enum Command {
     },
     /// Run a parameter sweep or a large Monte Carlo ensemble, in parallel (see docs/sweeps.md).
     Sweep(sweep::SweepArgs),
+    /// Global sensitivity analysis: Morris screening or Sobol indices of any outputs over any
+    /// parameters, run as a sweep (parallel, shardable, resumable; see docs/sensitivity.md).
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Merge the output folders of a sharded sweep into the file an unsharded run writes.
     Merge(merge::MergeArgs),
     /// Run the historical replay as an ensemble and print the validation scorecard: each
@@ -77,6 +81,11 @@ enum Command {
     /// scorecard when the scenario has [[checks]], and a chart for one state; all of it also in
     /// report.html.
     Compare(compare::CompareArgs),
+    /// Print the JSON Schema of the scenario format (shipped as schema/scenario.schema.json):
+    /// a TOML editor that reads the `#:schema` line at the top of a scenario file (VS Code's
+    /// Even Better TOML, any taplo-based editor) then completes keys, shows each key's meaning,
+    /// unit and range on hover, and marks errors as you type.
+    Schema,
 }
 
 /// A failure and its exit code.
@@ -93,7 +102,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Check { file }) => check::check(&file),
         Some(Command::Explain { topic }) => explain::explain(topic.as_deref()),
+        Some(Command::Schema) => {
+            print!("{}", soft_balancing::scenario::schema::schema_text());
+            Ok(())
+        }
         Some(Command::Sweep(args)) => sweep::sweep(args),
+        Some(Command::Sensitivity(args)) => sensitivity::sensitivity(args),
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate(args)) => validate::validate(args),
         Some(Command::Compare(args)) => compare::compare(args),

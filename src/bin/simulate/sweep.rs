@@ -97,7 +97,7 @@ pub fn sweep_failure(e: SweepError) -> Failure {
 /// `SLURM_ARRAY_TASK_ID`, N from `SLURM_ARRAY_TASK_COUNT`). Arrays are numbered from 1
 /// (`--array=1-N`). Prefer `slurm/N`: rerunning one task (`sbatch --array=3`) changes
 /// `SLURM_ARRAY_TASK_COUNT` but not N.
-fn parse_shard(text: &str) -> Result<(usize, usize), Failure> {
+pub fn parse_shard(text: &str) -> Result<(usize, usize), Failure> {
     let env = |name: &str| {
         std::env::var(name).map_err(|_| {
             Failure::Input(format!(
@@ -133,6 +133,24 @@ fn parse_shard(text: &str) -> Result<(usize, usize), Failure> {
         return Err(bad());
     }
     Ok((k, n))
+}
+
+/// A progress bar of `total` runs on stderr, hidden when `quiet` or stderr is not a terminal.
+pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(
+        Some(total),
+        if quiet || !std::io::stderr().is_terminal() {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        },
+    );
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Builds the sweep's options from the arguments and the scenario (applying fixed changes): the
@@ -229,19 +247,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
         None => points,
     };
     let total_runs = (mine * opts.spec.runs) as u64;
-    let bar = ProgressBar::with_draw_target(
-        Some(total_runs),
-        if args.common.quiet || !std::io::stderr().is_terminal() {
-            ProgressDrawTarget::hidden()
-        } else {
-            ProgressDrawTarget::stderr()
-        },
-    );
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
-    {
-        bar.set_style(style);
-    }
+    let bar = progress_bar(total_runs, args.common.quiet);
     let started = Instant::now();
     let report = run::run_sweep(&sc, &opts, &|n| bar.set_position(n)).map_err(sweep_failure)?;
     bar.finish_and_clear();

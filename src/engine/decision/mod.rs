@@ -87,6 +87,7 @@ pub fn money_bn(sc: &Scenario, w: &World, prm: &Params, s: usize, p: usize) -> f
             w.remittances[k],
             w.goodwill[k],
             w.energy_income[k],
+            w.project_income[k],
         ],
     );
     let patron_actor = sc.patrons[p];
@@ -109,12 +110,19 @@ pub fn money_row(w: &World, prm: &Params, lk: &Lookups, s: usize, out: &mut [f64
     debug_assert_eq!(np, w.np);
     let (trade, aid) = (row(&w.trade, s, np), row(&w.aid, s, np));
     let (remittances, goodwill) = (row(&w.remittances, s, np), row(&w.goodwill, s, np));
-    let energy = row(&w.energy_income, s, np);
+    let (energy, projects) = (row(&w.energy_income, s, np), row(&w.project_income, s, np));
     for (p, m) in out.iter_mut().enumerate() {
         let mut x = flows_bn(
             prm,
             rate,
-            [trade[p], aid[p], remittances[p], goodwill[p], energy[p]],
+            [
+                trade[p],
+                aid[p],
+                remittances[p],
+                goodwill[p],
+                energy[p],
+                projects[p],
+            ],
         );
         if lk.hosts_bases[s] {
             for &b in lk.bases_of(s * np + p) {
@@ -129,12 +137,13 @@ pub fn money_row(w: &World, prm: &Params, lk: &Lookups, s: usize, out: &mut [f64
 }
 
 /// The money of one pair before bases, billions of USD a year, from its trade, aid,
-/// remittances, goodwill stock and energy income (in that order).
+/// remittances, goodwill stock, energy income and income from completed infrastructure projects
+/// (in that order).
 #[inline(always)]
 fn flows_bn(
     prm: &Params,
     goodwill_rate: f64,
-    [trade, aid, remittances, goodwill, energy]: [f64; 5],
+    [trade, aid, remittances, goodwill, energy, projects]: [f64; 6],
 ) -> f64 {
     let d = &prm.decision;
     trade * d.trade_value
@@ -142,6 +151,7 @@ fn flows_bn(
         + remittances * d.remittance_value
         + goodwill * goodwill_rate
         + energy
+        + projects
 }
 
 /// Yearly worth of a goodwill stock, per billion: it is spent down at its decay rate.

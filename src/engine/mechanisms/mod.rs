@@ -6,6 +6,7 @@ pub mod energy;
 pub mod enlargement;
 pub mod loans;
 pub mod partnership;
+pub mod projects;
 pub mod shocks;
 pub mod strategy;
 

@@ -60,6 +60,7 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
         EventKind::EnergyPrice { deal, .. } => sc.deals[*deal].supplier,
         EventKind::RemittanceShock { patron, state, .. } => state.unwrap_or(sc.patrons[*patron]),
         EventKind::UseOfForce { by, .. } => sc.patrons[*by],
+        EventKind::Infrastructure { lender, .. } => sc.patrons[*lender],
         EventKind::SecondarySanctions { by, .. } => *by,
         EventKind::Unrest { actor, .. } | EventKind::UnSanctions { actor, .. } => *actor,
         EventKind::NormsChange { patron, .. } => sc.patrons[*patron],
@@ -261,6 +262,9 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             }
             logged_value = *factor;
         }
+        EventKind::Infrastructure { amount_bn, .. } => {
+            logged_value = *amount_bn;
+        }
         EventKind::UseOfForce {
             by,
             target,
@@ -305,6 +309,10 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
         }
     }
     ctx.log(date, actor, What::Scripted(i), 0.0, 0.0, logged_value);
+    // The offer is logged first; the state's decision follows.
+    if matches!(ev.kind, EventKind::Infrastructure { .. }) {
+        crate::engine::mechanisms::projects::offer(ctx, w, i);
+    }
 }
 
 /// Draws this step's random shocks for the region's states (`region_states`, in actor order).
@@ -722,5 +730,44 @@ actor = "IRN"
             last_refusal.is_some_and(|d| d.year() == 2022),
             "{last_refusal:?}"
         );
+    }
+
+    #[test]
+    fn an_infrastructure_project_brings_debt_first_and_income_later() {
+        let project = r#"
+[[events]]
+id = "railway"
+date = "2022-03"
+kind = "infrastructure"
+lender = "CHN"
+borrower = "UZB"
+amount_bn = 4.0
+income_musd = 400.0
+build_months = 24
+"#;
+        let chn = 2;
+        let (without, with) = paired(project, 46);
+        let mut kit = region(project);
+        let rec = kit.run_months(46);
+        let accepted = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::ProjectAccepted(_)) && e.actor == UZB);
+        let built = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::ProjectBuilt(_)) && e.actor == UZB);
+        assert!(accepted.is_some() && built > accepted, "{:?}", rec.log);
+        assert_eq!(
+            rec.log[built.unwrap()]
+                .date
+                .months_since(rec.log[accepted.unwrap()].date),
+            24
+        );
+        let k = UZB * with.world.np + chn;
+        assert!(with.world.project_income[k] > 0.39);
+        // The debt, amortising over the default 10-year term since 2022-03.
+        assert!(with.world.debt[k] > without.world.debt[k] + 2.5);
+        assert!(share(&with, UZB, chn) > share(&without, UZB, chn));
     }
 }

@@ -342,6 +342,8 @@ impl V<'_> {
             partnership: vec![0.5; np * np],
             coercion: vec![0.0; np],
             menace: vec![0.0; n * np],
+            project_income: vec![0.0; n * np],
+            project_due: vec![None; raw.events.len()],
             money_discount: vec![0.0; np],
             // Patron slots follow the actors' order.
             non_interference: actors

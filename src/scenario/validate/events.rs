@@ -370,6 +370,27 @@ impl V<'_> {
                 state: ev.state.as_ref().map(|s| self.state(ctx, s)).transpose()?,
                 factor: num(&ev.factor, "factor", 0.0, 10.0)?,
             },
+            "infrastructure" => {
+                let lender = patron(&ev.lender, "lender")?;
+                let borrower = self.state(ctx, req(&ev.borrower, "borrower", ev, self)?)?;
+                let months = num(&ev.build_months, "build_months", 0.0, 600.0)?;
+                if months.fract() != 0.0 {
+                    return Err(self.err(
+                        ev.build_months
+                            .as_ref()
+                            .map_or(ev.kind.span(), |m| m.span()),
+                        "`build_months` must be a whole number of months",
+                        "e.g. `build_months = 36`",
+                    ));
+                }
+                EventKind::Infrastructure {
+                    lender,
+                    borrower,
+                    amount_bn: num(&ev.amount_bn, "amount_bn", 0.0, 1000.0)?,
+                    income_bn: num(&ev.income_musd, "income_musd", 0.0, 100_000.0)? / 1000.0,
+                    build_months: months as i32,
+                }
+            }
             "use_of_force" => {
                 let by = patron(&ev.by, "by")?;
                 let target = actor(&ev.target, "target")?;
@@ -441,6 +462,16 @@ pub(crate) const EVENT_KEYS: &[(&str, &[&str])] = &[
         &["deal", "supplier_min_usd", "buyer_max_usd"],
     ),
     ("remittance_shock", &["patron", "state", "factor"]),
+    (
+        "infrastructure",
+        &[
+            "lender",
+            "borrower",
+            "amount_bn",
+            "income_musd",
+            "build_months",
+        ],
+    ),
     ("use_of_force", &["by", "target", "severity"]),
     ("secondary_sanctions", &["by", "target", "severity"]),
     ("unrest", &["actor", "severity"]),

@@ -11,6 +11,7 @@
 mod actors;
 mod assets;
 mod events;
+pub(crate) use events::EVENT_KEYS;
 mod experiment;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,101 @@
+//! Infrastructure projects: a patron offers to build and finance a road, a railway or a pipeline
+//! spur in a state (the Belt and Road Initiative's kind of offer), and the state decides.
+//!
+//! Rule. An `infrastructure` event offers a project costing `amount_bn`, financed by the
+//! patron's credit, that will earn the state `income` a year (transit fees, tolls, exports) once
+//! built, `build_months` later. The state values the income stream as the loan rule values a
+//! grant (`engine::mechanisms::loans::appraise`: its yearly worth against the extra fear of
+//! domination of more money from that patron) and accepts when `gain > cost + noise`. On
+//! acceptance the whole cost is added to its debt to the patron at once (the creditor's pull, and
+//! debt service in its exposure); the income starts when the project is completed, and counts
+//! as money from the patron from then on. The lag is what the instrument is about: the debt
+//! comes first, the income later (e.g. the China–Kyrgyzstan–Uzbekistan railway, agreed in June
+//! 2024 with construction to take about six years; the Dushanbe–Chanak road, built by China in
+//! 2006–2010 with Chinese credit).
+
+use crate::engine::context::{Ctx, noise};
+use crate::engine::mechanisms::loans;
+use crate::engine::record::What;
+use crate::scenario::world::World;
+use crate::scenario::{Condition, EventKind};
+
+/// The state decides the project offered by scripted event `event`.
+pub fn offer(ctx: &mut Ctx, w: &mut World, event: usize) {
+    let (sc, prm) = (ctx.sc, ctx.prm);
+    let EventKind::Infrastructure {
+        lender,
+        borrower,
+        amount_bn,
+        income_bn,
+        build_months,
+    } = sc.events[event].kind
+    else {
+        return;
+    };
+    // The income stream's worth as a one-off grant (the loan rule spends a grant down at its
+    // half-life, so a grant of income x half-life / ln2 is worth `income` a year).
+    let as_grant = income_bn * prm.loans.transfer_half_life_years / std::f64::consts::LN_2;
+    let (gain, cost) = loans::appraise(
+        sc,
+        w,
+        prm,
+        (sc.patrons[lender], borrower),
+        as_grant,
+        Condition::None,
+    );
+    let cost = cost + noise(ctx.rng, prm.decision.decision_noise_sd);
+    if gain > cost {
+        let k = w.ix(borrower, lender);
+        w.debt[k] += amount_bn;
+        w.project_due[event] = Some(ctx.date.plus_months(build_months));
+        ctx.log(
+            ctx.date,
+            borrower,
+            What::ProjectAccepted(event),
+            gain,
+            cost,
+            amount_bn,
+        );
+    } else {
+        ctx.log(
+            ctx.date,
+            borrower,
+            What::ProjectDeclined(event),
+            gain,
+            cost,
+            amount_bn,
+        );
+    }
+}
+
+/// Projects completed by now start earning their income.
+pub fn complete(ctx: &mut Ctx, w: &mut World) {
+    let sc = ctx.sc;
+    for event in 0..w.project_due.len() {
+        let Some(due) = w.project_due[event] else {
+            continue;
+        };
+        if due > ctx.date {
+            continue;
+        }
+        w.project_due[event] = None;
+        if let Some(EventKind::Infrastructure {
+            lender,
+            borrower,
+            income_bn,
+            ..
+        }) = sc.events.get(event).map(|e| &e.kind)
+        {
+            let k = w.ix(*borrower, *lender);
+            w.project_income[k] += income_bn;
+            ctx.log(
+                due,
+                *borrower,
+                What::ProjectBuilt(event),
+                0.0,
+                0.0,
+                *income_bn,
+            );
+        }
+    }
+}

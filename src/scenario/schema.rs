@@ -1,0 +1,777 @@
+//! A JSON Schema of the scenario format, for editors: TOML language servers (taplo, used by VS
+//! Code's Even Better TOML) read it through a `#:schema` comment on a scenario's first line and
+//! give completion, hover documentation with units and ranges, and errors as one types.
+//!
+//! The schema is built here from one table per `[[...]]` kind that names each key, its type and
+//! range and what it means, and from the parameter list itself (`Params::specs`), so units and
+//! ranges are those the loader enforces. A test checks that every table names exactly the keys
+//! the loader accepts (`scenario::raw`), validates every shipped and test scenario against the
+//! schema, and checks that the shipped `schema/scenario.schema.json` is this output
+//! (`simulate schema` prints it).
+
+use serde_json::{Map, Value, json};
+
+use crate::params::Params;
+use crate::scenario::validate::EVENT_KEYS;
+
+/// A key's type.
+#[derive(Clone, Copy, Debug)]
+pub enum Ty {
+    /// Text.
+    Text,
+    /// A number within a range.
+    Num(f64, f64),
+    /// A whole number within a range.
+    Int(i64, i64),
+    /// true or false.
+    Bool,
+    /// A month, `"YYYY-MM"`.
+    Date,
+    /// A list of ids.
+    Ids,
+    /// A list of numbers.
+    Nums,
+    /// A table of numbers keyed by patron id, each within a range.
+    ByPatron(f64, f64),
+    /// One text, or a list of texts.
+    OneOrMany,
+    /// An inline table (checked by the loader).
+    Table,
+    /// Anything (checked by the loader).
+    Any,
+}
+
+/// One key of a table: name, type, whether required, meaning.
+pub type Key = (&'static str, Ty, bool, &'static str);
+
+/// `[scenario]`.
+pub const META: &[Key] = &[
+    (
+        "name",
+        Ty::Text,
+        true,
+        "short name: the output folder's name",
+    ),
+    (
+        "description",
+        Ty::Text,
+        false,
+        "a sentence on what the scenario is",
+    ),
+    ("start", Ty::Date, true, "first month, \"YYYY-MM\""),
+    ("end", Ty::Date, true, "last month, \"YYYY-MM\""),
+    (
+        "period",
+        Ty::Text,
+        true,
+        "step length: \"month\", \"quarter\" or \"year\"",
+    ),
+    ("seed", Ty::Int(0, i64::MAX), false, "default random seed"),
+    (
+        "lens",
+        Ty::Text,
+        false,
+        "decision rule for every state (a theory lens)",
+    ),
+    (
+        "leading_power",
+        Ty::Text,
+        false,
+        "the patron whose influence is balanced (e.g. USA)",
+    ),
+    (
+        "balancers",
+        Ty::Ids,
+        false,
+        "the patrons that balance it (e.g. RUS, CHN)",
+    ),
+    (
+        "region",
+        Ty::Text,
+        false,
+        "the region whose states the indices and shocks cover",
+    ),
+];
+
+/// `[[actors]]`.
+pub const ACTOR: &[Key] = &[
+    ("id", Ty::Text, true, "unique id (letters, digits, _ and -)"),
+    ("name", Ty::Text, false, "display name"),
+    (
+        "role",
+        Ty::Text,
+        true,
+        "\"patron\" (a great power) or \"state\"",
+    ),
+    (
+        "region",
+        Ty::Text,
+        false,
+        "in the region when equal to [scenario] region",
+    ),
+    ("gdp_bn", Ty::Num(1e-6, 1e7), true, "GDP, bn USD"),
+    (
+        "gdp_growth",
+        Ty::Num(-0.5, 0.5),
+        false,
+        "growth per year, fraction",
+    ),
+    (
+        "military_bn",
+        Ty::Num(0.0, 1e7),
+        false,
+        "military spending, bn USD a year",
+    ),
+    (
+        "autocracy",
+        Ty::Num(0.0, 1.0),
+        false,
+        "0 democratic, 1 closed autocracy",
+    ),
+    (
+        "sovereignty",
+        Ty::Num(0.0, 1.0),
+        false,
+        "attachment to sovereignty norms",
+    ),
+    (
+        "nationalism",
+        Ty::Num(0.0, 1.0),
+        false,
+        "sensitivity to domination by one patron",
+    ),
+    (
+        "threat",
+        Ty::Num(0.0, 1.0),
+        false,
+        "standing external threat",
+    ),
+    (
+        "non_interference",
+        Ty::Num(0.0, 1.0),
+        false,
+        "a patron's respect for non-interference",
+    ),
+    (
+        "coercion",
+        Ty::Num(0.0, 10.0),
+        false,
+        "pressure a patron suffers from other powers at the start",
+    ),
+    (
+        "alignment",
+        Ty::ByPatron(0.0, 1.0),
+        false,
+        "initial shares toward each patron, summing to 1",
+    ),
+    (
+        "leaning",
+        Ty::ByPatron(-2.0, 2.0),
+        false,
+        "the leader's own leaning toward each patron",
+    ),
+    (
+        "sco",
+        Ty::Text,
+        false,
+        "\"member\", \"observer\", \"applicant\" or \"none\"",
+    ),
+    ("csto", Ty::Bool, false, "CSTO member"),
+    ("eeu", Ty::Bool, false, "Eurasian Economic Union member"),
+    ("lens", Ty::Text, false, "this actor's decision rule"),
+    ("neighbours", Ty::Ids, false, "the actors this one borders"),
+    (
+        "minority",
+        Ty::ByPatron(0.0, 1.0),
+        false,
+        "share of the population of each patron's nationality",
+    ),
+    (
+        "un_sanctioned",
+        Ty::Bool,
+        false,
+        "under UN Security Council sanctions at the start",
+    ),
+    (
+        "decision",
+        Ty::Text,
+        false,
+        "a patron's offers: \"scripted\" or \"strategic\"",
+    ),
+    (
+        "budget",
+        Ty::Table,
+        false,
+        "a strategic patron's yearly budgets: credit_bn, aid_bn, rent_musd",
+    ),
+];
+
+/// `[[ties]]`.
+pub const TIE: &[Key] = &[
+    ("state", Ty::Text, true, "state id"),
+    ("patron", Ty::Text, true, "patron id"),
+    (
+        "trade_bn",
+        Ty::Num(0.0, 1e7),
+        false,
+        "trade turnover, bn USD a year",
+    ),
+    (
+        "trade_growth",
+        Ty::Num(-0.9, 2.0),
+        false,
+        "trade growth per year, fraction",
+    ),
+    ("aid_bn", Ty::Num(0.0, 1e7), false, "aid, bn USD a year"),
+    (
+        "remittances_bn",
+        Ty::Num(0.0, 1e7),
+        false,
+        "migrants' remittances from the patron, bn USD a year",
+    ),
+    (
+        "debt_bn",
+        Ty::Num(0.0, 1e7),
+        false,
+        "debt owed to the patron, bn USD",
+    ),
+    (
+        "security",
+        Ty::Num(0.0, 1.0),
+        false,
+        "security the patron provides, 0-1",
+    ),
+    (
+        "pressure",
+        Ty::Num(0.0, 10.0),
+        false,
+        "the patron's pressure on the regime",
+    ),
+];
+
+/// `[[relations]]`.
+pub const RELATION: &[Key] = &[
+    ("a", Ty::Text, true, "actor id"),
+    ("b", Ty::Text, true, "actor id"),
+    (
+        "affinity",
+        Ty::Num(-1.0, 1.0),
+        true,
+        "how much a wants b in the SCO (enlargement bargaining)",
+    ),
+];
+
+/// `[[bases]]`.
+pub const BASE: &[Key] = &[
+    ("id", Ty::Text, true, "unique id"),
+    ("name", Ty::Text, false, "display name"),
+    ("host", Ty::Text, true, "host state id"),
+    ("user", Ty::Text, true, "user patron id"),
+    (
+        "rent_musd",
+        Ty::Num(0.0, 1e7),
+        true,
+        "rent, million USD a year",
+    ),
+    (
+        "user_aid_musd",
+        Ty::Num(0.0, 1e7),
+        false,
+        "aid tied to the base, million USD a year",
+    ),
+    (
+        "security_value",
+        Ty::Num(0.0, 1.0),
+        false,
+        "security the base gives the host, 0-1",
+    ),
+    (
+        "worth_musd",
+        Ty::Num(0.0, 1e7),
+        true,
+        "the most the user pays a year to keep it, million USD",
+    ),
+    (
+        "lease_end",
+        Ty::Date,
+        false,
+        "end of the lease, \"YYYY-MM\"",
+    ),
+    (
+        "notice_months",
+        Ty::Num(0.0, 120.0),
+        false,
+        "the lease's notice; without lease_end: open-ended",
+    ),
+    ("open", Ty::Bool, false, "open at the start (default true)"),
+];
+
+/// `[[loans]]`.
+pub const LOAN: &[Key] = &[
+    ("id", Ty::Text, true, "unique id"),
+    ("lender", Ty::Text, true, "lender id"),
+    ("borrower", Ty::Text, true, "borrower id"),
+    (
+        "outstanding_bn",
+        Ty::Num(0.0, 1e7),
+        true,
+        "outstanding at the start, bn USD",
+    ),
+    (
+        "term_years",
+        Ty::Num(0.5, 100.0),
+        false,
+        "repayment term, years",
+    ),
+];
+
+/// `[[energy_deals]]`.
+pub const DEAL: &[Key] = &[
+    ("id", Ty::Text, true, "unique id"),
+    ("supplier", Ty::Text, true, "supplier id"),
+    ("buyer", Ty::Text, true, "buyer id"),
+    ("volume_bcm", Ty::Num(0.0, 1e7), true, "volume, bcm a year"),
+    (
+        "supplier_min_usd",
+        Ty::Num(0.0, 1e7),
+        true,
+        "supplier's minimum price, USD per 1000 m3",
+    ),
+    (
+        "buyer_max_usd",
+        Ty::Num(0.0, 1e7),
+        true,
+        "buyer's maximum price, USD per 1000 m3",
+    ),
+    (
+        "buyer_max_drift_per_year",
+        Ty::Num(-1e7, 1e7),
+        false,
+        "yearly change of the buyer's maximum, USD",
+    ),
+    ("route", Ty::Ids, false, "transit states, in order"),
+    (
+        "route_km",
+        Ty::Nums,
+        false,
+        "km of route in each transit state (required with route)",
+    ),
+    ("signed", Ty::Bool, false, "signed at the start"),
+    (
+        "deliveries_start",
+        Ty::Date,
+        false,
+        "first deliveries of a signed deal, \"YYYY-MM\"",
+    ),
+    (
+        "build_months",
+        Ty::Num(0.0, 600.0),
+        false,
+        "months from signing to deliveries",
+    ),
+];
+
+/// `[[outcomes]]`.
+pub const OUTCOME: &[Key] = &[
+    ("id", Ty::Text, true, "unique id (a column of sweep.csv)"),
+    (
+        "kind",
+        Ty::Text,
+        true,
+        "what it checks (member, closure_ordered, index_change, ...)",
+    ),
+    ("actor", Ty::Text, false, "actor id"),
+    ("patron", Ty::Text, false, "patron id"),
+    ("base", Ty::Text, false, "base id"),
+    ("deal", Ty::Text, false, "energy deal id"),
+    ("loan", Ty::Text, false, "loan id"),
+    (
+        "threshold",
+        Ty::Num(0.0, 10.0),
+        false,
+        "threshold, or security_lead's margin",
+    ),
+    (
+        "actors",
+        Ty::Ids,
+        false,
+        "actor ids (joined_together, security_lead)",
+    ),
+    ("over", Ty::Text, false, "the other patron (security_lead)"),
+    ("index", Ty::Text, false, "index name (index_change)"),
+    ("direction", Ty::Text, false, "\"up\" or \"down\""),
+    (
+        "min_change",
+        Ty::Num(0.0, 1.0),
+        false,
+        "least change that counts",
+    ),
+    ("from", Ty::Date, false, "window start, \"YYYY-MM\""),
+    ("by", Ty::Date, false, "window end, \"YYYY-MM\""),
+    ("label", Ty::Text, false, "what it means, in words"),
+];
+
+/// `[[checks]]`.
+pub const CHECK: &[Key] = &[
+    ("fact", Ty::Text, true, "which stylized fact it tests"),
+    ("outcome", Ty::Text, true, "an [[outcomes]] id"),
+    ("expect", Ty::Text, true, "\"holds\" or \"fails\""),
+    (
+        "without",
+        Ty::OneOrMany,
+        false,
+        "scripted event(s) to remove: a counterfactual",
+    ),
+    (
+        "threshold",
+        Ty::Num(0.0, 1.0),
+        true,
+        "share of runs needed to pass",
+    ),
+    (
+        "date",
+        Ty::Date,
+        false,
+        "historical date of a dated check, \"YYYY-MM\"",
+    ),
+    (
+        "tolerance_months",
+        Ty::Num(0.0, 1200.0),
+        false,
+        "largest error of the median date that passes",
+    ),
+    ("source", Ty::Text, false, "where the date comes from"),
+    (
+        "known_failure",
+        Ty::Text,
+        false,
+        "why the line is known to fail",
+    ),
+];
+
+/// `[sweep]`.
+pub const SWEEP: &[Key] = &[
+    (
+        "design",
+        Ty::Text,
+        false,
+        "\"grid\", \"lhs\", \"random\", \"morris\" or \"saltelli\"",
+    ),
+    ("samples", Ty::Int(1, i64::MAX), false, "points to sample"),
+    ("runs", Ty::Int(1, i64::MAX), false, "runs per point"),
+    ("axes", Ty::Any, false, "[[sweep.axes]]: key and values"),
+];
+
+/// `[[events]]`: the keys any event kind may take (each kind takes the subset `EVENT_KEYS`
+/// lists), with their meaning.
+pub const EVENT: &[Key] = &[
+    (
+        "id",
+        Ty::Text,
+        false,
+        "id (to name the event in --without and in checks)",
+    ),
+    ("date", Ty::Date, true, "month it happens, \"YYYY-MM\""),
+    (
+        "kind",
+        Ty::Text,
+        true,
+        "what happens (loan_offer, sanctions, exercise, ...)",
+    ),
+    ("note", Ty::Text, false, "a note shown in the log"),
+    ("actor", Ty::Text, false, "actor id"),
+    ("by", Ty::Text, false, "acting actor id"),
+    ("target", Ty::Text, false, "target actor id"),
+    ("lender", Ty::Text, false, "lender id"),
+    ("borrower", Ty::Text, false, "borrower id"),
+    ("donor", Ty::Text, false, "donor patron id"),
+    ("recipient", Ty::Text, false, "recipient state id"),
+    ("state", Ty::Text, false, "state id"),
+    ("patron", Ty::Text, false, "patron id"),
+    ("against", Ty::Text, false, "patron id"),
+    ("base", Ty::Text, false, "base id"),
+    ("loan", Ty::Text, false, "loan id"),
+    ("deal", Ty::Text, false, "energy deal id"),
+    ("participants", Ty::Ids, false, "actor ids"),
+    ("amount_bn", Ty::Num(0.0, 1e7), false, "amount, bn USD"),
+    (
+        "grant_bn",
+        Ty::Num(0.0, 1e7),
+        false,
+        "outright grant, bn USD",
+    ),
+    (
+        "grant_element",
+        Ty::Num(0.0, 1.0),
+        false,
+        "grant element of credit, fraction",
+    ),
+    (
+        "term_years",
+        Ty::Num(0.5, 100.0),
+        false,
+        "repayment term, years",
+    ),
+    (
+        "close_base",
+        Ty::Text,
+        false,
+        "base the offer asks to close",
+    ),
+    (
+        "join",
+        Ty::Text,
+        false,
+        "\"EEU\": the offer asks the borrower to join",
+    ),
+    (
+        "rent_musd",
+        Ty::Num(0.0, 1e7),
+        false,
+        "rent, million USD a year",
+    ),
+    (
+        "aid_musd",
+        Ty::Num(0.0, 1e7),
+        false,
+        "tied aid, million USD a year",
+    ),
+    ("severity", Ty::Num(0.0, 10.0), false, "severity"),
+    ("intensity", Ty::Num(0.0, 10.0), false, "intensity"),
+    ("rate", Ty::Num(-0.9, 2.0), false, "yearly rate"),
+    (
+        "leaning",
+        Ty::ByPatron(-2.0, 2.0),
+        false,
+        "the new leader's leanings",
+    ),
+    ("autocracy", Ty::Num(0.0, 1.0), false, "the new autocracy"),
+    (
+        "base_pressure",
+        Ty::Num(0.0, 10.0),
+        false,
+        "collective SCO pressure on foreign bases",
+    ),
+    (
+        "supplier_min_usd",
+        Ty::Num(0.0, 1e7),
+        false,
+        "new supplier minimum, USD",
+    ),
+    (
+        "buyer_max_usd",
+        Ty::Num(0.0, 1e7),
+        false,
+        "new buyer maximum, USD",
+    ),
+    ("factor", Ty::Num(0.0, 10.0), false, "multiplier"),
+    (
+        "non_interference",
+        Ty::Num(0.0, 1.0),
+        false,
+        "a patron's new non-interference",
+    ),
+    ("lifted", Ty::Bool, false, "UN sanctions lifted"),
+    (
+        "income_musd",
+        Ty::Num(0.0, 100_000.0),
+        false,
+        "a project's yearly income, million USD",
+    ),
+    (
+        "build_months",
+        Ty::Num(0.0, 600.0),
+        false,
+        "months to build",
+    ),
+];
+
+fn ty(t: Ty, what: &str) -> Value {
+    let mut v = match t {
+        Ty::Text => json!({"type": "string"}),
+        Ty::Num(min, max) => {
+            let mut m = Map::new();
+            m.insert("type".into(), json!("number"));
+            m.insert("minimum".into(), json!(min));
+            m.insert("maximum".into(), json!(max));
+            Value::Object(m)
+        }
+        Ty::Int(min, max) => json!({"type": "integer", "minimum": min, "maximum": max}),
+        Ty::Bool => json!({"type": "boolean"}),
+        Ty::Date => json!({"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}),
+        Ty::Ids => json!({"type": "array", "items": {"type": "string"}}),
+        Ty::Nums => json!({"type": "array", "items": {"type": "number"}}),
+        Ty::ByPatron(min, max) => json!({
+            "type": "object",
+            "additionalProperties": {"type": "number", "minimum": min, "maximum": max}
+        }),
+        Ty::OneOrMany => json!({"anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}}
+        ]}),
+        Ty::Table => json!({"type": "object"}),
+        Ty::Any => json!({}),
+    };
+    if let Value::Object(m) = &mut v {
+        m.insert("description".into(), json!(what));
+    }
+    v
+}
+
+/// The schema of one table.
+fn table(keys: &[Key], what: &str) -> Value {
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for &(name, t, req, meaning) in keys {
+        props.insert(name.into(), ty(t, meaning));
+        if req {
+            required.push(json!(name));
+        }
+    }
+    json!({
+        "type": "object",
+        "description": what,
+        "properties": props,
+        "required": required,
+        "additionalProperties": false
+    })
+}
+
+fn array_of(keys: &[Key], what: &str) -> Value {
+    json!({"type": "array", "description": what, "items": table(keys, what)})
+}
+
+/// `[params.SECTION]` tables, from the parameter list: each key with its unit, default, range
+/// and meaning.
+fn params() -> Value {
+    let mut sections: Map<String, Value> = Map::new();
+    for spec in Params::specs() {
+        let Some((section, name)) = spec.key.split_once('.') else {
+            continue;
+        };
+        let entry = sections.entry(section.to_string()).or_insert_with(
+            || json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        );
+        if let Some(Value::Object(props)) = entry.get_mut("properties") {
+            props.insert(
+                name.into(),
+                json!({
+                    "type": "number",
+                    "minimum": spec.min,
+                    "maximum": spec.max,
+                    "default": spec.default,
+                    "description": format!("{} ({}; default {}). {}", spec.key, spec.unit, spec.default, spec.doc)
+                }),
+            );
+        }
+    }
+    json!({
+        "type": "object",
+        "description": "parameters for this scenario, by section (simulate explain params)",
+        "properties": sections,
+        "additionalProperties": false
+    })
+}
+
+/// The whole schema.
+pub fn schema() -> Value {
+    let mut events = table(
+        EVENT,
+        "a scripted event: an offer made or a thing that happened",
+    );
+    let kinds: Vec<Value> = EVENT_KEYS.iter().map(|(k, _)| json!(k)).collect();
+    if let Some(Value::Object(props)) = events.get_mut("properties") {
+        props.insert(
+            "kind".into(),
+            json!({"enum": kinds, "description": "what happens; each kind takes its own keys (docs/scenario-format.md)"}),
+        );
+    }
+    json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "simulate scenario",
+        "description": "A scenario for simulate, the soft-balancing simulator (docs/scenario-format.md). Generated by `simulate schema`.",
+        "type": "object",
+        "properties": {
+            "scenario": table(META, "the scenario's name, dates, step and defaults"),
+            "actors": array_of(ACTOR, "patrons and states"),
+            "ties": array_of(TIE, "what flows between a state and a patron"),
+            "relations": array_of(RELATION, "affinities between actors (SCO bargaining)"),
+            "bases": array_of(BASE, "foreign military bases"),
+            "loans": array_of(LOAN, "loans outstanding at the start"),
+            "energy_deals": array_of(DEAL, "energy deals, signed or under negotiation"),
+            "events": {"type": "array", "description": "scripted events", "items": events},
+            "params": params(),
+            "outcomes": array_of(OUTCOME, "yes/no outcomes every run is checked for"),
+            "sweep": table(SWEEP, "a parameter sweep's design"),
+            "checks": array_of(CHECK, "the validation scorecard's lines")
+        },
+        "required": ["scenario"],
+        "additionalProperties": false
+    })
+}
+
+/// The schema as the shipped file holds it: pretty JSON with a final newline.
+pub fn schema_text() -> String {
+    let mut s = serde_json::to_string_pretty(&schema()).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw;
+
+    /// The keys serde accepts for `T`, read from the error a bogus key produces.
+    fn accepted<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
+        let e = toml::from_str::<T>("zz_not_a_key = 1").expect_err("a bogus key is refused");
+        let msg = e.to_string();
+        let list = msg
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| msg.split("expected ").nth(1))
+            .unwrap_or_else(|| panic!("{msg}"));
+        let mut keys: Vec<String> = list
+            .split(',')
+            .map(|k| k.trim().trim_matches('`').trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    fn names(keys: &[Key]) -> Vec<String> {
+        let mut n: Vec<String> = keys.iter().map(|k| k.0.to_string()).collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn every_table_names_exactly_the_keys_the_loader_accepts() {
+        assert_eq!(names(META), accepted::<raw::RawMeta>(), "[scenario]");
+        assert_eq!(names(ACTOR), accepted::<raw::RawActor>(), "[[actors]]");
+        assert_eq!(names(TIE), accepted::<raw::RawTie>(), "[[ties]]");
+        assert_eq!(
+            names(RELATION),
+            accepted::<raw::RawRelation>(),
+            "[[relations]]"
+        );
+        assert_eq!(names(BASE), accepted::<raw::RawBase>(), "[[bases]]");
+        assert_eq!(names(LOAN), accepted::<raw::RawLoan>(), "[[loans]]");
+        assert_eq!(names(DEAL), accepted::<raw::RawDeal>(), "[[energy_deals]]");
+        assert_eq!(
+            names(OUTCOME),
+            accepted::<raw::RawOutcome>(),
+            "[[outcomes]]"
+        );
+        assert_eq!(names(CHECK), accepted::<raw::RawCheck>(), "[[checks]]");
+        assert_eq!(names(SWEEP), accepted::<raw::RawSweep>(), "[sweep]");
+        assert_eq!(names(EVENT), accepted::<raw::RawEvent>(), "[[events]]");
+        // Every key an event kind takes is among the event keys.
+        for (kind, keys) in EVENT_KEYS {
+            for k in *keys {
+                assert!(EVENT.iter().any(|e| e.0 == *k), "{kind}: {k}");
+            }
+        }
+    }
+}
