@@ -6,6 +6,7 @@
 pub mod ablation;
 pub mod compare;
 pub mod ensemble;
+pub mod landscape;
 pub mod outcomes;
 pub mod scorecard;
 pub mod unvote;

@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod compare;
 mod explain;
+mod landscape;
 mod merge;
 mod run;
 mod sweep;
@@ -77,6 +78,9 @@ enum Command {
     /// scorecard when the scenario has [[checks]], and a chart for one state; all of it also in
     /// report.html.
     Compare(compare::CompareArgs),
+    /// Every local minimum of a landscape (Axelrod and Bennett 1993): a scenario's actors, or
+    /// an actors file and a propensity file.
+    Landscape(landscape::LandscapeArgs),
 }
 
 /// A failure and its exit code.
@@ -97,6 +101,7 @@ fn main() -> ExitCode {
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate(args)) => validate::validate(args),
         Some(Command::Compare(args)) => compare::compare(args),
+        Some(Command::Landscape(args)) => landscape::landscape(args),
         None => run::run(cli.run),
     };
     match result {

@@ -67,6 +67,7 @@ pub trait DecisionRule {
     ) -> f64;
 }
 
+pub mod landscape;
 pub mod lenses;
 
 use crate::scenario::Lens;
