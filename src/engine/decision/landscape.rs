@@ -18,12 +18,12 @@
 //!
 //! [`from_world`] builds the landscape of a scenario's world: sizes from power
 //! ([`power`]), propensities from the model's affinity ([`affinity`], the same as the SCO
-//! bargaining's). [`frustration_row`] is the landscape lens's term: the mean-field frustration of
-//! a state for siding with each patron given where everyone else stands now.
+//! bargaining's). The landscape lens (`lenses::frustration`) is the same frustration in the
+//! mean field: a state's frustration for siding with a patron given where everyone else stands.
 
 use crate::engine::decision::power;
 use crate::scenario::Scenario;
-use crate::scenario::world::{MAX_PATRONS, World};
+use crate::scenario::world::World;
 
 /// The largest landscape [`Landscape::local_minima`] enumerates (2^(n-1) configurations).
 pub const MAX_ACTORS: usize = 20;
@@ -211,31 +211,6 @@ pub fn from_world(sc: &Scenario, w: &World) -> Landscape {
         names: sc.actors.iter().map(|a| a.id.clone()).collect(),
         size: (0..n).map(|a| power(sc, w, a)).collect(),
         propensity,
-    }
-}
-
-/// The landscape lens's term for state `s`: for each patron slot `p`, the state's frustration if
-/// it stood wholly with `p` while everyone else stands where they are now — every other actor `j`
-/// is on `p`'s side with probability `a[j,p]` (a patron wholly on its own side) — with sizes as
-/// shares of the actors' combined power: `F[p] = Σ_{j≠s} (size_j / Σ size) · affinity(s,j) ·
-/// (1 − a[j,p])`. Written into `out[..np]`.
-pub fn frustration_row(sc: &Scenario, w: &World, s: usize, out: &mut [f64]) {
-    let np = w.np;
-    let mut acc = [0.0; MAX_PATRONS];
-    let mut total = 0.0;
-    for j in 0..sc.actors.len() {
-        let size = power(sc, w, j);
-        total += size;
-        if j == s || size == 0.0 {
-            continue;
-        }
-        let pull = size * affinity(sc, w, s, j);
-        for (p, x) in acc.iter_mut().enumerate().take(np) {
-            *x += pull * (1.0 - w.alignment[j * np + p]);
-        }
-    }
-    for (o, x) in out.iter_mut().zip(&acc).take(np) {
-        *o = if total > 0.0 { x / total } else { 0.0 };
     }
 }
 
