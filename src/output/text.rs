@@ -523,7 +523,7 @@ impl Comparison {
 
     /// Where the lenses' predictions differ, and what tells apart the lenses the scorecard
     /// cannot.
-    fn differences_text(&self, sc: &Scenario) -> String {
+    pub fn differences_text(&self, sc: &Scenario) -> String {
         let mut s = String::new();
         if self.lenses.len() < 2 {
             return s;
@@ -627,7 +627,7 @@ impl Comparison {
     }
 
     /// The class handout: each lens's prediction for the scenario's named episodes.
-    fn handout_text(&self, sc: &Scenario) -> String {
+    pub fn handout_text(&self, sc: &Scenario) -> String {
         let mut s = String::new();
         let Some(first) = self.lenses.first() else {
             return s;
