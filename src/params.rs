@@ -204,15 +204,23 @@ params! {
     }
     lenses: LensParams {
         power_weight = 1.0, [0.0, 100.0], "score per unit of power share",
-            "Balance-of-power and bandwagoning lenses: weight of a patron's share of the patrons' combined power (GDP x military, geometric mean) above or below an equal share. Assumption: unit weight, the scale of a leader's leaning.";
+            "Balance-of-power lens (Waltz 1979): weight of a patron's share of the patrons' combined power (GDP x military, geometric mean) above an equal share. Assumption: unit weight, the scale of a leader's leaning.";
         threat_weight = 1.5, [0.0, 100.0], "score per unit of threat",
-            "Balance-of-threat lens (Walt 1987): weight of a patron's threat = power share x proximity x (1 + hostile intentions). Assumption.";
-        proximity = 1.0, [0.0, 10.0], "extra threat for a neighbour",
-            "Balance-of-threat lens: how much more threatening a patron that borders the state is (threat x (1 + proximity)); neighbours are listed per actor. Assumption.";
+            "Balance-of-threat and bandwagoning lenses (Walt 1987): weight of a patron's threat = reach x capability + intentions. Assumption.";
+        distant_reach = 0.2, [0.0, 1.0], "fraction of capability",
+            "Balance-of-threat and bandwagoning lenses: share of a patron's capability that threatens a state it does not border (Walt 1987, pp. 23-24: the ability to project power declines with distance; Boulding's loss-of-strength gradient). Assumption.";
+        profit_weight = 3.0, [0.0, 1000.0], "score per unit of power share gained in a decade",
+            "Bandwagoning-for-profit lens (Schweller 1994): weight of a revisionist patron's expected rise, the power share it gains over the next ten years at current growth. Assumption: a rise of 0.1 in ten years is worth 0.3 points, three times a transfer of 1 % of GDP a year.";
         regime_multiplier = 3.0, [1.0, 100.0], "times",
-            "Omnibalancing lens (David 1991): how many times more the leader weighs regime security and its own leanings than the soft-balancing rule does. Assumption.";
-        hedging_weight = 1.5, [0.0, 100.0], "score per unit of share above equal",
-            "Hedging lens: penalty on a patron for the state's current share toward it above an equal share, keeping options open. Assumption.";
+            "Omnibalancing lens (David 1991): how many times more the leader weighs regime security, the patron's protection of the regime against the threats it faces, and its own leanings. Assumption.";
+        hedging_weight = 3.0, [0.0, 100.0], "score per unit of share above equal",
+            "Hedging lens (Kuik 2008): the largest penalty on a patron for the state's current share toward it above an equal share, reached as the patrons' behaviour becomes very volatile. Assumption.";
+        volatility_half = 0.25, [0.001, 100.0], "score points per year",
+            "Hedging lens: the volatility of the patrons' behaviour (mean yearly change, summed over patrons) at which hedging is half its strongest. Assumption.";
+        volatility_half_life_years = 3.0, [0.1, 100.0], "years",
+            "Hedging lens: half-life of the memory of the patrons' past changes in behaviour. Assumption.";
+        landscape_weight = 1.0, [0.0, 100.0], "score per unit of frustration",
+            "Landscape lens (Axelrod and Bennett 1993): weight of a state's frustration (size-weighted affinity with the actors on the other side) if it sided with a patron. Assumption: unit weight.";
     }
     shocks: ShockParams {
         threat_half_life_years = 3.0, [0.1, 100.0], "years",

@@ -35,26 +35,43 @@ fn compare_prints_every_lens_and_writes_its_files() {
     for lens in [
         "soft-balancing",
         "balance-of-power",
+        "balance-of-threat",
         "bandwagoning",
+        "bandwagoning-for-profit",
         "omnibalancing",
         "hedging",
+        "landscape",
     ] {
         assert!(o.stdout.contains(lens), "{lens} missing from\n{}", o.stdout);
     }
-    assert!(o.stdout.contains("Stylized facts and counterfactuals"));
+    for section in [
+        "Stylized facts and counterfactuals",
+        "Every lens starts from the same alignment",
+        "Where the lenses disagree",
+        "Scorecard lines on which the lenses disagree",
+        "Class handout",
+        "Manas 2009",
+    ] {
+        assert!(
+            o.stdout.contains(section),
+            "{section} missing from\n{}",
+            o.stdout
+        );
+    }
     let csv = parse_csv(&read(&out.join("compare.csv")));
-    // 6 lenses x 7 states x 3 patrons.
-    assert_eq!(csv.rows.len(), 6 * 7 * 3);
+    // 8 lenses x 7 states x 3 patrons.
+    assert_eq!(csv.rows.len(), 8 * 7 * 3);
     let checks = parse_csv(&read(&out.join("compare_checks.csv")));
-    assert_eq!(checks.rows.len(), 6 * 29);
+    assert_eq!(checks.rows.len(), 8 * 29);
     let svg = read(&out.join("compare_KGZ.svg"));
     assert!(svg.contains("KGZ") && svg.contains("hedging"));
 }
 
 #[test]
 fn lenses_change_the_outcome_in_their_direction() {
-    // Bandwagoning moves the region toward the strongest patron (the US by capabilities in
-    // 2001-2017), balance of power away from it.
+    // Walt's bandwagoning moves the region toward the threats it reads (the US and China, by
+    // capabilities and US democracy promotion, 2001-2017), balance of power away from the
+    // strongest.
     let dir = tempdir();
     let out = dir.path().join("c");
     run_in(

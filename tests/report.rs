@@ -782,7 +782,7 @@ fn compare_writes_a_report_with_every_lens_the_scorecards_and_the_chart() {
                     .unwrap_or_else(|_| panic!("{s}: not a number: {text}"))
             })
             .collect();
-        assert_eq!(shown.len(), 6 * 3, "{s}: a share per lens and patron");
+        assert_eq!(shown.len(), 8 * 3, "{s}: a share per lens and patron");
         for (m, x) in means.iter().zip(&shown) {
             assert!((m - x).abs() <= 0.0051, "{s}: {x} shown for {m}");
         }

@@ -67,6 +67,10 @@ struct Factors {
     sco_pressure: f64,
     adjust_rate: f64,
     noise_sd: f64,
+    /// Memory kept per step of the patrons' past changes in behaviour (hedging lens).
+    volatility: f64,
+    /// The step's length in years.
+    dt: f64,
 }
 
 impl Factors {
@@ -84,6 +88,8 @@ impl Factors {
             sco_pressure: Params::decay(prm.bases.pressure_half_life_years, dt),
             adjust_rate: Params::per_step(prm.decision.adjustment_per_year, dt),
             noise_sd: prm.decision.noise_sd * dt.sqrt(),
+            volatility: Params::decay(prm.lenses.volatility_half_life_years, dt),
+            dt,
         }
     }
 }
@@ -286,6 +292,10 @@ fn align_states<const NP: usize>(
         let row = decision::row_mut(money, s, np);
         decision::money_row(w, prm, lk, s, row);
         let lens = sc.lens_of(s);
+        if lens == Lens::Hedging {
+            // Hedgers read the volatility of the patrons' behaviour, this step's change included.
+            decision::track_behaviour(sc, lk, w, prm, s, row, partnership, f.volatility, f.dt);
+        }
         if lens == Lens::SoftBalancing {
             // The same call as below with the lens a constant: the compiler resolves the rule at
             // compile time for the common lens.

@@ -2,7 +2,7 @@
 
 use crate::engine::record::{LogEntry, What};
 use crate::runs::ablation::Ablation;
-use crate::runs::compare::Comparison;
+use crate::runs::compare::{Comparison, Start};
 use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Patron, Stats, VoteCheck};
 use crate::scenario::{Condition, EventKind, Role, Scenario};
@@ -473,20 +473,40 @@ pub fn xml_escape(s: &str) -> String {
 
 /// The comparison of lenses as a terminal table.
 impl Comparison {
-    /// The side-by-side table printed by `simulate compare`.
+    /// The side-by-side table printed by `simulate compare`: final alignments, the scorecard,
+    /// where the lenses disagree, which lenses the scorecard cannot tell apart and what would,
+    /// and the class handout of the scenario's named episodes.
     pub fn text(&self, sc: &Scenario) -> String {
         let np = sc.patrons.len();
         let ids: Vec<&str> = (0..np).map(|p| sc.patron_id(p)).collect();
         let width = 5 * np + 2;
-        let mut s = format!(
-            "Final alignment by lens: mean share toward {} across {} runs\n\n{:<6}",
+        let mut s = match self.start {
+            Start::Same => {
+                "Every lens starts from the same alignment: where the scenario as written starts \
+                            its states (--own-start: each lens from its own).\n"
+                    .to_string()
+            }
+            Start::Own => {
+                "Each lens starts where its own scores point (states the scenario gives no \
+                           alignment).\n"
+                    .to_string()
+            }
+        };
+        s.push_str("Lenses: ");
+        let legend: Vec<String> = self
+            .lenses
+            .iter()
+            .map(|l| format!("{} = {}", l.lens.short(), l.lens.name()))
+            .collect();
+        s.push_str(&legend.join(", "));
+        s.push_str(&format!(
+            "\n\nFinal alignment by lens: mean share toward {} across {} runs\n\n{:<6}",
             ids.join(" / "),
             self.runs,
             "state"
-        );
+        ));
         for l in &self.lenses {
-            let name = l.lens.name();
-            s.push_str(&format!("{:>width$}", &name[..name.len().min(width - 1)]));
+            s.push_str(&format!("{:>width$}", l.lens.short()));
         }
         s.push('\n');
         for (i, a) in sc.actors.iter().enumerate() {
@@ -502,7 +522,7 @@ impl Comparison {
                             .iter()
                             .find(|(x, q, _)| *x == i && *q == p)
                             .map_or(0.0, |f| f.2.mean);
-                        format!("{sp:.2}").trim_start_matches('0').to_string()
+                        short_share(sp)
                     })
                     .collect();
                 s.push_str(&format!("{:>width$}", cells.join("  ")));
@@ -515,23 +535,16 @@ impl Comparison {
                 "line"
             ));
             for l in &self.lenses {
-                let name = l.lens.name();
-                s.push_str(&format!("{:>9}", &name[..name.len().min(8)]));
+                s.push_str(&format!("{:>9}", l.lens.short()));
             }
             s.push('\n');
             let rows = self.lenses[0].scorecard.len();
             for j in 0..rows {
-                let c = &self.lenses[0].scorecard[j];
-                let mut label = match &c.without {
-                    Some(w) => format!("{} {} (without {w})", c.fact, c.outcome),
-                    None => format!("{} {}", c.fact, c.outcome),
-                };
-                label.truncate(43);
-                s.push_str(&format!("{label:<44}"));
+                s.push_str(&format!("{:<44}", line_name(&self.lenses[0].scorecard[j])));
                 for l in &self.lenses {
                     let line = &l.scorecard[j];
                     s.push_str(&format!(
-                        "{:>7.0}%{}",
+                        "{:>8.0}%{}",
                         line.share * 100.0,
                         if line.pass { " " } else { "x" }
                     ));
@@ -542,14 +555,179 @@ impl Comparison {
             for l in &self.lenses {
                 let pass = l.scorecard.iter().filter(|c| c.pass).count();
                 s.push_str(&format!(
-                    "  {:<18} {pass} of {} lines pass\n",
+                    "  {:<24} {pass} of {} lines pass\n",
                     l.lens.name(),
                     l.scorecard.len()
                 ));
             }
         }
+        s.push_str(&self.differences_text(sc));
+        s.push_str(&self.handout_text(sc));
         s
     }
+
+    /// Where the lenses' predictions differ, and what tells apart the lenses the scorecard
+    /// cannot.
+    pub fn differences_text(&self, sc: &Scenario) -> String {
+        let mut s = String::new();
+        if self.lenses.len() < 2 {
+            return s;
+        }
+        let name = |k: usize| self.lenses[k].lens.short();
+        let threshold = 0.10;
+        let dis = self.disagreements(sc, threshold);
+        s.push_str(&format!(
+            "\nWhere the lenses disagree: states whose mean share toward a patron differs by more than \
+             {threshold:.2} between lenses at some date (largest first)\n\n"
+        ));
+        if dis.is_empty() {
+            s.push_str("  nowhere: the lenses' mean shares stay within 0.10 of each other\n");
+        } else {
+            s.push_str(&format!(
+                "{:<6} {:<7} {:<8} {:<8} {:>6}  {:<14} {:<14}\n",
+                "state", "patron", "from", "widest", "spread", "highest", "lowest"
+            ));
+            for d in &dis {
+                s.push_str(&format!(
+                    "{:<6} {:<7} {:<8} {:<8} {:>6}  {:<14} {:<14}\n",
+                    sc.actors[d.actor].id,
+                    sc.patron_id(d.patron),
+                    d.first.to_string(),
+                    d.widest.to_string(),
+                    short_share(d.spread),
+                    format!("{} {}", name(d.high.0), short_share(d.high.1)),
+                    format!("{} {}", name(d.low.0), short_share(d.low.1)),
+                ));
+            }
+        }
+        if self.lenses.iter().all(|l| l.scorecard.is_empty()) {
+            return s;
+        }
+        let split = self.split_lines();
+        s.push_str(&format!(
+            "\nScorecard lines on which the lenses disagree: {} of {}\n",
+            split.len(),
+            self.lenses[0].scorecard.len()
+        ));
+        for &j in &split {
+            let pass: Vec<&str> = (0..self.lenses.len())
+                .filter(|&k| self.lenses[k].scorecard[j].pass)
+                .map(name)
+                .collect();
+            s.push_str(&format!(
+                "  {:<44} passes under {}\n",
+                line_name(&self.lenses[0].scorecard[j]),
+                if pass.is_empty() {
+                    "none".to_string()
+                } else {
+                    pass.join(", ")
+                }
+            ));
+        }
+        let groups = self.same_lines();
+        if groups.is_empty() {
+            s.push_str(
+                "\nNo two lenses pass the same lines: the scorecard tells every lens apart.\n",
+            );
+            return s;
+        }
+        s.push_str("\nLenses the scorecard cannot tell apart, and the facts that would:\n");
+        for g in &groups {
+            let names: Vec<&str> = g.iter().map(|&k| self.lenses[k].lens.name()).collect();
+            let pass = self.lenses[g[0]]
+                .scorecard
+                .iter()
+                .filter(|l| l.pass)
+                .count();
+            s.push_str(&format!(
+                "  {} pass the same {pass} lines. Where their predictions differ most:\n",
+                names.join(", ")
+            ));
+            for (x, &a) in g.iter().enumerate() {
+                for &b in &g[x + 1..] {
+                    let facts = self.telling_facts(sc, a, b, 2);
+                    let parts: Vec<String> = facts
+                        .iter()
+                        .map(|f| {
+                            format!(
+                                "{} toward {} in {}: {} vs {}",
+                                sc.actors[f.actor].id,
+                                sc.patron_id(f.patron),
+                                f.date,
+                                short_share(f.shares.0),
+                                short_share(f.shares.1)
+                            )
+                        })
+                        .collect();
+                    s.push_str(&format!(
+                        "    {} vs {}: {}\n",
+                        name(a),
+                        name(b),
+                        parts.join("; ")
+                    ));
+                }
+            }
+        }
+        s
+    }
+
+    /// The class handout: each lens's prediction for the scenario's named episodes.
+    pub fn handout_text(&self, sc: &Scenario) -> String {
+        let mut s = String::new();
+        let Some(first) = self.lenses.first() else {
+            return s;
+        };
+        if first.episodes.is_empty() {
+            return s;
+        }
+        s.push_str(
+            "\nClass handout: each lens's prediction for the named episodes (share of runs in which \
+             it happens; median date of the first time)\n\n",
+        );
+        s.push_str(&format!("{:<24}", "lens"));
+        for e in &first.episodes {
+            let o = &sc.outcomes[e.outcome];
+            s.push_str(&format!("{:>24}", o.episode.as_deref().unwrap_or(&o.id)));
+        }
+        s.push('\n');
+        for l in &self.lenses {
+            s.push_str(&format!("{:<24}", l.lens.name()));
+            for e in &l.episodes {
+                let cell = match e.median {
+                    Some(d) => format!("{:.0}% {d}", e.share * 100.0),
+                    None => format!("{:.0}%", e.share * 100.0),
+                };
+                s.push_str(&format!("{cell:>24}"));
+            }
+            s.push('\n');
+        }
+        s.push_str("Each episode is an outcome of the scenario:\n");
+        for e in &first.episodes {
+            let o = &sc.outcomes[e.outcome];
+            s.push_str(&format!(
+                "  {}: {} ({})\n",
+                o.episode.as_deref().unwrap_or(&o.id),
+                o.label,
+                o.id
+            ));
+        }
+        s
+    }
+}
+
+/// A share as `.47` (`1.00` for one).
+fn short_share(x: f64) -> String {
+    format!("{x:.2}").trim_start_matches('0').to_string()
+}
+
+/// A scorecard line's short name: fact, outcome and the event removed, cut to 43 characters.
+fn line_name(c: &Line) -> String {
+    let mut label = match &c.without {
+        Some(w) => format!("{} {} (without {w})", c.fact, c.outcome),
+        None => format!("{} {}", c.fact, c.outcome),
+    };
+    label.truncate(43);
+    label
 }
 
 /// The UN-vote check as a terminal table: the fitted observation model, then per state and

@@ -6,13 +6,15 @@ use crate::runs::compare::Comparison;
 use crate::scenario::{Lens, Scenario};
 
 /// Distinct colours for up to six lenses (colour-blind-safe Okabe-Ito palette).
-const LENS_COLOURS: [(u8, u8, u8); 6] = [
+const LENS_COLOURS: [(u8, u8, u8); 8] = [
     (0, 114, 178),
     (213, 94, 0),
     (0, 158, 115),
     (204, 121, 167),
     (230, 159, 0),
     (86, 180, 233),
+    (0, 0, 0),
+    (153, 153, 153),
 ];
 
 impl Comparison {

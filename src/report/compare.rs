@@ -1,4 +1,5 @@
-//! The page of `simulate compare`: the lenses side by side, the scorecard per lens, the chart.
+//! The page of `simulate compare`: the lenses side by side, the scorecard per lens, the chart,
+//! where the lenses disagree and the class handout.
 
 use super::Section;
 use crate::output::text::xml_escape as esc;
@@ -182,6 +183,21 @@ impl Comparison {
             esc(&figure.caption),
             esc(&figure.name)
         );
+
+        // Where the lenses disagree, and the class handout, as `compare` prints them.
+        let _ = writeln!(
+            o,
+            "<h3>Where the lenses disagree</h3>\n<pre>{}</pre>",
+            esc(self.differences_text(sc).trim())
+        );
+        let handout = self.handout_text(sc);
+        if !handout.is_empty() {
+            let _ = writeln!(
+                o,
+                "<h3>Class handout</h3>\n<pre>{}</pre>",
+                esc(handout.trim())
+            );
+        }
         Section {
             id: "lenses".into(),
             title: "Lenses compared".into(),

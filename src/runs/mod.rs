@@ -7,6 +7,7 @@ pub mod ablation;
 pub mod compare;
 pub mod digest;
 pub mod ensemble;
+pub mod landscape;
 pub mod outcomes;
 pub mod scorecard;
 pub mod unvote;

@@ -104,6 +104,9 @@ pub struct Outcome {
     pub label: String,
     /// For a change outcome, the least change that counts (0: any change in the direction).
     pub min_change: f64,
+    /// The historical episode it stands for, named in `simulate compare`'s class handout
+    /// (e.g. "Manas 2009").
+    pub episode: Option<String>,
 }
 
 impl Outcome {

@@ -115,6 +115,8 @@ pub struct RawOutcome {
     pub by: Option<S<String>>,
     #[serde(default)]
     pub label: Option<String>,
+    #[serde(default)]
+    pub episode: Option<String>,
 }
 
 /// `[sweep]`: a parameter sweep's design.

@@ -409,6 +409,12 @@ pub const OUTCOME: &[Key] = &[
     ("from", Ty::Date, false, "window start, \"YYYY-MM\""),
     ("by", Ty::Date, false, "window end, \"YYYY-MM\""),
     ("label", Ty::Text, false, "what it means, in words"),
+    (
+        "episode",
+        Ty::Text,
+        false,
+        "the episode it scores, for compare's class handout",
+    ),
 ];
 
 /// `[[checks]]`.

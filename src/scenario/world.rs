@@ -238,6 +238,13 @@ pub struct World {
     pub last_credit: Vec<Option<YearMonth>>,
     /// When each patron last gave each state a grant (`n x np`), strategic patrons only.
     pub last_grant: Vec<Option<YearMonth>>,
+    /// What each patron did for or to each state at the last step (`n x np`, score points:
+    /// money, security, regime pressure and debt), kept for states that decide by hedging;
+    /// infinite until first seen (a value that compares equal to itself, unlike NaN).
+    pub behaviour: Vec<f64>,
+    /// How much each patron's behaviour toward each state has been changing (`n x np`, score
+    /// points per year, a moving average that fades), for states that decide by hedging.
+    pub volatility: Vec<f64>,
 }
 
 /// The yearly rates at which each force moves one pair of balancers' partnership (docs/model.md,

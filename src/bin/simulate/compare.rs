@@ -23,6 +23,10 @@ fn owns(name: &str) -> bool {
   simulate compare scenarios/sco2001.toml --lenses all --actor KGZ
   simulate compare scenarios/ufa2015.toml --lenses soft-balancing,bandwagoning --runs 100
 
+Every lens starts from the same alignment (where the scenario as written starts its states) unless
+--own-start. Prints the final alignments, the scorecard per lens, where the lenses disagree (states,
+patrons, dates), which lenses pass the same lines and the facts that would tell them apart, and,
+for a scenario whose outcomes name episodes, the class handout (each lens's prediction for each).
 Writes compare.csv (final shares per lens), compare_checks.csv (the scorecard per lens, for a
 scenario with [[checks]]), compare_<ACTOR>.svg and report.html (all of it on one page) to --out
 (default out/<scenario>/compare).
@@ -39,6 +43,10 @@ pub struct CompareArgs {
     /// State whose trajectories are charted [default: the first state of the region].
     #[arg(long, value_name = "ID")]
     actor: Option<String>,
+    /// Start each lens where its own scores point (for states the scenario gives no alignment)
+    /// instead of every lens from the same alignment, where the scenario as written starts.
+    #[arg(long)]
+    own_start: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -89,8 +97,20 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("compare"));
     // Output problems that can be known now are found before anything runs.
     let staging = stage(&out_dir, owns)?;
-    let result = compare::compare(&sc, &lenses, seed, args.runs as usize, args.common.jobs())
-        .map_err(|e| Failure::Other(e.to_string()))?;
+    let start = if args.own_start {
+        compare::Start::Own
+    } else {
+        compare::Start::Same
+    };
+    let result = compare::compare(
+        &sc,
+        &lenses,
+        seed,
+        args.runs as usize,
+        args.common.jobs(),
+        start,
+    )
+    .map_err(|e| Failure::Other(e.to_string()))?;
     let io =
         |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
     let figure = result

@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod compare;
 mod explain;
+mod landscape;
 mod merge;
 mod run;
 mod sensitivity;
@@ -86,6 +87,9 @@ enum Command {
     /// Even Better TOML, any taplo-based editor) then completes keys, shows each key's meaning,
     /// unit and range on hover, and marks errors as you type.
     Schema,
+    /// Every local minimum of a landscape (Axelrod and Bennett 1993): a scenario's actors, or
+    /// an actors file and a propensity file.
+    Landscape(landscape::LandscapeArgs),
 }
 
 /// A failure and its exit code.
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate(args)) => validate::validate(args),
         Some(Command::Compare(args)) => compare::compare(args),
+        Some(Command::Landscape(args)) => landscape::landscape(args),
         None => run::run(cli.run),
     };
     match result {

@@ -67,6 +67,7 @@ pub trait DecisionRule {
     ) -> f64;
 }
 
+pub mod landscape;
 pub mod lenses;
 
 use crate::scenario::Lens;
@@ -431,6 +432,42 @@ pub fn favoured_with(
         *score = lens.score(sc, w, prm, s, p, &terms.components(p));
     }
     softmax(&scores[..np], prm.decision.temperature, &mut out[..np]);
+}
+
+/// Updates what each patron does for or to state `s` (money, security, regime pressure and debt,
+/// in score points: the components a patron's actions move) and the volatility of that
+/// behaviour: `v ← v · keep + (1 − keep) · |change| / dt`, a moving average of its yearly change
+/// with memory `keep` per step. The first step only records the behaviour. Used by the hedging
+/// lens (Kuik 2008: hedging answers uncertainty about what the powers will do).
+#[allow(clippy::too_many_arguments)]
+pub fn track_behaviour(
+    sc: &Scenario,
+    lk: &Lookups,
+    w: &mut World,
+    prm: &Params,
+    s: usize,
+    money: &[f64],
+    partnership: f64,
+    keep: f64,
+    dt: f64,
+) {
+    let np = money.len();
+    let mut now = [0.0; MAX_PATRONS];
+    {
+        let terms = StateTerms::new(sc, lk, w, prm, s, money, partnership);
+        for (p, b) in now.iter_mut().enumerate().take(np) {
+            let c = terms.components(p);
+            *b = c.money + c.security + c.regime + c.debt;
+        }
+    }
+    for (p, &b) in now.iter().enumerate().take(np) {
+        let k = s * np + p;
+        let last = w.behaviour[k];
+        if last.is_finite() {
+            w.volatility[k] = w.volatility[k] * keep + (1.0 - keep) * (b - last).abs() / dt;
+        }
+        w.behaviour[k] = b;
+    }
 }
 
 /// Sets the alignment of each state in `states` to the alignment it favours in `w` (states a

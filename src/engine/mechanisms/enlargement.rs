@@ -29,14 +29,8 @@ use crate::scenario::world::{ScoStatus, World};
 /// Most applicants considered at one summit (packages are bit masks).
 pub const MAX_APPLICANTS: usize = 16;
 
-/// Affinity of member `m` to candidate `c`.
-pub fn affinity(sc: &Scenario, w: &World, m: usize, c: usize) -> f64 {
-    let np = w.np;
-    let dot: f64 = (0..np)
-        .map(|p| w.alignment[m * np + p] * w.alignment[c * np + p])
-        .sum();
-    np as f64 * dot - 1.0 + sc.relation(m, c)
-}
+/// Affinity of member `m` to candidate `c` (the landscape's propensity too).
+pub use crate::engine::decision::landscape::affinity;
 
 /// Member `m`'s value of admitting the candidates in `package` (actor indices).
 pub fn package_value(

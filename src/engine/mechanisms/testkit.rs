@@ -63,6 +63,15 @@ military_bn = 215.0
 non_interference = 1.0
 "#;
 
+/// A world of `body` (actors, ties, events) from `start` to 2030, monthly, with no random shocks
+/// and no noise.
+pub fn quiet_world(start: &str, body: &str) -> Kit {
+    Kit::new(&format!(
+        "{}{QUIET}{body}",
+        header(start, "2030-01", "month")
+    ))
+}
+
 fn header(start: &str, end: &str, period: &str) -> String {
     format!(
         "[scenario]\nname = \"test\"\nstart = \"{start}\"\nend = \"{end}\"\nperiod = \"{period}\"\nseed = 7\n"

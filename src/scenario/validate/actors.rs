@@ -364,6 +364,8 @@ impl V<'_> {
             budget_left: vec![f64::INFINITY; np * BUDGETS],
             last_credit: vec![None; n * np],
             last_grant: vec![None; n * np],
+            behaviour: vec![f64::INFINITY; n * np],
+            volatility: vec![0.0; n * np],
         };
         for p in 0..np {
             w.partnership[p * np + p] = 1.0;

@@ -207,6 +207,7 @@ impl V<'_> {
                 by,
                 label: o.label.clone().unwrap_or_else(|| o.id.get_ref().clone()),
                 min_change,
+                episode: o.episode.clone(),
             });
         }
         Ok(out)
