@@ -11,9 +11,11 @@
 //!
 //! 1. scripted events dated inside the step, then random shocks (`engine::mechanisms::shocks`),
 //!    then the offers of strategic patrons (`engine::mechanisms::strategy`);
-//! 2. growth and decay: GDP and trade grow, debt amortises, goodwill, pressure, threat and
-//!    backlash fade;
-//! 3. energy talks and flows (`engine::mechanisms::energy`);
+//! 2. growth and decay: GDP and trade grow, debt amortises (each loan over its own term),
+//!    goodwill, pressure, threat, backlash, coercion, menace and secondary sanctions fade, and
+//!    security ties age toward their alliance floor and grow with each patron's stake;
+//! 3. energy talks and flows (`engine::mechanisms::energy`), then infrastructure projects that
+//!    are completed start earning (`engine::mechanisms::projects`);
 //! 4. base reviews: closures, counter-offers, reversals, renewals (`engine::mechanisms::bases`);
 //! 5. the SCO summit, if one falls in the step, and accessions (`engine::mechanisms::enlargement`);
 //! 6. every state re-scores its patrons and moves its alignment (`engine::decision`);

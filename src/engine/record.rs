@@ -3,7 +3,7 @@
 //! The engine calls an [`Observer`] after every step and for every decision or shock. A single
 //! run keeps everything in a [`RunRecord`]; a Monte Carlo ensemble or a sweep uses a smaller
 //! observer that aggregates as it goes. Log entries are small `Copy` values holding indices and
-//! scores; their text is written only when an output asks for it (`output::text::describe`).
+//! scores; their text is written only when an output asks for it (`output::log::describe`).
 
 use crate::date::YearMonth;
 use crate::scenario::world::{PartnershipDrift, World};

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::text::describe;
+use super::log::describe;
 use crate::engine::record::RunRecord;
 use crate::runs::ablation::Ablation;
 use crate::runs::compare::Comparison;

@@ -9,6 +9,7 @@
 
 pub mod csv;
 pub mod folder;
+pub mod log;
 pub mod summary;
 pub mod text;
 

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::engine::record::{Indices, RunRecord};
-use crate::output::text::{describe, is_decision};
+use crate::output::log::{describe, is_decision};
 use crate::params::Params;
 use crate::runs::digest::Digest;
 use crate::runs::ensemble::Spread;
@@ -104,7 +104,7 @@ impl Summary {
     }
 
     /// Builds the summary of the runs `digest` accumulated (at least one; decisions counted with
-    /// `output::text::is_decision`).
+    /// `output::log::is_decision`).
     pub fn of_digest(
         sc: &Scenario,
         prm: &Params,

@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use super::{Section, inline_svg, open};
 use crate::engine::record::{Indices, RunRecord, What};
+use crate::output::log::{describe, is_decision};
 use crate::output::summary::Summary;
 use crate::output::text::xml_escape as esc;
-use crate::output::text::{describe, is_decision};
 use crate::params::Params;
 use crate::plot::{Chart, PlotOptions, hex, patron_colors};
 use crate::runs::ensemble::Spread;

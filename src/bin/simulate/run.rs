@@ -4,8 +4,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use soft_balancing::output::log::is_decision;
 use soft_balancing::output::summary::Summary;
-use soft_balancing::output::text::is_decision;
 use soft_balancing::output::{csv, write_atomic};
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;

@@ -9,6 +9,7 @@ pub mod partnership;
 pub mod projects;
 pub mod shocks;
 pub mod strategy;
+pub mod threats;
 
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -99,3 +99,62 @@ pub fn complete(ctx: &mut Ctx, w: &mut World) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::mechanisms::testkit::{Kit, region};
+    use crate::engine::record::What;
+
+    const UZB: usize = 4;
+
+    fn share(kit: &Kit, state: usize, patron: usize) -> f64 {
+        kit.world.alignment[state * kit.world.np + patron]
+    }
+
+    fn paired(event: &str, months: i32) -> (Kit, Kit) {
+        let mut without = region("");
+        without.run_months(months);
+        let mut with = region(event);
+        with.run_months(months);
+        (without, with)
+    }
+
+    #[test]
+    fn an_infrastructure_project_brings_debt_first_and_income_later() {
+        let project = r#"
+[[events]]
+id = "railway"
+date = "2022-03"
+kind = "infrastructure"
+lender = "CHN"
+borrower = "UZB"
+amount_bn = 4.0
+income_musd = 400.0
+build_months = 24
+"#;
+        let chn = 2;
+        let (without, with) = paired(project, 46);
+        let mut kit = region(project);
+        let rec = kit.run_months(46);
+        let accepted = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::ProjectAccepted(_)) && e.actor == UZB);
+        let built = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::ProjectBuilt(_)) && e.actor == UZB);
+        assert!(accepted.is_some() && built > accepted, "{:?}", rec.log);
+        assert_eq!(
+            rec.log[built.unwrap()]
+                .date
+                .months_since(rec.log[accepted.unwrap()].date),
+            24
+        );
+        let k = UZB * with.world.np + chn;
+        assert!(with.world.project_income[k] > 0.39);
+        // The debt, amortising over the default 10-year term since 2022-03.
+        assert!(with.world.debt[k] > without.world.debt[k] + 2.5);
+        assert!(share(&with, UZB, chn) > share(&without, UZB, chn));
+    }
+}

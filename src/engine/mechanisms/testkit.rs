@@ -316,3 +316,85 @@ impl Kit {
         self
     }
 }
+
+/// KAZ (borders Russia, 15 % Russians, CSTO), UZB (borders no patron), and a candidate IRN;
+/// no noise, no random shocks; then `events`.
+pub fn region(events: &str) -> Kit {
+    Kit::new(&format!(
+        r#"
+[scenario]
+name = "test"
+start = "2022-01"
+end = "2026-01"
+period = "month"
+leading_power = "USA"
+balancers = ["RUS", "CHN"]
+region = "central_asia"
+{QUIET}
+[[actors]]
+id = "USA"
+role = "patron"
+gdp_bn = 23000.0
+military_bn = 800.0
+non_interference = 0.1
+[[actors]]
+id = "RUS"
+role = "patron"
+gdp_bn = 2200.0
+military_bn = 86.0
+non_interference = 0.8
+sco = "member"
+csto = true
+[[actors]]
+id = "CHN"
+role = "patron"
+gdp_bn = 17900.0
+military_bn = 290.0
+non_interference = 1.0
+sco = "member"
+[[actors]]
+id = "KAZ"
+role = "state"
+region = "central_asia"
+gdp_bn = 220.0
+neighbours = ["RUS", "CHN"]
+minority = {{ RUS = 0.15 }}
+csto = true
+sco = "member"
+threat = 0.2
+alignment = {{ USA = 0.2, RUS = 0.45, CHN = 0.35 }}
+[[actors]]
+id = "UZB"
+role = "state"
+region = "central_asia"
+gdp_bn = 80.0
+sco = "member"
+threat = 0.2
+alignment = {{ USA = 0.2, RUS = 0.4, CHN = 0.4 }}
+[[actors]]
+id = "IRN"
+role = "state"
+gdp_bn = 350.0
+sco = "applicant"
+alignment = {{ USA = 0.05, RUS = 0.45, CHN = 0.5 }}
+[[ties]]
+state = "KAZ"
+patron = "RUS"
+trade_bn = 25.0
+security = 0.5
+[[ties]]
+state = "KAZ"
+patron = "CHN"
+trade_bn = 30.0
+[[ties]]
+state = "UZB"
+patron = "RUS"
+trade_bn = 9.0
+[[ties]]
+state = "UZB"
+patron = "CHN"
+trade_bn = 9.0
+{events}
+"#
+    ))
+}

@@ -1,0 +1,453 @@
+//! The decision log in words: each log entry as a category and a sentence ([`describe`]), the
+//! scripted events told in words, and which entries are decisions ([`is_decision`]).
+
+use crate::engine::record::{LogEntry, What};
+use crate::scenario::{Condition, EventKind, Scenario};
+
+/// A short category and a sentence for a log entry, e.g. ("base", "KGZ orders Manas closed:
+/// evict 0.25 > keep 0.05").
+pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
+    let actor = |i: usize| sc.actors[i].id.as_str();
+    let base = |b: usize| sc.bases[b].name.as_str();
+    let loan = |l: usize| sc.loans[l].id.as_str();
+    let patron = |p: usize| sc.patron_id(p);
+    let a = actor(e.actor);
+    match e.what {
+        What::Scripted(i) => ("event", describe_event(sc, i, e.value)),
+        What::RandomTerror => (
+            "shock",
+            format!("random terror attack in {a} (threat +{:.2})", e.value),
+        ),
+        What::RandomRegimeChange => (
+            "shock",
+            format!("random regime change in {a}: a new leader with new leanings"),
+        ),
+        What::RandomBacklash(p) => (
+            "shock",
+            format!("nationalist backlash in {a} against {}", patron(p)),
+        ),
+        What::ClosureOrdered(b) => (
+            "base",
+            format!(
+                "{a} orders {} closed: evict {:.3} > keep {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::NonRenewal(b) => (
+            "base",
+            format!(
+                "{a} will not renew the lease of {}: evict {:.3} > keep {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::ClosureReversed(b) => (
+            "base",
+            format!(
+                "{a} reverses its order to close {}: keep {:.3} > evict {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::LeaseRenewed(b) => (
+            "base",
+            format!(
+                "{a} renews the lease of {}: keep {:.3} >= evict {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::CounterOffer(b) => (
+            "base",
+            format!(
+                "{a} raises its offer for {} to ${:.1}m a year (rent plus tied aid)",
+                base(b),
+                e.value
+            ),
+        ),
+        What::NoCounterOffer(b) => (
+            "base",
+            format!(
+                "{a} will not match: keeping {} would take ${:.1}m a year, more than its worth ${:.1}m",
+                base(b),
+                e.value,
+                sc.bases[b].worth_musd
+            ),
+        ),
+        What::BaseOpened(b) => (
+            "base",
+            format!(
+                "{a} lets {} open {}: keep {:.3} > evict {:.3}",
+                actor(sc.bases[b].user),
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::BaseRefused(b) => (
+            "base",
+            format!(
+                "{a} turns down {}'s request for {}: evict {:.3} >= keep {:.3}",
+                actor(sc.bases[b].user),
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::BaseClosed(b) => (
+            "base",
+            format!("{} closes; {} leaves {a}", base(b), actor(sc.bases[b].user)),
+        ),
+        What::LoanAccepted(l) => ("loan", loan_decision(sc, e, l, "takes", ">")),
+        What::LoanDeclined(l) => ("loan", loan_decision(sc, e, l, "declines", "<=")),
+        What::LoanWithdrawn(l) => (
+            "loan",
+            format!(
+                "{a} withdraws the part of {} still held back (${:.2}bn)",
+                loan(l),
+                e.value
+            ),
+        ),
+        What::LoanCompleted(l) => (
+            "loan",
+            format!("{a} receives the rest of {} (${:.2}bn)", loan(l), e.value),
+        ),
+        What::DealSigned(d) => (
+            "energy",
+            format!(
+                "{a} and {} sign {} at ${:.0}: buyer's max {:.0} >= supplier's min {:.0}",
+                actor(sc.deals[d].buyer),
+                sc.deals[d].id,
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::DealFlowing(d) => (
+            "energy",
+            format!(
+                "deliveries start under {} ({:.1} bcm/y to {})",
+                sc.deals[d].id,
+                e.value,
+                actor(sc.deals[d].buyer)
+            ),
+        ),
+        What::Admitted => (
+            "sco",
+            format!(
+                "SCO summit approves {a}'s accession in a package of {}: every member values it >= {:.2} (lowest {:.3})",
+                e.value as usize, e.score_against, e.score_for
+            ),
+        ),
+        What::CandidateVetoed(c) => (
+            "sco",
+            format!(
+                "{} alone is vetoed by {a}: value {:.3} < {:.2}",
+                actor(c),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::Accession => ("sco", format!("{a} becomes a full SCO member")),
+        What::CstoDeploys(s) => (
+            "security",
+            format!(
+                "{a} deploys CSTO forces to protect the regime in {} (unrest severity {:.2})",
+                actor(s),
+                e.value
+            ),
+        ),
+        What::ProjectAccepted(i) | What::ProjectDeclined(i) => {
+            let lender = match &sc.events[i].kind {
+                EventKind::Infrastructure { lender, .. } => sc.patron_id(*lender),
+                _ => "?",
+            };
+            let took = matches!(e.what, What::ProjectAccepted(_));
+            (
+                "project",
+                format!(
+                    "{a} {} the ${:.2}bn project financed by {lender}{}: gain {:.3} {} cost {:.3}",
+                    if took { "accepts" } else { "declines" },
+                    e.value,
+                    sc.events[i]
+                        .id
+                        .as_deref()
+                        .map_or(String::new(), |id| format!(" ({id})")),
+                    e.score_for,
+                    if took { ">" } else { "<=" },
+                    e.score_against
+                ),
+            )
+        }
+        What::ProjectBuilt(i) => (
+            "project",
+            format!(
+                "{}the project{} in {a} is completed: income ${:.3}bn a year",
+                "",
+                sc.events[i]
+                    .id
+                    .as_deref()
+                    .map_or(String::new(), |id| format!(" {id}")),
+                e.value
+            ),
+        ),
+        What::NotEligible => (
+            "sco",
+            format!(
+                "{a} is not considered for SCO membership: it is under UN Security Council sanctions"
+            ),
+        ),
+        What::PatronCredit { loan: l, base: b } => (
+            "strategy",
+            format!(
+                "{a} offers {} ${:.2}bn credit{} through {}: expected value ${:.3}bn > expected cost ${:.3}bn",
+                actor(sc.loans[l].borrower),
+                e.value,
+                b.map_or(String::new(), |b| format!(
+                    " conditional on closing {}",
+                    base(b)
+                )),
+                loan(l),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronGrant(s) => (
+            "strategy",
+            format!(
+                "{a} gives {} a ${:.3}bn grant: expected value ${:.3}bn > cost ${:.3}bn",
+                actor(s),
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronRent(b) => (
+            "strategy",
+            format!(
+                "{a} raises its offer for {} to ${:.1}m a year before {} decides: expected surplus saved ${:.1}m > extra rent ${:.1}m",
+                base(b),
+                e.value,
+                actor(sc.bases[b].host),
+                e.score_for,
+                e.score_against
+            ),
+        ),
+        What::PatronAsks(b) => (
+            "strategy",
+            format!(
+                "{a} asks {} to let it open {} at ${:.1}m a year: expected chance of yes {:.2} > {:.2}",
+                actor(sc.bases[b].host),
+                base(b),
+                e.value,
+                e.score_for,
+                e.score_against
+            ),
+        ),
+    }
+}
+
+/// "KGZ takes rus_credit_2009 from RUS ($2.00bn): gain 0.33 > cost 0.00" (or declines).
+fn loan_decision(sc: &Scenario, e: &LogEntry, l: usize, verb: &str, cmp: &str) -> String {
+    format!(
+        "{} {verb} {} from {} (${:.2}bn): gain {:.3} {cmp} cost {:.3}",
+        sc.actors[e.actor].id,
+        sc.loans[l].id,
+        sc.actors[sc.loans[l].lender].id,
+        e.value,
+        e.score_for,
+        e.score_against
+    )
+}
+
+fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
+    let ev = &sc.events[i];
+    let actor = |i: usize| sc.actors[i].id.as_str();
+    let text = match &ev.kind {
+        EventKind::LoanOffer {
+            loan,
+            amount_bn,
+            grant_bn,
+            condition,
+            ..
+        } => {
+            let info = &sc.loans[*loan];
+            let cond = match condition {
+                Condition::None => String::new(),
+                Condition::CloseBase(b) => format!(" conditional on closing {}", sc.bases[*b].name),
+                Condition::JoinEeu => " conditional on joining the EEU".to_string(),
+            };
+            let grant = if *grant_bn > 0.0 {
+                format!(" plus a ${grant_bn:.2}bn grant")
+            } else {
+                String::new()
+            };
+            format!(
+                "{} offers {} ${amount_bn:.2}bn credit{grant}{cond}",
+                actor(info.lender),
+                actor(info.borrower)
+            )
+        }
+        EventKind::RentOffer { base, .. } => {
+            format!(
+                "{} offers ${value:.1}m a year for {}",
+                actor(sc.bases[*base].user),
+                sc.bases[*base].name
+            )
+        }
+        EventKind::DebtRelief { loan, .. } => format!(
+            "{} writes off ${value:.2}bn of {} owed by {}",
+            actor(sc.loans[*loan].lender),
+            sc.loans[*loan].id,
+            actor(sc.loans[*loan].borrower)
+        ),
+        EventKind::Aid {
+            donor,
+            recipient,
+            amount_bn,
+        } => {
+            format!(
+                "{} sets aid to {} at ${amount_bn:.2}bn a year",
+                sc.patron_id(*donor),
+                actor(*recipient)
+            )
+        }
+        EventKind::Sanctions {
+            by,
+            target,
+            severity,
+        } => {
+            format!(
+                "{} sanctions {} (severity {severity:.2})",
+                actor(*by),
+                actor(*target)
+            )
+        }
+        EventKind::RegimeChange {
+            actor: a, leaning, ..
+        } => {
+            let l: Vec<String> = leaning
+                .iter()
+                .enumerate()
+                .map(|(p, x)| format!("{} {x:+.2}", sc.patron_id(p)))
+                .collect();
+            format!(
+                "regime change in {}: new leader leaning {}",
+                actor(*a),
+                l.join(", ")
+            )
+        }
+        EventKind::DemocracyPromotion {
+            by,
+            target,
+            intensity,
+        } => {
+            format!(
+                "{} presses {} on democracy (intensity {intensity:.2})",
+                actor(*by),
+                actor(*target)
+            )
+        }
+        EventKind::Exercise { participants } => {
+            let p: Vec<&str> = participants.iter().map(|&i| actor(i)).collect();
+            format!("joint exercise: {}", p.join(", "))
+        }
+        EventKind::Terror { actor: a, severity } => {
+            format!("terror attack in {} (threat +{severity:.2})", actor(*a))
+        }
+        EventKind::Declaration { base_pressure } => {
+            format!("SCO declaration against foreign bases (pressure +{base_pressure:.2})")
+        }
+        EventKind::TradeGrowth {
+            state,
+            patron,
+            rate,
+        } => {
+            format!(
+                "trade between {} and {} now grows {:.1}% a year",
+                actor(*state),
+                sc.patron_id(*patron),
+                rate * 100.0
+            )
+        }
+        EventKind::Backlash {
+            actor: a,
+            against,
+            severity,
+        } => {
+            format!(
+                "backlash in {} against {} (+{severity:.2})",
+                actor(*a),
+                sc.patron_id(*against)
+            )
+        }
+        EventKind::Application { actor: a } => format!("{} applies for SCO membership", actor(*a)),
+        EventKind::BaseRequest { base } => format!(
+            "{} asks {} to host {} (${value:.1}m a year)",
+            actor(sc.bases[*base].user),
+            actor(sc.bases[*base].host),
+            sc.bases[*base].name
+        ),
+        EventKind::RemittanceShock { patron, state, .. } => format!(
+            "remittances from {} to {} change by a factor of {value:.2}",
+            sc.patron_id(*patron),
+            state.map_or("every state", |s| actor(s))
+        ),
+        EventKind::EnergyPrice { deal, .. } => {
+            format!("new price positions in talks on {}", sc.deals[*deal].id)
+        }
+        EventKind::Infrastructure {
+            lender,
+            borrower,
+            income_bn,
+            build_months,
+            ..
+        } => format!(
+            "{} offers {} a ${value:.2}bn infrastructure project on its credit ({build_months} months to build, then ${income_bn:.3}bn a year of income)",
+            sc.patron_id(*lender),
+            actor(*borrower)
+        ),
+        EventKind::UseOfForce { by, target, .. } => format!(
+            "{} uses force against {} (severity {value:.2}): the threat it poses rises everywhere, most for its neighbours and states with its minorities",
+            sc.patron_id(*by),
+            actor(*target)
+        ),
+        EventKind::SecondarySanctions { by, target, .. } => format!(
+            "{} threatens third states dealing with {} (secondary sanctions, severity {value:.2})",
+            actor(*by),
+            sc.patron_id(*target)
+        ),
+        EventKind::Unrest { actor: a, .. } => {
+            format!(
+                "unrest threatens the regime in {} (severity {value:.2})",
+                actor(*a)
+            )
+        }
+        EventKind::NormsChange { patron, .. } => format!(
+            "{} changes its norms: non-interference now {value:.2}",
+            sc.patron_id(*patron)
+        ),
+        EventKind::UnSanctions { actor: a, lifted } => format!(
+            "UN Security Council sanctions on {} {}",
+            actor(*a),
+            if *lifted { "lifted" } else { "imposed" }
+        ),
+    };
+    match &ev.note {
+        Some(note) => format!("{text} [{note}]"),
+        None => text,
+    }
+}
+
+/// Whether a log entry is a decision (as opposed to an event or shock that happened).
+pub fn is_decision(e: &LogEntry) -> bool {
+    !matches!(
+        e.what,
+        What::Scripted(_) | What::RandomTerror | What::RandomRegimeChange | What::RandomBacklash(_)
+    )
+}
