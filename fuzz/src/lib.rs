@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use soft_balancing::output::csv;
-use soft_balancing::output::summary::Summary;
 use soft_balancing::output::log::is_decision;
+use soft_balancing::output::summary::Summary;
 use soft_balancing::output::text::xml_escape;
 use soft_balancing::runs::digest::{Digest, check_finite};
 use soft_balancing::runs::ensemble;
