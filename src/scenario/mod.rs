@@ -11,6 +11,7 @@ pub mod keys;
 pub mod lens;
 mod load;
 pub mod raw;
+pub mod shipped;
 pub mod synthetic;
 pub mod validate;
 pub mod world;

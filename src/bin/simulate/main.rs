@@ -8,6 +8,7 @@ mod check;
 mod common;
 mod compare;
 mod explain;
+mod lab;
 mod merge;
 mod run;
 mod sweep;
@@ -77,6 +78,10 @@ enum Command {
     /// scorecard when the scenario has [[checks]], and a chart for one state; all of it also in
     /// report.html.
     Compare(compare::CompareArgs),
+    /// Open the lab: a page on http://127.0.0.1:PORT/ with sliders for the parameters that
+    /// matter, switches for the scripted events, a lens and the runs; its charts redraw as you
+    /// move them, two settings side by side (A vs B), the setting in the URL (docs/lab.md).
+    Lab(lab::LabArgs),
 }
 
 /// A failure and its exit code.
@@ -97,6 +102,7 @@ fn main() -> ExitCode {
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate(args)) => validate::validate(args),
         Some(Command::Compare(args)) => compare::compare(args),
+        Some(Command::Lab(args)) => lab::lab(args),
         None => run::run(cli.run),
     };
     match result {
