@@ -576,6 +576,10 @@ fn explain_lists_parameters() {
         .expect_code(0)
         .stdout_has("bases.notice_months")
         .stdout_has("Manas");
+    // Markdown is rendered as plain text: no stars, fences, backticks or anchors.
+    for raw in ["**", "```", "`", "](#", "### "] {
+        assert!(!bases.stdout.contains(raw), "explain bases prints `{raw}`");
+    }
     let lens = run_in(tmp.path(), ["explain", "omnibalancing"]);
     lens.expect_code(0)
         .stdout_has("David")

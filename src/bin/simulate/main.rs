@@ -10,6 +10,7 @@ mod compare;
 mod explain;
 mod lab;
 mod merge;
+mod plain;
 mod run;
 mod sweep;
 mod validate;

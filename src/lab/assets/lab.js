@@ -246,7 +246,7 @@ function year(d) {
 
 // A time chart's frame: x from the dates, y over [lo, hi].
 function frame(dates, lo, hi, w, h) {
-  const m = { l: 38, r: 10, t: 16, b: 24 };
+  const m = { l: 38, r: 14, t: 16, b: 24 };
   const x0 = year(dates[0]);
   const x1 = Math.max(year(dates[dates.length - 1]), x0 + 1 / 12);
   const X = (k) => m.l + ((year(dates[k]) - x0) / (x1 - x0)) * (w - m.l - m.r);
@@ -264,7 +264,9 @@ function frame(dates, lo, hi, w, h) {
     if (y % every) continue;
     const px = m.l + ((y - x0) / (x1 - x0)) * (w - m.l - m.r);
     parts.push(`<line x1="${px}" x2="${px}" y1="${h - m.b}" y2="${h - m.b + 4}" stroke="#888"/>`);
-    parts.push(`<text x="${px}" y="${h - m.b + 16}" font-size="11" text-anchor="middle" fill="#555">${y}</text>`);
+    // The last year's label ends at the edge instead of running past it.
+    const anchor = px > w - 20 ? 'end' : 'middle';
+    parts.push(`<text x="${px}" y="${h - m.b + 16}" font-size="11" text-anchor="${anchor}" fill="#555">${y}</text>`);
   }
   parts.push(`<line x1="${m.l}" x2="${w - m.r}" y1="${h - m.b}" y2="${h - m.b}" stroke="#888"/>`);
   return { X, Y, m, parts };
