@@ -610,3 +610,55 @@ fn check_accepts_the_shipped_scenario() {
     out.expect_code(0).no_panic().stdout_has("ok");
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn terminal_tables_keep_the_scenarios_patron_order_and_never_cut_a_name() {
+    let tmp = tempdir();
+    let out = run_in(
+        tmp.path(),
+        [
+            ufa2015().to_str().unwrap(),
+            "--plot",
+            "none",
+            "--out",
+            tmp.path().join("run").to_str().unwrap(),
+        ],
+    );
+    out.expect_code(0);
+    let header = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("state"))
+        .expect("the final alignment's header");
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        ["state", "USA", "RUS", "CHN"],
+        "the scenario's patron order, as in the charts"
+    );
+    let cmp = run_in(
+        tmp.path(),
+        [
+            "compare",
+            common::manifest_dir()
+                .join("scenarios/sco2001.toml")
+                .to_str()
+                .unwrap(),
+            "--lenses",
+            "all",
+            "--runs",
+            "2",
+            "--out",
+            tmp.path().join("cmp").to_str().unwrap(),
+        ],
+    );
+    cmp.expect_code(0);
+    for name in ["balance-of-power", "balance-of-threat", "omnibalancing"] {
+        assert!(cmp.stdout.contains(name), "{name} in full:\n{}", cmp.stdout);
+    }
+    assert!(cmp.stdout.contains("of-threat"), "wrapped, not cut");
+    assert!(
+        cmp.stdout
+            .contains("counterfactual pak_member (without ind_application)"),
+        "labels in full"
+    );
+}

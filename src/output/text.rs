@@ -402,6 +402,17 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
     }
 }
 
+/// A share as a whole number of percent, without the sign, halves rounded up (1 run in 200 is
+/// "1"): `<1` when it is above 0 but below 0.5 %, so that a rare decision never reads "0".
+pub fn percent(share: f64) -> String {
+    let pct = share * 100.0;
+    if share > 0.0 && pct < 0.5 {
+        "<1".to_string()
+    } else {
+        format!("{:.0}", pct.round())
+    }
+}
+
 /// Whether a log entry is a decision (as opposed to an event or shock that happened).
 pub fn is_decision(e: &LogEntry) -> bool {
     !matches!(
@@ -432,7 +443,14 @@ impl Comparison {
     pub fn text(&self, sc: &Scenario) -> String {
         let np = sc.patrons.len();
         let ids: Vec<&str> = (0..np).map(|p| sc.patron_id(p)).collect();
-        let width = 5 * np + 2;
+        // Columns as wide as the longest lens name: names are never cut.
+        let longest = self
+            .lenses
+            .iter()
+            .map(|l| l.lens.name().len())
+            .max()
+            .unwrap_or(0);
+        let width = (5 * np + 2).max(longest + 2);
         let mut s = format!(
             "Final alignment by lens: mean share toward {} across {} runs\n\n{:<6}",
             ids.join(" / "),
@@ -440,8 +458,7 @@ impl Comparison {
             "state"
         );
         for l in &self.lenses {
-            let name = l.lens.name();
-            s.push_str(&format!("{:>width$}", &name[..name.len().min(width - 1)]));
+            s.push_str(&format!("{:>width$}", l.lens.name()));
         }
         s.push('\n');
         for (i, a) in sc.actors.iter().enumerate() {
@@ -465,30 +482,66 @@ impl Comparison {
             s.push('\n');
         }
         if self.lenses.iter().any(|l| !l.scorecard.is_empty()) {
-            s.push_str(&format!(
-                "\nStylized facts and counterfactuals: share of runs in which each holds (pass at its threshold)\n\n{:<44}",
-                "line"
-            ));
+            let label_of = |c: &crate::runs::scorecard::Line| match &c.without {
+                Some(w) => format!("{} {} (without {w})", c.fact, c.outcome),
+                None => format!("{} {}", c.fact, c.outcome),
+            };
+            let labels: Vec<String> = self.lenses[0].scorecard.iter().map(label_of).collect();
+            // The label column fits the labels up to 48 characters; a longer label gets a line
+            // of its own, its numbers on the next (wrapped, never cut).
+            let lw = labels
+                .iter()
+                .map(String::len)
+                .filter(|&n| n < 48)
+                .max()
+                .unwrap_or(4)
+                .max(4)
+                + 1;
+            // A lens name wraps after its first hyphen ("balance-" over "of-threat"), so the
+            // columns stay narrow and no name is cut.
+            let parts = |name: &'static str| match name.split_once('-') {
+                Some((a, b)) => (&name[..a.len() + 1], b),
+                None => ("", name),
+            };
+            let cw = self
+                .lenses
+                .iter()
+                .map(|l| {
+                    let (a, b) = parts(l.lens.name());
+                    a.len().max(b.len())
+                })
+                .max()
+                .unwrap_or(0)
+                .max(7)
+                + 2;
+            s.push_str(
+                "\nStylized facts and counterfactuals: share of runs in which each holds (pass at its threshold)\n\n",
+            );
+            s.push_str(&format!("{:<lw$}", ""));
             for l in &self.lenses {
-                let name = l.lens.name();
-                s.push_str(&format!("{:>9}", &name[..name.len().min(8)]));
+                s.push_str(&format!("{:>w$} ", parts(l.lens.name()).0, w = cw - 1));
             }
+            s.truncate(s.trim_end_matches(' ').len());
             s.push('\n');
-            let rows = self.lenses[0].scorecard.len();
-            for j in 0..rows {
-                let c = &self.lenses[0].scorecard[j];
-                let mut label = match &c.without {
-                    Some(w) => format!("{} {} (without {w})", c.fact, c.outcome),
-                    None => format!("{} {}", c.fact, c.outcome),
-                };
-                label.truncate(43);
-                s.push_str(&format!("{label:<44}"));
+            s.push_str(&format!("{:<lw$}", "line"));
+            for l in &self.lenses {
+                s.push_str(&format!("{:>w$} ", parts(l.lens.name()).1, w = cw - 1));
+            }
+            s.truncate(s.trim_end_matches(' ').len());
+            s.push('\n');
+            for (j, label) in labels.iter().enumerate() {
+                if label.len() >= lw {
+                    s.push_str(&format!("{label}\n{:<lw$}", ""));
+                } else {
+                    s.push_str(&format!("{label:<lw$}"));
+                }
                 for l in &self.lenses {
                     let line = &l.scorecard[j];
                     s.push_str(&format!(
-                        "{:>7.0}%{}",
-                        line.share * 100.0,
-                        if line.pass { " " } else { "x" }
+                        "{:>w$}%{}",
+                        percent(line.share),
+                        if line.pass { " " } else { "x" },
+                        w = cw - 2
                     ));
                 }
                 s.push('\n');
@@ -686,4 +739,17 @@ pub fn ablations_text(baseline: &[Line], ablations: &[Ablation]) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn a_rare_decision_is_not_zero_percent() {
+        assert_eq!(percent(1.0 / 200.0), "1");
+        assert_eq!(percent(1.0 / 1000.0), "<1");
+        assert_eq!(percent(0.0), "0");
+        assert_eq!(percent(1.0), "100");
+    }
 }

@@ -26,9 +26,9 @@ function side() {
   return { lens: '', set: {}, without: [] };
 }
 
-// Percentages: "<1 %" for a share below 0.5 % that is not zero.
+// Percentages as the CLI prints them: halves up, "<1 %" for a share below 0.5 % that is not zero.
 function pct(x) {
-  if (x > 0 && x < 0.005) return '<1 %';
+  if (x > 0 && x * 100 < 0.5) return '<1 %';
   return Math.round(x * 100) + ' %';
 }
 function f2(x) {
