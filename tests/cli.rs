@@ -662,3 +662,35 @@ fn terminal_tables_keep_the_scenarios_patron_order_and_never_cut_a_name() {
         "labels in full"
     );
 }
+
+#[test]
+fn all_prints_every_key_decision() {
+    let tmp = tempdir();
+    let sco = common::manifest_dir().join("scenarios/sco2001.toml");
+    let args = |all: bool| {
+        let mut a = vec![
+            sco.to_str().unwrap().to_string(),
+            "--plot".into(),
+            "none".into(),
+            "--out".into(),
+            tmp.path().join("o").to_str().unwrap().to_string(),
+        ];
+        if all {
+            a.push("--all".into());
+        }
+        a
+    };
+    let short = run_in(tmp.path(), args(false));
+    short
+        .expect_code(0)
+        .stdout_has("more, every one in events.csv");
+    let long = run_in(tmp.path(), args(true));
+    long.expect_code(0);
+    assert!(!long.stdout.contains("more, every one"));
+    let dated = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("  ") && l.as_bytes().get(2).is_some_and(u8::is_ascii_digit))
+            .count()
+    };
+    assert!(dated(&long.stdout) > dated(&short.stdout));
+}

@@ -292,7 +292,7 @@ impl Summary {
         if self.key_decisions.len() > max_decisions {
             let _ = writeln!(
                 out,
-                "  ... {} more in events.csv",
+                "  ... {} more, every one in events.csv",
                 self.key_decisions.len() - max_decisions
             );
         }
