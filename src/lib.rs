@@ -19,7 +19,8 @@
 //!   comparison of lenses (computation only);
 //! - [`output`] writes CSV, JSON and text; [`plot`] draws every chart; [`report`] assembles them
 //!   into self-contained HTML pages;
-//! - [`sweep`] runs parameter sweeps and large ensembles, sharded and resumable.
+//! - [`sweep`] runs parameter sweeps and large ensembles, sharded and resumable;
+//! - [`lab`] is the library side of `simulate lab`: settings from URLs, results as JSON, the page.
 //!
 //! The library never prints and never exits; the binary (`src/bin/simulate/`) does.
 
@@ -42,6 +43,8 @@ pub mod plot;
 pub mod report;
 
 pub mod sweep;
+
+pub mod lab;
 
 pub use error::ScenarioError;
 pub use scenario::Scenario;

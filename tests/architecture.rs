@@ -16,7 +16,7 @@ use std::fs;
 use std::path::Path;
 
 /// The layers, lowest first: a file may import from its own layer and those before it.
-const LAYERS: [(&str, &[&str]); 9] = [
+const LAYERS: [(&str, &[&str]); 10] = [
     ("vocabulary", &["date", "error", "params", "sensitivity"]),
     ("scenario", &["scenario"]),
     ("engine", &["engine"]),
@@ -25,6 +25,7 @@ const LAYERS: [(&str, &[&str]); 9] = [
     ("plot", &["plot"]),
     ("report", &["report"]),
     ("sweep", &["sweep"]),
+    ("lab", &["lab"]),
     ("binary", &["bin"]),
 ];
 

@@ -576,6 +576,10 @@ fn explain_lists_parameters() {
         .expect_code(0)
         .stdout_has("bases.notice_months")
         .stdout_has("Manas");
+    // Markdown is rendered as plain text: no stars, fences, backticks or anchors.
+    for raw in ["**", "```", "`", "](#", "### "] {
+        assert!(!bases.stdout.contains(raw), "explain bases prints `{raw}`");
+    }
     let lens = run_in(tmp.path(), ["explain", "omnibalancing"]);
     lens.expect_code(0)
         .stdout_has("David")
@@ -605,4 +609,88 @@ fn check_accepts_the_shipped_scenario() {
     let out = run_in(tmp.path(), [Path::new("check"), &path]);
     out.expect_code(0).no_panic().stdout_has("ok");
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn terminal_tables_keep_the_scenarios_patron_order_and_never_cut_a_name() {
+    let tmp = tempdir();
+    let out = run_in(
+        tmp.path(),
+        [
+            ufa2015().to_str().unwrap(),
+            "--plot",
+            "none",
+            "--out",
+            tmp.path().join("run").to_str().unwrap(),
+        ],
+    );
+    out.expect_code(0);
+    let header = out
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("state"))
+        .expect("the final alignment's header");
+    assert_eq!(
+        header.split_whitespace().collect::<Vec<_>>(),
+        ["state", "USA", "RUS", "CHN"],
+        "the scenario's patron order, as in the charts"
+    );
+    let cmp = run_in(
+        tmp.path(),
+        [
+            "compare",
+            common::manifest_dir()
+                .join("scenarios/sco2001.toml")
+                .to_str()
+                .unwrap(),
+            "--lenses",
+            "all",
+            "--runs",
+            "2",
+            "--out",
+            tmp.path().join("cmp").to_str().unwrap(),
+        ],
+    );
+    cmp.expect_code(0);
+    for name in ["balance-of-power", "balance-of-threat", "omnibalancing"] {
+        assert!(cmp.stdout.contains(name), "{name} in full:\n{}", cmp.stdout);
+    }
+    assert!(cmp.stdout.contains("of-threat"), "wrapped, not cut");
+    assert!(
+        cmp.stdout
+            .contains("counterfactual pak_member (without ind_application)"),
+        "labels in full"
+    );
+}
+
+#[test]
+fn all_prints_every_key_decision() {
+    let tmp = tempdir();
+    let sco = common::manifest_dir().join("scenarios/sco2001.toml");
+    let args = |all: bool| {
+        let mut a = vec![
+            sco.to_str().unwrap().to_string(),
+            "--plot".into(),
+            "none".into(),
+            "--out".into(),
+            tmp.path().join("o").to_str().unwrap().to_string(),
+        ];
+        if all {
+            a.push("--all".into());
+        }
+        a
+    };
+    let short = run_in(tmp.path(), args(false));
+    short
+        .expect_code(0)
+        .stdout_has("more, every one in events.csv");
+    let long = run_in(tmp.path(), args(true));
+    long.expect_code(0);
+    assert!(!long.stdout.contains("more, every one"));
+    let dated = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("  ") && l.as_bytes().get(2).is_some_and(u8::is_ascii_digit))
+            .count()
+    };
+    assert!(dated(&long.stdout) > dated(&short.stdout));
 }

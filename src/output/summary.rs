@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::engine::record::{Indices, RunRecord};
 use crate::output::log::{describe, is_decision};
+use crate::output::text::percent;
 use crate::params::Params;
 use crate::runs::digest::Digest;
 use crate::runs::ensemble::Spread;
@@ -74,6 +75,8 @@ pub struct Summary {
     pub start: String,
     /// Last date.
     pub end: String,
+    /// The patrons in the scenario's order: the order of every table and chart.
+    pub patrons: Vec<String>,
     /// Final alignment of every state.
     pub final_alignment: Vec<FinalAlignment>,
     /// Indices at the start (run 1).
@@ -168,6 +171,9 @@ impl Summary {
             description: sc.description.clone(),
             start: sc.start.to_string(),
             end: sc.end.to_string(),
+            patrons: (0..sc.patrons.len())
+                .map(|p| sc.patron_id(p).to_string())
+                .collect(),
             final_alignment,
             initial_indices,
             final_indices,
@@ -212,11 +218,8 @@ impl Summary {
         for c in &p.changes {
             let _ = writeln!(out, "  changed: {c}");
         }
-        let patrons: Vec<&String> = self
-            .final_alignment
-            .first()
-            .map(|f| f.shares.keys().collect())
-            .unwrap_or_default();
+        // The scenario's patron order (USA RUS CHN), as in the charts and the report.
+        let patrons = &self.patrons;
         let _ = writeln!(
             out,
             "\nFinal alignment ({}):",
@@ -228,13 +231,13 @@ impl Summary {
         );
         let width = if multi { 20 } else { 7 };
         let _ = write!(out, "  {:<6}", "state");
-        for id in &patrons {
+        for id in patrons {
             let _ = write!(out, "{id:>width$}");
         }
         out.push('\n');
         for f in &self.final_alignment {
             let _ = write!(out, "  {:<6}", f.actor);
-            for s in f.shares.values() {
+            for s in patrons.iter().filter_map(|id| f.shares.get(id)) {
                 let cell = if multi {
                     format!("{:.2} [{:.2}-{:.2}]", s.mean, s.p5, s.p95)
                 } else {
@@ -277,9 +280,9 @@ impl Summary {
             if multi {
                 let _ = writeln!(
                     out,
-                    "  {} {:>4.0}%  {}",
+                    "  {} {:>5}  {}",
                     d.date,
-                    d.share_of_runs * 100.0,
+                    format!("{}%", percent(d.share_of_runs)),
                     d.decision
                 );
             } else {
@@ -289,7 +292,7 @@ impl Summary {
         if self.key_decisions.len() > max_decisions {
             let _ = writeln!(
                 out,
-                "  ... {} more in events.csv",
+                "  ... {} more, every one in events.csv",
                 self.key_decisions.len() - max_decisions
             );
         }

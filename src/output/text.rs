@@ -92,15 +92,23 @@ impl Comparison {
             s.push('\n');
             let rows = self.lenses[0].scorecard.len();
             for j in 0..rows {
-                s.push_str(&format!("{:<44}", line_name(&self.lenses[0].scorecard[j])));
+                // A label longer than its column gets a line of its own, the numbers on the
+                // next: wrapped, never cut.
+                let label = line_name(&self.lenses[0].scorecard[j]);
+                if label.len() >= 44 {
+                    s.push_str(&format!("{label}\n{:<44}", ""));
+                } else {
+                    s.push_str(&format!("{label:<44}"));
+                }
                 for l in &self.lenses {
                     let line = &l.scorecard[j];
                     s.push_str(&format!(
-                        "{:>8.0}%{}",
-                        line.share * 100.0,
+                        "{:>8}%{}",
+                        percent(line.share),
                         if line.pass { " " } else { "x" }
                     ));
                 }
+                s.truncate(s.trim_end_matches(' ').len());
                 s.push('\n');
             }
             s.push_str("(x: fails its threshold)\n");
@@ -246,8 +254,8 @@ impl Comparison {
             s.push_str(&format!("{:<24}", l.lens.name()));
             for e in &l.episodes {
                 let cell = match e.median {
-                    Some(d) => format!("{:.0}% {d}", e.share * 100.0),
-                    None => format!("{:.0}%", e.share * 100.0),
+                    Some(d) => format!("{}% {d}", percent(e.share)),
+                    None => format!("{}%", percent(e.share)),
                 };
                 s.push_str(&format!("{cell:>24}"));
             }
@@ -274,12 +282,21 @@ fn short_share(x: f64) -> String {
 
 /// A scorecard line's short name: fact, outcome and the event removed, cut to 43 characters.
 fn line_name(c: &Line) -> String {
-    let mut label = match &c.without {
+    match &c.without {
         Some(w) => format!("{} {} (without {w})", c.fact, c.outcome),
         None => format!("{} {}", c.fact, c.outcome),
-    };
-    label.truncate(43);
-    label
+    }
+}
+
+/// A share as a whole number of percent, without the sign, halves rounded up (1 run in 200 is
+/// "1"): `<1` when it is above 0 but below 0.5 %, so that a rare decision never reads "0".
+pub fn percent(share: f64) -> String {
+    let pct = share * 100.0;
+    if share > 0.0 && pct < 0.5 {
+        "<1".to_string()
+    } else {
+        format!("{:.0}", pct.round())
+    }
 }
 
 /// The UN-vote check as a terminal table: the fitted observation model, then per state and
@@ -417,11 +434,16 @@ pub fn ablations_text(baseline: &[Line], ablations: &[Ablation]) -> String {
             Some(w) => format!("{} {} (without {w})", l.fact, l.outcome),
             None => format!("{} {}", l.fact, l.outcome),
         };
-        label = label.chars().take(40).collect();
+        // A long label gets a line of its own, the numbers on the next: wrapped, never cut.
+        if label.chars().count() > 40 {
+            label = format!("{label}\n{:<45}", "");
+            s.push_str(&format!("{:<4} {label}", j + 1));
+        } else {
+            s.push_str(&format!("{:<4} {label:<40}", j + 1));
+        }
         s.push_str(&format!(
-            "{:<4} {label:<40} {:>5.0}{}",
-            j + 1,
-            l.share * 100.0,
+            " {:>5}{}",
+            percent(l.share),
             if l.pass { " " } else { "x" }
         ));
         let mut broken = false;
@@ -429,8 +451,8 @@ pub fn ablations_text(baseline: &[Line], ablations: &[Ablation]) -> String {
             let x = &a.lines[j];
             broken |= !x.pass;
             s.push_str(&format!(
-                " {:>4.0}{}",
-                x.share * 100.0,
+                " {:>4}{}",
+                percent(x.share),
                 if x.pass { " " } else { "x" }
             ));
         }
@@ -461,4 +483,17 @@ pub fn ablations_text(baseline: &[Line], ablations: &[Ablation]) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn a_rare_decision_is_not_zero_percent() {
+        assert_eq!(percent(1.0 / 200.0), "1");
+        assert_eq!(percent(1.0 / 1000.0), "<1");
+        assert_eq!(percent(0.0), "0");
+        assert_eq!(percent(1.0), "100");
+    }
 }

@@ -6,6 +6,7 @@ use super::{Section, inline_svg, open};
 use crate::engine::record::{Indices, RunRecord, What};
 use crate::output::log::{describe, is_decision};
 use crate::output::summary::Summary;
+use crate::output::text::percent;
 use crate::output::text::xml_escape as esc;
 use crate::params::Params;
 use crate::plot::{Chart, PlotOptions, hex, patron_colors};
@@ -272,7 +273,7 @@ fn summary_section(o: &mut String, sc: &Scenario, summary: &Summary) {
         );
         for d in &summary.key_decisions {
             let share = if multi {
-                format!("<td class=\"num\">{:.0} %</td>", d.share_of_runs * 100.0)
+                format!("<td class=\"num\">{} %</td>", percent(d.share_of_runs))
             } else {
                 String::new()
             };

@@ -12,6 +12,7 @@ pub mod lens;
 pub mod load;
 pub mod raw;
 pub mod schema;
+pub mod shipped;
 pub mod synthetic;
 pub mod validate;
 pub mod world;

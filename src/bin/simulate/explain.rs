@@ -8,6 +8,7 @@ use soft_balancing::params::Params;
 use soft_balancing::scenario::Lens;
 
 use crate::Failure;
+use crate::plain::plain;
 
 const MODEL: &str = include_str!("../../../docs/model.md");
 const THEORY: &str = include_str!("../../../docs/theory.md");
@@ -149,7 +150,7 @@ pub fn explain(topic: Option<&str>) -> Result<(), Failure> {
     }
     if let Some((_, heading, params, _)) = TOPICS.iter().find(|t| t.0 == topic) {
         let text = section(MODEL, heading).unwrap_or("(no section in docs/model.md)");
-        println!("{text}");
+        print!("{}", plain(text));
         if !params.is_empty() {
             print_params(params);
         }
@@ -159,7 +160,7 @@ pub fn explain(topic: Option<&str>) -> Result<(), Failure> {
     if Lens::parse(topic).is_some() {
         let text =
             section(THEORY, &format!("## {topic}")).unwrap_or("(no section in docs/theory.md)");
-        println!("{text}");
+        print!("{}", plain(text));
         print_params("lenses");
         println!("\n(From docs/theory.md.)");
         return Ok(());

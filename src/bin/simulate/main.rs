@@ -8,8 +8,10 @@ mod check;
 mod common;
 mod compare;
 mod explain;
+mod lab;
 mod landscape;
 mod merge;
+mod plain;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -90,6 +92,10 @@ enum Command {
     /// Every local minimum of a landscape (Axelrod and Bennett 1993): a scenario's actors, or
     /// an actors file and a propensity file.
     Landscape(landscape::LandscapeArgs),
+    /// Open the lab: a page on http://127.0.0.1:PORT/ with sliders for the parameters that
+    /// matter, switches for the scripted events, a lens and the runs; its charts redraw as you
+    /// move them, two settings side by side (A vs B), the setting in the URL (docs/lab.md).
+    Lab(lab::LabArgs),
 }
 
 /// A failure and its exit code.
@@ -116,6 +122,7 @@ fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate::validate(args),
         Some(Command::Compare(args)) => compare::compare(args),
         Some(Command::Landscape(args)) => landscape::landscape(args),
+        Some(Command::Lab(args)) => lab::lab(args),
         None => run::run(cli.run),
     };
     match result {

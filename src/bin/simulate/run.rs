@@ -41,6 +41,9 @@ pub struct RunArgs {
     /// Decision rule (theory lens) for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]
     pub lens: Option<String>,
+    /// Print every key decision (by default the first 25; all are in events.csv either way).
+    #[arg(long)]
+    pub all: bool,
     /// Chart files to write next to the CSVs; report.html embeds every chart either way.
     #[arg(long, value_name = "FORMAT", default_value = "svg", value_parser = PlotOptions::NAMES)]
     pub plot: String,
@@ -142,7 +145,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     commit(staging)?;
     let report_path = out_dir.join("report.html");
     if !args.common.quiet {
-        print!("{}", summary.to_text(25));
+        print!(
+            "{}",
+            summary.to_text(if args.all { usize::MAX } else { 25 })
+        );
         println!(
             "\nWrote {}/: trajectories.csv, indices.csv, events.csv, partnership.csv, summary.json",
             out_dir.display()

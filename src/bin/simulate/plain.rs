@@ -1,0 +1,172 @@
+//! Markdown as plain terminal text, for `simulate explain`: headings underlined, emphasis,
+//! code spans and link targets inside the document dropped, fenced code indented, tables
+//! aligned in columns. Only the Markdown that docs/model.md and docs/theory.md use.
+
+/// `md` as plain text.
+pub fn plain(md: &str) -> String {
+    let mut out = String::new();
+    let mut fenced = false;
+    let mut table: Vec<Vec<String>> = Vec::new();
+    for line in md.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            if !line.is_empty() {
+                out.push_str("    ");
+            }
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if line.trim_start().starts_with('|') {
+            let cells: Vec<String> = line
+                .trim()
+                .trim_matches('|')
+                .split('|')
+                .map(|c| inline(c.trim()))
+                .collect();
+            // The |---|---| line under a table's header.
+            if !cells
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().all(|ch| "-: ".contains(ch)))
+            {
+                table.push(cells);
+            }
+            continue;
+        }
+        flush_table(&mut table, &mut out);
+        let level = line.chars().take_while(|c| *c == '#').count();
+        if level > 0 && line.chars().nth(level) == Some(' ') {
+            let title = inline(line[level + 1..].trim());
+            let rule = if level <= 2 { '=' } else { '-' };
+            out.push_str(&title);
+            out.push('\n');
+            out.extend(std::iter::repeat_n(rule, title.chars().count()));
+            out.push('\n');
+            continue;
+        }
+        out.push_str(&inline(line));
+        out.push('\n');
+    }
+    flush_table(&mut table, &mut out);
+    out
+}
+
+/// A table's rows in aligned columns.
+fn flush_table(table: &mut Vec<Vec<String>>, out: &mut String) {
+    if table.is_empty() {
+        return;
+    }
+    let cols = table.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in table.iter() {
+        let mut line = String::from("  ");
+        for (c, w) in widths.iter().enumerate() {
+            let cell = row.get(c).map_or("", String::as_str);
+            line.push_str(cell);
+            if c + 1 < cols {
+                line.extend(std::iter::repeat_n(' ', w - cell.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    table.clear();
+}
+
+/// One line's inline Markdown as text: `**bold**` and `*italic*` lose their stars, `` `code` ``
+/// its backticks, `[text](#anchor)` becomes `text` and `[text](url)` `text (url)`.
+fn inline(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut code = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            code = !code;
+            i += 1;
+            continue;
+        }
+        if code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if c == '[' {
+            if let Some((text, target, next)) = link(&chars, i) {
+                out.push_str(&inline(&text));
+                if !target.starts_with('#') {
+                    out.push_str(&format!(" ({target})"));
+                }
+                i = next;
+                continue;
+            }
+        }
+        if c == '*' {
+            // A star that opens or closes emphasis: next to a word on one side, not a space
+            // on the other ("x * y" and "a*b" stay as written).
+            let prev = if i > 0 { chars[i - 1] } else { ' ' };
+            let mut j = i;
+            while j < chars.len() && chars[j] == '*' {
+                j += 1;
+            }
+            let next = chars.get(j).copied().unwrap_or(' ');
+            let opens = !next.is_whitespace() && (prev.is_whitespace() || "([\"'".contains(prev));
+            let closes = !prev.is_whitespace()
+                && (next.is_whitespace() || ".,;:!?)]'\"".contains(next) || j == chars.len());
+            if opens || closes {
+                i = j;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// `[text](target)` at `chars[i]`: the text, the target and the index after it.
+fn link(chars: &[char], i: usize) -> Option<(String, String, usize)> {
+    let close = (i + 1..chars.len()).find(|&k| chars[k] == ']')?;
+    if chars.get(close + 1) != Some(&'(') {
+        return None;
+    }
+    let end = (close + 2..chars.len()).find(|&k| chars[k] == ')')?;
+    let text: String = chars[i + 1..close].iter().collect();
+    let target: String = chars[close + 2..end].iter().collect();
+    Some((text, target, end + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_plain_text() {
+        let md = "### 5.1 Base leases\n\n**The two scores.** For base *b* see [§5.2](#52-loans) \
+                  and [Cooley](https://example.org); `keep` wins.\n\n```\nkeep = a · b\n```\n\
+                  | key | unit |\n|---|---|\n| `x.y` | score |\n";
+        let text = plain(md);
+        assert_eq!(
+            text,
+            "5.1 Base leases\n---------------\n\nThe two scores. For base b see §5.2 and Cooley \
+             (https://example.org); keep wins.\n\n    keep = a · b\n  key  unit\n  x.y  score\n"
+        );
+    }
+
+    #[test]
+    fn stars_in_arithmetic_stay() {
+        assert_eq!(inline("x * y and 2*3"), "x * y and 2*3");
+    }
+}
