@@ -214,3 +214,14 @@ pub fn parse_csv(text: &str) -> Csv {
         rows: records,
     }
 }
+
+/// Peak resident size, in KB, of the largest child this process has waited for so far.
+#[allow(unsafe_code)]
+pub fn children_peak_kb() -> i64 {
+    // SAFETY: getrusage writes into the zeroed struct it is given and reads nothing else.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        assert_eq!(libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage), 0);
+        usage.ru_maxrss
+    }
+}

@@ -13,9 +13,6 @@ use soft_balancing::runs::{ablation, ensemble, scorecard};
 use crate::Failure;
 use crate::common::{Common, command_line, commit, load, stage};
 
-/// The most runs `validate --data` takes: it keeps every run's record.
-const MAX_RUNS_WITH_DATA: usize = 5000;
-
 /// The files `simulate validate` writes (others in its folder, such as a run's, are kept).
 fn owns(name: &str) -> bool {
     matches!(
@@ -63,12 +60,6 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     }
     let (seed, changes) = args.common.apply(&mut sc, args.lens.as_deref())?;
     let runs = args.runs as usize;
-    // With measured data every run's record is kept (about 80 KB each for the replay): bounded.
-    if args.data.is_some() && runs > MAX_RUNS_WITH_DATA {
-        return Err(Failure::Input(format!(
-            "--runs {runs} with --data: more than the limit of {MAX_RUNS_WITH_DATA} runs (every run's record is kept to compare with the data)\n  help: use --runs {MAX_RUNS_WITH_DATA} or fewer with --data"
-        )));
-    }
     // Measured data are read before anything runs or is written.
     let data = match args.data.as_deref() {
         None => None,
@@ -89,23 +80,29 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     } else {
         None
     };
-    // With measured data, every run's record is kept (the model's yearly shares are their
-    // mean); otherwise only the first, which the report shows.
+    // The report shows the replay's first run. With measured data, the model's yearly shares
+    // are the mean over every run, streamed a batch at a time: memory does not grow with --runs.
     let prm = sc.params.clone();
-    let kept = if data.is_some() { runs } else { 1 };
-    let records = ensemble::run_many(&sc, &prm, seed, kept, jobs).map_err(|e| other(&e))?;
+    let records = ensemble::run_many(&sc, &prm, seed, 1, jobs).map_err(|e| other(&e))?;
     let check = match &data {
         None => None,
         Some((source, obs)) => {
-            let model = unvote::model_series(&sc, &records)
-                .map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
+            let bad = |e: &dyn std::fmt::Display| Failure::Input(format!("--data {source}: {e}"));
+            let mut mean = unvote::SeriesMean::new(&sc, &records[0], runs).map_err(|e| bad(&e))?;
+            ensemble::run_batches(&sc, &prm, seed, runs, jobs, |_, batch| {
+                batch.iter().for_each(|r| mean.add(r));
+                Ok::<(), std::convert::Infallible>(())
+            })
+            .map_err(|e| other(&e))?
+            .unwrap_or_else(|never| match never {});
+            let model = mean.finish(&sc).map_err(|e| bad(&e))?;
             let check = unvote::check(
                 obs,
                 &model,
                 unvote::DEFAULT_FIT_WINDOW,
                 unvote::DEFAULT_TEST_WINDOW,
             )
-            .map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
+            .map_err(|e| bad(&e))?;
             Some((source.as_str(), check))
         }
     };
