@@ -342,6 +342,13 @@ pub fn run_sweep(
     write_atomic(&sweep_json, meta.with_rows(&csv).to_json().as_bytes())
         .map_err(|e| io_err(&sweep_json, e))?;
     files.push(sweep_json);
+    let long_csv = opts.out.join("sweep_long.csv");
+    write_atomic(
+        &long_csv,
+        super::table::long_form(&csv, spec.axes.len()).as_bytes(),
+    )
+    .map_err(|e| io_err(&long_csv, e))?;
+    files.push(long_csv);
     if opts.keep_runs {
         let mut h = String::from("point,replicate");
         for m in metrics(sc) {

@@ -14,7 +14,12 @@ use soft_balancing::sweep::options::{DesignKind, SweepOptions, SweepRequest};
 use soft_balancing::sweep::run;
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, load, out_is_not_a_file, split_set};
+use crate::common::{Common, apply_changes, load, out_is_not_a_file, provenance, split_set};
+
+/// Flags left out of the command line `sweep.json` records: how the work was split, resumed
+/// or checked does not change the rows, so a merged sweep records what an unsharded one does.
+pub const SWEEP_ONLY: &[(&str, bool)] =
+    &[("--shard", true), ("--resume", false), ("--verify", true)];
 
 const SWEEP_HELP: &str = "\
 Examples:
@@ -196,6 +201,12 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
         )));
     }
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let out = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("sweep"));
+    let command = provenance(sc, &args.scenario, &out, SWEEP_ONLY);
     Ok(SweepOptions {
         spec,
         seed: args.common.seed.unwrap_or(sc.seed),
@@ -203,12 +214,9 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
         shard,
         resume: args.resume,
         keep_runs: args.keep_runs,
-        out: args
-            .common
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("sweep")),
+        out,
         fixed,
+        command,
     })
 }
 
