@@ -250,7 +250,21 @@ where
         y += 24.0;
     }
     y += 10.0;
-    legend_notes(root, d, x0, y, &events, &d.sc.actors[i].id, s)?;
+    let y = legend_notes(root, d, x0, y, &events, &d.sc.actors[i].id, s)?;
+    if !decisions.is_empty() {
+        let (px, py, h) = (s.px(x0 + 12.0), s.px(y + 4.0), s.px(9.0));
+        root.draw(&Polygon::new(
+            vec![(px - h / 2, py - h), (px + h / 2, py - h), (px, py)],
+            DECISION.filled(),
+        ))?;
+        root.draw(&Text::new(
+            "decision (key below)".to_string(),
+            (s.px(x0 + 32.0), s.px(y)),
+            s.font(12.0)
+                .color(&MUTED)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
 
     // Event key: the events that involve this state; then the decisions that moved it.
     let events: Vec<&Mark> = events.iter().filter(|m| m.strong).collect();
@@ -339,8 +353,10 @@ where
     for (k, m) in decisions.iter().take(shown).enumerate() {
         let (x, y) = at(k);
         root.draw(&Text::new(m.letter.clone(), (x, y), s.bold(12.0)))?;
+        // The sentence without its scores (they are in report.html and events.csv).
+        let text = m.text.split_once(": ").map_or(m.text.as_str(), |(t, _)| t);
         root.draw(&Text::new(
-            truncate(&m.text, 64),
+            truncate(text, 64),
             (x + s.px(22.0), y),
             s.font(12.0).color(&MUTED),
         ))?;

@@ -16,6 +16,7 @@ pub mod compare;
 pub mod run;
 pub mod scorecard;
 pub mod sensitivity;
+pub mod sweep;
 
 use std::fmt::Write as _;
 

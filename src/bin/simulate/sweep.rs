@@ -7,6 +7,9 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use soft_balancing::output::write_atomic;
+use soft_balancing::plot::{self, PlotOptions};
+use soft_balancing::report;
 use soft_balancing::scenario::{Scenario, keys};
 use soft_balancing::sweep::charts;
 use soft_balancing::sweep::error::SweepError;
@@ -74,6 +77,9 @@ pub struct SweepArgs {
     /// Decision rule for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]
     lens: Option<String>,
+    /// Chart files to write; report.html embeds every chart either way.
+    #[arg(long, value_name = "FORMAT", default_value = "svg", value_parser = PlotOptions::NAMES)]
+    plot: String,
     #[command(flatten)]
     common: Common,
 }
@@ -262,7 +268,32 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let secs = started.elapsed().as_secs_f64();
     let mut charts = Vec::new();
     if opts.shard.is_none() {
-        charts = charts::draw(&sc, &opts, &report.rows).map_err(sweep_failure)?;
+        let plot_opts = PlotOptions::parse(&args.plot).unwrap_or_default();
+        let drawn = charts::charts(&sc, &opts, &report.rows, &plot_opts).map_err(sweep_failure)?;
+        let other = |e: &dyn std::fmt::Display| Failure::Other(e.to_string());
+        plot::write_files(&opts.out, &drawn, &plot_opts).map_err(|e| other(&e))?;
+        for c in &drawn {
+            for (name, _) in c.files(&plot_opts) {
+                charts.push(opts.out.join(name));
+            }
+        }
+        let about = format!(
+            "{} over {}, seed {}, {} runs per point; {}",
+            sc.path,
+            opts.spec
+                .axes
+                .iter()
+                .map(|a| format!("{}={}", a.key, a.values.text()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            opts.seed,
+            opts.spec.runs,
+            opts.command.join(" ")
+        );
+        let html = report::sweep::page(&sc, &about, &drawn);
+        let path = opts.out.join("report.html");
+        write_atomic(&path, html.as_bytes()).map_err(|e| other(&e))?;
+        charts.push(path);
     }
     if !args.common.quiet {
         let shard = opts.shard.map_or(String::new(), |(k, n)| {
