@@ -95,6 +95,10 @@ impl Comparison {
                     .x_desc("year")
                     .y_desc("share")
                     .x_label_formatter(&|x| format!("{:.0}", x.floor()))
+                    // Light horizontal and vertical lines at the labels only: no mesh.
+                    .bold_line_style(RGBColor(0xe4, 0xe4, 0xe4))
+                    .light_line_style(TRANSPARENT)
+                    .axis_style(RGBColor(0x55, 0x55, 0x55))
                     .draw()
                     .map_err(|e| PlotError::Draw {
                         chart: format!("compare_{}", sc.actors[actor].id),

@@ -5,6 +5,7 @@
 //! share, and the code that applies them, are in [`common`].
 
 mod check;
+mod class;
 mod common;
 mod compare;
 mod explain;
@@ -103,6 +104,10 @@ enum Command {
     /// matter, switches for the scripted events, a lens and the runs; its charts redraw as you
     /// move them, two settings side by side (A vs B), the setting in the URL (docs/lab.md).
     Lab(lab::LabArgs),
+    /// Build docs/teaching.md's three exercises into a class kit: worksheet.html (to print, the
+    /// answer key on its last page), report.html and answers.json, every number computed by
+    /// running the exercises' commands.
+    Class(class::ClassArgs),
     /// Print this message or the help of a command (`simulate help sweep` is `simulate sweep
     /// --help`).
     Help {
@@ -139,6 +144,7 @@ fn main() -> ExitCode {
         Some(Command::Landscape(args)) => landscape::landscape(args),
         Some(Command::Lab(args)) => lab::lab(args),
         Some(Command::Help { command }) => help(command.as_deref()),
+        Some(Command::Class(args)) => class::class(args),
         None => run::run(cli.run),
     };
     match result {
