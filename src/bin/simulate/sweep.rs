@@ -41,8 +41,9 @@ Without --set axes, the scenario's [sweep] table is used.
 
 Outputs in --out (default out/<scenario name>/sweep): sweep.csv (one row per point: the point's
 seed and values, then mean, sd, p5, p50, p95 of every final share and index, then the
-probability of each [[outcomes]] entry), sweep.json (definition and provenance), charts, and
-runs.csv with --keep-runs. Results are flushed per point; --resume continues a killed sweep.";
+probability of each [[outcomes]] entry), sweep_long.csv (the same, one row per point, output and
+statistic), sweep.json (definition and provenance), charts (--plot), report.html, and runs.csv
+with --keep-runs. Results are flushed per point; --resume continues a killed sweep.";
 
 /// Arguments of `simulate sweep`.
 #[derive(Args)]
