@@ -25,9 +25,11 @@ pub(super) struct DecisionMark {
 /// Share of runs a decision must happen in to be marked on an ensemble's chart.
 pub(super) const DECISION_SHARE: f64 = 0.2;
 
-/// The decisions that moved state `i` ([`moves_a_state`], concerning `i`): for one run every
-/// one in its log; for an ensemble each kind of decision once, at its first date, when it
-/// happened in at least [`DECISION_SHARE`] of the runs. Lettered in date order.
+/// The decisions that moved state `i` ([`moves_a_state`], concerning `i`), lettered in date
+/// order: every one in run 1's log (for an ensemble with the share of runs in which that
+/// decision happened at some date, as the summary counts it), then, for an ensemble, each
+/// decision run 1 did not take that happened in at least [`DECISION_SHARE`] of the runs, at
+/// its first date.
 pub(super) fn decision_marks(
     sc: &Scenario,
     digest: &Digest,
@@ -35,6 +37,13 @@ pub(super) fn decision_marks(
     i: usize,
 ) -> Vec<DecisionMark> {
     let runs = digest.runs.max(1);
+    let share_of = |e: &crate::engine::record::LogEntry| {
+        digest
+            .decisions()
+            .iter()
+            .find(|d| d.first.actor == e.actor && d.first.what == e.what)
+            .map(|d| d.runs as f64 / runs as f64)
+    };
     let mut found: Vec<(crate::date::YearMonth, String)> = Vec::new();
     let mut add = |e: &crate::engine::record::LogEntry, share: Option<f64>| {
         if moves_a_state(e) && concerned(sc, e.actor, &e.what).contains(&i) {
@@ -46,14 +55,17 @@ pub(super) fn decision_marks(
             found.push((e.date, text));
         }
     };
-    if runs == 1 {
-        for e in &first.log {
-            add(e, None);
-        }
-    } else {
+    for e in &first.log {
+        add(e, if runs > 1 { share_of(e) } else { None });
+    }
+    if runs > 1 {
         for dec in digest.decisions() {
             let f = dec.runs as f64 / runs as f64;
-            if f >= DECISION_SHARE {
+            let in_first = first
+                .log
+                .iter()
+                .any(|e| e.actor == dec.first.actor && e.what == dec.first.what);
+            if f >= DECISION_SHARE && !in_first {
                 add(&dec.first, Some(f));
             }
         }

@@ -98,7 +98,8 @@ pub(super) fn alignment_meta(d: &Data, i: usize) -> (String, String, String, (u3
         a.id,
         if d.multi() {
             format!(
-                "each at its first date, when it happened in at least {:.0} % of runs",
+                "those of run 1, each with the share of runs in which it happened at some date, \
+                 and any other that happened in at least {:.0} % of runs, at its first date",
                 DECISION_SHARE * 100.0
             )
         } else {
