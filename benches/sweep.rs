@@ -45,6 +45,7 @@ fn sweep_throughput(c: &mut Criterion) {
             keep_runs: false,
             out: dir.path().join(format!("j{jobs}")),
             fixed: Vec::new(),
+            command: Vec::new(),
         };
         group.bench_with_input(BenchmarkId::new("threads", jobs), &opts, |b, opts| {
             b.iter(|| run_sweep(&sc, opts, &|_| {}).expect("sweep"));

@@ -14,7 +14,7 @@ use tempfile::TempDir;
 const TRAJECTORIES_HEADER: &str = "run,date,actor,patron,share";
 const INDICES_HEADER: &str =
     "run,date,us_influence,rus_chn_partnership,sco_cohesion,soft_balancing";
-const EVENTS_HEADER: &str = "run,date,actor,kind,decision,score_for,score_against,value";
+const EVENTS_HEADER: &str = "run,date,actor,kind,decision,score_for,score_against,bn_usd,musd_a_year,usd_per_1000m3,bcm_a_year,severity,candidates,growth_a_year,remittance_factor,non_interference,base_pressure";
 
 /// A run of the binary on ufa2015 in a fresh temporary folder, writing to `<tmp>/out`.
 struct Run {
@@ -332,10 +332,26 @@ fn ind_and_pak_become_members_in_2017() {
             "no summit decision before {id}'s accession"
         );
     }
-    // Every row's numbers parse.
+    // Every row's numbers parse; at most one quantity column is filled; rows are by date.
     for row in &csv.rows {
-        for c in ["score_for", "score_against", "value"] {
+        for c in ["score_for", "score_against"] {
             assert!(num(&row[csv.col(c)]).is_finite(), "{row:?}");
+        }
+        let filled: Vec<&String> = row[csv.col("bn_usd")..]
+            .iter()
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert!(filled.len() <= 1, "{row:?}");
+        for c in filled {
+            assert!(num(c).is_finite(), "{row:?}");
+        }
+    }
+    for pair in csv.rows.windows(2) {
+        if pair[0][csv.col("run")] == pair[1][csv.col("run")] {
+            assert!(
+                pair[0][date] <= pair[1][date],
+                "events.csv is not by date: {pair:?}"
+            );
         }
     }
 }

@@ -131,16 +131,22 @@ fn without_command(text: &str) -> Value {
     v
 }
 
-/// Runs the CLI on `scenarios/ufa2015.toml` (from the crate's root, as the lab names it) with
-/// `args`, into a fresh folder under `dir`; returns the folder.
+/// Runs the CLI on `scenarios/ufa2015.toml` with `args` as the lab's page shows the command:
+/// typed in a project folder (a fresh one under `dir`, holding a copy of the scenario, as the lab
+/// runs in the crate's root), into the default output folder; returns that folder.
 fn cli(dir: &Path, args: &[&str]) -> PathBuf {
-    let out = dir.join(format!("cli-{}", args.join("_").replace(['/', '='], "-")));
+    let project = dir.join(format!("cli-{}", args.join("_").replace(['/', '='], "-")));
+    std::fs::create_dir_all(project.join("scenarios")).unwrap();
+    std::fs::copy(
+        manifest_dir().join("scenarios/ufa2015.toml"),
+        project.join("scenarios/ufa2015.toml"),
+    )
+    .unwrap();
     let mut all: Vec<String> = vec!["scenarios/ufa2015.toml".to_string()];
     all.extend(args.iter().map(|s| s.to_string()));
-    all.extend(["--plot", "none", "--quiet", "--out"].map(String::from));
-    all.push(out.display().to_string());
-    run_in(&manifest_dir(), &all).expect_code(0);
-    out
+    all.extend(["--plot", "none", "--quiet"].map(String::from));
+    run_in(&project, &all).expect_code(0);
+    project.join("out").join("ufa2015")
 }
 
 #[test]

@@ -279,3 +279,96 @@ fn validate_with_data_bounds_its_runs() {
     .stderr_has("more than the limit of 5000");
     assert!(!out.exists());
 }
+
+/// Every file under `dir` (relative name → bytes).
+fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            out.insert(
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn the_same_command_gives_the_same_bytes_from_any_folder() {
+    let tmp = tempdir();
+    let a = tmp.path().join("a");
+    let elsewhere = tmp.path().join("b").join("c");
+    std::fs::create_dir_all(a.join("scenarios")).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::copy(ufa2015(), a.join("scenarios/ufa2015.toml")).unwrap();
+    let file = a.join("scenarios/ufa2015.toml");
+    let file = file.to_str().unwrap();
+
+    // A run: typed in the project folder, and from elsewhere with absolute paths.
+    run_in(&a, ["scenarios/ufa2015.toml", "--runs", "3", "-q"]).expect_code(0);
+    let other = a.join("out").join("again");
+    run_in(
+        &elsewhere,
+        [file, "--runs", "3", "-q", "--out", other.to_str().unwrap()],
+    )
+    .expect_code(0);
+    let first = files_under(&a.join("out/ufa2015"));
+    assert!(first.contains_key("report.html") && first.contains_key("summary.json"));
+    assert_eq!(
+        first,
+        files_under(&other),
+        "a run's files depend on where it was typed"
+    );
+    assert!(read(&other.join("summary.json")).contains("\"../../scenarios/ufa2015.toml\""));
+
+    // A sweep, the same way.
+    let sweep = [
+        "sweep",
+        "scenarios/ufa2015.toml",
+        "--set",
+        "decision.domination_weight=0:1:1",
+        "--runs",
+        "2",
+        "-q",
+    ];
+    run_in(&a, sweep).expect_code(0);
+    let other = a.join("out").join("ufa2015").join("sweep_again");
+    let mut again: Vec<&str> = sweep.to_vec();
+    again[1] = file;
+    again.extend(["--out", other.to_str().unwrap()]);
+    run_in(&elsewhere, again).expect_code(0);
+    let first = files_under(&a.join("out/ufa2015/sweep"));
+    assert!(first.contains_key("sweep_long.csv") && first.contains_key("report.html"));
+    assert_eq!(
+        first,
+        files_under(&other),
+        "a sweep's files depend on where it was typed"
+    );
+}
+
+#[test]
+fn shipped_scenarios_run_by_name_and_validate_keeps_its_own_folder() {
+    let tmp = tempdir();
+    let dir = tmp.path();
+    run_in(dir, ["scenarios"])
+        .expect_code(0)
+        .stdout_has("sco2001");
+    run_in(dir, ["sco2001", "--plot", "none", "-q"]).expect_code(0);
+    let report = read(&dir.join("out/sco2001/report.html"));
+    run_in(dir, ["validate", "--runs", "2", "-q"]).expect_code(0);
+    assert!(dir.join("out/sco2001/validate/validation.csv").is_file());
+    assert!(dir.join("out/sco2001/validate/report.html").is_file());
+    assert_eq!(
+        read(&dir.join("out/sco2001/report.html")),
+        report,
+        "validate replaced the plain run's report"
+    );
+    run_in(dir, ["check", "scenarios/ufa2015.toml"]).expect_code(0);
+    run_in(dir, ["check", "no_such.toml"]).expect_code(2);
+    run_in(dir, ["help", "--help"]).expect_code(0);
+    run_in(dir, ["help", "sweep"])
+        .expect_code(0)
+        .stdout_has("--plot");
+}

@@ -381,11 +381,16 @@ fn ensemble_report_shows_ranges_and_fan_charts() {
     assert!(html.contains("5–95 %"));
     let svg = read(&out.join("alignment_KAZ.svg"));
     let doc = roxmltree::Document::parse(&svg).expect("XML");
+    // Bands are translucent; the decision marks (▼) are solid.
     let bands = doc
         .descendants()
-        .filter(|n| n.has_tag_name("polygon"))
+        .filter(|n| n.has_tag_name("polygon") && n.attribute("opacity") != Some("1"))
         .count();
     assert_eq!(bands, 6, "a 50 % and a 90 % band for each of three patrons");
+    assert!(
+        svg.contains("Decisions that moved KAZ"),
+        "the decisions that moved the state are keyed under its chart"
+    );
     assert!(svg.contains("median of 4 runs"));
 }
 
@@ -800,7 +805,7 @@ fn compare_writes_a_report_with_every_lens_the_scorecards_and_the_chart() {
     // The chart, inline, once, as well-formed SVG with the file's drawing.
     assert_eq!(html.matches("<svg ").count(), 1);
     let fig = body
-        .find("<figure id=\"chart-compare_KGZ\">\n<svg viewBox=\"0 0 1080 420\"")
+        .find("<figure id=\"chart-compare_KGZ\">\n<svg viewBox=\"0 0 1080 ")
         .expect("the chart's figure");
     let svg = &body[fig + body[fig..].find("<svg").unwrap()..];
     let svg = &svg[..svg.find("</svg>").expect("end of SVG") + 6];

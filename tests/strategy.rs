@@ -41,7 +41,7 @@ fn the_strategic_variant_runs_and_its_patron_offers_within_its_budgets() {
         events.col("actor"),
         events.col("kind"),
         events.col("decision"),
-        events.col("value"),
+        events.col("bn_usd"),
     );
     // Sums per (run, budget year, instrument); budget years start at the scenario's start.
     let mut spent: BTreeMap<(String, i32, &str), f64> = BTreeMap::new();

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::engine::record::{Indices, RunRecord, What};
-use crate::output::log::{describe, is_decision};
+use crate::output::log::{concerned, describe, is_decision};
 use crate::output::summary::Summary;
 use crate::plot::{hex, patron_colors};
 use crate::runs::ensemble::{chunked_mean, quantile};
@@ -176,46 +176,6 @@ impl Results {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
-}
-
-/// The states an entry moves or concerns: its actor if a state, and the host of a base, the
-/// borrower of a loan, the target state of a grant or deployment.
-fn concerned(sc: &Scenario, actor: usize, what: &What) -> Vec<usize> {
-    let mut v = vec![actor];
-    match *what {
-        What::ClosureOrdered(b)
-        | What::ClosureReversed(b)
-        | What::NonRenewal(b)
-        | What::LeaseRenewed(b)
-        | What::CounterOffer(b)
-        | What::NoCounterOffer(b)
-        | What::BaseClosed(b)
-        | What::BaseOpened(b)
-        | What::BaseRefused(b)
-        | What::PatronRent(b)
-        | What::PatronAsks(b) => v.push(sc.bases[b].host),
-        What::LoanAccepted(l)
-        | What::LoanDeclined(l)
-        | What::LoanWithdrawn(l)
-        | What::LoanCompleted(l)
-        | What::PatronCredit { loan: l, .. } => v.push(sc.loans[l].borrower),
-        What::DealSigned(d) | What::DealFlowing(d) => {
-            v.push(sc.deals[d].supplier);
-            v.push(sc.deals[d].buyer);
-            v.extend(sc.deals[d].route.iter().copied());
-        }
-        What::PatronGrant(s) | What::CstoDeploys(s) => v.push(s),
-        What::CandidateVetoed(c) => v.push(c),
-        _ => {}
-    }
-    let states: Vec<usize> = sc.states().collect();
-    let mut out: Vec<usize> = Vec::new();
-    for a in v {
-        if states.contains(&a) && !out.contains(&a) {
-            out.push(a);
-        }
-    }
-    out
 }
 
 /// Decisions and scripted events, each once, with the share of runs in which it happened (same

@@ -26,7 +26,9 @@ pub fn csv_field(s: &str) -> String {
 pub const TRAJECTORIES_HEADER: &str = "run,date,actor,patron,share\n";
 
 /// Header of `events.csv`.
-pub const EVENTS_HEADER: &str = "run,date,actor,kind,decision,score_for,score_against,value\n";
+pub const EVENTS_HEADER: &str = "run,date,actor,kind,decision,score_for,score_against,\
+bn_usd,musd_a_year,usd_per_1000m3,bcm_a_year,severity,candidates,growth_a_year,\
+remittance_factor,non_interference,base_pressure\n";
 
 /// Header of `indices.csv`.
 pub fn indices_header() -> String {
@@ -128,22 +130,37 @@ pub fn events_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
     out
 }
 
-/// The rows of `events.csv` for `runs`, the first of which is run `first + 1`.
+/// The rows of `events.csv` for `runs`, the first of which is run `first + 1`: each run's
+/// entries by date (a stable sort: within a date, in the order the engine logged them), the
+/// entry's number in the column that names it ([`crate::output::log::quantity_column`]).
 pub fn events_rows(out: &mut String, sc: &Scenario, first: usize, runs: &[RunRecord]) {
+    let mut order: Vec<usize> = Vec::new();
     for (r, rec) in runs.iter().enumerate() {
-        for e in &rec.log {
+        order.clear();
+        order.extend(0..rec.log.len());
+        order.sort_by_key(|&k| rec.log[k].date);
+        for &k in &order {
+            let e = &rec.log[k];
             let (kind, text) = describe(sc, e);
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "{},{},{},{kind},{},{:.6},{:.6},{:.6}",
+                "{},{},{},{kind},{},{:.6},{:.6}",
                 first + r + 1,
                 e.date,
                 csv_field(&sc.actors[e.actor].id),
                 csv_field(&text),
                 e.score_for,
                 e.score_against,
-                e.value
             );
+            let filled = crate::output::log::quantity_column(sc, e);
+            for c in 0..crate::output::log::QUANTITY_COLUMNS.len() {
+                if filled == Some(c) {
+                    let _ = write!(out, ",{:.6}", e.value);
+                } else {
+                    out.push(',');
+                }
+            }
+            out.push('\n');
         }
     }
 }

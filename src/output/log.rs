@@ -451,3 +451,143 @@ pub fn is_decision(e: &LogEntry) -> bool {
         What::Scripted(_) | What::RandomTerror | What::RandomRegimeChange | What::RandomBacklash(_)
     )
 }
+
+/// The states an entry moves or concerns: its actor if a state, and the host of a base, the
+/// borrower of a loan, the target state of a grant or deployment.
+pub fn concerned(sc: &Scenario, actor: usize, what: &What) -> Vec<usize> {
+    let mut v = vec![actor];
+    match *what {
+        What::ClosureOrdered(b)
+        | What::ClosureReversed(b)
+        | What::NonRenewal(b)
+        | What::LeaseRenewed(b)
+        | What::CounterOffer(b)
+        | What::NoCounterOffer(b)
+        | What::BaseClosed(b)
+        | What::BaseOpened(b)
+        | What::BaseRefused(b)
+        | What::PatronRent(b)
+        | What::PatronAsks(b) => v.push(sc.bases[b].host),
+        What::LoanAccepted(l)
+        | What::LoanDeclined(l)
+        | What::LoanWithdrawn(l)
+        | What::LoanCompleted(l)
+        | What::PatronCredit { loan: l, .. } => v.push(sc.loans[l].borrower),
+        What::DealSigned(d) | What::DealFlowing(d) => {
+            v.push(sc.deals[d].supplier);
+            v.push(sc.deals[d].buyer);
+            v.extend(sc.deals[d].route.iter().copied());
+        }
+        What::PatronGrant(s) | What::CstoDeploys(s) => v.push(s),
+        What::CandidateVetoed(c) => v.push(c),
+        _ => {}
+    }
+    let states: Vec<usize> = sc.states().collect();
+    let mut out: Vec<usize> = Vec::new();
+    for a in v {
+        if states.contains(&a) && !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Whether a decision moves a state's alignment or standing, and so is marked on its chart: a
+/// base ordered closed, reversed, not renewed, closed or opened; a loan or a project taken; a
+/// deal signed; an SCO accession; a CSTO deployment. (Backlashes and regime changes are
+/// events or shocks: marked as events.)
+pub fn moves_a_state(e: &LogEntry) -> bool {
+    matches!(
+        e.what,
+        What::ClosureOrdered(_)
+            | What::ClosureReversed(_)
+            | What::NonRenewal(_)
+            | What::BaseClosed(_)
+            | What::BaseOpened(_)
+            | What::LoanAccepted(_)
+            | What::ProjectAccepted(_)
+            | What::DealSigned(_)
+            | What::Accession
+            | What::CstoDeploys(_)
+    )
+}
+
+/// The columns of `events.csv` that name what an entry's number is (docs/events-csv.md): an
+/// entry fills at most one, in its unit; the others stay empty.
+pub const QUANTITY_COLUMNS: [&str; 10] = [
+    "bn_usd",
+    "musd_a_year",
+    "usd_per_1000m3",
+    "bcm_a_year",
+    "severity",
+    "candidates",
+    "growth_a_year",
+    "remittance_factor",
+    "non_interference",
+    "base_pressure",
+];
+
+/// Which of [`QUANTITY_COLUMNS`] an entry's number (`LogEntry::value`) belongs in, or `None`
+/// when the entry reports no number.
+pub fn quantity_column(sc: &Scenario, e: &LogEntry) -> Option<usize> {
+    const BN: usize = 0;
+    const MUSD: usize = 1;
+    const PRICE: usize = 2;
+    const BCM: usize = 3;
+    const SEVERITY: usize = 4;
+    const CANDIDATES: usize = 5;
+    match e.what {
+        What::Scripted(i) => match &sc.events[i].kind {
+            EventKind::LoanOffer { .. }
+            | EventKind::DebtRelief { .. }
+            | EventKind::Aid { .. }
+            | EventKind::Infrastructure { .. } => Some(BN),
+            EventKind::RentOffer { .. } | EventKind::BaseRequest { .. } => Some(MUSD),
+            EventKind::Sanctions { .. }
+            | EventKind::Terror { .. }
+            | EventKind::Backlash { .. }
+            | EventKind::UseOfForce { .. }
+            | EventKind::SecondarySanctions { .. }
+            | EventKind::Unrest { .. }
+            | EventKind::DemocracyPromotion { .. } => Some(SEVERITY),
+            EventKind::TradeGrowth { .. } => Some(6),
+            EventKind::RemittanceShock { .. } => Some(7),
+            EventKind::NormsChange { .. } => Some(8),
+            EventKind::Declaration { .. } => Some(9),
+            EventKind::RegimeChange { .. }
+            | EventKind::Exercise { .. }
+            | EventKind::Application { .. }
+            | EventKind::EnergyPrice { .. }
+            | EventKind::UnSanctions { .. } => None,
+        },
+        What::RandomTerror | What::CstoDeploys(_) => Some(SEVERITY),
+        What::CounterOffer(_)
+        | What::NoCounterOffer(_)
+        | What::PatronRent(_)
+        | What::PatronAsks(_) => Some(MUSD),
+        What::LoanAccepted(_)
+        | What::LoanDeclined(_)
+        | What::LoanWithdrawn(_)
+        | What::LoanCompleted(_)
+        | What::PatronCredit { .. }
+        | What::PatronGrant(_)
+        | What::ProjectAccepted(_)
+        | What::ProjectDeclined(_)
+        | What::ProjectBuilt(_) => Some(BN),
+        What::DealSigned(_) => Some(PRICE),
+        What::DealFlowing(_) => Some(BCM),
+        What::Admitted => Some(CANDIDATES),
+        What::RandomRegimeChange
+        | What::RandomBacklash(_)
+        | What::ClosureOrdered(_)
+        | What::ClosureReversed(_)
+        | What::NonRenewal(_)
+        | What::LeaseRenewed(_)
+        | What::BaseClosed(_)
+        | What::BaseOpened(_)
+        | What::BaseRefused(_)
+        | What::CandidateVetoed(_)
+        | What::Accession
+        | What::NotEligible => None,
+    }
+}

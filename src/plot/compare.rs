@@ -18,6 +18,17 @@ const LENS_COLOURS: [(u8, u8, u8); 8] = [
 ];
 
 impl Comparison {
+    /// Lenses per legend row: as many 240-pixel entries as the chart is wide.
+    fn legend_columns(&self, sc: &Scenario) -> usize {
+        ((360 * sc.patrons.len().max(1)) / 240).max(1)
+    }
+
+    /// The chart's height: the panels, then one legend row per `legend_columns` lenses.
+    fn height(&self, sc: &Scenario) -> u32 {
+        let rows = self.lenses.len().div_ceil(self.legend_columns(sc)).max(1);
+        340 + 30 + 22 * rows as u32
+    }
+
     /// The comparison chart's title.
     fn chart_title(&self, sc: &Scenario, actor: usize) -> String {
         format!(
@@ -40,7 +51,7 @@ impl Comparison {
                  tables above). Where the lines part, the theories predict different paths.",
                 self.runs
             ),
-            size: (360 * sc.patrons.len() as u32, 420),
+            size: (360 * sc.patrons.len() as u32, self.height(sc)),
             svg,
             png: None,
         })
@@ -54,8 +65,8 @@ impl Comparison {
         let np = sc.patrons.len();
         let mut svg = String::new();
         {
-            let root =
-                SVGBackend::with_string(&mut svg, (360 * np as u32, 420)).into_drawing_area();
+            let root = SVGBackend::with_string(&mut svg, (360 * np as u32, self.height(sc)))
+                .into_drawing_area();
             root.fill(&WHITE).map_err(|e| PlotError::Draw {
                 chart: format!("compare_{}", sc.actors[actor].id),
                 message: e.to_string(),
@@ -95,6 +106,10 @@ impl Comparison {
                     .x_desc("year")
                     .y_desc("share")
                     .x_label_formatter(&|x| format!("{:.0}", x.floor()))
+                    // Light horizontal and vertical lines at the labels only: no mesh.
+                    .bold_line_style(RGBColor(0xe4, 0xe4, 0xe4))
+                    .light_line_style(TRANSPARENT)
+                    .axis_style(RGBColor(0x55, 0x55, 0x55))
                     .draw()
                     .map_err(|e| PlotError::Draw {
                         chart: format!("compare_{}", sc.actors[actor].id),
@@ -116,8 +131,9 @@ impl Comparison {
             }
             for (k, l) in self.lenses.iter().enumerate() {
                 let (r, g, b) = LENS_COLOURS[k % LENS_COLOURS.len()];
-                let x = 20 + (k as i32 % 3) * 220;
-                let y = 15 + (k as i32 / 3) * 22;
+                let per_row = self.legend_columns(sc) as i32;
+                let x = 20 + (k as i32 % per_row) * 240;
+                let y = 15 + (k as i32 / per_row) * 22;
                 legend
                     .draw(&PathElement::new(
                         vec![(x, y), (x + 30, y)],

@@ -6,7 +6,101 @@
 //! same in every chart), and draws the others light and unnumbered, so a scenario with fifty
 //! events stays readable.
 
+use crate::engine::record::RunRecord;
+use crate::output::log::{concerned, describe, moves_a_state};
+use crate::runs::digest::Digest;
 use crate::scenario::{Event, EventKind, Scenario};
+
+/// A decision that moved a state, on that state's chart: a lettered ▼ at its date.
+pub(super) struct DecisionMark {
+    /// Date as a fractional year.
+    pub x: f64,
+    /// "A", "B", ... in date order.
+    pub letter: String,
+    /// "2009-02 KGZ orders Manas air base closed: evict 0.555 > keep 0.343", with the share of
+    /// runs first for an ensemble ("96 % 2009-02 ...").
+    pub text: String,
+}
+
+/// Share of runs a decision must happen in to be marked on an ensemble's chart.
+pub(super) const DECISION_SHARE: f64 = 0.2;
+
+/// The decisions that moved state `i` ([`moves_a_state`], concerning `i`), lettered in date
+/// order: every one in run 1's log (for an ensemble with the share of runs in which that
+/// decision happened at some date, as the summary counts it), then, for an ensemble, each
+/// decision run 1 did not take that happened in at least [`DECISION_SHARE`] of the runs, at
+/// its first date.
+pub(super) fn decision_marks(
+    sc: &Scenario,
+    digest: &Digest,
+    first: &RunRecord,
+    i: usize,
+) -> Vec<DecisionMark> {
+    let runs = digest.runs.max(1);
+    let share_of = |e: &crate::engine::record::LogEntry| {
+        digest
+            .decisions()
+            .iter()
+            .find(|d| d.first.actor == e.actor && d.first.what == e.what)
+            .map(|d| d.runs as f64 / runs as f64)
+    };
+    let mut found: Vec<(crate::date::YearMonth, String)> = Vec::new();
+    let mut add = |e: &crate::engine::record::LogEntry, share: Option<f64>| {
+        if moves_a_state(e) && concerned(sc, e.actor, &e.what).contains(&i) {
+            let text = describe(sc, e).1;
+            let text = match share {
+                Some(f) => format!("{} {}  {}", e.date, share_text(f), text),
+                None => format!("{} {text}", e.date),
+            };
+            found.push((e.date, text));
+        }
+    };
+    for e in &first.log {
+        add(e, if runs > 1 { share_of(e) } else { None });
+    }
+    if runs > 1 {
+        for dec in digest.decisions() {
+            let f = dec.runs as f64 / runs as f64;
+            let in_first = first
+                .log
+                .iter()
+                .any(|e| e.actor == dec.first.actor && e.what == dec.first.what);
+            if f >= DECISION_SHARE && !in_first {
+                add(&dec.first, Some(f));
+            }
+        }
+    }
+    found.sort_by_key(|(d, _)| *d);
+    found
+        .into_iter()
+        .enumerate()
+        .map(|(k, (date, text))| DecisionMark {
+            x: date.as_year_fraction(),
+            letter: letter(k),
+            text,
+        })
+        .collect()
+}
+
+/// "A" to "Z", then "AA", "AB", ...
+fn letter(k: usize) -> String {
+    let a = |n: usize| char::from(b'A' + (n % 26) as u8);
+    if k < 26 {
+        a(k).to_string()
+    } else {
+        format!("{}{}", a(k / 26 - 1), a(k))
+    }
+}
+
+/// A share of runs as the summary writes it: "96 %", "<1 %" below 0.5 %.
+fn share_text(f: f64) -> String {
+    let pct = (f * 100.0).round();
+    if pct < 1.0 && f > 0.0 {
+        "<1 %".to_string()
+    } else {
+        format!("{pct:.0} %")
+    }
+}
 
 /// A scripted event on the time axis.
 pub(super) struct Mark {
@@ -113,6 +207,35 @@ pub(super) fn compact(nums: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_run_past_z() {
+        assert_eq!(letter(0), "A");
+        assert_eq!(letter(25), "Z");
+        assert_eq!(letter(26), "AA");
+        assert_eq!(letter(27), "AB");
+    }
+
+    #[test]
+    fn the_decisions_that_moved_kgz_are_marked_on_its_chart() {
+        let sc = Scenario::load(std::path::Path::new("scenarios/sco2001.toml")).expect("load");
+        let kgz = sc.actor_index("KGZ").expect("KGZ");
+        let recs = crate::runs::ensemble::run_many(&sc, &sc.params, sc.seed, 1, 1).expect("run");
+        let digest = Digest::of(&recs);
+        let marks = decision_marks(&sc, &digest, &recs[0], kgz);
+        let texts: Vec<&str> = marks.iter().map(|m| m.text.as_str()).collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("2009-02 KGZ orders Manas air base closed")),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.contains("Manas air base closes")),
+            "{texts:?}"
+        );
+        assert!(marks.windows(2).all(|w| w[0].x <= w[1].x));
+    }
 
     #[test]
     fn compact_joins_runs() {

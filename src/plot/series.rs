@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::events::{Mark, badges, marks};
+use super::events::{DECISION_SHARE, DecisionMark, Mark, badges, decision_marks, marks};
 use super::{Data, DrawResult, FAN_QUANTILES, Fan, MUTED, Scale, file_safe, full_name};
 
 /// Logical width of time-series charts.
@@ -27,6 +27,8 @@ const BADGE_ROW_H: f64 = 13.0;
 
 const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
 const EVENT: RGBColor = RGBColor(0x80, 0x80, 0x80);
+/// Decision marks: near-black, apart from the patrons' colours.
+const DECISION: RGBColor = RGBColor(0x26, 0x26, 0x26);
 /// Opacity of event lines that involve the chart's state, and of the others.
 const STRONG: f64 = 0.7;
 const WEAK: f64 = 0.6;
@@ -54,21 +56,37 @@ fn key_lines(n_events: usize) -> usize {
     n_events.div_ceil(KEY_COLS).min(KEY_MAX_LINES)
 }
 
+/// Decision-key columns (a decision's sentence is longer than an event's label).
+const DECISION_COLS: usize = 2;
+
+fn decision_lines(n: usize) -> usize {
+    n.div_ceil(DECISION_COLS).min(KEY_MAX_LINES)
+}
+
+/// Height of the keys under an alignment chart: scripted events, then decisions.
+fn keys_height(events: usize, decisions: usize) -> f64 {
+    let block = |lines: usize| {
+        if lines > 0 {
+            28.0 + KEY_LINE * lines as f64
+        } else {
+            0.0
+        }
+    };
+    block(key_lines(events)) + block(decision_lines(decisions))
+}
+
 /// Name, title, caption and logical size of state `i`'s alignment chart.
 pub(super) fn alignment_meta(d: &Data, i: usize) -> (String, String, String, (u32, u32)) {
     let a = &d.sc.actors[i];
     let ids: Vec<&str> = (0..d.sc.patrons.len()).map(|p| d.sc.patron_id(p)).collect();
     let strong = marks(d.sc, Some(i)).iter().filter(|m| m.strong).count();
-    let lines = key_lines(strong);
-    let extra = if lines > 0 {
-        28.0 + KEY_LINE * lines as f64
-    } else {
-        0.0
-    };
+    let decisions = decision_marks(d.sc, d.digest, d.first, i).len();
+    let extra = keys_height(strong, decisions);
     let caption = format!(
         "Share of {}'s alignment toward {} at each date ({}). Grey lines mark the scripted events \
          that involve {} (numbered as in the scenario and listed under the chart); ticks on the \
-         time axis mark the scenario's other scripted events.",
+         time axis mark the scenario's other scripted events; lettered ▼ mark the decisions that \
+         moved {} ({}, listed under the chart).",
         a.name,
         ids.join(", "),
         if d.multi() {
@@ -76,7 +94,18 @@ pub(super) fn alignment_meta(d: &Data, i: usize) -> (String, String, String, (u3
         } else {
             "the shares sum to 1"
         },
-        a.id
+        a.id,
+        a.id,
+        if d.multi() {
+            format!(
+                "those of run 1, each with the share of runs in which it happened at some date, \
+                 and any other that happened in at least {:.0} % of runs, at its first date",
+                DECISION_SHARE * 100.0
+            )
+        } else {
+            "a base ordered closed or kept, a loan or project taken, a deal signed, an accession"
+                .to_string()
+        }
     );
     (
         format!("alignment_{}", file_safe(&a.id)),
@@ -178,6 +207,7 @@ where
         })
         .collect();
     let events = marks(d.sc, Some(i));
+    let decisions = decision_marks(d.sc, d.digest, d.first, i);
     let plot_w = WIDTH as f64 - LEGEND_W;
     let area = root.clone().shrink(
         (0, s.px(HEAD_H)),
@@ -190,6 +220,7 @@ where
         &lines,
         "share of alignment (0–1)",
         &events,
+        &decisions,
         true,
         s,
     )?;
@@ -220,10 +251,31 @@ where
         y += 24.0;
     }
     y += 10.0;
-    legend_notes(root, d, x0, y, &events, &d.sc.actors[i].id, s)?;
+    let y = legend_notes(root, d, x0, y, &events, &d.sc.actors[i].id, s)?;
+    if !decisions.is_empty() {
+        let (px, py, h) = (s.px(x0 + 12.0), s.px(y + 4.0), s.px(9.0));
+        root.draw(&Polygon::new(
+            vec![(px - h / 2, py - h), (px + h / 2, py - h), (px, py)],
+            DECISION.filled(),
+        ))?;
+        root.draw(&Text::new(
+            "decision (key below)".to_string(),
+            (s.px(x0 + 32.0), s.px(y)),
+            s.font(12.0)
+                .color(&MUTED)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+    }
 
-    // Event key: the events that involve this state.
+    // Event key: the events that involve this state; then the decisions that moved it.
     let events: Vec<&Mark> = events.iter().filter(|m| m.strong).collect();
+    decision_key(
+        root,
+        &decisions,
+        &d.sc.actors[i].id,
+        HEIGHT as f64 + 4.0 + keys_height(events.len(), 0),
+        s,
+    )?;
     if !events.is_empty() {
         let top = HEIGHT as f64 + 4.0;
         root.draw(&Text::new(
@@ -262,6 +314,60 @@ where
                 s.font(12.0).color(&MUTED),
             ))?;
         }
+    }
+    Ok(())
+}
+
+/// The key to the decision marks under an alignment chart, from `top`.
+fn decision_key<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    decisions: &[DecisionMark],
+    state: &str,
+    top: f64,
+    s: Scale,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    if decisions.is_empty() {
+        return Ok(());
+    }
+    root.draw(&Text::new(
+        format!("Decisions that moved {state} (▼ on the chart)"),
+        (s.px(20.0), s.px(top)),
+        s.bold(13.0),
+    ))?;
+    let lines = decision_lines(decisions.len());
+    let shown = if decisions.len() > lines * DECISION_COLS {
+        lines * DECISION_COLS - 1
+    } else {
+        decisions.len()
+    };
+    let col_w = (WIDTH as f64 - 40.0) / DECISION_COLS as f64;
+    let at = |k: usize| {
+        let (row, col) = (k % lines, k / lines);
+        (
+            s.px(20.0 + col as f64 * col_w),
+            s.px(top + 22.0 + row as f64 * KEY_LINE),
+        )
+    };
+    for (k, m) in decisions.iter().take(shown).enumerate() {
+        let (x, y) = at(k);
+        root.draw(&Text::new(m.letter.clone(), (x, y), s.bold(12.0)))?;
+        // The sentence without its scores (they are in report.html and events.csv).
+        let text = m.text.split_once(": ").map_or(m.text.as_str(), |(t, _)| t);
+        root.draw(&Text::new(
+            truncate(text, 64),
+            (x + s.px(22.0), y),
+            s.font(12.0).color(&MUTED),
+        ))?;
+    }
+    if shown < decisions.len() {
+        root.draw(&Text::new(
+            format!("… {} more (see report.html)", decisions.len() - shown),
+            at(shown),
+            s.font(12.0).color(&MUTED),
+        ))?;
     }
     Ok(())
 }
@@ -402,6 +508,7 @@ fn panel<DB: DrawingBackend>(
     lines: &[Line],
     y_desc: &str,
     events: &[Mark],
+    decisions: &[DecisionMark],
     numbered: bool,
     s: Scale,
 ) -> DrawResult
@@ -512,6 +619,30 @@ where
             l.color.stroke_width(s.u(2.5).max(1)),
         ))?;
     }
+    // Decisions: a lettered ▼ along the bottom of the plot; decisions close in time step up in
+    // rows so their letters stay apart.
+    let mut row_end = [i32::MIN; BADGE_ROWS];
+    for m in decisions {
+        let (px, py) = chart.backend_coord(&(m.x, lo));
+        let w = s.px(7.0 * m.letter.chars().count() as f64 + 8.0);
+        let row = (0..BADGE_ROWS)
+            .find(|&r| row_end[r] < px - w / 2)
+            .unwrap_or_else(|| (0..BADGE_ROWS).min_by_key(|&r| row_end[r]).unwrap_or(0));
+        row_end[row] = px + w / 2;
+        let base = py - s.px(6.0 + 22.0 * row as f64);
+        let h = s.px(9.0);
+        root.draw(&Polygon::new(
+            vec![(px - h / 2, base - h), (px + h / 2, base - h), (px, base)],
+            DECISION.filled(),
+        ))?;
+        root.draw(&Text::new(
+            m.letter.clone(),
+            (px, base - h - s.px(1.0)),
+            s.bold(11.0)
+                .color(&DECISION)
+                .pos(Pos::new(HPos::Center, VPos::Bottom)),
+        ))?;
+    }
     Ok(())
 }
 
@@ -562,6 +693,7 @@ where
             }],
             &labels[k].1,
             &events,
+            &[],
             false,
             s,
         )?;

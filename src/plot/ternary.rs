@@ -44,16 +44,30 @@ pub(crate) fn barycentric(v: &[(f64, f64); 3], shares: [f64; 3]) -> (f64, f64) {
     )
 }
 
+/// Years between the ticks on a path: 1 over up to 8 years, 2 up to 16, else 5 (so a long
+/// replay's paths are not hatched).
+pub(super) fn tick_years(first: i32, last: i32) -> i32 {
+    match last - first {
+        ..=8 => 1,
+        9..=16 => 2,
+        _ => 5,
+    }
+}
+
 /// Name, title, caption and logical size of the ternary chart.
 pub(super) fn meta(d: &Data) -> (String, String, String, (u32, u32)) {
     let ids: Vec<&str> = (0..3).map(|p| d.sc.patron_id(p)).collect();
     let caption = format!(
         "Each state's path through the {} triangle from {} (open circle) to {} (filled circle, \
          labelled); a state's position weights each corner by its share toward that patron, \
-         ticks mark each new year{}.",
+         ticks mark {}{}.",
         ids.join("–"),
         d.first.dates[0],
         d.first.dates[d.t - 1],
+        match tick_years(d.first.dates[0].year(), d.first.dates[d.t - 1].year()) {
+            1 => "each new year".to_string(),
+            n => format!("the start of every year divisible by {n}"),
+        },
         if d.multi() {
             "; paths follow the median shares across runs"
         } else {
@@ -255,9 +269,10 @@ where
             pts.iter().map(|&p| px(p)).collect::<Vec<_>>(),
             color.stroke_width(s.u(2.0).max(1)),
         ))?;
-        // Year ticks: short strokes across the path at the first date of each year.
+        // Year ticks: short strokes across the path at the first date of every `every` years.
+        let every = tick_years(dates[0].year(), dates[d.t - 1].year());
         for t in 1..d.t {
-            if dates[t].year() == dates[t - 1].year() {
+            if dates[t].year() == dates[t - 1].year() || dates[t].year() % every != 0 {
                 continue;
             }
             let a = pts[t - 1];
@@ -366,7 +381,10 @@ where
         gray.stroke_width(s.u(1.5).max(1)),
     ))?;
     root.draw(&Text::new(
-        "each new year",
+        match tick_years(d.first.dates[0].year(), d.first.dates[d.t - 1].year()) {
+            1 => "each new year".to_string(),
+            n => format!("every {n} years"),
+        },
         px((x0 + 28.0, y)),
         note.clone(),
     ))?;

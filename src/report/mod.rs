@@ -12,10 +12,12 @@
 //! Like the charts, reports read only the scenario, the recorded runs and what `runs`
 //! and `output` computed from them.
 
+pub mod class;
 pub mod compare;
 pub mod run;
 pub mod scorecard;
 pub mod sensitivity;
+pub mod sweep;
 
 use std::fmt::Write as _;
 

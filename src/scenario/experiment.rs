@@ -424,3 +424,93 @@ fn parse_values_text(text: &str, sampling: bool) -> Result<AxisValues, String> {
         Ok(AxisValues::List(v))
     }
 }
+
+/// Warnings about outcomes a run can never or only rarely make true within the scenario's
+/// dates, for `simulate check` (a sweep would chart them flat at 0): a window outside the
+/// scenario's dates; a lease renewal when the lease ends after the window (never); a base
+/// closing when its lease ends after the window (only after an order to close it: rare).
+/// Each names the outcome and says why.
+pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in &sc.outcomes {
+        let from = o.from.unwrap_or(sc.start).max(sc.start);
+        let by = o.by.unwrap_or(sc.end).min(sc.end);
+        if from > by {
+            out.push(format!(
+                "outcome `{}` can never happen: its window ({} to {}) lies outside the scenario's dates ({} to {})",
+                o.id,
+                o.from.map_or("the start".to_string(), |d| d.to_string()),
+                o.by.map_or("the end".to_string(), |d| d.to_string()),
+                sc.start,
+                sc.end
+            ));
+            continue;
+        }
+        let base = match o.kind {
+            OutcomeKind::LeaseRenewed(b) | OutcomeKind::BaseClosed(b) => b,
+            _ => continue,
+        };
+        let Some(info) = sc.bases.get(base) else {
+            continue;
+        };
+        let Some(end) = sc.initial.bases.get(base).and_then(|b| b.lease_end) else {
+            continue;
+        };
+        if end <= by || info.open_ended {
+            continue;
+        }
+        match o.kind {
+            OutcomeKind::LeaseRenewed(_) => out.push(format!(
+                "outcome `{}` can never happen: the lease of {} ends in {end}, after the outcome's window ends ({by}), and a lease is renewed only as it ends",
+                o.id, info.name
+            )),
+            _ => out.push(format!(
+                "outcome `{}` is rare or never: the lease of {} ends in {end}, after the outcome's window ends ({by}), so the base can close in the window only after an order to close it (evict above keep by the breach cost) and its notice",
+                o.id, info.name
+            )),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod warning_tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_that_cannot_happen_in_the_horizon_are_named() {
+        let text = format!(
+            "{}\n[[outcomes]]\nid = \"kant_renewed\"\nkind = \"lease_renewed\"\nbase = \"kant\"\n\
+             \n[[outcomes]]\nid = \"kant_gone\"\nkind = \"base_closed\"\nbase = \"kant\"\n\
+             \n[[outcomes]]\nid = \"too_late\"\nkind = \"member\"\nactor = \"IRN\"\nfrom = \"2031-01\"\n",
+            include_str!("../../scenarios/ufa2015.toml")
+        );
+        let sc =
+            crate::scenario::validate::parse(std::path::Path::new("x.toml"), &text).expect("valid");
+        let w = outcome_warnings(&sc);
+        assert_eq!(w.len(), 3, "{w:#?}");
+        assert!(
+            w[0].starts_with("outcome `kant_renewed` can never happen"),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[1].starts_with("outcome `kant_gone` is rare or never"),
+            "{}",
+            w[1]
+        );
+        assert!(
+            w[2].starts_with("outcome `too_late` can never happen"),
+            "{}",
+            w[2]
+        );
+        // The shipped scenarios have none.
+        for s in crate::scenario::shipped::SHIPPED {
+            assert!(
+                outcome_warnings(&s.load().expect("shipped")).is_empty(),
+                "{}",
+                s.name
+            );
+        }
+    }
+}

@@ -49,6 +49,23 @@ impl Shipped {
         SHIPPED.iter().copied().find(|s| s.name == name)
     }
 
+    /// The shipped scenario a path names when no such file exists: its name (`sco2001`), its
+    /// file name (`sco2001.toml`) or its file under any `scenarios/` folder
+    /// (`scenarios/sco2001.toml`), so the commands of the docs work from any folder after
+    /// `cargo install`. The caller checks that the file is absent: a file on disk always wins.
+    pub fn named_by(path: &Path) -> Option<Shipped> {
+        let text = path.to_str()?;
+        if let Some(s) = Shipped::find(text) {
+            return Some(s);
+        }
+        let stem = path.file_name()?.to_str()?.strip_suffix(".toml")?;
+        let parent_ok = match path.parent().and_then(|p| p.file_name()) {
+            None => true,
+            Some(dir) => dir == "scenarios",
+        };
+        Shipped::find(stem).filter(|_| parent_ok)
+    }
+
     /// Validates the compiled-in text (as if read from [`Shipped::file`]).
     pub fn load(&self) -> Result<Scenario, ScenarioError> {
         parse(Path::new(self.file), self.text)
@@ -65,6 +82,30 @@ mod tests {
             let sc = s.load().unwrap_or_else(|e| panic!("{}: {e}", s.name));
             assert_eq!(sc.name, s.name);
             assert_eq!(sc.path, s.file);
+        }
+    }
+
+    #[test]
+    fn a_shipped_scenario_is_found_by_name_file_name_or_scenarios_path() {
+        for p in [
+            "sco2001",
+            "sco2001.toml",
+            "scenarios/sco2001.toml",
+            "../x/scenarios/sco2001.toml",
+        ] {
+            assert_eq!(
+                Shipped::named_by(Path::new(p)).map(|s| s.name),
+                Some("sco2001"),
+                "{p}"
+            );
+        }
+        for p in [
+            "sco2002",
+            "other/sco2001.toml",
+            "sco2001.txt",
+            "scenarios/mine.toml",
+        ] {
+            assert!(Shipped::named_by(Path::new(p)).is_none(), "{p}");
         }
     }
 }

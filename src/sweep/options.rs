@@ -27,6 +27,8 @@ pub struct SweepOptions {
     /// Fixed changes applied before sweeping (`--set KEY=VALUE` with one value, `--without`,
     /// `--lens`), as text for the provenance; already applied to the scenario.
     pub fixed: Vec<String>,
+    /// The command line, as recorded in `sweep.json`.
+    pub command: Vec<String>,
 }
 
 /// Replicates per point when neither the command line nor the scenario's `[sweep]` table says.

@@ -8,10 +8,16 @@ use crate::engine::context::rng_for;
 use crate::scenario::experiment::{Design, SweepSpec};
 use crate::sensitivity::{morris, saltelli, scale};
 
+/// The largest point seed, 2^53 − 1 (the largest seed anywhere): the largest integer a double
+/// holds exactly, so R, Excel, JavaScript and any JSON reader read `sweep.csv`'s seeds without
+/// rounding them.
+pub const MAX_POINT_SEED: u64 = crate::scenario::validate::MAX_SEED;
+
 /// The seed of point `i` of a sweep seeded with `seed` (SplitMix64 mixing, so neighbouring
-/// points get unrelated seeds). Printed in `sweep.csv` so a point can be re-run alone.
+/// points get unrelated seeds; its top 53 bits, so at most [`MAX_POINT_SEED`]). Printed in
+/// `sweep.csv` so a point can be re-run alone.
 pub fn point_seed(seed: u64, i: usize) -> u64 {
-    splitmix64(seed ^ splitmix64(i as u64 + 1))
+    splitmix64(seed ^ splitmix64(i as u64 + 1)) >> 11
 }
 
 fn splitmix64(mut z: u64) -> u64 {
@@ -176,6 +182,19 @@ mod tests {
         strata.sort();
         assert_eq!(strata, (0..10).collect::<Vec<_>>());
         assert_eq!(spec.points(3), spec.points(3));
+    }
+
+    #[test]
+    fn point_seeds_fit_in_a_double_exactly() {
+        for seed in [0, 1, 2001, u64::MAX, MAX_POINT_SEED] {
+            for i in (0..10_000).chain([usize::MAX - 1]) {
+                let s = point_seed(seed, i);
+                assert!(s <= MAX_POINT_SEED, "seed {seed}, point {i}: {s}");
+                assert_eq!(s as f64 as u64, s);
+            }
+        }
+        // The top bits are used, not only the low ones.
+        assert!((0..1000).any(|i| point_seed(7, i) > MAX_POINT_SEED / 2));
     }
 
     #[test]

@@ -156,7 +156,7 @@ pub fn run_sweep(
                 path: partial_meta.clone(),
                 problem: format!("unreadable ({e}); remove it to start over"),
             })?;
-        if previous != meta {
+        if previous.identity() != meta.identity() || previous.shard != meta.shard {
             return Err(SweepError::NotThisSweep {
                 dir: opts.out.clone(),
                 partial: partial.clone(),
@@ -178,7 +178,7 @@ pub fn run_sweep(
         let written = fs::read_to_string(&final_json)
             .ok()
             .and_then(|t| serde_json::from_str::<SweepMeta>(&t).ok())
-            .filter(|m| m.definition() == meta.definition() && m.shard == meta.shard);
+            .filter(|m| m.identity() == meta.identity() && m.shard == meta.shard);
         if let Some(written) = written {
             let text = fs::read_to_string(&final_csv).map_err(|e| io_err(&final_csv, e))?;
             let checked = check_rows(&final_csv, &text, true, &meta, &points)?;
@@ -342,6 +342,13 @@ pub fn run_sweep(
     write_atomic(&sweep_json, meta.with_rows(&csv).to_json().as_bytes())
         .map_err(|e| io_err(&sweep_json, e))?;
     files.push(sweep_json);
+    let long_csv = opts.out.join("sweep_long.csv");
+    write_atomic(
+        &long_csv,
+        super::table::long_form(&csv, spec.axes.len()).as_bytes(),
+    )
+    .map_err(|e| io_err(&long_csv, e))?;
+    files.push(long_csv);
     if opts.keep_runs {
         let mut h = String::from("point,replicate");
         for m in metrics(sc) {

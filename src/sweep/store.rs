@@ -65,6 +65,15 @@ pub struct SweepMeta {
     pub rerun: String,
     /// The columns of `sweep.csv`.
     pub columns: Vec<String>,
+    /// Every parameter in force at every point, by key path, before the swept keys take each
+    /// point's values (those are in `sweep.csv`).
+    #[serde(default)]
+    pub params: BTreeMap<String, f64>,
+    /// The command line as typed in the output folder (scenario path relative to it, `--out .`
+    /// last; without `--jobs`, `--shard`, `--resume` and `--verify`, which do not change the
+    /// rows).
+    #[serde(default)]
+    pub command: Vec<String>,
     /// `K/N` for a shard's output; absent for a whole sweep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
@@ -102,6 +111,12 @@ impl SweepMeta {
             percentiles: format!("p5/p50/p95 from a {}-bin histogram over 0-1: exact to within {}", super::aggregate::BINS, 1.0 / super::aggregate::BINS as f64),
             rerun: "simulate SCENARIO_FILE --set KEY=VALUE (each swept key at the row's value) [fixed changes] --seed SEED --runs RUNS replays a row's runs".to_string(),
             columns: header(sc, spec).split(',').map(str::to_string).collect(),
+            params: crate::params::Params::specs()
+                .iter()
+                .zip(sc.params.values())
+                .map(|(s, v)| (s.key.to_string(), v))
+                .collect(),
+            command: opts.command.clone(),
             shard: opts.shard.map(|(k, n)| format!("{k}/{n}")),
             rows_sha256: None,
         }
@@ -113,6 +128,17 @@ impl SweepMeta {
             shard: None,
             rows_sha256: None,
             ..self.clone()
+        }
+    }
+
+    /// What makes two outputs parts of one sweep: the definition without where each was
+    /// written from (the scenario's path and the command line, relative to each output
+    /// folder; the scenario's SHA-256 stays).
+    pub fn identity(&self) -> SweepMeta {
+        SweepMeta {
+            scenario_file: String::new(),
+            command: Vec::new(),
+            ..self.definition()
         }
     }
 
@@ -231,6 +257,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
     };
     let first = read_meta(first_dir)?;
     let whole = first.definition();
+    let identity = first.identity();
     let points = whole.points().map_err(|e| {
         SweepError::Shards(format!(
             "{}: {e}\n  help: the file was edited or is corrupt; rerun the sweep",
@@ -242,8 +269,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
     let mut shard_count = None;
     for dir in dirs {
         let meta = read_meta(dir)?;
-        let def = meta.definition();
-        if def != whole {
+        let def = meta.identity();
+        if def != identity {
             let what = if def.scenario_sha256 != whole.scenario_sha256 {
                 "scenario file (SHA-256)"
             } else if def.seed != whole.seed {
@@ -370,5 +397,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Vec<PathBuf>, SweepError> {
     let json_path = out.join("sweep.json");
     write_atomic(&json_path, whole.with_rows(&csv).to_json().as_bytes())
         .map_err(|e| crate::sweep::error::io_err(&json_path, e))?;
-    Ok(vec![csv_path, json_path])
+    let long_path = out.join("sweep_long.csv");
+    write_atomic(
+        &long_path,
+        super::table::long_form(&csv, whole.axes.len()).as_bytes(),
+    )
+    .map_err(|e| crate::sweep::error::io_err(&long_path, e))?;
+    Ok(vec![csv_path, json_path, long_path])
 }

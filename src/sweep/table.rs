@@ -241,3 +241,68 @@ mod tests {
         assert!(PointRow::parse("3,42,0.5,abc,0.2", 1, 2).is_none());
     }
 }
+
+/// Header of `sweep_long.csv` after the point, its seed and the swept keys.
+pub const LONG_TAIL: &str = "output,statistic,value";
+
+/// `sweep_long.csv`: the rows of `wide` (a `sweep.csv`, header first) in tidy long form, one row
+/// per point, output and statistic: `point,seed,<swept keys>,output,statistic,value`. An
+/// output is a state's share toward a patron (`KGZ_USA`) or an index with the statistics
+/// [`STATS`], or an outcome (its id) with the statistic `probability`. Ready for R's ggplot2,
+/// pandas or a spreadsheet's pivot table.
+pub fn long_form(wide: &str, axes: usize) -> String {
+    let mut lines = wide.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let lead = (2 + axes).min(header.len());
+    // (output, statistic) of each column after the lead: groups of the five statistics of one
+    // output, then the outcomes' probabilities.
+    let mut names: Vec<(String, &str)> = Vec::new();
+    let mut c = lead;
+    while c + STATS.len() <= header.len() {
+        let Some(base) = header[c].strip_suffix(&format!("_{}", STATS[0])) else {
+            break;
+        };
+        let group = STATS
+            .iter()
+            .enumerate()
+            .all(|(k, s)| header[c + k] == format!("{base}_{s}"));
+        if !group {
+            break;
+        }
+        names.extend(STATS.iter().map(|s| (base.to_string(), *s)));
+        c += STATS.len();
+    }
+    for h in &header[c..] {
+        names.push((h.strip_prefix("p_").unwrap_or(h).to_string(), "probability"));
+    }
+    let mut out = header[..lead].join(",");
+    let _ = writeln!(out, ",{LONG_TAIL}");
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let lead_text = cells[..lead.min(cells.len())].join(",");
+        for ((output, stat), value) in names.iter().zip(cells.iter().skip(lead)) {
+            let _ = writeln!(out, "{lead_text},{output},{stat},{value}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod long_tests {
+    use super::*;
+
+    #[test]
+    fn the_long_form_has_one_row_per_point_output_and_statistic() {
+        let wide = "point,seed,decision.x,KGZ_USA_mean,KGZ_USA_sd,KGZ_USA_p5,KGZ_USA_p50,KGZ_USA_p95,p_closed\n\
+                    0,11,0.5,0.1,0.2,0.3,0.4,0.5,0.25\n\
+                    1,12,1,0.6,0.7,0.8,0.9,1.0,0.75\n";
+        let long = long_form(wide, 1);
+        let lines: Vec<&str> = long.lines().collect();
+        assert_eq!(lines[0], "point,seed,decision.x,output,statistic,value");
+        assert_eq!(lines.len(), 1 + 2 * 6);
+        assert_eq!(lines[1], "0,11,0.5,KGZ_USA,mean,0.1");
+        assert_eq!(lines[5], "0,11,0.5,KGZ_USA,p95,0.5");
+        assert_eq!(lines[6], "0,11,0.5,closed,probability,0.25");
+        assert_eq!(lines[12], "1,12,1,closed,probability,0.75");
+    }
+}

@@ -20,5 +20,8 @@ pub fn check(file: &Path) -> Result<(), Failure> {
         sc.start,
         sc.end
     );
+    for w in soft_balancing::scenario::experiment::outcome_warnings(&sc) {
+        println!("warning: {w}");
+    }
     Ok(())
 }

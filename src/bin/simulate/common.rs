@@ -1,12 +1,14 @@
 //! What every subcommand shares: the common flags ([`Common`]), loading a scenario, applying
 //! `--lens`, `--set` and `--without`, and the command line recorded in the provenance.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use clap::Args;
 use soft_balancing::output::folder::{FolderError, Staging};
 use soft_balancing::runs::ensemble::MAX_JOBS;
+use soft_balancing::scenario::shipped::Shipped;
 use soft_balancing::scenario::{Lens, Scenario, keys};
+use soft_balancing::sweep::points::MAX_POINT_SEED;
 
 use crate::Failure;
 
@@ -20,13 +22,15 @@ pub struct Common {
     /// Drop the scripted event with this id (a counterfactual), e.g. --without rus_credit_2009.
     #[arg(long = "without", value_name = "EVENT_ID")]
     pub without: Vec<String>,
-    /// Seed of the random generator [default: the scenario's seed].
-    #[arg(long, value_name = "N")]
+    /// Seed of the random generator, 0 to 2^53 - 1 (exact in any spreadsheet) [default: the
+    /// scenario's seed].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=MAX_POINT_SEED))]
     pub seed: Option<u64>,
     /// Threads [default: all cores], at most 256. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=MAX_JOBS as i64))]
     pub jobs: Option<u16>,
-    /// Output folder [default: a folder under `out/<scenario name>`, see below].
+    /// Output folder [default: out/<scenario name>/ for a run; its sweep/, validate/,
+    /// compare/ or sensitivity_<method>/ subfolder for those commands].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print nothing but errors.
@@ -92,24 +96,99 @@ pub fn commit(staging: Staging) -> Result<(), Failure> {
     staging.commit().map_err(|e| Failure::Other(e.to_string()))
 }
 
-/// Reads and validates a scenario file; a bad file is bad input (exit 2).
+/// Reads and validates a scenario file; a bad file is bad input (exit 2). When no file is at
+/// `path` and it names a shipped scenario (`sco2001`, `scenarios/sco2001.toml`: see
+/// `simulate scenarios`), the copy compiled into the binary is used, so the documented
+/// commands work from any folder.
 pub fn load(path: &Path) -> Result<Scenario, Failure> {
+    if !path.exists() {
+        if let Some(s) = Shipped::named_by(path) {
+            return s.load().map_err(|e| Failure::Other(e.to_string()));
+        }
+    }
     Scenario::load(path).map_err(|e| Failure::Input(e.to_string()))
 }
 
-/// The command line for the provenance, less `--jobs` (which does not change results, so that
-/// the outputs are byte-identical whatever the thread count).
-pub fn command_line() -> Vec<String> {
-    let mut out = Vec::new();
-    let mut args = std::env::args();
-    while let Some(a) = args.next() {
-        if a == "--jobs" {
-            args.next();
-        } else if !a.starts_with("--jobs=") {
-            out.push(a);
+/// `path` made absolute against the working folder, `.` and `..` resolved as text (no
+/// symbolic links followed, so the answer does not depend on where links point).
+fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir().unwrap_or_default().join(path);
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
         }
     }
     out
+}
+
+/// `file` relative to the folder `dir`, with `/` between parts whatever the platform.
+pub fn relative_to(file: &Path, dir: &Path) -> String {
+    let (file, dir) = (absolute(file), absolute(dir));
+    let f: Vec<Component> = file.components().collect();
+    let d: Vec<Component> = dir.components().collect();
+    let common = f.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); d.len() - common];
+    parts.extend(
+        f[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Records where a command's results come from in terms of its output folder `out`, so the
+/// same command writes the same bytes whatever the working folder and however `--out` is
+/// spelled: sets `sc.path` to the scenario file relative to `out` (a shipped scenario read from
+/// the binary, with no file at `file`, keeps its name `scenarios/NAME.toml`) and returns the
+/// command line as it would be typed in `out`: `simulate`, the arguments with the scenario's
+/// path so rewritten, `--out .` last. Left out: `--jobs` (results do not depend on it) and the
+/// flags in `drop` (each with its value when `takes_value`).
+pub fn provenance(
+    sc: &mut Scenario,
+    file: &Path,
+    out: &Path,
+    drop: &[(&str, bool)],
+) -> Vec<String> {
+    if file.exists() {
+        sc.path = relative_to(file, out);
+    }
+    let mut skip: Vec<(&str, bool)> = vec![("--jobs", true), ("--out", true)];
+    skip.extend_from_slice(drop);
+    let mut command = vec!["simulate".to_string()];
+    let mut args = std::env::args_os().skip(1);
+    let mut scenario_seen = false;
+    'next: while let Some(a) = args.next() {
+        let text = a.to_string_lossy().into_owned();
+        for (flag, takes_value) in &skip {
+            if text == *flag {
+                if *takes_value {
+                    args.next();
+                }
+                continue 'next;
+            }
+            if *takes_value && text.starts_with(&format!("{flag}=")) {
+                continue 'next;
+            }
+        }
+        if !scenario_seen && a == file.as_os_str() {
+            scenario_seen = true;
+            command.push(sc.path.clone());
+        } else {
+            command.push(text);
+        }
+    }
+    command.push("--out".to_string());
+    command.push(".".to_string());
+    command
 }
 
 /// Splits `KEY=VALUE`.

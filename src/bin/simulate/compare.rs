@@ -8,7 +8,7 @@ use soft_balancing::runs::compare;
 use soft_balancing::scenario::{Lens, Role};
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, commit, load, stage};
+use crate::common::{Common, apply_changes, commit, load, provenance, stage};
 
 /// The files `simulate compare` writes.
 fn owns(name: &str) -> bool {
@@ -97,6 +97,7 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("compare"));
     // Output problems that can be known now are found before anything runs.
     let staging = stage(&out_dir, owns)?;
+    provenance(&mut sc, &args.file, &out_dir, &[]);
     let start = if args.own_start {
         compare::Start::Own
     } else {

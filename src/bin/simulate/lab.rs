@@ -30,7 +30,7 @@ use soft_balancing::scenario::shipped::SHIPPED;
 use tiny_http::{Header, Request, Response, Server};
 
 use crate::Failure;
-use crate::common::{Common, load};
+use crate::common::{Common, load, relative_to};
 
 /// The port tried first when none is given; the next twenty are tried if it is taken.
 const DEFAULT_PORT: u16 = 8017;
@@ -288,6 +288,12 @@ impl Lab {
                 .map_err(|f| match f {
                     Failure::Input(m) | Failure::Other(m) => (400, m),
                 })?;
+        // The scenario's path as the command shown records it: relative to its default output
+        // folder, `out/<scenario>`, when the file is there (docs/output-contract.md).
+        let file = std::path::Path::new(&src.file);
+        if file.exists() {
+            sc.path = relative_to(file, &std::path::Path::new("out").join(&sc.name));
+        }
         let prm = sc.params.clone();
         let records = ensemble::run_many(&sc, &prm, seed, setting.runs, self.jobs)
             .map_err(|e| (500, e.to_string()))?;

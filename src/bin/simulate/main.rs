@@ -5,6 +5,7 @@
 //! share, and the code that applies them, are in [`common`].
 
 mod check;
+mod class;
 mod common;
 mod compare;
 mod explain;
@@ -13,6 +14,7 @@ mod landscape;
 mod merge;
 mod plain;
 mod run;
+mod scenarios;
 mod sensitivity;
 mod sweep;
 mod validate;
@@ -28,6 +30,7 @@ Examples:
   simulate scenarios/ufa2015.toml --runs 200      a Monte Carlo ensemble: mean and 5-95% range
   simulate scenarios/ufa2015.toml --seed 7 --set decision.domination_weight=5
   simulate check my_scenario.toml                 validate a scenario file
+  simulate scenarios                              the shipped scenarios, usable by name anywhere
   simulate explain bases                          a rule in plain words, with its parameters
   simulate explain params                         every model parameter with its default
 
@@ -44,10 +47,8 @@ Exit codes: 0 success, 2 bad input or usage, 1 other failure.";
 
 /// Simulates soft balancing in Central Asia: how the Central Asian states align between the
 /// US, Russia and China, year by year, given who offers what to whom.
-/// Simulates soft balancing in Central Asia: how the Central Asian states align between the
-/// US, Russia and China, year by year, given who offers what to whom.
 #[derive(Parser)]
-#[command(name = "simulate", version, about, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
+#[command(name = "simulate", version, about, after_help = AFTER_HELP, args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -61,6 +62,13 @@ enum Command {
     Check {
         /// Scenario file.
         file: PathBuf,
+    },
+    /// List the scenarios compiled into the binary; any command finds them by name
+    /// (`simulate sco2001`) from any folder.
+    Scenarios {
+        /// Print this scenario's file (to copy and edit it).
+        #[arg(long, value_name = "NAME")]
+        print: Option<String>,
     },
     /// Explain a rule in plain words with its parameters and defaults: a mechanism (bases,
     /// loans, energy, enlargement, partnership, shocks, strategy, decision, indices), a theory
@@ -96,6 +104,16 @@ enum Command {
     /// matter, switches for the scripted events, a lens and the runs; its charts redraw as you
     /// move them, two settings side by side (A vs B), the setting in the URL (docs/lab.md).
     Lab(lab::LabArgs),
+    /// Build docs/teaching.md's three exercises into a class kit: worksheet.html (to print, the
+    /// answer key on its last page), report.html and answers.json, every number computed by
+    /// running the exercises' commands.
+    Class(class::ClassArgs),
+    /// Print this message or the help of a command (`simulate help sweep` is `simulate sweep
+    /// --help`).
+    Help {
+        /// The command.
+        command: Option<String>,
+    },
 }
 
 /// A failure and its exit code.
@@ -111,6 +129,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Check { file }) => check::check(&file),
+        Some(Command::Scenarios { print: None }) => scenarios::scenarios(),
+        Some(Command::Scenarios { print: Some(name) }) => scenarios::print(&name),
         Some(Command::Explain { topic }) => explain::explain(topic.as_deref()),
         Some(Command::Schema) => {
             print!("{}", soft_balancing::scenario::schema::schema_text());
@@ -123,6 +143,8 @@ fn main() -> ExitCode {
         Some(Command::Compare(args)) => compare::compare(args),
         Some(Command::Landscape(args)) => landscape::landscape(args),
         Some(Command::Lab(args)) => lab::lab(args),
+        Some(Command::Help { command }) => help(command.as_deref()),
+        Some(Command::Class(args)) => class::class(args),
         None => run::run(cli.run),
     };
     match result {
@@ -136,6 +158,31 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `simulate help [COMMAND]`: the help of the program or of one command.
+fn help(command: Option<&str>) -> Result<(), Failure> {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    let mut target = match command {
+        None => cli,
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(sub) => sub.clone().bin_name(format!("simulate {name}")),
+            None => {
+                let names: Vec<String> = cli
+                    .get_subcommands()
+                    .map(|c| c.get_name().to_string())
+                    .collect();
+                return Err(Failure::Input(format!(
+                    "help {name}: no such command\n  help: one of: {}",
+                    names.join(", ")
+                )));
+            }
+        },
+    };
+    target
+        .print_help()
+        .map_err(|e| Failure::Other(e.to_string()))
 }
 
 /// Lets `simulate ... | head` end quietly like other command-line tools: the Rust runtime ignores

@@ -13,7 +13,7 @@ use soft_balancing::runs::digest::{Digest, check_finite};
 use soft_balancing::runs::ensemble;
 
 use crate::Failure;
-use crate::common::{Common, command_line, commit, load, stage};
+use crate::common::{Common, commit, load, provenance, stage};
 
 /// The files `simulate FILE` writes (others in its folder, such as `validate`'s, are kept).
 fn owns(name: &str) -> bool {
@@ -69,6 +69,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     // Output problems that can be known now are found before anything runs.
     let staging = stage(&out_dir, owns)?;
     let dir = staging.dir().to_path_buf();
+    let command = provenance(&mut sc, &path, &out_dir, &[]);
 
     let prm = sc.params.clone();
     let io = |e: std::io::Error, what: &Path| {
@@ -129,7 +130,6 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let p = dir.join("partnership.csv");
     let partnership = csv::partnership_csv(&sc, digest.first.as_slice());
     write_atomic(&p, partnership.as_bytes()).map_err(|e| io(e, &p))?;
-    let command = command_line();
     let summary = Summary::of_digest(&sc, &prm, &digest, seed, changes, command);
     let p = dir.join("summary.json");
     write_atomic(&p, summary.to_json().as_bytes()).map_err(|e| io(e, &p))?;

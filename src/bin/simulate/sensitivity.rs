@@ -12,7 +12,7 @@ use soft_balancing::sweep::options::SweepOptions;
 use soft_balancing::sweep::{run, sensitivity};
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, command_line, load, split_set};
+use crate::common::{Common, apply_changes, load, provenance, split_set};
 use crate::sweep::{parse_shard, progress_bar, sweep_failure};
 
 const HELP: &str = "\
@@ -159,6 +159,12 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let outputs = sensitivity::resolve_outputs(&sc, &args.outputs).map_err(failure)?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let seed = args.common.seed.unwrap_or(sc.seed);
+    let out = args.common.out.clone().unwrap_or_else(|| {
+        PathBuf::from("out")
+            .join(&sc.name)
+            .join(format!("sensitivity_{}", method.name()))
+    });
+    let command = provenance(&mut sc, &args.scenario, &out, crate::sweep::SWEEP_ONLY);
     let opts = SweepOptions {
         spec,
         seed,
@@ -166,12 +172,9 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
         shard,
         resume: args.resume,
         keep_runs: false,
-        out: args.common.out.clone().unwrap_or_else(|| {
-            PathBuf::from("out")
-                .join(&sc.name)
-                .join(format!("sensitivity_{}", method.name()))
-        }),
+        out,
         fixed,
+        command: command.clone(),
     };
     let points = method.points(factors.len());
     let mine = match shard {
@@ -232,7 +235,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             sc.path,
             &sc.sha256[..12.min(sc.sha256.len())],
             opts.spec.runs,
-            command_line().join(" ")
+            command.join(" ")
         );
         files.extend(sensitivity::write(&sc, &analysis, &opts.out, &about).map_err(sweep_failure)?);
         if !quiet {

@@ -7,6 +7,9 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use soft_balancing::output::write_atomic;
+use soft_balancing::plot::{self, PlotOptions};
+use soft_balancing::report;
 use soft_balancing::scenario::{Scenario, keys};
 use soft_balancing::sweep::charts;
 use soft_balancing::sweep::error::SweepError;
@@ -14,7 +17,12 @@ use soft_balancing::sweep::options::{DesignKind, SweepOptions, SweepRequest};
 use soft_balancing::sweep::run;
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, load, out_is_not_a_file, split_set};
+use crate::common::{Common, apply_changes, load, out_is_not_a_file, provenance, split_set};
+
+/// Flags left out of the command line `sweep.json` records: how the work was split, resumed
+/// or checked does not change the rows, so a merged sweep records what an unsharded one does.
+pub const SWEEP_ONLY: &[(&str, bool)] =
+    &[("--shard", true), ("--resume", false), ("--verify", true)];
 
 const SWEEP_HELP: &str = "\
 Examples:
@@ -33,8 +41,9 @@ Without --set axes, the scenario's [sweep] table is used.
 
 Outputs in --out (default out/<scenario name>/sweep): sweep.csv (one row per point: the point's
 seed and values, then mean, sd, p5, p50, p95 of every final share and index, then the
-probability of each [[outcomes]] entry), sweep.json (definition and provenance), charts, and
-runs.csv with --keep-runs. Results are flushed per point; --resume continues a killed sweep.";
+probability of each [[outcomes]] entry), sweep_long.csv (the same, one row per point, output and
+statistic), sweep.json (definition and provenance), charts (--plot), report.html, and runs.csv
+with --keep-runs. Results are flushed per point; --resume continues a killed sweep.";
 
 /// Arguments of `simulate sweep`.
 #[derive(Args)]
@@ -69,6 +78,9 @@ pub struct SweepArgs {
     /// Decision rule for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]
     lens: Option<String>,
+    /// Chart files to write; report.html embeds every chart either way.
+    #[arg(long, value_name = "FORMAT", default_value = "svg", value_parser = PlotOptions::NAMES)]
+    plot: String,
     #[command(flatten)]
     common: Common,
 }
@@ -196,6 +208,12 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
         )));
     }
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let out = args
+        .common
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("sweep"));
+    let command = provenance(sc, &args.scenario, &out, SWEEP_ONLY);
     Ok(SweepOptions {
         spec,
         seed: args.common.seed.unwrap_or(sc.seed),
@@ -203,12 +221,9 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
         shard,
         resume: args.resume,
         keep_runs: args.keep_runs,
-        out: args
-            .common
-            .out
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("sweep")),
+        out,
         fixed,
+        command,
     })
 }
 
@@ -254,7 +269,32 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let secs = started.elapsed().as_secs_f64();
     let mut charts = Vec::new();
     if opts.shard.is_none() {
-        charts = charts::draw(&sc, &opts, &report.rows).map_err(sweep_failure)?;
+        let plot_opts = PlotOptions::parse(&args.plot).unwrap_or_default();
+        let drawn = charts::charts(&sc, &opts, &report.rows, &plot_opts).map_err(sweep_failure)?;
+        let other = |e: &dyn std::fmt::Display| Failure::Other(e.to_string());
+        plot::write_files(&opts.out, &drawn, &plot_opts).map_err(|e| other(&e))?;
+        for c in &drawn {
+            for (name, _) in c.files(&plot_opts) {
+                charts.push(opts.out.join(name));
+            }
+        }
+        let about = format!(
+            "{} over {}, seed {}, {} runs per point; {}",
+            sc.path,
+            opts.spec
+                .axes
+                .iter()
+                .map(|a| format!("{}={}", a.key, a.values.text()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            opts.seed,
+            opts.spec.runs,
+            opts.command.join(" ")
+        );
+        let html = report::sweep::page(&sc, &about, &drawn);
+        let path = opts.out.join("report.html");
+        write_atomic(&path, html.as_bytes()).map_err(|e| other(&e))?;
+        charts.push(path);
     }
     if !args.common.quiet {
         let shard = opts.shard.map_or(String::new(), |(k, n)| {

@@ -11,7 +11,7 @@ use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ablation, ensemble, scorecard};
 
 use crate::Failure;
-use crate::common::{Common, command_line, commit, load, stage};
+use crate::common::{Common, commit, load, provenance, stage};
 
 /// The files `simulate validate` writes (others in its folder, such as a run's, are kept).
 fn owns(name: &str) -> bool {
@@ -69,9 +69,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         .common
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name));
+        .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("validate"));
     // Output problems that can be known now are found before anything runs.
     let staging = stage(&out_dir, owns)?;
+    let command = provenance(&mut sc, &args.file, &out_dir, &[]);
     let jobs = args.common.jobs();
     let other = |e: &dyn std::fmt::Display| Failure::Other(e.to_string());
     let lines = scorecard::scorecard(&sc, seed, runs, jobs).map_err(|e| other(&e))?;
@@ -110,7 +111,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     // The report: the replay's first run (stream 0 of the seed, as in the ensembles above), its
     // charts embedded (no chart files: those are `simulate FILE`'s), the scorecard on top.
     let first = &records[..1];
-    let summary = Summary::new(&sc, &prm, first, seed, changes, command_line());
+    let summary = Summary::new(&sc, &prm, first, seed, changes, command);
     let plot_opts = PlotOptions::parse("none").unwrap_or_default();
     let charts = plot::render(&sc, &summary, first, &plot_opts).map_err(|e| other(&e))?;
     let mut sections = vec![report::scorecard::report_section(&lines, runs, seed)];

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ActorInfo, Cast, Header, Ids, MAX_ACTORS, MAX_STEPS, R, Role, Strategy, V};
+use super::{ActorInfo, Cast, Header, Ids, MAX_ACTORS, MAX_SEED, MAX_STEPS, R, Role, Strategy, V};
 use crate::date::Period;
 use crate::scenario::lens::Lens;
 use crate::scenario::raw::{RawActor, RawScenario};
@@ -72,6 +72,13 @@ impl V<'_> {
         let seed = match &meta.seed {
             Some(s) if *s.get_ref() < 0 => {
                 return Err(self.err(s.span(), "seed is negative", "use a whole number from 0 up"));
+            }
+            Some(s) if *s.get_ref() as u64 > MAX_SEED => {
+                return Err(self.err(
+                    s.span(),
+                    "seed is larger than 2^53 - 1 (9007199254740991)",
+                    "use a smaller whole number: larger ones are rounded by spreadsheets and JSON readers",
+                ));
             }
             Some(s) => *s.get_ref() as u64,
             None => 1,

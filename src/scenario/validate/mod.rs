@@ -48,6 +48,11 @@ pub const MAX_ID_CHARS: usize = 40;
 /// keeps every sum and product the engine forms finite (no `1e308` money).
 pub const MAX_NUMBER: f64 = 1e7;
 
+/// The largest seed, 2^53 − 1: the largest integer a double holds exactly, so every seed the
+/// outputs record (`summary.json`, the seeds of `sweep.csv`) reads back unchanged in R, Excel,
+/// JavaScript and any JSON reader.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 /// The most steps a scenario may have (500 years of months).
 pub const MAX_STEPS: usize = 6000;
 

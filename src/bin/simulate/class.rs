@@ -1,0 +1,271 @@
+//! `simulate class`: docs/teaching.md's three exercises built into a class kit: a report, a
+//! printable worksheet with an answer key, and the numbers as JSON, every number computed here
+//! by running the commands the exercises name (through the same library calls as those
+//! commands), never typed by hand.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use soft_balancing::output::log::is_decision;
+use soft_balancing::output::summary::Summary;
+use soft_balancing::output::write_atomic;
+use soft_balancing::plot::PlotOptions;
+use soft_balancing::report::class::{Answers, CreditSweep, IranRun, LensScore};
+use soft_balancing::runs::compare::{self, Start};
+use soft_balancing::runs::digest::Digest;
+use soft_balancing::runs::ensemble;
+use soft_balancing::scenario::Lens;
+use soft_balancing::sweep::charts;
+use soft_balancing::sweep::options::SweepRequest;
+use soft_balancing::sweep::run::run_sweep;
+use soft_balancing::sweep::table::header;
+
+use crate::Failure;
+use crate::common::{apply_changes, commit, load, stage};
+
+/// The credit sweep of exercise (a).
+const CREDIT_KEY: &str = "events.rus_credit_2009.amount_bn";
+const CREDIT_VALUES: &str = "0:3:0.25";
+const CREDIT_RUNS: usize = 100;
+/// Runs per lens of exercise (b) (`simulate compare`'s default).
+const LENS_RUNS: usize = 50;
+/// Runs per ensemble of exercise (c).
+const IRAN_RUNS: usize = 100;
+
+/// Arguments of `simulate class`.
+#[derive(Args)]
+pub struct ClassArgs {
+    /// Output folder [default: out/class].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Threads [default: all cores], at most 256. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=256))]
+    jobs: Option<u16>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// The files `simulate class` writes (its `sweep/` subfolder is rewritten whole).
+fn owns(name: &str) -> bool {
+    matches!(name, "report.html" | "worksheet.html" | "answers.json") || name.ends_with(".partial")
+}
+
+fn other(e: &dyn std::fmt::Display) -> Failure {
+    Failure::Other(e.to_string())
+}
+
+/// Runs `simulate class`.
+pub fn class(args: ClassArgs) -> Result<(), Failure> {
+    let jobs = args.jobs.map_or(0, usize::from);
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("out").join("class"));
+    let staging = stage(&out, owns)?;
+    let dir = staging.dir().to_path_buf();
+    let (credit, charts) = credit_sweep(&dir.join("sweep"), jobs)?;
+    let (lenses_command, lenses) = lens_scores(jobs)?;
+    let iran = [
+        (vec![], vec![]),
+        (vec![], vec!["iran_applies"]),
+        (vec!["enlargement.veto_threshold=-0.05"], vec![]),
+        (
+            vec!["enlargement.veto_threshold=-0.05"],
+            vec!["iran_applies"],
+        ),
+    ]
+    .iter()
+    .map(|(sets, without)| iran_run(sets, without, jobs))
+    .collect::<Result<Vec<_>, _>>()?;
+    let answers = Answers {
+        tool: format!("simulate {}", soft_balancing::VERSION),
+        credit,
+        lenses_command,
+        lenses,
+        iran,
+    };
+    let files = [
+        ("answers.json", answers.to_json()),
+        (
+            "worksheet.html",
+            soft_balancing::report::class::worksheet(&answers),
+        ),
+        (
+            "report.html",
+            soft_balancing::report::class::report(&answers, &charts),
+        ),
+    ];
+    for (name, text) in &files {
+        let p = dir.join(name);
+        write_atomic(&p, text.as_bytes()).map_err(|e| other(&e))?;
+    }
+    commit(staging)?;
+    if !args.quiet {
+        println!("Wrote {}/:", out.display());
+        println!("  worksheet.html  the three exercises to print, the answer key on its last page");
+        println!("  report.html     every exercise's results on one page");
+        println!("  answers.json    the answer key's numbers");
+        println!("  sweep/          exercise (a)'s sweep (sweep.csv, charts)");
+    }
+    Ok(())
+}
+
+/// Exercise (a): `simulate sweep scenarios/sco2001.toml --set
+/// events.rus_credit_2009.amount_bn=0:3:0.25 --runs 100`, written into `out`.
+fn credit_sweep(
+    out: &Path,
+    jobs: usize,
+) -> Result<(CreditSweep, Vec<soft_balancing::plot::Chart>), Failure> {
+    let file = Path::new("scenarios/sco2001.toml");
+    let sc = load(file)?;
+    let request = SweepRequest {
+        design: None,
+        samples: None,
+        axes: vec![(CREDIT_KEY.to_string(), CREDIT_VALUES.to_string())],
+        runs: Some(CREDIT_RUNS),
+    };
+    let spec = request.resolve(&sc).map_err(|e| other(&e))?;
+    let typed = [
+        "sweep",
+        "scenarios/sco2001.toml",
+        "--set",
+        &format!("{CREDIT_KEY}={CREDIT_VALUES}"),
+        "--runs",
+        &CREDIT_RUNS.to_string(),
+    ]
+    .map(str::to_string);
+    let mut command = vec!["simulate".to_string()];
+    command.extend(typed.iter().cloned());
+    let opts = soft_balancing::sweep::options::SweepOptions {
+        spec,
+        seed: sc.seed,
+        jobs,
+        shard: None,
+        resume: false,
+        keep_runs: false,
+        out: out.to_path_buf(),
+        fixed: Vec::new(),
+        // As `simulate sweep` records it: as typed in the output folder.
+        command: command
+            .iter()
+            .cloned()
+            .chain(["--out".to_string(), ".".to_string()])
+            .collect(),
+    };
+    let report = run_sweep(&sc, &opts, &|_| {}).map_err(|e| other(&e))?;
+    let columns: Vec<String> = header(&sc, &opts.spec)
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    let lead = 2 + opts.spec.axes.len();
+    let col = |name: &str| {
+        columns
+            .iter()
+            .position(|c| c == name)
+            .map(|k| k - lead)
+            .ok_or_else(|| Failure::Other(format!("sco2001 has no outcome column {name}")))
+    };
+    let cols = [
+        col("p_manas_ordered_2009")?,
+        col("p_manas_reversal_2009")?,
+        col("p_manas_closed_2014")?,
+    ];
+    let mut rows: Vec<(f64, [f64; 3])> = report
+        .rows
+        .iter()
+        .map(|r| (r.values[0], cols.map(|c| r.cells[c])))
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let even_chance = rows.iter().find(|(_, p)| p[0] >= 0.5).map(|r| r.0);
+    let no_buyback = even_chance.and_then(|e| {
+        rows.iter()
+            .find(|(c, p)| *c >= e && p[1] < 0.5)
+            .map(|r| r.0)
+    });
+    // The chart the exercise reads: the order's share of runs against the credit.
+    let plot_opts = PlotOptions::parse("svg").unwrap_or_default();
+    let all = charts::charts(&sc, &opts, &report.rows, &plot_opts).map_err(|e| other(&e))?;
+    soft_balancing::plot::write_files(out, &all, &plot_opts).map_err(|e| other(&e))?;
+    let shown: Vec<_> = all
+        .into_iter()
+        .filter(|c| c.name.starts_with("sweep_p_manas"))
+        .collect();
+    Ok((
+        CreditSweep {
+            command: command.join(" "),
+            rows,
+            even_chance,
+            no_buyback,
+        },
+        shown,
+    ))
+}
+
+/// Exercise (b): `simulate compare scenarios/sco2001.toml --lenses all`.
+fn lens_scores(jobs: usize) -> Result<(String, Vec<LensScore>), Failure> {
+    let sc = load(Path::new("scenarios/sco2001.toml"))?;
+    let result = compare::compare(&sc, Lens::all(), sc.seed, LENS_RUNS, jobs, Start::Same)
+        .map_err(|e| other(&e))?;
+    let scores = result
+        .lenses
+        .iter()
+        .map(|l| LensScore {
+            lens: l.lens.name().to_string(),
+            passes: l.scorecard.iter().filter(|c| c.pass).count(),
+            lines: l.scorecard.len(),
+            manas_2009: l
+                .scorecard
+                .iter()
+                .any(|c| c.outcome == "manas_ordered_2009" && c.without.is_none() && c.pass),
+        })
+        .collect();
+    Ok((
+        "simulate compare scenarios/sco2001.toml --lenses all".to_string(),
+        scores,
+    ))
+}
+
+/// Exercise (c): `simulate scenarios/ufa2015.toml --runs 100` with `sets` and `without`.
+fn iran_run(sets: &[&str], without: &[&str], jobs: usize) -> Result<IranRun, Failure> {
+    let mut sc = load(Path::new("scenarios/ufa2015.toml"))?;
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let without: Vec<String> = without.iter().map(|s| s.to_string()).collect();
+    apply_changes(&mut sc, None, &sets, &without)?;
+    let prm = sc.params.clone();
+    let records = ensemble::run_many(&sc, &prm, sc.seed, IRAN_RUNS, jobs).map_err(|e| other(&e))?;
+    let mut digest = Digest::default();
+    for r in &records {
+        digest.add_with(r, is_decision);
+    }
+    let summary = Summary::of_digest(&sc, &prm, &digest, sc.seed, Vec::new(), Vec::new());
+    let share = |text: &str| {
+        summary
+            .key_decisions
+            .iter()
+            .filter(|d| d.decision.contains(text))
+            .map(|d| d.share_of_runs)
+            .fold(0.0, f64::max)
+    };
+    let mut command = format!("simulate scenarios/ufa2015.toml --runs {IRAN_RUNS}");
+    for s in &sets {
+        command.push_str(&format!(" --set {s}"));
+    }
+    for w in &without {
+        command.push_str(&format!(" --without {w}"));
+    }
+    Ok(IranRun {
+        command,
+        iran_approved: share("approves IRN's accession"),
+        iran_member: share("IRN becomes a full SCO member"),
+        cohesion_start: summary
+            .initial_indices
+            .get("sco_cohesion")
+            .copied()
+            .unwrap_or_default(),
+        cohesion_end: summary
+            .final_indices
+            .get("sco_cohesion")
+            .copied()
+            .unwrap_or_default(),
+    })
+}
