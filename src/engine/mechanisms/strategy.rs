@@ -312,6 +312,7 @@ fn grant(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) {
     let k = w.ix(s, p);
     w.last_grant[k] = Some(ctx.date);
     w.goodwill[k] += amount;
+    crate::engine::mechanisms::concert::offered(sc, prm, w, ctx.date, s, p);
     ctx.log(ctx.date, a, What::PatronGrant(s), worth, amount, amount);
 }
 
