@@ -94,7 +94,7 @@ params! {
         debt_weight = 0.5, [0.0, 100.0], "score per (debt / GDP)",
             "Pull of the creditor on a debtor: leverage and dependence from the debt stock relative to GDP. Assumption.";
         sco_weight = 0.4, [0.0, 100.0], "score per unit of partnership",
-            "Soft-balancing lens only: bonus to Russia and China in an SCO member's scores, times the RUS-CHN partnership (coordinated non-military action through the institution; Pape 2005, Paul 2005). Assumption.";
+            "Soft-balancing lens only: pull toward the balancers (Russia and China) per unit of their partnership and of the state's engagement in their coordination, SCO membership counting 1 (coordinated non-military action through the institution; Pape 2005, pp. 36-37; Paul 2005, p. 58). Assumption.";
         temperature = 0.6, [0.01, 100.0], "score points",
             "Softmax temperature turning scores into the alignment a state moves toward: lower means sharper choices. Assumption, chosen so that no realistic score gap commits a state fully (they hedge).";
         adjustment_per_year = 0.35, [0.0, 1.0], "fraction per year",
@@ -129,6 +129,12 @@ params! {
             "Default term over which a loan is repaid (linear amortisation). Assumption, typical of SCO-era Chinese and Russian state credit.";
         eeu_sovereignty_cost = 0.4, [0.0, 100.0], "score per unit of sovereignty",
             "Cost of accepting a condition to join the Eurasian Economic Union, times the state's attachment to sovereignty. Assumption.";
+        eeu_trade_creation = 0.1, [0.0, 10.0], "fraction of trade",
+            "On joining the EEU: rise of a state's trade with each patron inside the union (the customs union removes tariffs and customs controls between members; Treaty on the EAEU, 2014). Assumption: order of magnitude.";
+        eeu_trade_diversion = 0.1, [0.0, 1.0], "fraction of trade",
+            "On joining the EEU: fall of a state's trade with each patron outside the union (the common external tariff is higher than the joiners' own: Kazakhstan's average tariff rose from about 6.7% to about 11.1% under the 2010 customs union, World Bank 2012, report 65977-KZ; diversion of its imports, Isakova, Koczan and Plekhanov 2016). Assumption: a 4-5 point tariff rise times a trade elasticity of about 2.";
+        eeu_migration_gain = 0.2, [0.0, 10.0], "fraction of remittances",
+            "On joining the EEU: rise of the remittances from each patron inside the union (members' workers need no work permit: Treaty on the EAEU, Article 97). Assumption.";
         patron_loan_gain = 0.0, [0.0, 100.0], "partnership per (loan / borrower GDP)",
             "One-off rise in partnership between two patrons when one lends to the other, per unit of the loan relative to the borrower's GDP. Assumption: 0, credit counts while it is outstanding (partnership.credit_gain_per_year).";
     }
@@ -219,6 +225,12 @@ params! {
             "Hedging lens: the volatility of the patrons' behaviour (mean yearly change, summed over patrons) at which hedging is half its strongest. Assumption.";
         volatility_half_life_years = 3.0, [0.1, 100.0], "years",
             "Hedging lens: half-life of the memory of the patrons' past changes in behaviour. Assumption.";
+        concert_weight = 0.5, [0.0, 100.0], "engagement per joint action",
+            "Soft-balancing lens (Pape 2005; Paul 2005): what one joint action of the balancers a state has witnessed (a joint exercise, an SCO declaration, coordinated offers) adds to its engagement in their coordination, against 1 for SCO membership. Assumption: half of membership.";
+        concert_half_life_years = 2.0, [0.1, 100.0], "years",
+            "Soft-balancing lens: half-life of the memory of the balancers' joint actions. Assumption: about the interval between joint exercises (Peace Mission 2005, 2007, 2009, 2010).";
+        concert_window_months = 12.0, [0.0, 120.0], "months",
+            "Soft-balancing lens: two balancers' offers to the same state at most this far apart count as coordinated. Assumption: one round of offers a year.";
         landscape_weight = 1.0, [0.0, 100.0], "score per unit of frustration",
             "Landscape lens (Axelrod and Bennett 1993): weight of a state's frustration (size-weighted affinity with the actors on the other side) if it sided with a patron. Assumption: unit weight.";
     }

@@ -283,7 +283,7 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
         .expect_code(0)
         .stdout_has("Ablations");
     let csv = parse_csv(&read(&out.join("ablations.csv")));
-    assert_eq!(csv.rows.len(), 11 * 29);
+    assert_eq!(csv.rows.len(), 12 * 29);
     let result = |channel: &str, outcome: &str| {
         csv.rows
             .iter()

@@ -12,7 +12,8 @@
 //! 1. scripted events dated inside the step, then random shocks (`engine::mechanisms::shocks`),
 //!    then the offers of strategic patrons (`engine::mechanisms::strategy`);
 //! 2. growth and decay: GDP and trade grow, debt amortises (each loan over its own term),
-//!    goodwill, pressure, threat, backlash, coercion, menace and secondary sanctions fade, and
+//!    goodwill, pressure, threat, backlash, coercion, menace, secondary sanctions and the
+//!    balancers' joint actions fade, and
 //!    security ties age toward their alliance floor and grow with each patron's stake;
 //! 3. energy talks and flows (`engine::mechanisms::energy`), then infrastructure projects that
 //!    are completed start earning (`engine::mechanisms::projects`);
@@ -67,6 +68,8 @@ struct Factors {
     security: f64,
     menace: f64,
     sco_pressure: f64,
+    /// Memory kept per step of the balancers' joint actions (soft-balancing lens).
+    concert: f64,
     adjust_rate: f64,
     noise_sd: f64,
     /// Memory kept per step of the patrons' past changes in behaviour (hedging lens).
@@ -88,6 +91,7 @@ impl Factors {
             security: Params::decay(prm.partnership.security_half_life_years, dt),
             menace: Params::decay(prm.shocks.menace_half_life_years, dt),
             sco_pressure: Params::decay(prm.bases.pressure_half_life_years, dt),
+            concert: Params::decay(prm.lenses.concert_half_life_years, dt),
             adjust_rate: Params::per_step(prm.decision.adjustment_per_year, dt),
             noise_sd: prm.decision.noise_sd * dt.sqrt(),
             volatility: Params::decay(prm.lenses.volatility_half_life_years, dt),
@@ -225,6 +229,7 @@ fn grow_and_decay(w: &mut World, scratch: &Scratch) {
     // Secondary sanctions last as long as the coercion they come with.
     scale(&mut w.money_discount, f.coercion);
     scale(&mut w.menace, f.menace);
+    scale(&mut w.concert, f.concert);
 }
 
 /// Security ties age: each relaxes toward its floor by the factor `keep` per step, and grows

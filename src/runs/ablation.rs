@@ -37,13 +37,14 @@ pub enum Remove {
 }
 
 /// The channels, soft balancing's first. The first four are the soft-balancing channels: the
-/// SCO's pull on its members, collective SCO pressure against foreign bases, shared
-/// non-interference norms, and the Russia–China partnership's growth (joint exercises, common
-/// opposition to sanctions, energy and credit ties).
-pub const CHANNELS: [Channel; 11] = [
+/// pull of the balancers' coordination (through SCO membership and joint actions), collective
+/// SCO pressure against foreign bases, shared non-interference norms, and the Russia–China
+/// partnership's growth (joint exercises, common opposition to sanctions, energy and credit
+/// ties). The last, joint actions alone, is a part of the first.
+pub const CHANNELS: [Channel; 12] = [
     Channel {
         name: "sco_membership",
-        what: "the SCO's pull on its members (decision.sco_weight = 0)",
+        what: "the soft-balancing lens's pull toward the balancers, through SCO membership and the joint actions states witness (decision.sco_weight = 0)",
         zero: &["decision.sco_weight"],
         remove: Remove::Nothing,
         with: &[],
@@ -128,6 +129,13 @@ pub const CHANNELS: [Channel; 11] = [
         name: "alliance",
         what: "Russia's CSTO alliance: the floor it keeps under its allies' security ties (partnership.alliance_security = 0)",
         zero: &["partnership.alliance_security"],
+        remove: Remove::Nothing,
+        with: &[],
+    },
+    Channel {
+        name: "joint_actions",
+        what: "states' response to the balancers' joint actions: exercises, SCO declarations, coordinated offers (lenses.concert_weight = 0); membership's pull stays",
+        zero: &["lenses.concert_weight"],
         remove: Remove::Nothing,
         with: &[],
     },

@@ -5,9 +5,9 @@
 /// The theory lens a state decides by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lens {
-    /// Soft balancing (Pape 2005; Paul 2005): interests plus, for an SCO member, a bonus for the
-    /// balancers growing with their partnership — a response to their coordinated, non-military
-    /// action against the leading power.
+    /// Soft balancing (Pape 2005; Paul 2005): interests plus a pull toward the balancers, their
+    /// partnership times the state's engagement in their coordinated, non-military action
+    /// against the leading power (SCO membership and the joint actions it has witnessed).
     #[default]
     SoftBalancing,
     /// Balance of power (Waltz 1979): lean against the strongest patron by capabilities.

@@ -20,7 +20,7 @@ pub struct Shipped {
 }
 
 /// Every shipped scenario, in the order the README lists them.
-pub const SHIPPED: [Shipped; 4] = [
+pub const SHIPPED: [Shipped; 5] = [
     Shipped {
         name: "ufa2015",
         file: "scenarios/ufa2015.toml",
@@ -40,6 +40,11 @@ pub const SHIPPED: [Shipped; 4] = [
         name: "sco2001_strategic",
         file: "scenarios/sco2001_strategic.toml",
         text: include_str!("../../scenarios/sco2001_strategic.toml"),
+    },
+    Shipped {
+        name: "sco2001_strategic_both",
+        file: "scenarios/sco2001_strategic_both.toml",
+        text: include_str!("../../scenarios/sco2001_strategic_both.toml"),
     },
 ];
 

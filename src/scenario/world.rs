@@ -245,6 +245,12 @@ pub struct World {
     /// How much each patron's behaviour toward each state has been changing (`n x np`, score
     /// points per year, a moving average that fades), for states that decide by hedging.
     pub volatility: Vec<f64>,
+    /// The balancers' joint actions each actor has witnessed (joint exercises, SCO declarations,
+    /// coordinated offers), a stock that fades; read by the soft-balancing lens.
+    pub concert: Vec<f64>,
+    /// When each patron last made each state an offer of credit, a grant or a project (`n x
+    /// np`), to tell coordinated offers by two balancers.
+    pub last_offer: Vec<Option<YearMonth>>,
 }
 
 /// The yearly rates at which each force moves one pair of balancers' partnership (docs/model.md,

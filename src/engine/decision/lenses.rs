@@ -370,6 +370,28 @@ intensity = 0.3
         );
     }
 
+    /// Joint actions of Russia and China that Kyrgyzstan witnesses: a joint exercise it takes
+    /// part in every two years, and offers from both within months of each other.
+    fn concert_events() -> String {
+        let mut e = String::new();
+        for year in (2005..2015).step_by(2) {
+            e.push_str(&format!(
+                "[[events]]\ndate = \"{year}-03\"\nkind = \"exercise\"\nparticipants = [\"RUS\", \"CHN\", \"KGZ\"]\n"
+            ));
+        }
+        e
+    }
+
+    /// Russia and China close (affinity 1: partnership 1) or estranged (affinity -1: partnership
+    /// 0), Kyrgyzstan an SCO member or not (`sco`), with `events`.
+    fn concert_world(affinity: f64, sco: &str, events: &str) -> Kit {
+        world(
+            [0.0; 3],
+            &format!("sco = \"{sco}\""),
+            &format!("[[relations]]\na = \"RUS\"\nb = \"CHN\"\naffinity = {affinity}\n{events}"),
+        )
+    }
+
     #[test]
     fn soft_balancing_responds_to_the_balancers_coordination_and_the_others_do_not() {
         // An SCO member; Russia and China close (affinity 0.8) or estranged (-0.8).
@@ -387,6 +409,54 @@ intensity = 0.3
             - both(&shares(case(-0.8), Lens::BalanceOfPower, 10));
         assert!(soft > 0.05, "soft balancing: {soft}");
         assert!(bop.abs() < 1e-9, "balance of power: {bop}");
+    }
+
+    #[test]
+    fn soft_balancing_pull_vanishes_without_coordination_and_the_balance_of_powers_does_not() {
+        // Pape and Paul: the pull is the balancers' coordinated action. A state outside the SCO
+        // that takes part in Russia and China's joint exercises leans toward both; with the same
+        // exercises and the balancers estranged, or close and doing nothing together, there is
+        // no coordination to respond to and it decides on interests alone — here read under the
+        // profit lens with no growth, which adds nothing to the interests. Balance of power's
+        // pull away from the strongest is the same whether the balancers coordinate or not.
+        let run = |kit: Kit, lens| shares(kit, lens, 10);
+        let both = |v: &[f64]| v[RUS] + v[CHN];
+        let exercises = concert_events();
+        let coordinated = run(concert_world(1.0, "none", &exercises), Lens::SoftBalancing);
+        let estranged = run(concert_world(-1.0, "none", &exercises), Lens::SoftBalancing);
+        let idle = run(concert_world(1.0, "none", ""), Lens::SoftBalancing);
+        let interests = |kit: Kit| run(kit, Lens::BandwagoningForProfit);
+        assert!(
+            both(&coordinated) > both(&estranged) + 0.03,
+            "{coordinated:?} vs {estranged:?}"
+        );
+        assert!(
+            both(&coordinated) > both(&interests(concert_world(1.0, "none", &exercises))) + 0.03,
+            "{coordinated:?}"
+        );
+        assert_eq!(
+            estranged,
+            interests(concert_world(-1.0, "none", &exercises)),
+            "no partnership, no pull"
+        );
+        assert_eq!(
+            idle,
+            interests(concert_world(1.0, "none", "")),
+            "no joint action, no pull"
+        );
+        let bop_close = run(concert_world(1.0, "none", &exercises), Lens::BalanceOfPower);
+        let bop_apart = run(
+            concert_world(-1.0, "none", &exercises),
+            Lens::BalanceOfPower,
+        );
+        assert!(
+            (bop_close[USA] - bop_apart[USA]).abs() < 1e-9,
+            "{bop_close:?} vs {bop_apart:?}"
+        );
+        assert!(
+            bop_apart[USA] < estranged[USA] - 0.02,
+            "{bop_apart:?} vs {estranged:?}"
+        );
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub struct Components {
     pub debt: f64,
     /// The leader's own leaning.
     pub leaning: f64,
-    /// SCO coordination bonus for the balancers (soft-balancing lens).
+    /// The pull of the balancers' coordination (soft-balancing lens): partnership times the
+    /// state's engagement (SCO membership and the joint actions it has witnessed).
     pub coordination: f64,
 }
 
@@ -344,10 +345,16 @@ impl<'a> StateTerms<'a> {
         debug_assert_eq!(np, w.np);
         let mut share = [0.0; MAX_PATRONS];
         let total = exposure_row(w, prm, s, money, &mut share);
-        let coordination = if w.sco[s] == ScoStatus::Member
-            && sc.lens_of(s) == crate::scenario::Lens::SoftBalancing
-        {
-            d.sco_weight * partnership
+        // Soft balancing (Pape 2005; Paul 2005): the state responds to the balancers'
+        // coordination — their partnership — as far as it is engaged in it: through the SCO, and
+        // through the joint actions it has witnessed (`engine::mechanisms::concert`).
+        let coordination = if sc.lens_of(s) == crate::scenario::Lens::SoftBalancing {
+            let member = if w.sco[s] == ScoStatus::Member {
+                1.0
+            } else {
+                0.0
+            };
+            d.sco_weight * partnership * (member + prm.lenses.concert_weight * w.concert[s])
         } else {
             0.0
         };

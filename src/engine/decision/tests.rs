@@ -40,6 +40,7 @@ fn the_looked_up_money_and_components_match_their_definitions_bit_for_bit() {
             let total = exposure(w, prm, s, &money, &mut share);
             let terms = StateTerms::new(&sc, &lk, w, prm, s, &row, partnership);
             let member = w.sco[s] == ScoStatus::Member;
+            let soft = sc.lens_of(s) == crate::scenario::Lens::SoftBalancing;
             for p in 0..np {
                 // Each component as docs/model.md writes it, with the scenario scanned.
                 let k = w.ix(s, p);
@@ -54,8 +55,11 @@ fn the_looked_up_money_and_components_match_their_definitions_bit_for_bit() {
                     domination: domination_penalty(w, prm, s, p, share[p], total),
                     debt: d.debt_weight * w.debt[k] / w.gdp[s],
                     leaning: d.leaning_weight * w.leaning[k],
-                    coordination: if member && sc.balancers.contains(&p) {
-                        d.sco_weight * partnership
+                    coordination: if soft && sc.balancers.contains(&p) {
+                        let member = if member { 1.0 } else { 0.0 };
+                        d.sco_weight
+                            * partnership
+                            * (member + prm.lenses.concert_weight * w.concert[s])
                     } else {
                         0.0
                     },

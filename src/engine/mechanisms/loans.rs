@@ -10,7 +10,8 @@
 //!   `decision.decision_noise_sd`, is its reading of the cost, and is logged with it) — a loan from
 //!   a patron that already dominates the state's external money can be refused. A patron
 //!   borrowing from another patron weighs no alignment and takes any credit worth something.
-//! - **Join the EEU**: the cost adds `eeu_sovereignty_cost * sovereignty` (nothing if already in).
+//! - **Join the EEU**: the cost adds `eeu_sovereignty_cost * sovereignty` (nothing if already in);
+//!   accepted, the borrower joins and its trade and remittances move (`engine::mechanisms::eeu`).
 //! - **Close a base**: decided by the base-lease rule (`engine::mechanisms::bases`): the offer
 //!   counts on the eviction side. When the host orders the closure, `upfront_fraction` of the
 //!   credit is paid; the rest stays at stake until the base actually closes, and is withdrawn if
@@ -22,6 +23,7 @@
 //! Russian banks after 2014) raises their partnership.
 
 use crate::engine::context::{Ctx, noise};
+use crate::engine::mechanisms::{concert, eeu};
 use crate::engine::record::What;
 use crate::params::Params;
 use crate::scenario::world::{LoanStatus, World};
@@ -37,6 +39,10 @@ pub fn offer(
     grant_element: f64,
     condition: Condition,
 ) {
+    let info = &ctx.sc.loans[loan];
+    if let Some(p) = ctx.sc.actors[info.lender].slot {
+        concert::offered(ctx.sc, ctx.prm, w, ctx.date, info.borrower, p);
+    }
     let l = &mut w.loans[loan];
     l.status = LoanStatus::Offered;
     l.amount_bn = amount_bn;
@@ -124,7 +130,7 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
         disburse(ctx, w, loan, 1.0);
         w.loans[loan].status = LoanStatus::Active;
         if w.loans[loan].condition == Condition::JoinEeu {
-            w.eeu[borrower] = true;
+            eeu::join(sc, prm, w, borrower);
         }
         ctx.log(
             ctx.date,

@@ -2,6 +2,8 @@
 //! `params`) and the unit tests of that rule; docs/model.md states each rule in words.
 
 pub mod bases;
+pub mod concert;
+pub mod eeu;
 pub mod energy;
 pub mod enlargement;
 pub mod loans;

@@ -30,7 +30,7 @@
 //!   mechanisms that own them.
 
 use crate::engine::context::{Ctx, noise};
-use crate::engine::mechanisms::{loans, threats};
+use crate::engine::mechanisms::{concert, loans, threats};
 use crate::engine::record::What;
 use crate::scenario::world::{ScoStatus, World};
 use crate::scenario::{EventKind, Role};
@@ -116,6 +116,9 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             amount_bn,
         } => {
             let k = w.ix(*recipient, *donor);
+            if *amount_bn > w.aid[k] {
+                concert::offered(sc, ctx.prm, w, date, *recipient, *donor);
+            }
             w.aid[k] = *amount_bn;
             logged_value = *amount_bn;
         }
@@ -182,6 +185,7 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             logged_value = *intensity;
         }
         EventKind::Exercise { participants } => {
+            concert::exercise(sc, w, participants);
             let gain = ctx.prm.partnership.exercise_gain;
             let sec = ctx.prm.partnership.exercise_security_gain;
             for &a in participants {
@@ -203,6 +207,7 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
         }
         EventKind::Declaration { base_pressure } => {
             w.sco_pressure += base_pressure;
+            concert::declaration(sc, w);
             logged_value = *base_pressure;
         }
         EventKind::TradeGrowth {
@@ -262,7 +267,13 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             }
             logged_value = *factor;
         }
-        EventKind::Infrastructure { amount_bn, .. } => {
+        EventKind::Infrastructure {
+            amount_bn,
+            lender,
+            borrower,
+            ..
+        } => {
+            concert::offered(sc, ctx.prm, w, date, *borrower, *lender);
             logged_value = *amount_bn;
         }
         EventKind::UseOfForce {

@@ -189,13 +189,19 @@ fn credit(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) 
         if busy || !rested(ctx, w.last_credit[w.ix(s, p)]) {
             continue;
         }
-        // Rivals' open bases on the state's soil (the first few, in scenario order).
+        // Rivals' open bases on the state's soil (the first few, in scenario order). A
+        // balancer's partner is no rival: balancers coordinate against the leading power's
+        // presence (the SCO's 2005 call for a timetable), not against each other's bases.
         let mut rivals = [0; 4];
         let mut count = 0;
         for b in 0..sc.bases.len() {
             let info = &sc.bases[b];
             let open = w.bases[b].status == BaseStatus::Open;
-            if info.host == s && info.user != a && open && count < rivals.len() {
+            let partner = sc.balancers.contains(&p)
+                && sc.actors[info.user]
+                    .slot
+                    .is_some_and(|q| sc.balancers.contains(&q));
+            if info.host == s && info.user != a && !partner && open && count < rivals.len() {
                 rivals[count] = b;
                 count += 1;
             }
@@ -312,6 +318,7 @@ fn grant(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) {
     let k = w.ix(s, p);
     w.last_grant[k] = Some(ctx.date);
     w.goodwill[k] += amount;
+    crate::engine::mechanisms::concert::offered(sc, prm, w, ctx.date, s, p);
     ctx.log(ctx.date, a, What::PatronGrant(s), worth, amount, amount);
 }
 
@@ -573,6 +580,33 @@ lease_end = "2014-07"
             share(&strategic),
             share(&scripted)
         );
+    }
+
+    #[test]
+    fn a_strategic_balancer_never_asks_for_its_partners_base_to_close() {
+        // A Chinese post in Kyrgyzstan beside Manas; Russia strategic. Russia may make its credit
+        // conditional on closing the leading power's base, never its fellow balancer's.
+        let post = r#"
+[[bases]]
+id = "chn_post"
+host = "KGZ"
+user = "CHN"
+rent_musd = 17.4
+security_value = 0.05
+worth_musd = 30.0
+lease_end = "2014-07"
+"#;
+        let rec = run(&mut world(STRATEGIC_RUS, "", 17.4, post));
+        let bases: Vec<Option<usize>> = rec
+            .log
+            .iter()
+            .filter_map(|e| match e.what {
+                What::PatronCredit { base, .. } => Some(base),
+                _ => None,
+            })
+            .collect();
+        assert!(!bases.is_empty(), "Russia makes credit offers");
+        assert!(!bases.contains(&Some(1)), "{bases:?}");
     }
 
     #[test]

@@ -373,6 +373,8 @@ impl V<'_> {
             last_grant: vec![None; n * np],
             behaviour: vec![f64::INFINITY; n * np],
             volatility: vec![0.0; n * np],
+            concert: vec![0.0; n],
+            last_offer: vec![None; n * np],
         };
         for p in 0..np {
             w.partnership[p * np + p] = 1.0;
