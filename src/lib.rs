@@ -30,6 +30,7 @@
 pub mod date;
 pub mod error;
 pub mod params;
+pub mod abc;
 pub mod sensitivity;
 
 pub mod scenario;
