@@ -52,6 +52,9 @@ pub enum AbcError {
     /// Too few particles to keep a population.
     #[error("{0} particles: at least 4 are needed (2 kept, 2 new per generation)")]
     Particles(usize),
+    /// No generation to run.
+    #[error("0 generations: at least 1 (the draw from the prior) is needed")]
+    Generations,
     /// A fraction outside (0, 1).
     #[error("{name} = {value}: must be above 0 and below 1")]
     Fraction {
@@ -141,6 +144,8 @@ pub struct Particle {
     pub weight: f64,
     /// The generation that proposed it.
     pub born: usize,
+    /// Its place among that generation's proposals.
+    pub index: usize,
 }
 
 /// The population a generation leaves: the kept particles and the tolerance.
@@ -243,6 +248,9 @@ impl Apmc {
                 return Err(AbcError::Interval { index, min, max });
             }
         }
+        if settings.generations == 0 {
+            return Err(AbcError::Generations);
+        }
         if settings.particles < 4 {
             return Err(AbcError::Particles(settings.particles));
         }
@@ -256,7 +264,7 @@ impl Apmc {
             settings,
             seed,
             history: Vec::new(),
-            done: settings.generations == 0,
+            done: false,
         })
     }
 
@@ -385,11 +393,13 @@ impl Apmc {
                 let pool: Vec<Particle> = proposals
                     .into_iter()
                     .zip(distances)
-                    .map(|(theta, &distance)| Particle {
+                    .enumerate()
+                    .map(|(index, (theta, &distance))| Particle {
                         theta,
                         distance,
                         weight: 1.0,
                         born: 0,
+                        index,
                     })
                     .collect();
                 (pool, 1.0, 0)
@@ -404,7 +414,7 @@ impl Apmc {
                     .filter(|&&d| d <= eps && !d.is_nan())
                     .count();
                 let mut pool = kept.clone();
-                for (theta, &distance) in proposals.into_iter().zip(distances) {
+                for (index, (theta, &distance)) in proposals.into_iter().zip(distances).enumerate() {
                     let weight = if self.prior.contains(&theta) {
                         self.weight(kept, &sd, &theta)
                     } else {
@@ -415,6 +425,7 @@ impl Apmc {
                         distance,
                         weight,
                         born: generation,
+                        index,
                     });
                 }
                 (pool, within as f64 / n.max(1) as f64, last.simulations)

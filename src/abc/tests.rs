@@ -147,6 +147,7 @@ fn weighted_quantiles_follow_the_weights() {
                 distance: 0.0,
                 weight: w,
                 born: 0,
+                index: 0,
             })
             .collect(),
     };

@@ -4,6 +4,7 @@
 //! `output`'s, `plot`'s and `report`'s.
 
 pub mod ablation;
+pub mod calibrate;
 pub mod compare;
 pub mod digest;
 pub mod ensemble;
