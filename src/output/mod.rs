@@ -7,6 +7,7 @@
 //! renamed into place, so an interrupted run never leaves a half-written file under the final
 //! name.
 
+pub mod calibrate;
 pub mod csv;
 pub mod folder;
 pub mod log;

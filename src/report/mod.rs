@@ -12,6 +12,7 @@
 //! Like the charts, reports read only the scenario, the recorded runs and what `runs`
 //! and `output` computed from them.
 
+pub mod calibrate;
 pub mod compare;
 pub mod run;
 pub mod scorecard;
