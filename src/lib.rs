@@ -27,10 +27,10 @@
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod abc;
 pub mod date;
 pub mod error;
 pub mod params;
-pub mod abc;
 pub mod sensitivity;
 
 pub mod scenario;

@@ -360,8 +360,7 @@ impl Apmc {
                 let z = (theta[i] - p.theta[i]) / sd[i];
                 let mass = phi((self.prior.max[i] - p.theta[i]) / sd[i])
                     - phi((self.prior.min[i] - p.theta[i]) / sd[i]);
-                let dens = libm::exp(-0.5 * z * z)
-                    / (sd[i] * (2.0 * std::f64::consts::PI).sqrt());
+                let dens = libm::exp(-0.5 * z * z) / (sd[i] * (2.0 * std::f64::consts::PI).sqrt());
                 k *= dens / mass.max(1e-300);
             }
             q += k;
@@ -414,7 +413,8 @@ impl Apmc {
                     .filter(|&&d| d <= eps && !d.is_nan())
                     .count();
                 let mut pool = kept.clone();
-                for (index, (theta, &distance)) in proposals.into_iter().zip(distances).enumerate() {
+                for (index, (theta, &distance)) in proposals.into_iter().zip(distances).enumerate()
+                {
                     let weight = if self.prior.contains(&theta) {
                         self.weight(kept, &sd, &theta)
                     } else {

@@ -61,7 +61,8 @@ fn chart(scenario: &str, c: &Calibration, i: usize) -> Result<Chart, PlotError> 
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        let d = |r: Result<(), DrawingAreaErrorKind<std::io::Error>>| r.map_err(|e| err(e.to_string()));
+        let d =
+            |r: Result<(), DrawingAreaErrorKind<std::io::Error>>| r.map_err(|e| err(e.to_string()));
         let text = |s: f64| ("sans-serif", s).into_font().color(&BLACK);
         d(root.fill(&WHITE))?;
         d(root.draw(&Text::new(title.clone(), (12, 10), text(15.0))))?;
@@ -78,12 +79,18 @@ fn chart(scenario: &str, c: &Calibration, i: usize) -> Result<Chart, PlotError> 
             text(11.0).color(&MUTED),
         )))?;
         // The 5-95 % interval, shaded.
-        d(root.draw(&Rectangle::new([(px(p5), TOP), (px(p95).max(px(p5) + 1), BOTTOM)], BAND.filled())))?;
+        d(root.draw(&Rectangle::new(
+            [(px(p5), TOP), (px(p95).max(px(p5) + 1), BOTTOM)],
+            BAND.filled(),
+        )))?;
         let width = (RIGHT - LEFT) / BINS as i32;
         for (b, &h) in bins.iter().enumerate() {
             let x = LEFT + b as i32 * (RIGHT - LEFT) / BINS as i32;
             if h > 0.0 {
-                d(root.draw(&Rectangle::new([(x + 1, py(h)), (x + width - 1, BOTTOM)], BAR.filled())))?;
+                d(root.draw(&Rectangle::new(
+                    [(x + 1, py(h)), (x + width - 1, BOTTOM)],
+                    BAR.filled(),
+                )))?;
             }
         }
         // The prior's level: each bin's share under the uniform prior.
@@ -98,7 +105,10 @@ fn chart(scenario: &str, c: &Calibration, i: usize) -> Result<Chart, PlotError> 
             text(11.0).pos(Pos::new(HPos::Right, VPos::Bottom)),
         )))?;
         // Axis.
-        d(root.draw(&PathElement::new(vec![(LEFT, BOTTOM), (RIGHT, BOTTOM)], BLACK.stroke_width(1))))?;
+        d(root.draw(&PathElement::new(
+            vec![(LEFT, BOTTOM), (RIGHT, BOTTOM)],
+            BLACK.stroke_width(1),
+        )))?;
         for k in 0..=4 {
             let v = p.min + (p.max - p.min) * k as f64 / 4.0;
             d(root.draw(&Text::new(
@@ -114,7 +124,10 @@ fn chart(scenario: &str, c: &Calibration, i: usize) -> Result<Chart, PlotError> 
         ];
         for (k, (v, colour, label)) in marks.into_iter().enumerate() {
             let x = px(v.clamp(p.min, p.max));
-            d(root.draw(&PathElement::new(vec![(x, TOP - 4), (x, BOTTOM)], colour.stroke_width(2))))?;
+            d(root.draw(&PathElement::new(
+                vec![(x, TOP - 4), (x, BOTTOM)],
+                colour.stroke_width(2),
+            )))?;
             d(root.draw(&Text::new(
                 label,
                 (LEFT + k as i32 * 260, 52),
@@ -122,7 +135,8 @@ fn chart(scenario: &str, c: &Calibration, i: usize) -> Result<Chart, PlotError> 
             )))?;
         }
         d(root.draw(&Text::new(
-            "bars: weighted share of the posterior sample per bin; shaded: its 5-95 % interval".to_string(),
+            "bars: weighted share of the posterior sample per bin; shaded: its 5-95 % interval"
+                .to_string(),
             (LEFT, BOTTOM + 26),
             text(11.0).color(&MUTED),
         )))?;

@@ -16,7 +16,10 @@ fn line_cells(l: &Line) -> String {
     let error = l
         .timing
         .as_ref()
-        .and_then(|t| t.error_months().map(|e| format!("{e:+} mo (±{})", t.history.tolerance_months)))
+        .and_then(|t| {
+            t.error_months()
+                .map(|e| format!("{e:+} mo (±{})", t.history.tolerance_months))
+        })
         .unwrap_or_default();
     format!(
         "<td class=\"num\">{:.0}%</td><td class=\"num\">{}</td><td>{}</td>",

@@ -13,8 +13,8 @@ use soft_balancing::runs::calibrate::{
     self, CalibrateError, DEFAULT_AROUND, DEFAULT_PARAMS, Parameter, Progress, Request,
 };
 use soft_balancing::runs::unvote::{self, Observation};
-use soft_balancing::scenario::keys;
 use soft_balancing::scenario::experiment::round12;
+use soft_balancing::scenario::keys;
 
 use crate::Failure;
 use crate::common::{Common, command_line, commit, load, stage};
@@ -212,10 +212,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     };
     for (i, p) in params.iter().enumerate() {
         if params[..i].iter().any(|q| q.key == p.key) {
-            return Err(Failure::Input(format!(
-                "--param {}: named twice",
-                p.key
-            )));
+            return Err(Failure::Input(format!("--param {}: named twice", p.key)));
         }
     }
     calibrate::check_params(&sc, &mut params).map_err(failure)?;
@@ -282,7 +279,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let bar = progress_bar((settings.max_simulations() * req.runs) as u64, quiet);
     let started = Instant::now();
     let runs = req.runs as u64;
-    let report = |p: Progress| match p {
+    let report = |p: Progress| {
+        match p {
         Progress::Simulations { done, .. } => bar.set_position(done as u64 * runs),
         Progress::Generation {
             generation,
@@ -302,6 +300,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             )
         }),
         _ => {}
+    }
     };
     let c = calibrate::calibrate(&sc, &req, &report).map_err(failure)?;
     bar.finish_and_clear();
@@ -334,7 +333,10 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         ("calibration.csv".into(), tables::sample_csv(&c)),
         ("posterior.csv".into(), tables::posterior_csv(&c)),
         ("distance.csv".into(), tables::distance_csv(&c)),
-        ("scorecard_in_sample.csv".into(), scorecard_csv(&split(true))),
+        (
+            "scorecard_in_sample.csv".into(),
+            scorecard_csv(&split(true)),
+        ),
         (
             "scorecard_out_of_sample.csv".into(),
             scorecard_csv(&split(false)),
