@@ -58,10 +58,10 @@ pub struct CalibrateArgs {
     #[arg(long = "param", value_name = "KEY=MIN:MAX")]
     params: Vec<String>,
     /// Parameter sets per generation.
-    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(4..=1_000_000))]
+    #[arg(long, value_name = "N", default_value_t = 400, value_parser = clap::value_parser!(u64).range(4..=1_000_000))]
     particles: u64,
     /// The most generations, the draw from the prior included.
-    #[arg(long, value_name = "G", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    #[arg(long, value_name = "G", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     generations: u64,
     /// Runs per parameter set (their ensemble is what is scored).
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
@@ -392,6 +392,14 @@ fn print_summary(c: &calibrate::Calibration, secs: f64) {
             if c.default_inside(i) { "yes" } else { "no" }
         );
     }
+    let total: f64 = post.particles.iter().map(|p| p.weight).sum();
+    let mean = |d: &mut dyn Iterator<Item = (f64, f64)>| d.map(|(w, x)| w * x).sum::<f64>() / total;
+    let outs = &c.out_of_sample[c.out_of_sample.len() - 1];
+    println!(
+        "posterior sample: distance {:.3} in sample, {:.3} out of sample (weighted means)",
+        mean(&mut post.particles.iter().map(|p| (p.weight, p.distance))),
+        mean(&mut post.particles.iter().zip(outs).map(|(p, d)| (p.weight, *d)))
+    );
     for (name, point) in [("posterior median", &c.median), ("defaults", &c.defaults)] {
         let count = |inside: bool| {
             let lines: Vec<bool> = point
