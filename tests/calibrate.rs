@@ -247,6 +247,7 @@ fn bad_flags_exit_2_naming_the_flag_before_anything_runs() {
     rejected(&["--p-acc-min", "0"], "--p-acc-min");
     rejected(&["--fit-until", "1995", "--data", "none"], "--fit-until");
     rejected(&["--data", "no_such_file.csv"], "--data");
+    rejected(&["--runs", "6000"], "--runs");
     // A scenario without [[checks]] has nothing to calibrate against.
     let dir = tempdir();
     run_in(

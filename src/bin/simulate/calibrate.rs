@@ -20,6 +20,10 @@ use crate::Failure;
 use crate::common::{Common, command_line, commit, load, stage};
 use crate::sweep::progress_bar;
 
+/// The most runs per parameter set with the UN votes, whose records are kept while a set is
+/// scored (as `validate --data`).
+const MAX_RUNS_WITH_DATA: u64 = 5000;
+
 const HELP: &str = "\
 Examples:
   simulate calibrate scenarios/sco2001.toml                      the default parameters and budget
@@ -222,6 +226,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         fit_until: args.fit_until,
         votes: votes.map(|v| v.1),
     };
+    // With the votes, each parameter set keeps its runs' records (about 80 KB each for the
+    // replay) on each thread: bounded as in `validate --data`.
+    if target.votes.is_some() && args.runs > MAX_RUNS_WITH_DATA {
+        return Err(Failure::Input(format!(
+            "--runs {}: more than the limit of {MAX_RUNS_WITH_DATA} runs per parameter set with the UN votes (every run's record is kept while a set is scored)\n  help: use --runs {MAX_RUNS_WITH_DATA} or fewer, or --data none",
+            args.runs
+        )));
+    }
     let (n_in, n_out) = term_counts(&sc, &target);
     if n_in == 0 {
         return Err(Failure::Input(format!(
