@@ -143,7 +143,7 @@ pub fn term_counts(sc: &Scenario, target: &Target) -> (usize, usize) {
     }
     if target.votes.is_some() {
         n.0 += 1;
-        n.1 += 1;
+        n.1 += usize::from(target.fit_until < unvote::DEFAULT_TEST_WINDOW.1);
     }
     n
 }
@@ -266,10 +266,13 @@ pub fn score(sc: &Scenario, prm: &Params, seed: u64, runs: usize, target: &Targe
         let (inside, outside) = check.as_ref().map_or((1.0, 1.0), |c| {
             (votes_term(c, &c.in_sample), votes_term(c, &c.out_of_sample))
         });
-        for (in_sample, value, year) in [
+        // No out-of-sample votes term when the fit reaches the votes' last test year.
+        let windows = [
             (true, inside, target.fit_until),
             (false, outside, target.fit_until + 1),
-        ] {
+        ];
+        let n = if test_window.0 <= test_window.1 { 2 } else { 1 };
+        for (in_sample, value, year) in windows.into_iter().take(n) {
             terms.push(Term {
                 name: "un_votes".into(),
                 kind: Kind::Votes,
