@@ -1,5 +1,6 @@
 //! Writing results: CSV tables ([`csv`]), the printed and JSON summary ([`summary`]), and text
-//! for people ([`text`]: log entries in words, escaping).
+//! for people ([`text`]: log entries in words, escaping), and a calibration's tables
+//! ([`calibrate`]).
 //!
 //! Outputs read only the recorded results (`engine::record::RunRecord`), the results of
 //! `runs` and the scenario; they never run the engine. Numbers are written with fixed
