@@ -4,8 +4,8 @@
 //!
 //! The distance is built from the scenario's scorecard (`[[checks]]` without a counterfactual:
 //! a counterfactual needs an ensemble of its own per parameter set) and, when measured UN votes
-//! are given, from the fit of the UN-vote observation model ([`super::unvote`]). Each piece is
-//! a dimensionless **term**, 0 when the model matches:
+//! are given, from the fit of the UN-vote observation model ([`crate::runs::unvote`]). Each
+//! piece is a dimensionless **term**, 0 when the model matches:
 //!
 //! - a line's **share** term: how far the share of runs in which the expected result obtained
 //!   falls short of the line's threshold, as a fraction of the threshold
