@@ -299,6 +299,53 @@ mod tests {
         }
     }
 
+    fn replay() -> Scenario {
+        crate::scenario::shipped::Shipped::find("sco2001")
+            .unwrap()
+            .load()
+            .unwrap()
+    }
+
+    #[test]
+    fn lines_belong_to_their_date_else_their_window_else_the_end() {
+        let sc = replay();
+        let year = |id: &str| {
+            let c = scored(&sc)
+                .find(|c| sc.outcomes[c.outcome].id == id)
+                .unwrap();
+            line_year(&sc, c)
+        };
+        assert_eq!(year("k2_closed"), 2005, "the historical date");
+        assert_eq!(year("manas_ordered_early"), 2008, "the window's end");
+        assert_eq!(year("us_influence_declines"), 2014);
+        let target = |votes: bool| Target {
+            fit_until: 2010,
+            votes: votes.then(Vec::new),
+        };
+        let (i, o) = term_counts(&sc, &target(false));
+        assert_eq!((i, o), (16, 14));
+        assert_eq!(term_counts(&sc, &target(true)), (i + 1, o + 1));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_score_and_every_term_is_finite() {
+        let sc = replay();
+        let target = Target {
+            fit_until: 2010,
+            votes: None,
+        };
+        let a = score(&sc, &sc.params, 5, 3, &target);
+        assert_eq!(a, score(&sc, &sc.params, 5, 3, &target));
+        assert_eq!(a.terms.len(), 30);
+        assert!(
+            a.terms
+                .iter()
+                .all(|t| t.value.is_finite() && t.value >= 0.0)
+        );
+        assert!(a.terms.iter().all(|t| t.value <= DATE_CAP));
+        assert!(a.distance(true) > 0.0, "the known failures are in sample");
+    }
+
     #[test]
     fn the_distance_is_the_root_mean_square_of_a_samples_terms() {
         let s = Score {
