@@ -9,7 +9,8 @@
 //! imports only from those listed before it (ARCHITECTURE.md states the rules; a test checks them):
 //!
 //! - the vocabulary: [`date`], [`params`] (every model parameter) and [`error`], and
-//!   [`sensitivity`], the maths of global sensitivity analysis (designs and estimators);
+//!   [`sensitivity`], the maths of global sensitivity analysis (designs and estimators), and
+//!   [`abc`], the maths of approximate Bayesian computation (the calibration's sampler);
 //! - [`scenario`] reads and validates a TOML scenario into a [`Scenario`], with its initial
 //!   [`scenario::World`] and what it asks of its runs ([`scenario::experiment`]);
 //! - [`engine`] steps the world forward: the step order, the seeded context, the states'
@@ -27,6 +28,7 @@
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod abc;
 pub mod date;
 pub mod error;
 pub mod params;

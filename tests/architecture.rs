@@ -17,7 +17,10 @@ use std::path::Path;
 
 /// The layers, lowest first: a file may import from its own layer and those before it.
 const LAYERS: [(&str, &[&str]); 10] = [
-    ("vocabulary", &["date", "error", "params", "sensitivity"]),
+    (
+        "vocabulary",
+        &["date", "error", "params", "sensitivity", "abc"],
+    ),
     ("scenario", &["scenario"]),
     ("engine", &["engine"]),
     ("runs", &["runs"]),

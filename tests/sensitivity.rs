@@ -230,3 +230,80 @@ fn bad_input_exits_2_naming_the_flag_before_writing_anything() {
         .no_panic();
     assert!(!out.exists());
 }
+
+/// The record outputs (`distance`, `distance_out`, `un_votes`: the distance `simulate
+/// calibrate` minimises) run each point again: the same bytes on any thread count, a row per
+/// factor in sensitivity.csv, and none of them analysed unless asked for.
+#[test]
+fn the_distance_to_the_record_is_an_output_on_request() {
+    let dir = tempdir();
+    let replay = manifest_dir().join("scenarios/sco2001.toml");
+    let args = |out: &str, jobs: &str| -> Vec<String> {
+        [
+            "sensitivity",
+            replay.to_str().unwrap(),
+            "--method",
+            "morris",
+            "--set",
+            "decision.money_weight=5:15",
+            "--set",
+            "decision.temperature=0.3:0.9",
+            "--trajectories",
+            "2",
+            "--runs",
+            "2",
+            "--resamples",
+            "20",
+            "--output",
+            "distance",
+            "--output",
+            "distance_out",
+            "--output",
+            "un_votes",
+            "--jobs",
+            jobs,
+            "--out",
+            out,
+            "-q",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    run_in(dir.path(), args("a", "1")).expect_code(0);
+    run_in(dir.path(), args("b", "2")).expect_code(0);
+    let (a, b) = (
+        read(&dir.path().join("a/sensitivity.csv")),
+        read(&dir.path().join("b/sensitivity.csv")),
+    );
+    assert_eq!(a, b, "the record outputs do not depend on --jobs");
+    let csv = parse_csv(&a);
+    for output in ["distance", "distance_out", "un_votes"] {
+        let rows = csv.rows.iter().filter(|r| r[0] == output).count();
+        assert_eq!(rows, 2, "{output}: one row per factor");
+    }
+    // By default they are not analysed (they cost a second pass).
+    run_in(
+        dir.path(),
+        [
+            "sensitivity",
+            replay.to_str().unwrap(),
+            "--method",
+            "morris",
+            "--set",
+            "decision.money_weight=5:15",
+            "--trajectories",
+            "2",
+            "--runs",
+            "1",
+            "--resamples",
+            "20",
+            "--out",
+            "c",
+            "-q",
+        ],
+    )
+    .expect_code(0);
+    let c = read(&dir.path().join("c/sensitivity.csv"));
+    assert!(c.contains("checks_passed") && !c.contains("distance"));
+}

@@ -1,5 +1,6 @@
 //! Writing results: CSV tables ([`csv`]), the printed and JSON summary ([`summary`]), and text
-//! for people ([`text`]: log entries in words, escaping).
+//! for people ([`text`]: log entries in words, escaping), and a calibration's tables
+//! ([`calibrate`]).
 //!
 //! Outputs read only the recorded results (`engine::record::RunRecord`), the results of
 //! `runs` and the scenario; they never run the engine. Numbers are written with fixed
@@ -7,6 +8,7 @@
 //! renamed into place, so an interrupted run never leaves a half-written file under the final
 //! name.
 
+pub mod calibrate;
 pub mod csv;
 pub mod folder;
 pub mod log;

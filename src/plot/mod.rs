@@ -12,6 +12,7 @@
 //!
 //! Colours are fixed per patron ([`patron_colors`]) and shared by every chart and the report.
 
+pub mod calibrate;
 pub mod compare;
 mod events;
 mod raster;

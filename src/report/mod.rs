@@ -4,14 +4,15 @@
 //! [`Section`]s) and one module per kind of page: a run ([`run`]: the scenario's name and
 //! description, the run's parameters and seed, the summary tables, every chart as inline SVG,
 //! and the event log told in date order with the scores behind every decision), the validation
-//! scorecard's section ([`scorecard`]), the comparison of lenses ([`compare`]) and a sensitivity
-//! analysis ([`sensitivity`]). Styles are
+//! scorecard's section ([`scorecard`]), the comparison of lenses ([`compare`]), a sensitivity
+//! analysis ([`sensitivity`]) and a calibration ([`calibrate`]). Styles are
 //! inline; there is no script, no font, image or style sheet fetched from anywhere, so a page
 //! opens from disk, offline, in any browser, and prints.
 //!
 //! Like the charts, reports read only the scenario, the recorded runs and what `runs`
 //! and `output` computed from them.
 
+pub mod calibrate;
 pub mod class;
 pub mod compare;
 pub mod run;

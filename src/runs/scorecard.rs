@@ -88,7 +88,7 @@ pub struct OutcomeStats {
 }
 
 /// The nearest-rank `q` quantile of sorted `dates`.
-fn quantile(dates: &[YearMonth], q: f64) -> Option<YearMonth> {
+pub fn quantile(dates: &[YearMonth], q: f64) -> Option<YearMonth> {
     if dates.is_empty() {
         return None;
     }

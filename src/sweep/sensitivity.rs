@@ -11,10 +11,15 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::error::{SweepError, io_err};
+use super::run::scenario_at;
 use super::table::{PointRow, STATS, metrics};
 use crate::output::write_atomic;
 use crate::params::Params;
+use crate::runs::calibrate::distance::{Kind, Score, Target, score};
+use crate::runs::ensemble::pool;
 use crate::scenario::experiment::{Axis, AxisValues, Design, SweepSpec, round12};
 use crate::scenario::{Scenario, keys};
 use crate::sensitivity::{Analysis, Factor, Method, analyse as analyse_one};
@@ -32,6 +37,40 @@ pub enum Source {
     /// The number of the scenario's scorecard lines without a counterfactual whose outcome
     /// holds (or fails, as the line expects) in at least its threshold share of the runs.
     ChecksPassed,
+    /// The distance to the record up to 2010 that `simulate calibrate` minimises (scorecard
+    /// lines' shares and dates, and the UN votes where the scenario has them): not in the rows,
+    /// computed again per point when asked for.
+    Distance,
+    /// The same distance over the lines and votes after 2010.
+    DistanceOut,
+    /// The UN-vote term alone, 2001–2010: the observation model's error over the votes' spread.
+    Votes,
+}
+
+impl Source {
+    /// Whether the output is computed from the point's runs again rather than read from the row.
+    pub fn from_record(self) -> bool {
+        matches!(self, Source::Distance | Source::DistanceOut | Source::Votes)
+    }
+}
+
+/// The last year in sample of the record outputs ([`Source::Distance`]), as `simulate
+/// calibrate`'s default.
+pub const RECORD_FIT_UNTIL: i32 = crate::runs::unvote::DEFAULT_FIT_WINDOW.1;
+
+/// What the record outputs measure against: the scorecard up to [`RECORD_FIT_UNTIL`] and the
+/// shipped UN votes when the scenario has the three patrons and starts by then.
+pub fn record_target(sc: &Scenario) -> Target {
+    let has_patrons = ["USA", "RUS", "CHN"]
+        .iter()
+        .all(|id| sc.patron_slot(id).is_some());
+    let votes = (has_patrons && sc.start.year() <= RECORD_FIT_UNTIL)
+        .then(|| crate::runs::unvote::parse(crate::runs::unvote::UNGA).ok())
+        .flatten();
+    Target {
+        fit_until: RECORD_FIT_UNTIL,
+        votes,
+    }
 }
 
 /// Every output a scenario's sensitivity analysis can read, by name: each final share
@@ -48,6 +87,11 @@ pub fn outputs(sc: &Scenario) -> Vec<(String, Source)> {
     }
     if sc.checks.iter().any(|c| c.without.is_none()) {
         out.push((CHECKS_PASSED.to_string(), Source::ChecksPassed));
+        out.push(("distance".to_string(), Source::Distance));
+        out.push(("distance_out".to_string(), Source::DistanceOut));
+    }
+    if record_target(sc).votes.is_some() {
+        out.push(("un_votes".to_string(), Source::Votes));
     }
     out
 }
@@ -59,6 +103,7 @@ pub fn default_outputs(sc: &Scenario) -> Vec<String> {
     outputs(sc)
         .into_iter()
         .skip(shares)
+        .filter(|(_, s)| !s.from_record())
         .map(|(n, _)| n)
         .collect()
 }
@@ -193,10 +238,20 @@ pub fn method_of(spec: &SweepSpec) -> Option<Method> {
     }
 }
 
-/// The value of output `source` in `row`.
-fn value(sc: &Scenario, source: Source, row: &PointRow) -> f64 {
+/// The value of output `source` in `row` (`score`: the point's score against the record, for
+/// the record outputs).
+fn value(sc: &Scenario, source: Source, row: &PointRow, score: Option<&Score>) -> f64 {
     let n_metrics = metrics(sc).len();
+    let term = |f: &dyn Fn(&Score) -> f64| score.map_or(f64::NAN, f);
     match source {
+        Source::Distance => term(&|s| s.distance(true)),
+        Source::DistanceOut => term(&|s| s.distance(false)),
+        Source::Votes => term(&|s| {
+            s.terms
+                .iter()
+                .find(|t| t.in_sample && t.kind == Kind::Votes)
+                .map_or(f64::NAN, |t| t.value)
+        }),
         Source::Mean(m) => row.stat(m, 0),
         Source::Probability(j) => row.cells[n_metrics * STATS.len() + j],
         Source::ChecksPassed => sc
@@ -212,8 +267,30 @@ fn value(sc: &Scenario, source: Source, row: &PointRow) -> f64 {
     }
 }
 
+/// Each point's score against the record ([`record_target`]): the point's runs again (its
+/// seed, `spec.runs` replicates), points in parallel on up to `jobs` threads, in point order.
+fn record_scores(
+    sc: &Scenario,
+    spec: &SweepSpec,
+    rows: &[PointRow],
+    jobs: usize,
+) -> Result<Vec<Score>, SweepError> {
+    let target = record_target(sc);
+    let threads = pool(jobs)?;
+    let scored: Vec<Result<Score, SweepError>> = threads.install(|| {
+        rows.par_iter()
+            .map(|r| {
+                let at = scenario_at(sc, spec, &r.values)?;
+                Ok(score(&at, &at.params, r.seed, spec.runs, &target))
+            })
+            .collect()
+    });
+    scored.into_iter().collect()
+}
+
 /// The indices of each output in `names` from the finished sweep's `rows` (every point, in
-/// point order), with `resamples` bootstrap resamples seeded by `seed`.
+/// point order), with `resamples` bootstrap resamples seeded by `seed`. The record outputs
+/// (`distance`, `distance_out`, `un_votes`) run each point again on up to `jobs` threads.
 pub fn analyse(
     sc: &Scenario,
     spec: &SweepSpec,
@@ -221,6 +298,7 @@ pub fn analyse(
     names: &[String],
     resamples: usize,
     seed: u64,
+    jobs: usize,
 ) -> Result<Analysis, SweepError> {
     let method = method_of(spec).ok_or(SweepError::NoPoints)?;
     let k = spec.axes.len();
@@ -233,6 +311,14 @@ pub fn analyse(
     }
     let known = outputs(sc);
     let x: Vec<Vec<f64>> = rows.iter().map(|r| r.values.clone()).collect();
+    let needs_record = names
+        .iter()
+        .any(|n| known.iter().any(|(k, s)| k == n && s.from_record()));
+    let scores = if needs_record {
+        Some(record_scores(sc, spec, rows, jobs)?)
+    } else {
+        None
+    };
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let source = known
@@ -243,7 +329,11 @@ pub fn analyse(
                 name: name.clone(),
                 known: known.iter().map(|(n, _)| n.clone()).collect(),
             })?;
-        let y: Vec<f64> = rows.iter().map(|r| value(sc, source, r)).collect();
+        let y: Vec<f64> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| value(sc, source, r, scores.as_ref().map(|s| &s[i])))
+            .collect();
         out.push(analyse_one(method, name, &x, &y, k, resamples, seed));
     }
     Ok(Analysis {

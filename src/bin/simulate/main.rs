@@ -4,6 +4,7 @@
 //! 0 success, 2 bad input or usage, 1 anything else. One file per subcommand; the flags they
 //! share, and the code that applies them, are in [`common`].
 
+mod calibrate;
 mod check;
 mod class;
 mod common;
@@ -82,6 +83,10 @@ enum Command {
     /// Global sensitivity analysis: Morris screening or Sobol indices of any outputs over any
     /// parameters, run as a sweep (parallel, shardable, resumable; see docs/sensitivity.md).
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Calibrate parameters against the scenario's scorecard and the UN votes by approximate
+    /// Bayesian computation (ABC-SMC): a posterior sample, its marginals, the scorecard at the
+    /// posterior median in and out of sample.
+    Calibrate(calibrate::CalibrateArgs),
     /// Merge the output folders of a sharded sweep into the file an unsharded run writes.
     Merge(merge::MergeArgs),
     /// Run the historical replay as an ensemble and print the validation scorecard: each
@@ -138,6 +143,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Sweep(args)) => sweep::sweep(args),
         Some(Command::Sensitivity(args)) => sensitivity::sensitivity(args),
+        Some(Command::Calibrate(args)) => calibrate::calibrate(args),
         Some(Command::Merge(args)) => merge::merge(args),
         Some(Command::Validate(args)) => validate::validate(args),
         Some(Command::Compare(args)) => compare::compare(args),

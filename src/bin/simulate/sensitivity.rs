@@ -30,7 +30,10 @@ documented valid range (`simulate explain params`), or over default x (1 +- F) w
 
 Outputs (--output NAME, repeatable): a final share (KGZ_RUS), an index (us_influence), an
 outcome's probability (p_<id>), checks_passed (scorecard lines passing by their share of runs),
-or all. Default: the indices, every p_<id> and checks_passed.
+distance and distance_out (the distance to the record up to 2010 and after, as `simulate
+calibrate` measures it: lines' shares and dates, UN votes), un_votes (the UN-vote term alone,
+2001-2010), or all. Default: the indices, every p_<id> and checks_passed. distance, distance_out
+and un_votes run each point's runs again when the indices are computed.
 
 Writes into --out (default out/<scenario>/sensitivity_<method>): sweep.csv and sweep.json (the
 design's points, as any sweep), sensitivity.csv (one row per output and factor), a chart per
@@ -228,6 +231,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             &outputs,
             args.resamples as usize,
             seed,
+            args.common.jobs(),
         )
         .map_err(failure)?;
         let about = format!(

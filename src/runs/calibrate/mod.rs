@@ -1,0 +1,309 @@
+//! Calibration of a scenario against its record by approximate Bayesian computation
+//! (`simulate calibrate`): the adaptive population Monte Carlo sampler of [`crate::abc`]
+//! (Lenormand, Jabot and Deffuant 2013) run over chosen parameters with uniform priors, each
+//! proposal scored by an ensemble's in-sample distance ([`distance`]).
+//!
+//! **Determinism.** Proposal `j` of generation `g` runs its replicates on streams `0..runs` of
+//! its own seed, [`particle_seed`]`(seed, g, j)`; a generation's proposals are scored in
+//! parallel on the ensemble pool and collected in proposal order, so the sample is the same on
+//! any thread count. The comparison at the posterior median and at the shipped defaults runs
+//! both on the base seed (common random numbers: they differ by their parameters only).
+
+pub mod distance;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use self::distance::{Score, Target, line_year, score};
+use crate::abc::{AbcError, Apmc, Population, Prior, Settings};
+use crate::runs::ensemble::{PoolError, pool};
+use crate::runs::scorecard::{Line, scorecard};
+use crate::scenario::{Scenario, keys};
+
+/// The parameters calibrated when none are named: the decision weights the replay's scorecard
+/// depends on most in the sensitivity analysis (docs/sensitivity.md: money, regime security,
+/// the leader's leaning and security, whose total Sobol indices for `checks_passed` stand
+/// clearly above 0) and the softmax temperature, which governs the final shares and so the fit
+/// to the UN votes.
+pub const DEFAULT_PARAMS: [&str; 5] = [
+    "decision.money_weight",
+    "decision.regime_weight",
+    "decision.leaning_weight",
+    "decision.security_weight",
+    "decision.temperature",
+];
+
+/// The default prior's half-width relative to the default: `default × (1 ± 0.5)`, within the
+/// parameter's valid range (as `simulate sensitivity --around 0.5`).
+pub const DEFAULT_AROUND: f64 = 0.5;
+
+/// A calibrated parameter: its key path, its uniform prior, its value as shipped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// The key path (`decision.money_weight`).
+    pub key: String,
+    /// The prior's lower end.
+    pub min: f64,
+    /// The prior's upper end.
+    pub max: f64,
+    /// The value in the scenario before calibration (the shipped default, or `--set`'s).
+    pub default: f64,
+}
+
+/// Why a calibration cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrateError {
+    /// A setting the sampler refuses.
+    #[error(transparent)]
+    Abc(#[from] AbcError),
+    /// A key or value the scenario refuses.
+    #[error("{key}: {message}")]
+    Key {
+        /// The key path.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The thread pool could not start.
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+}
+
+/// What to calibrate and how.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The parameters and their priors.
+    pub params: Vec<Parameter>,
+    /// The sampler's settings.
+    pub settings: Settings,
+    /// Replicates per proposal.
+    pub runs: usize,
+    /// Replicates per ensemble of the scorecards at the posterior median and the defaults.
+    pub scorecard_runs: usize,
+    /// The base seed.
+    pub seed: u64,
+    /// Threads (0: all cores).
+    pub jobs: usize,
+    /// What the distance is measured against.
+    pub target: Target,
+}
+
+/// A parameter set's scorecard and score, for the comparison of the posterior median with the
+/// shipped defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// The parameter values, in the request's order.
+    pub theta: Vec<f64>,
+    /// Its terms with `runs` replicates (the calibration's own measure).
+    pub score: Score,
+    /// The full scorecard (counterfactuals included) with `scorecard_runs` replicates.
+    pub lines: Vec<Line>,
+}
+
+/// A finished calibration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Calibration {
+    /// The parameters and priors.
+    pub params: Vec<Parameter>,
+    /// The sampler's settings.
+    pub settings: Settings,
+    /// Replicates per proposal.
+    pub runs: usize,
+    /// Replicates per ensemble of the two scorecards.
+    pub scorecard_runs: usize,
+    /// The base seed.
+    pub seed: u64,
+    /// The last year in sample.
+    pub fit_until: i32,
+    /// Whether the UN votes count.
+    pub votes: bool,
+    /// Every generation's kept particles (the last one is the posterior sample).
+    pub populations: Vec<Population>,
+    /// The out-of-sample distance of each kept particle, parallel to `populations`.
+    pub out_of_sample: Vec<Vec<f64>>,
+    /// The year each of the scenario's checks speaks of, in check order.
+    pub line_years: Vec<i32>,
+    /// The posterior median of each parameter (weighted marginal medians).
+    pub median: Point,
+    /// The parameters as they were.
+    pub defaults: Point,
+}
+
+impl Calibration {
+    /// The posterior sample: the last generation's kept particles.
+    pub fn posterior(&self) -> &Population {
+        // A calibration has at least generation 0 (the sampler refuses 0 generations).
+        &self.populations[self.populations.len() - 1]
+    }
+
+    /// Whether parameter `i`'s default lies within the posterior's 5–95 % interval.
+    pub fn default_inside(&self, i: usize) -> bool {
+        let p = self.posterior();
+        let d = self.params[i].default;
+        p.quantile(i, 0.05) <= d && d <= p.quantile(i, 0.95)
+    }
+}
+
+/// The seed of proposal `j` of generation `g`: the base seed mixed with both indices
+/// (SplitMix64's finaliser, Steele, Lea and Flood 2014), so that no two proposals share a
+/// stream and none depends on scheduling.
+pub fn particle_seed(seed: u64, generation: usize, j: usize) -> u64 {
+    let mut z = seed ^ ((generation as u64) << 40 ^ j as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// `sc` with the parameters set to `theta`.
+pub fn with_params(
+    sc: &Scenario,
+    params: &[Parameter],
+    theta: &[f64],
+) -> Result<Scenario, CalibrateError> {
+    let mut s = sc.clone();
+    for (p, &v) in params.iter().zip(theta) {
+        keys::set(&mut s, &p.key, v).map_err(|e| CalibrateError::Key {
+            key: p.key.clone(),
+            message: e.to_string(),
+        })?;
+    }
+    Ok(s)
+}
+
+/// Checks the parameters against the scenario (each key exists, each prior lies within its
+/// valid range and is not empty) and fills in their current values as defaults.
+pub fn check_params(sc: &Scenario, params: &mut [Parameter]) -> Result<(), CalibrateError> {
+    let mut copy = sc.clone();
+    for p in params.iter_mut() {
+        let err = |message: String| CalibrateError::Key {
+            key: p.key.clone(),
+            message,
+        };
+        let (lo, hi) = keys::range(sc, &p.key).map_err(|e| err(e.to_string()))?;
+        if !(p.min.is_finite() && p.max.is_finite() && p.min < p.max) {
+            return Err(err(format!(
+                "the prior {}:{} is empty: give min:max with min below max",
+                p.min, p.max
+            )));
+        }
+        if p.min < lo || p.max > hi {
+            return Err(err(format!(
+                "the prior {}:{} leaves the valid range {lo}:{hi}",
+                p.min, p.max
+            )));
+        }
+        p.default = keys::get(&mut copy, &p.key).map_err(|e| err(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// What a calibration reports as it goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Progress {
+    /// Simulations (proposals scored) so far, of the most the calibration may run.
+    Simulations {
+        /// Done.
+        done: usize,
+        /// The most.
+        most: usize,
+    },
+    /// A generation is done.
+    Generation {
+        /// Its number.
+        generation: usize,
+        /// Its tolerance.
+        epsilon: f64,
+        /// The share of its proposals within the previous tolerance.
+        p_acc: f64,
+    },
+    /// The sampler is done; the scorecards at the posterior median and the defaults run.
+    Scorecards,
+}
+
+/// Runs the calibration `req` asks for on `sc`.
+pub fn calibrate(
+    sc: &Scenario,
+    req: &Request,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Calibration, CalibrateError> {
+    let mut params = req.params.clone();
+    check_params(sc, &mut params)?;
+    let prior = Prior {
+        min: params.iter().map(|p| p.min).collect(),
+        max: params.iter().map(|p| p.max).collect(),
+    };
+    let mut abc = Apmc::new(prior, req.settings, req.seed)?;
+    let threads = pool(req.jobs)?;
+    let most = req.settings.max_simulations();
+    let done = AtomicUsize::new(0);
+    let mut scores: Vec<Vec<Score>> = Vec::new();
+    while !abc.finished() {
+        let g = abc.generation();
+        let proposals = abc.propose();
+        let scored: Vec<Result<Score, CalibrateError>> = threads.install(|| {
+            proposals
+                .par_iter()
+                .enumerate()
+                .map(|(j, theta)| {
+                    let s = with_params(sc, &params, theta)?;
+                    let out = score(
+                        &s,
+                        &s.params,
+                        particle_seed(req.seed, g, j),
+                        req.runs,
+                        &req.target,
+                    );
+                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(Progress::Simulations { done: n, most });
+                    Ok(out)
+                })
+                .collect()
+        });
+        let scored: Vec<Score> = scored.into_iter().collect::<Result<_, _>>()?;
+        let d: Vec<f64> = scored.iter().map(|s| s.distance(true)).collect();
+        let pop = abc.update(proposals, &d)?;
+        progress(Progress::Generation {
+            generation: g,
+            epsilon: pop.epsilon,
+            p_acc: pop.p_acc,
+        });
+        scores.push(scored);
+    }
+    let populations = abc.history().to_vec();
+    let out_of_sample = populations
+        .iter()
+        .map(|p| {
+            p.particles
+                .iter()
+                .map(|q| scores[q.born][q.index].distance(false))
+                .collect()
+        })
+        .collect();
+    progress(Progress::Scorecards);
+    let last = &populations[populations.len() - 1];
+    let median: Vec<f64> = (0..params.len()).map(|i| last.quantile(i, 0.5)).collect();
+    let defaults: Vec<f64> = params.iter().map(|p| p.default).collect();
+    let point = |theta: Vec<f64>| -> Result<Point, CalibrateError> {
+        let s = with_params(sc, &params, &theta)?;
+        Ok(Point {
+            score: score(&s, &s.params, req.seed, req.runs, &req.target),
+            lines: scorecard(&s, req.seed, req.scorecard_runs, req.jobs)?,
+            theta,
+        })
+    };
+    Ok(Calibration {
+        median: point(median)?,
+        defaults: point(defaults)?,
+        line_years: sc.checks.iter().map(|c| line_year(sc, c)).collect(),
+        params,
+        settings: req.settings,
+        runs: req.runs,
+        scorecard_runs: req.scorecard_runs,
+        seed: req.seed,
+        fit_until: req.target.fit_until,
+        votes: req.target.votes.is_some(),
+        populations,
+        out_of_sample,
+    })
+}

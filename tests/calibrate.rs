@@ -1,0 +1,265 @@
+//! `simulate calibrate` through the real binary: the same bytes on any thread count, the files
+//! and what they hold (the sample per generation, the posterior, the scorecard at the posterior
+//! median split in and out of sample, the marginal charts, the report), and bad input rejected
+//! with exit code 2 naming the flag, before anything is written. That the sampler finds a known
+//! posterior is tested on models with known answers in `src/abc/tests.rs`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn replay() -> String {
+    manifest_dir()
+        .join("scenarios/sco2001.toml")
+        .display()
+        .to_string()
+}
+
+/// A small calibration of the replay: 12 sets per generation, 2 generations, 4 runs each.
+fn args(out: &str, extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "calibrate",
+        &replay(),
+        "--particles",
+        "12",
+        "--generations",
+        "2",
+        "--runs",
+        "4",
+        "--scorecard-runs",
+        "4",
+        "--out",
+        out,
+        "-q",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(extra.iter().map(|s| s.to_string()));
+    v
+}
+
+const FILES: [&str; 11] = [
+    "calibration.csv",
+    "posterior.csv",
+    "distance.csv",
+    "scorecard_in_sample.csv",
+    "scorecard_out_of_sample.csv",
+    "marginal_decision_money_weight.svg",
+    "marginal_decision_regime_weight.svg",
+    "marginal_decision_leaning_weight.svg",
+    "marginal_decision_security_weight.svg",
+    "marginal_decision_temperature.svg",
+    "report.html",
+];
+
+#[test]
+fn jobs_do_not_change_the_bytes_and_another_seed_changes_the_sample() {
+    let (a, b, c) = (tempdir(), tempdir(), tempdir());
+    run_in(a.path(), args("out", &["--jobs", "1"])).expect_code(0);
+    run_in(b.path(), args("out", &["--jobs", "2"])).expect_code(0);
+    run_in(c.path(), args("out", &["--seed", "99"])).expect_code(0);
+    for f in FILES {
+        assert!(
+            read_bytes(&a.path().join("out").join(f)) == read_bytes(&b.path().join("out").join(f)),
+            "{f} differs between --jobs 1 and 2"
+        );
+    }
+    assert_ne!(
+        read(&a.path().join("out/calibration.csv")),
+        read(&c.path().join("out/calibration.csv"))
+    );
+}
+
+#[test]
+fn the_files_hold_the_sample_the_posterior_and_the_split_scorecard() {
+    let dir = tempdir();
+    let out = dir.path().join("cal");
+    let o = run_in(
+        dir.path(),
+        args("cal", &[])
+            .into_iter()
+            .filter(|a| a != "-q")
+            .collect::<Vec<_>>(),
+    );
+    o.expect_code(0)
+        .stdout_has("default in 5-95 %")
+        .stdout_has("decision.money_weight")
+        .stdout_has("out of sample")
+        .stderr_has("generation 1: tolerance");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(
+        names, want,
+        "exactly the calibration's files, nothing half-written"
+    );
+
+    // The sample: 2 generations x 6 kept particles x 5 parameters, weights summing to 1.
+    let s = parse_csv(&read(&out.join("calibration.csv")));
+    assert_eq!(s.rows.len(), 2 * 6 * 5);
+    let (g, w, p, eps, d) = (
+        s.col("generation"),
+        s.col("weight"),
+        s.col("parameter"),
+        s.col("epsilon"),
+        s.col("distance"),
+    );
+    for gen_ in ["0", "1"] {
+        let rows: Vec<&Vec<String>> = s
+            .rows
+            .iter()
+            .filter(|r| r[g] == gen_ && r[p] == "decision.money_weight")
+            .collect();
+        assert_eq!(rows.len(), 6);
+        let total: f64 = rows.iter().map(|r| r[w].parse::<f64>().unwrap()).sum();
+        assert!(
+            (total - 1.0).abs() < 1e-4,
+            "weights of generation {gen_}: {total}"
+        );
+        let eps: f64 = rows[0][eps].parse().unwrap();
+        assert!(
+            rows.iter()
+                .all(|r| r[d].parse::<f64>().unwrap() <= eps + 1e-9)
+        );
+    }
+
+    // The posterior: each parameter within its prior, the default's place stated.
+    let post = parse_csv(&read(&out.join("posterior.csv")));
+    assert_eq!(post.rows.len(), 5);
+    for r in &post.rows {
+        let f = |c: &str| r[post.col(c)].parse::<f64>().unwrap();
+        assert!(f("prior_min") <= f("p5") && f("p5") <= f("median"));
+        assert!(f("median") <= f("p95") && f("p95") <= f("prior_max"));
+        assert!(["true", "false"].contains(&r[post.col("default_inside_90")].as_str()));
+    }
+    let money = &post.rows[0];
+    assert_eq!(money[0], "decision.money_weight");
+    assert_eq!(money[post.col("default")], "10");
+    assert_eq!(money[post.col("prior_min")], "5");
+    assert_eq!(money[post.col("prior_max")], "15");
+
+    // The scorecard at the posterior median: lines to 2010 in sample, later ones out.
+    let inside = read(&out.join("scorecard_in_sample.csv"));
+    let outside = read(&out.join("scorecard_out_of_sample.csv"));
+    assert!(inside.contains("k2_closed") && inside.contains("manas_ordered_2009"));
+    assert!(!inside.contains("pos_signed") && !inside.contains("manas_closed_2014"));
+    assert!(outside.contains("pos_signed") && outside.contains("manas_closed_2014"));
+    assert!(
+        outside.contains("sanctions_2014"),
+        "counterfactuals are reported too"
+    );
+
+    // The distance's terms: votes in and out of sample, at the median and the defaults.
+    let dist = parse_csv(&read(&out.join("distance.csv")));
+    for point in ["posterior_median", "defaults"] {
+        for sample in ["in", "out"] {
+            assert!(
+                dist.rows
+                    .iter()
+                    .any(|r| r[0] == point && r[1] == sample && r[2] == "votes")
+            );
+            assert!(
+                dist.rows
+                    .iter()
+                    .any(|r| r[0] == point && r[1] == sample && r[2] == "distance")
+            );
+        }
+    }
+
+    // Charts are well-formed SVG naming the parameter; the report is self-contained.
+    let svg = read(&out.join("marginal_decision_money_weight.svg"));
+    roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert!(svg.contains("default 10") && svg.contains("prior"));
+    let html = read(&out.join("report.html"));
+    assert!(html.contains("<section id=\"calibration\">"));
+    assert!(html.contains("out of sample (after 2010)"));
+    assert!(!html.contains("<script") && !html.contains("http"));
+}
+
+#[test]
+fn fit_until_moves_lines_out_of_sample_and_data_none_drops_the_votes() {
+    let dir = tempdir();
+    run_in(
+        dir.path(),
+        args(
+            "cal",
+            &[
+                "--fit-until",
+                "2006",
+                "--data",
+                "none",
+                "--param",
+                "decision.money_weight=5:15",
+            ],
+        ),
+    )
+    .expect_code(0);
+    let out = dir.path().join("cal");
+    let inside = read(&out.join("scorecard_in_sample.csv"));
+    assert!(inside.contains("k2_closed") && !inside.contains("manas_ordered_2009"));
+    assert!(!read(&out.join("distance.csv")).contains("votes"));
+    assert_eq!(parse_csv(&read(&out.join("posterior.csv"))).rows.len(), 1);
+    assert!(out.join("marginal_decision_money_weight.svg").exists());
+    assert!(!out.join("marginal_decision_temperature.svg").exists());
+}
+
+fn rejected(extra: &[&str], flag: &str) {
+    let dir = tempdir();
+    let mut a = args("cal", &[]);
+    a.extend(extra.iter().map(|s| s.to_string()));
+    run_in(dir.path(), &a)
+        .expect_code(2)
+        .stderr_has(flag)
+        .no_panic();
+    assert!(
+        !Path::new(&dir.path().join("cal")).exists(),
+        "{extra:?}: nothing may be written"
+    );
+}
+
+#[test]
+fn bad_flags_exit_2_naming_the_flag_before_anything_runs() {
+    rejected(&["--param", "decision.no_such=1:2"], "--param");
+    rejected(&["--param", "decision.money_weight=5"], "--param");
+    rejected(&["--param", "decision.money_weight=15:5"], "--param");
+    rejected(&["--param", "decision.money_weight=-5:15"], "--param");
+    rejected(
+        &[
+            "--param",
+            "decision.money_weight=5:15",
+            "--param",
+            "decision.money_weight=6:9",
+        ],
+        "--param",
+    );
+    rejected(&["--particles", "2"], "--particles");
+    rejected(&["--generations", "0"], "--generations");
+    rejected(&["--alpha", "1.5"], "--alpha");
+    rejected(&["--p-acc-min", "0"], "--p-acc-min");
+    rejected(&["--fit-until", "1995", "--data", "none"], "--fit-until");
+    rejected(&["--data", "no_such_file.csv"], "--data");
+    rejected(&["--runs", "6000"], "--runs");
+    // A scenario without [[checks]] has nothing to calibrate against.
+    let dir = tempdir();
+    run_in(
+        dir.path(),
+        [
+            "calibrate",
+            &ufa2015().display().to_string(),
+            "--out",
+            "cal",
+        ],
+    )
+    .expect_code(2)
+    .stderr_has("[[checks]]");
+    assert!(!dir.path().join("cal").exists());
+}
