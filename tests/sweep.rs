@@ -76,7 +76,9 @@ fn shards_merge_into_the_unsharded_output() {
     let mut args: Vec<String> = vec!["merge".into()];
     args.extend(shards.iter().map(|d| d.display().to_string()));
     args.extend(["--out".to_string(), merged.display().to_string()]);
-    run_in(dir.path(), &args).expect_code(0);
+    run_in(dir.path(), &args)
+        .expect_code(0)
+        .stdout_has("--resume --out");
     for f in ["sweep.csv", "sweep.json"] {
         assert_eq!(
             read_bytes(&whole.join(f)),
@@ -84,6 +86,22 @@ fn shards_merge_into_the_unsharded_output() {
             "merged {f} differs"
         );
     }
+    // The merge draws no charts; the sweep's command with --resume on the merged folder runs
+    // nothing again and draws the charts and report.html of the unsharded run.
+    run_in(dir.path(), grid_args(&merged, &["--resume"])).expect_code(0);
+    let mut drawn = 0;
+    for e in std::fs::read_dir(&whole).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".svg") || name == "report.html" {
+            drawn += 1;
+            assert_eq!(
+                read_bytes(&whole.join(&name)),
+                read_bytes(&merged.join(&name)),
+                "{name} drawn after the merge differs"
+            );
+        }
+    }
+    assert!(drawn > 1, "the unsharded sweep drew its charts and report");
 }
 
 #[test]

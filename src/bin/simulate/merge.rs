@@ -28,5 +28,10 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     for f in files {
         println!("wrote {}", f.display());
     }
+    // The charts and report.html need the scenario, which a merge on a cluster may not have.
+    println!(
+        "charts and report.html: run the sweep's command again with --resume --out {} (no point is run again)",
+        args.out.display()
+    );
     Ok(())
 }
