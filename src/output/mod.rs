@@ -1,4 +1,4 @@
-//! Writing results: CSV tables ([`csv`]), the printed and JSON summary ([`summary`]), and text
+//! Writing results: CSV tables ([`csv`]), the per-run tables as Parquet ([`parquet`]), the printed and JSON summary ([`summary`]), and text
 //! for people ([`text`]: log entries in words, escaping).
 //!
 //! Outputs read only the recorded results (`engine::record::RunRecord`), the results of
@@ -10,6 +10,7 @@
 pub mod csv;
 pub mod folder;
 pub mod log;
+pub mod parquet;
 pub mod summary;
 pub mod text;
 
