@@ -16,9 +16,16 @@ use crate::engine::record::Indices;
 use crate::scenario::Scenario;
 use crate::scenario::world::{ScoStatus, World};
 
-/// The indices of world `w`, with the scenario's lookups built by the caller; `members` is a buffer for the
-/// SCO's member states (give it capacity for every actor and it never allocates).
-pub fn compute_with(sc: &Scenario, lk: &Lookups, w: &World, members: &mut Vec<usize>) -> Indices {
+/// The indices of world `w`, with the scenario's lookups built by the caller; `members` and
+/// `values` are buffers for the SCO's member states and their shares (give them capacity for
+/// every actor and they never allocate).
+pub fn compute_with(
+    sc: &Scenario,
+    lk: &Lookups,
+    w: &World,
+    members: &mut Vec<usize>,
+    values: &mut Vec<f64>,
+) -> Indices {
     let np = w.np;
     let mut sum = 0.0;
     for &i in &lk.index_states {
@@ -36,11 +43,15 @@ pub fn compute_with(sc: &Scenario, lk: &Lookups, w: &World, members: &mut Vec<us
             .copied()
             .filter(|&i| w.sco[i] == ScoStatus::Member),
     );
-    let sim = match np {
-        2 => similarity_sum::<2>(w, members),
-        3 => similarity_sum::<3>(w, members),
-        4 => similarity_sum::<4>(w, members),
-        _ => similarity_sum::<0>(w, members),
+    let sim = if members.len() > PAIRWISE_MEMBERS {
+        similarity_sorted(w, members, values)
+    } else {
+        match np {
+            2 => similarity_sum::<2>(w, members),
+            3 => similarity_sum::<3>(w, members),
+            4 => similarity_sum::<4>(w, members),
+            _ => similarity_sum::<0>(w, members),
+        }
     };
     let pairs = members.len() * members.len().saturating_sub(1) / 2;
     let similarity = if pairs > 0 { sim / pairs as f64 } else { 1.0 };
@@ -50,6 +61,31 @@ pub fn compute_with(sc: &Scenario, lk: &Lookups, w: &World, members: &mut Vec<us
         sco_cohesion: 0.5 * partnership + 0.5 * similarity,
         soft_balancing: partnership * (1.0 - leading_influence),
     }
+}
+
+/// Members up to which the similarity sum goes pair by pair (every shipped scenario); beyond,
+/// it is computed from sorted shares ([`similarity_sorted`]), in `m log m` time rather than
+/// `m²`, equal up to rounding.
+pub const PAIRWISE_MEMBERS: usize = 64;
+
+/// The sum of [`similarity_sum`] without visiting pairs: over pairs, `1 - half the L1 distance`
+/// sums to `pairs - 1/2 sum over patrons p of sum over pairs |a_ip - a_jp|`, and for each patron
+/// the sum of absolute differences over pairs of `m` values sorted ascending is
+/// `sum over k of x_k (2k - m + 1)`.
+fn similarity_sorted(w: &World, members: &[usize], values: &mut Vec<f64>) -> f64 {
+    let np = w.np;
+    let m = members.len();
+    let mut l1 = 0.0;
+    for p in 0..np {
+        values.clear();
+        values.extend(members.iter().map(|&i| w.alignment[i * np + p]));
+        values.sort_unstable_by(f64::total_cmp);
+        for (k, x) in values.iter().enumerate() {
+            l1 += x * (2.0 * k as f64 - (m as f64 - 1.0));
+        }
+    }
+    let pairs = (m * m.saturating_sub(1) / 2) as f64;
+    pairs - 0.5 * l1
 }
 
 /// Sum over every pair of `members` (in order) of the similarity of their alignments, with `NP`
@@ -124,6 +160,19 @@ mod tests {
             self.steps += 1;
         }
         fn log(&mut self, _: LogEntry) {}
+    }
+
+    #[test]
+    fn a_large_scos_similarity_from_sorted_shares_is_the_pairwise_sum() {
+        let sc = synthetic::scenario(300, 2, 1);
+        let members: Vec<usize> = sc.states().collect();
+        assert!(members.len() > PAIRWISE_MEMBERS);
+        let pairwise = similarity_sum::<0>(&sc.initial, &members);
+        let sorted = similarity_sorted(&sc.initial, &members, &mut Vec::new());
+        assert!(
+            (pairwise - sorted).abs() <= 1e-9 * pairwise.abs(),
+            "{pairwise} vs {sorted}"
+        );
     }
 
     #[test]

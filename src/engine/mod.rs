@@ -47,6 +47,8 @@ struct Scratch {
     money: Vec<f64>,
     /// The SCO's member states in actor order, refreshed for the cohesion index.
     members: Vec<usize>,
+    /// Their shares toward one patron, sorted, for the cohesion index of a large SCO.
+    values: Vec<f64>,
     /// Per-step trade growth multipliers, `n x np`.
     trade_factor: Vec<f64>,
     /// Per-step GDP growth multipliers.
@@ -114,6 +116,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     let mut scratch = Scratch {
         money: vec![0.0; w.n * w.np],
         members: Vec::with_capacity(w.n),
+        values: Vec::with_capacity(w.n),
         trade_factor: vec![1.0; w.n * w.np],
         gdp_factor: w
             .gdp_growth
@@ -134,7 +137,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     // States without a scripted starting alignment start where their scores point, under the
     // parameters and lens in force for this run.
     decision::start_from_scores(sc, w, prm, &sc.score_start);
-    let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
+    let idx = indices::compute_with(sc, &lk, w, &mut scratch.members, &mut scratch.values);
     obs.observe(0, sc.start, w, &idx);
 
     // Strategic patrons value their options with noise from a stream of their own.
@@ -192,7 +195,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
 
         // 7. Partnership, then record.
         partnership::update(&mut ctx, w, &lk, &scratch.money);
-        let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
+        let idx = indices::compute_with(sc, &lk, w, &mut scratch.members, &mut scratch.values);
         ctx.obs.observe(k + 1, step_end, w, &idx);
     }
 }

@@ -196,6 +196,13 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 e.value
             ),
         ),
+        What::NotConsidered => (
+            "sco",
+            format!(
+                "{a} is not considered at this summit: more states applied than the {} a summit considers (the first in scenario order); it waits",
+                e.value
+            ),
+        ),
         What::NotEligible => (
             "sco",
             format!(

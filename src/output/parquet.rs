@@ -15,9 +15,9 @@ use parquet::basic::Encoding;
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
 use parquet::errors::ParquetError;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
-use parquet::schema::types::ColumnPath;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::ColumnPath;
 
 use super::log::describe;
 use crate::engine::record::{Indices, RunRecord};
@@ -292,7 +292,10 @@ impl<W: Write + Send> Events<W> {
                 texts[1].push(text(&sc.actors[e.actor].id));
                 texts[2].push(text(kind));
                 texts[3].push(ByteArray::from(words.into_bytes()));
-                for (col, v) in values.iter_mut().zip([e.score_for, e.score_against, e.value]) {
+                for (col, v) in values
+                    .iter_mut()
+                    .zip([e.score_for, e.score_against, e.value])
+                {
                     col.push(v);
                 }
             }

@@ -5,16 +5,17 @@ use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use soft_balancing::engine::mechanisms::enlargement::MAX_APPLICANTS;
+use soft_balancing::engine::record::{RunRecord, What};
 use soft_balancing::output::log::is_decision;
-use soft_balancing::output::summary::Summary;
 use soft_balancing::output::parquet::{Events, IndicesTable, Trajectories};
+use soft_balancing::output::summary::Summary;
 use soft_balancing::output::{csv, write_atomic};
-use soft_balancing::engine::record::RunRecord;
-use soft_balancing::scenario::Scenario;
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
 use soft_balancing::runs::digest::{Digest, check_finite};
 use soft_balancing::runs::ensemble;
+use soft_balancing::scenario::Scenario;
 
 use crate::Failure;
 use crate::common::{Common, command_line, commit, load, stage};
@@ -100,6 +101,8 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let jobs = args.common.jobs();
     let mut digest = Digest::default();
+    // Runs in which a summit had more applicants than it considers.
+    let mut waited = 0;
     let streamed = ensemble::run_batches_with(
         &sc,
         &prm,
@@ -127,6 +130,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
                             ))
                         })?;
                         digest.add_with(rec, is_decision);
+                        if rec.log.iter().any(|e| e.what == What::NotConsidered) {
+                            waited += 1;
+                        }
                     }
                     Ok::<(), Failure>(())
                 },
@@ -138,6 +144,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     );
     streamed.map_err(|e| Failure::Other(e.to_string()))??;
     let table_files = tables.finish()?;
+    if waited > 0 {
+        eprintln!(
+            "warning: in {waited} of {runs} runs more states applied to the SCO at a summit than the {MAX_APPLICANTS} a summit considers; the others waited for a later summit (events.csv: \"is not considered at this summit\")"
+        );
+    }
     // Every quantile read below (the table, the summary, the fan charts) is read from values
     // sorted once, in parallel.
     let pool = ensemble::pool(jobs).map_err(|e| Failure::Other(e.to_string()))?;
