@@ -16,15 +16,16 @@ use crate::engine::record::Indices;
 use crate::scenario::Scenario;
 use crate::scenario::world::{ScoStatus, World};
 
-/// The indices of world `w`, with the scenario's lookups built by the caller; `members` and
-/// `values` are buffers for the SCO's member states and their shares (give them capacity for
-/// every actor and they never allocate).
+/// The indices of world `w`, with the scenario's lookups built by the caller; `members` is a
+/// buffer for the SCO's member states, `order` one for them ordered by their share toward each
+/// patron, kept from step to step (give them capacity for every actor, and `order` for every
+/// actor times one more than the patrons, and they never allocate).
 pub fn compute_with(
     sc: &Scenario,
     lk: &Lookups,
     w: &World,
     members: &mut Vec<usize>,
-    values: &mut Vec<f64>,
+    order: &mut Vec<usize>,
 ) -> Indices {
     let np = w.np;
     let mut sum = 0.0;
@@ -44,7 +45,7 @@ pub fn compute_with(
             .filter(|&i| w.sco[i] == ScoStatus::Member),
     );
     let sim = if members.len() > PAIRWISE_MEMBERS {
-        similarity_sorted(w, members, values)
+        similarity_sorted(w, members, order)
     } else {
         match np {
             2 => similarity_sum::<2>(w, members),
@@ -64,24 +65,42 @@ pub fn compute_with(
 }
 
 /// Members up to which the similarity sum goes pair by pair (every shipped scenario); beyond,
-/// it is computed from sorted shares ([`similarity_sorted`]), in `m log m` time rather than
-/// `m²`, equal up to rounding.
+/// it is computed from the shares in order ([`similarity_sorted`]), equal up to rounding.
 pub const PAIRWISE_MEMBERS: usize = 64;
 
 /// The sum of [`similarity_sum`] without visiting pairs: over pairs, `1 - half the L1 distance`
 /// sums to `pairs - 1/2 sum over patrons p of sum over pairs |a_ip - a_jp|`, and for each patron
 /// the sum of absolute differences over pairs of `m` values sorted ascending is
-/// `sum over k of x_k (2k - m + 1)`.
-fn similarity_sorted(w: &World, members: &[usize], values: &mut Vec<f64>) -> f64 {
+/// `sum over k of x_k (2k - m + 1)`. `order` holds the members (as they were when it was
+/// built) and then, per patron, the members ordered by their share: shares move little in a
+/// step, so re-sorting last step's order by insertion costs about `m` comparisons, and the
+/// index is linear in the number of members.
+fn similarity_sorted(w: &World, members: &[usize], order: &mut Vec<usize>) -> f64 {
     let np = w.np;
     let m = members.len();
+    if order.len() != (np + 1) * m || order[..m] != *members {
+        order.clear();
+        for _ in 0..=np {
+            order.extend_from_slice(members);
+        }
+    }
     let mut l1 = 0.0;
     for p in 0..np {
-        values.clear();
-        values.extend(members.iter().map(|&i| w.alignment[i * np + p]));
-        values.sort_unstable_by(f64::total_cmp);
-        for (k, x) in values.iter().enumerate() {
-            l1 += x * (2.0 * k as f64 - (m as f64 - 1.0));
+        let block = &mut order[(p + 1) * m..(p + 2) * m];
+        let share = |i: usize| w.alignment[i * np + p];
+        // Insertion sort: linear on last step's nearly sorted order, and allocation-free.
+        for k in 1..m {
+            let i = block[k];
+            let x = share(i);
+            let mut j = k;
+            while j > 0 && share(block[j - 1]).total_cmp(&x).is_gt() {
+                block[j] = block[j - 1];
+                j -= 1;
+            }
+            block[j] = i;
+        }
+        for (k, &i) in block.iter().enumerate() {
+            l1 += share(i) * (2.0 * k as f64 - (m as f64 - 1.0));
         }
     }
     let pairs = (m * m.saturating_sub(1) / 2) as f64;
@@ -168,7 +187,19 @@ mod tests {
         let members: Vec<usize> = sc.states().collect();
         assert!(members.len() > PAIRWISE_MEMBERS);
         let pairwise = similarity_sum::<0>(&sc.initial, &members);
-        let sorted = similarity_sorted(&sc.initial, &members, &mut Vec::new());
+        let mut order = Vec::new();
+        let sorted = similarity_sorted(&sc.initial, &members, &mut order);
+        assert!(
+            (pairwise - sorted).abs() <= 1e-9 * pairwise.abs(),
+            "{pairwise} vs {sorted}"
+        );
+        // Again from the order kept, after the shares moved.
+        let mut w = sc.initial.clone();
+        for (k, a) in w.alignment.chunks_mut(w.np).enumerate() {
+            a.rotate_left(k % 3);
+        }
+        let pairwise = similarity_sum::<0>(&w, &members);
+        let sorted = similarity_sorted(&w, &members, &mut order);
         assert!(
             (pairwise - sorted).abs() <= 1e-9 * pairwise.abs(),
             "{pairwise} vs {sorted}"

@@ -131,6 +131,9 @@ pub fn run_batches<E: Send>(
     )
 }
 
+/// A batch's records and what `encode` made of each.
+type Batch<T> = (Vec<RunRecord>, Vec<T>);
+
 /// [`run_batches`] with work done on each record as soon as its run ends, in parallel:
 /// `encode(r, record)` for replicate `r` runs on the worker that ran it, and `sink` gets the
 /// batch's records and what `encode` made of them, both in replicate order. While `sink` takes
@@ -147,7 +150,7 @@ pub fn run_batches_with<T: Send, E: Send>(
     mut sink: impl FnMut(usize, &[RunRecord], &[T]) -> Result<(), E> + Send,
 ) -> Result<Result<(), E>, PoolError> {
     let pool = pool(jobs)?;
-    let batch = |first: usize| -> (Vec<RunRecord>, Vec<T>) {
+    let batch = |first: usize| -> Batch<T> {
         let n = BATCH.min(runs - first);
         (first..first + n)
             .into_par_iter()
@@ -161,7 +164,7 @@ pub fn run_batches_with<T: Send, E: Send>(
             .unzip()
     };
     Ok(pool.install(|| {
-        let mut pending: Option<(usize, (Vec<RunRecord>, Vec<T>))> = None;
+        let mut pending: Option<(usize, Batch<T>)> = None;
         let mut first = 0;
         loop {
             let next = (first < runs).then_some(first);

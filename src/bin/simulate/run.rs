@@ -189,7 +189,9 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The per-run tables being written, as CSV or Parquet.
+/// The per-run tables being written, as CSV or Parquet (one value per command: its size does
+/// not matter).
+#[allow(clippy::large_enum_variant)]
 enum Tables {
     Csv([(PathBuf, BufWriter<File>); 3]),
     Parquet {

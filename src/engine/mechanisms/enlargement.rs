@@ -272,7 +272,7 @@ mod tests {
     /// Regression: a summit used to drop applicants past the sixteenth without a trace.
     #[test]
     fn applicants_beyond_the_bound_are_logged_not_ignored() {
-        let mut kit = testkit::Kit::new(&crate::scenario::synthetic::toml_text(40, 2, 3));
+        let mut kit = testkit::Kit::new(&crate::scenario::synthetic::toml_text(100, 2, 3));
         let states: Vec<usize> = kit
             .sc
             .states()
