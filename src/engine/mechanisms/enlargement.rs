@@ -155,6 +155,7 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
     let mut best: Option<(u32, f64, f64, u32)> = None; // (mask, total, lowest, size)
     // Packages in increasing mask order, skipping those of more than `max_size` candidates: a
     // mask with too many bits jumps to the next one with its lowest set bit carried away.
+    let mut last_vetoer: Option<usize> = None;
     let end = 1u32 << na;
     let mut mask = 1u32;
     while mask < end {
@@ -180,6 +181,15 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
                 p_k += p;
             }
         }
+        // A package of several candidates that one member vetoes is out, whatever the others
+        // think: only a single candidate's veto is logged (with the lowest value). The member
+        // who vetoed the last package is asked first, as it often vetoes the next one too.
+        if size > 1
+            && let Some(m) = last_vetoer
+            && value_with(sc, w, prm, m, &package[..len], p_sco, p_k) < threshold
+        {
+            continue;
+        }
         let mut total = 0.0;
         let mut lowest = f64::INFINITY;
         let mut vetoer = None;
@@ -193,8 +203,14 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
                 lowest = v;
                 if v < threshold {
                     vetoer = Some(m);
+                    if size > 1 {
+                        break;
+                    }
                 }
             }
+        }
+        if vetoer.is_some() {
+            last_vetoer = vetoer;
         }
         if size == 1
             && let Some(m) = vetoer
