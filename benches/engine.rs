@@ -4,8 +4,8 @@
 //!
 //! - `ufa2015_one_run`, `ufa2015_one_run_recorded`: the shipped scenario;
 //! - `scaling_states`: synthetic worlds of 9 to 800 states (193: every UN member), 15 years
-//!   quarterly (throughput in
-//!   state-steps, so criterion reports the cost of one state for one step);
+//!   quarterly (throughput in state-steps, so criterion reports the cost of one state for one
+//!   step);
 //! - `scaling_steps`: 10 states, 5 to 40 years quarterly (throughput in steps).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -365,7 +365,7 @@ fn summary_without_command(run: &Run) -> Value {
 
 #[test]
 fn results_do_not_depend_on_the_number_of_threads() {
-    // 300 runs: two batches, the second written while the first is still being run.
+    // 300 runs: three batches, each written while the next is being run.
     let a = Run::ufa(&["--runs", "300", "--jobs", "1", "--plot", "none"]);
     let b = Run::ufa(&["--runs", "300", "--jobs", "2", "--plot", "none"]);
     a.out.expect_code(0);

@@ -76,8 +76,8 @@ fn parquet_tables_read_back_to_the_csv_tables() {
         for (k, (a, b)) in rows.iter().zip(&text.rows).enumerate() {
             assert_eq!(a, b, "{table}: row {}", k + 1);
         }
-        // One row group per batch of 256 runs.
-        assert_eq!(groups, 2, "{table}: row groups");
+        // One row group per batch of 128 runs.
+        assert_eq!(groups, 3, "{table}: row groups");
     }
     assert!(read(&csv.join("events.csv")).lines().nth(1).is_some());
     for f in ["quantiles.csv", "partnership.csv"] {

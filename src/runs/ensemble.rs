@@ -105,8 +105,9 @@ pub fn run_many(
     })
 }
 
-/// Replicates per batch of [`run_batches`]: the records held at once.
-pub const BATCH: usize = 256;
+/// Replicates per batch of [`run_batches`]: at most two batches of records are held at once
+/// (one in the sink while the next runs).
+pub const BATCH: usize = 128;
 
 /// Runs replicates `0..runs` of `sc` a batch of [`BATCH`] at a time (each batch in parallel on
 /// up to `jobs` threads) and hands each batch's records to `sink` in replicate order, with the
