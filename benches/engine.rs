@@ -3,8 +3,9 @@
 //! `cargo bench --bench engine` (one group: `cargo bench --bench engine -- scaling_states`)
 //!
 //! - `ufa2015_one_run`, `ufa2015_one_run_recorded`: the shipped scenario;
-//! - `scaling_states`: synthetic worlds of 5 to 80 states, 15 years quarterly (throughput in
-//!   state-steps, so criterion reports the cost of one state for one step);
+//! - `scaling_states`: synthetic worlds of 9 to 800 states (193: every UN member), 15 years
+//!   quarterly (throughput in state-steps, so criterion reports the cost of one state for one
+//!   step);
 //! - `scaling_steps`: 10 states, 5 to 40 years quarterly (throughput in steps).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -69,7 +70,7 @@ fn bench_runs(b: &mut criterion::Bencher, sc: &Scenario) {
 /// states), 15 years quarterly. Throughput is in state-steps.
 fn scaling_states(c: &mut Criterion) {
     let mut group = c.benchmark_group("scaling_states");
-    for n in [5, 10, 20, 40, 80] {
+    for n in [9, 20, 60, 193, 400, 800] {
         let sc = synthetic::scenario(n, 15, 1);
         group.throughput(Throughput::Elements((n * sc.steps()) as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &sc, bench_runs);

@@ -381,11 +381,34 @@ fn summary_without_command(run: &Run) -> Value {
 
 #[test]
 fn results_do_not_depend_on_the_number_of_threads() {
-    let a = Run::ufa(&["--runs", "8", "--jobs", "1"]);
-    let b = Run::ufa(&["--runs", "8", "--jobs", "2"]);
+    // 300 runs: three batches, each written while the next is being run.
+    let a = Run::ufa(&["--runs", "300", "--jobs", "1", "--plot", "none"]);
+    let b = Run::ufa(&["--runs", "300", "--jobs", "2", "--plot", "none"]);
     a.out.expect_code(0);
     b.out.expect_code(0);
-    for f in ["trajectories.csv", "indices.csv", "events.csv"] {
+    for f in [
+        "trajectories.parquet",
+        "indices.parquet",
+        "events.parquet",
+        "quantiles.csv",
+        "partnership.csv",
+    ] {
+        assert!(
+            a.bytes(f) == b.bytes(f),
+            "{f} differs between --jobs 1 and --jobs 2"
+        );
+    }
+    assert_eq!(summary_without_command(&a), summary_without_command(&b));
+    let a = Run::ufa(&["--runs", "8", "--jobs", "1", "--format", "csv"]);
+    let b = Run::ufa(&["--runs", "8", "--jobs", "2", "--format", "csv"]);
+    a.out.expect_code(0);
+    b.out.expect_code(0);
+    for f in [
+        "trajectories.csv",
+        "indices.csv",
+        "events.csv",
+        "quantiles.csv",
+    ] {
         assert!(
             a.bytes(f) == b.bytes(f),
             "{f} differs between --jobs 1 and --jobs 2"

@@ -157,6 +157,8 @@ fn the_labs_files_are_the_command_lines_for_the_same_setting() {
     let out = cli(
         tmp.path(),
         &[
+            "--format",
+            "csv",
             "--runs",
             "40",
             "--seed",

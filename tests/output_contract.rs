@@ -222,6 +222,8 @@ fn scenario_text_is_escaped_in_html_and_svg_and_quoted_in_csv() {
             path.to_str().unwrap(),
             "--runs",
             "3",
+            "--format",
+            "csv",
             "--out",
             out.to_str().unwrap(),
             "-q",

@@ -96,9 +96,10 @@ fn samarkand2022_is_deterministic_across_threads() {
     a.expect_code(0);
     b.expect_code(0);
     for f in [
-        "trajectories.csv",
-        "indices.csv",
-        "events.csv",
+        "trajectories.parquet",
+        "indices.parquet",
+        "events.parquet",
+        "quantiles.csv",
         "partnership.csv",
     ] {
         assert_eq!(
@@ -111,7 +112,7 @@ fn samarkand2022_is_deterministic_across_threads() {
     let (c_tmp, c) = run(&["--runs", "6", "--jobs", "2"]);
     c.expect_code(0);
     assert_eq!(
-        read_bytes(&out_dir(&b_tmp).join("trajectories.csv")),
-        read_bytes(&out_dir(&c_tmp).join("trajectories.csv")),
+        read_bytes(&out_dir(&b_tmp).join("trajectories.parquet")),
+        read_bytes(&out_dir(&c_tmp).join("trajectories.parquet")),
     );
 }

@@ -29,6 +29,8 @@ fn the_strategic_variant_runs_and_its_patron_offers_within_its_budgets() {
             path.as_os_str(),
             "--runs".as_ref(),
             "8".as_ref(),
+            "--format".as_ref(),
+            "csv".as_ref(),
             "--out".as_ref(),
             "out".as_ref(),
         ],

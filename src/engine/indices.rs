@@ -16,9 +16,17 @@ use crate::engine::record::Indices;
 use crate::scenario::Scenario;
 use crate::scenario::world::{ScoStatus, World};
 
-/// The indices of world `w`, with the scenario's lookups built by the caller; `members` is a buffer for the
-/// SCO's member states (give it capacity for every actor and it never allocates).
-pub fn compute_with(sc: &Scenario, lk: &Lookups, w: &World, members: &mut Vec<usize>) -> Indices {
+/// The indices of world `w`, with the scenario's lookups built by the caller; `members` is a
+/// buffer for the SCO's member states, `order` one for them ordered by their share toward each
+/// patron, kept from step to step (give them capacity for every actor, and `order` for every
+/// actor times one more than the patrons, and they never allocate).
+pub fn compute_with(
+    sc: &Scenario,
+    lk: &Lookups,
+    w: &World,
+    members: &mut Vec<usize>,
+    order: &mut Vec<usize>,
+) -> Indices {
     let np = w.np;
     let mut sum = 0.0;
     for &i in &lk.index_states {
@@ -36,11 +44,15 @@ pub fn compute_with(sc: &Scenario, lk: &Lookups, w: &World, members: &mut Vec<us
             .copied()
             .filter(|&i| w.sco[i] == ScoStatus::Member),
     );
-    let sim = match np {
-        2 => similarity_sum::<2>(w, members),
-        3 => similarity_sum::<3>(w, members),
-        4 => similarity_sum::<4>(w, members),
-        _ => similarity_sum::<0>(w, members),
+    let sim = if members.len() > PAIRWISE_MEMBERS {
+        similarity_sorted(w, members, order)
+    } else {
+        match np {
+            2 => similarity_sum::<2>(w, members),
+            3 => similarity_sum::<3>(w, members),
+            4 => similarity_sum::<4>(w, members),
+            _ => similarity_sum::<0>(w, members),
+        }
     };
     let pairs = members.len() * members.len().saturating_sub(1) / 2;
     let similarity = if pairs > 0 { sim / pairs as f64 } else { 1.0 };
@@ -50,6 +62,49 @@ pub fn compute_with(sc: &Scenario, lk: &Lookups, w: &World, members: &mut Vec<us
         sco_cohesion: 0.5 * partnership + 0.5 * similarity,
         soft_balancing: partnership * (1.0 - leading_influence),
     }
+}
+
+/// Members up to which the similarity sum goes pair by pair (every shipped scenario); beyond,
+/// it is computed from the shares in order ([`similarity_sorted`]), equal up to rounding.
+pub const PAIRWISE_MEMBERS: usize = 64;
+
+/// The sum of [`similarity_sum`] without visiting pairs: over pairs, `1 - half the L1 distance`
+/// sums to `pairs - 1/2 sum over patrons p of sum over pairs |a_ip - a_jp|`, and for each patron
+/// the sum of absolute differences over pairs of `m` values sorted ascending is
+/// `sum over k of x_k (2k - m + 1)`. `order` holds the members (as they were when it was
+/// built) and then, per patron, the members ordered by their share: shares move little in a
+/// step, so re-sorting last step's order by insertion costs about `m` comparisons, and the
+/// index is linear in the number of members.
+fn similarity_sorted(w: &World, members: &[usize], order: &mut Vec<usize>) -> f64 {
+    let np = w.np;
+    let m = members.len();
+    if order.len() != (np + 1) * m || order[..m] != *members {
+        order.clear();
+        for _ in 0..=np {
+            order.extend_from_slice(members);
+        }
+    }
+    let mut l1 = 0.0;
+    for p in 0..np {
+        let block = &mut order[(p + 1) * m..(p + 2) * m];
+        let share = |i: usize| w.alignment[i * np + p];
+        // Insertion sort: linear on last step's nearly sorted order, and allocation-free.
+        for k in 1..m {
+            let i = block[k];
+            let x = share(i);
+            let mut j = k;
+            while j > 0 && share(block[j - 1]).total_cmp(&x).is_gt() {
+                block[j] = block[j - 1];
+                j -= 1;
+            }
+            block[j] = i;
+        }
+        for (k, &i) in block.iter().enumerate() {
+            l1 += share(i) * (2.0 * k as f64 - (m as f64 - 1.0));
+        }
+    }
+    let pairs = (m * m.saturating_sub(1) / 2) as f64;
+    pairs - 0.5 * l1
 }
 
 /// Sum over every pair of `members` (in order) of the similarity of their alignments, with `NP`
@@ -124,6 +179,31 @@ mod tests {
             self.steps += 1;
         }
         fn log(&mut self, _: LogEntry) {}
+    }
+
+    #[test]
+    fn a_large_scos_similarity_from_sorted_shares_is_the_pairwise_sum() {
+        let sc = synthetic::scenario(300, 2, 1);
+        let members: Vec<usize> = sc.states().collect();
+        assert!(members.len() > PAIRWISE_MEMBERS);
+        let pairwise = similarity_sum::<0>(&sc.initial, &members);
+        let mut order = Vec::new();
+        let sorted = similarity_sorted(&sc.initial, &members, &mut order);
+        assert!(
+            (pairwise - sorted).abs() <= 1e-9 * pairwise.abs(),
+            "{pairwise} vs {sorted}"
+        );
+        // Again from the order kept, after the shares moved.
+        let mut w = sc.initial.clone();
+        for (k, a) in w.alignment.chunks_mut(w.np).enumerate() {
+            a.rotate_left(k % 3);
+        }
+        let pairwise = similarity_sum::<0>(&w, &members);
+        let sorted = similarity_sorted(&w, &members, &mut order);
+        assert!(
+            (pairwise - sorted).abs() <= 1e-9 * pairwise.abs(),
+            "{pairwise} vs {sorted}"
+        );
     }
 
     #[test]

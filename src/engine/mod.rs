@@ -48,8 +48,13 @@ struct Scratch {
     money: Vec<f64>,
     /// The SCO's member states in actor order, refreshed for the cohesion index.
     members: Vec<usize>,
+    /// Them again and, per patron, ordered by their share, for the cohesion index of a large
+    /// SCO (`indices::compute_with`).
+    order: Vec<usize>,
     /// Per-step trade growth multipliers, `n x np`.
     trade_factor: Vec<f64>,
+    /// The trade growth rates `trade_factor` was computed from (NaN: not yet).
+    trade_growth_seen: Vec<f64>,
     /// Per-step GDP growth multipliers.
     gdp_factor: Vec<f64>,
     /// Per-step decay and adjustment factors, computed once per run.
@@ -118,7 +123,9 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     let mut scratch = Scratch {
         money: vec![0.0; w.n * w.np],
         members: Vec::with_capacity(w.n),
+        order: Vec::with_capacity(w.n * (w.np + 1)),
         trade_factor: vec![1.0; w.n * w.np],
+        trade_growth_seen: vec![f64::NAN; w.n * w.np],
         gdp_factor: w
             .gdp_growth
             .iter()
@@ -126,7 +133,12 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
             .collect(),
         factors: Factors::new(prm, dt),
     };
-    refresh_trade_factors(w, dt, &mut scratch.trade_factor);
+    refresh_trade_factors(
+        w,
+        dt,
+        &mut scratch.trade_factor,
+        &mut scratch.trade_growth_seen,
+    );
     // One drift record per pair of balancers, none yet (reuses the caller's allocation).
     w.partnership_drift.clear();
     w.partnership_drift
@@ -138,7 +150,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     // States without a scripted starting alignment start where their scores point, under the
     // parameters and lens in force for this run.
     decision::start_from_scores(sc, w, prm, &sc.score_start);
-    let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
+    let idx = indices::compute_with(sc, &lk, w, &mut scratch.members, &mut scratch.order);
     obs.observe(0, sc.start, w, &idx);
 
     // Strategic patrons value their options with noise from a stream of their own.
@@ -169,7 +181,12 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
             strategy::step(&mut ctx, w, &lk, &mut strategy_rng);
         }
         if growth_changed {
-            refresh_trade_factors(w, dt, &mut scratch.trade_factor);
+            refresh_trade_factors(
+                w,
+                dt,
+                &mut scratch.trade_factor,
+                &mut scratch.trade_growth_seen,
+            );
         }
 
         // 2. Growth and decay.
@@ -196,14 +213,20 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
 
         // 7. Partnership, then record.
         partnership::update(&mut ctx, w, &lk, &scratch.money);
-        let idx = indices::compute_with(sc, &lk, w, &mut scratch.members);
+        let idx = indices::compute_with(sc, &lk, w, &mut scratch.members, &mut scratch.order);
         ctx.obs.observe(k + 1, step_end, w, &idx);
     }
 }
 
-fn refresh_trade_factors(w: &World, dt: f64, out: &mut [f64]) {
-    for (f, g) in out.iter_mut().zip(&w.trade_growth) {
-        *f = libm::pow(1.0 + g, dt);
+/// Recomputes the trade growth multipliers whose rate changed since they were computed (a
+/// scripted change of trade growth sets one pair's rate; `pow` for every pair of a large world
+/// at each such event was a sixth of a 193-state run).
+fn refresh_trade_factors(w: &World, dt: f64, out: &mut [f64], seen: &mut [f64]) {
+    for ((f, s), &g) in out.iter_mut().zip(seen.iter_mut()).zip(&w.trade_growth) {
+        if g.to_bits() != s.to_bits() {
+            *f = libm::pow(1.0 + g, dt);
+            *s = g;
+        }
     }
 }
 

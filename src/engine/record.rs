@@ -89,6 +89,10 @@ pub enum What {
     CandidateVetoed(usize),
     /// An actor became a full SCO member.
     Accession,
+    /// The applicant was not considered at this summit: more states applied than a summit
+    /// considers (`value`, `enlargement::MAX_APPLICANTS`, the first in scenario order); it
+    /// waits for the next.
+    NotConsidered,
     /// A strategic patron (`actor`) offered credit of face value `value` bn USD through its
     /// credit line `loan`, conditional on closing `base` if any: for = its expected value to the
     /// patron (bn USD, with the patron's noise), against = its expected cost (the grant element

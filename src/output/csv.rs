@@ -1,4 +1,5 @@
 //! CSV tables (RFC 4180 quoting for text fields): a run's trajectories, indices and event log;
+//! an ensemble's quantiles over runs;
 //! the validation scorecard; the comparison of lenses; sensitivity indices.
 
 use std::fmt::Write as _;
@@ -7,6 +8,7 @@ use super::log::describe;
 use crate::engine::record::RunRecord;
 use crate::runs::ablation::Ablation;
 use crate::runs::compare::Comparison;
+use crate::runs::digest::Digest;
 use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Patron, VoteCheck};
 use crate::scenario::{Role, Scenario};
@@ -66,6 +68,48 @@ pub fn trajectories_rows(out: &mut String, sc: &Scenario, first: usize, runs: &[
             }
         }
     }
+}
+
+/// Header of `quantiles.csv`.
+pub const QUANTILES_HEADER: &str = "date,actor,patron,runs,mean,p05,p25,p50,p75,p95\n";
+
+/// The quantiles `quantiles.csv` gives, in its columns' order.
+pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+/// `quantiles.csv`: for every state, patron and date, the mean of the state's share toward the
+/// patron over the runs and its 5th, 25th, 50th, 75th and 95th percentiles (type 7, exact up
+/// to `runs::digest::EXACT_RUNS` runs, from the 1,000-bin histogram beyond), in tidy form:
+/// one row per state, patron and date.
+pub fn quantiles_csv(sc: &Scenario, digest: &Digest) -> String {
+    let mut out = String::from(QUANTILES_HEADER);
+    let Some(first) = &digest.first else {
+        return out;
+    };
+    for (t, date) in first.dates.iter().enumerate() {
+        for (i, a) in sc.actors.iter().enumerate() {
+            if a.role != Role::State {
+                continue;
+            }
+            for p in 0..first.np {
+                let s = digest.share(t, i, p);
+                let q = s.quantiles(QUANTILES);
+                let _ = writeln!(
+                    out,
+                    "{date},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6}",
+                    csv_field(&a.id),
+                    csv_field(sc.patron_id(p)),
+                    s.len(),
+                    s.mean(),
+                    q[0],
+                    q[1],
+                    q[2],
+                    q[3],
+                    q[4]
+                );
+            }
+        }
+    }
+    out
 }
 
 /// `indices.csv`: run, date and one column per index.

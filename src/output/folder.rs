@@ -59,12 +59,14 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> FolderError + '_ {
     }
 }
 
-/// Whether `name` is a file an output folder holds: tables, JSON, charts, the report and
+/// Whether `name` is a file an output folder holds: tables (CSV, Parquet), JSON, charts, the report and
 /// temporary files of interrupted writes.
 pub fn is_output_file(name: &str) -> bool {
-    [".csv", ".json", ".svg", ".png", ".html", ".partial"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
+    [
+        ".csv", ".parquet", ".json", ".svg", ".png", ".html", ".partial",
+    ]
+    .iter()
+    .any(|ext| name.ends_with(ext))
 }
 
 /// The files that mark a folder as one of this program's outputs.

@@ -196,6 +196,13 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 e.value
             ),
         ),
+        What::NotConsidered => (
+            "sco",
+            format!(
+                "{a} is not considered at this summit: more states applied than the {} a summit considers (the first in scenario order); it waits",
+                e.value
+            ),
+        ),
         What::NotEligible => (
             "sco",
             format!(
@@ -576,7 +583,7 @@ pub fn quantity_column(sc: &Scenario, e: &LogEntry) -> Option<usize> {
         | What::ProjectBuilt(_) => Some(BN),
         What::DealSigned(_) => Some(PRICE),
         What::DealFlowing(_) => Some(BCM),
-        What::Admitted => Some(CANDIDATES),
+        What::Admitted | What::NotConsidered => Some(CANDIDATES),
         What::RandomRegimeChange
         | What::RandomBacklash(_)
         | What::ClosureOrdered(_)

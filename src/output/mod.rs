@@ -1,6 +1,6 @@
-//! Writing results: CSV tables ([`csv`]), the printed and JSON summary ([`summary`]), and text
-//! for people ([`text`]: log entries in words, escaping), and a calibration's tables
-//! ([`calibrate`]).
+//! Writing results: CSV tables ([`csv`]), the per-run tables as Parquet ([`parquet`]), the
+//! printed and JSON summary ([`summary`]), text for people ([`text`]: tables, escaping; [`log`]:
+//! log entries in words), and a calibration's tables ([`calibrate`]).
 //!
 //! Outputs read only the recorded results (`engine::record::RunRecord`), the results of
 //! `runs` and the scenario; they never run the engine. Numbers are written with fixed
@@ -12,6 +12,7 @@ pub mod calibrate;
 pub mod csv;
 pub mod folder;
 pub mod log;
+pub mod parquet;
 pub mod summary;
 pub mod text;
 

@@ -29,11 +29,14 @@ pub struct Sample {
     total: f64,
     exact: Vec<f64>,
     hist: Vec<u32>,
+    /// Whether `exact` is sorted ([`Sample::settle`]); adding a value unsets it.
+    sorted: bool,
 }
 
 impl Sample {
     /// Adds the next run's value.
     pub fn add(&mut self, x: f64) {
+        self.sorted = false;
         self.chunk += x;
         self.n += 1;
         if self.n % CHUNK == 0 {
@@ -51,6 +54,15 @@ impl Sample {
             }
         }
         self.hist[bin(x)] += 1;
+    }
+
+    /// Sorts the values kept, once, so that every later call of [`Sample::quantiles`] reads
+    /// them without sorting a copy (the results are the same).
+    pub fn settle(&mut self) {
+        if !self.sorted {
+            self.exact.sort_by(f64::total_cmp);
+            self.sorted = true;
+        }
     }
 
     /// Number of values.
@@ -78,6 +90,9 @@ impl Sample {
             return [0.0; K];
         }
         if self.hist.is_empty() {
+            if self.sorted {
+                return qs.map(|q| quantile(&self.exact, q));
+            }
             let mut xs = self.exact.clone();
             xs.sort_by(f64::total_cmp);
             return qs.map(|q| quantile(&xs, q));
@@ -188,6 +203,14 @@ impl Digest {
                 self.decisions[j].runs += 1;
             }
         }
+    }
+
+    /// Settles every sample ([`Sample::settle`]) in parallel, on the threads of the current
+    /// rayon pool: the quantiles that tables, the summary and charts read later cost no sort.
+    pub fn settle(&mut self) {
+        use rayon::prelude::*;
+        self.shares.par_iter_mut().for_each(Sample::settle);
+        self.indices.par_iter_mut().for_each(Sample::settle);
     }
 
     /// Dates recorded.

@@ -105,42 +105,88 @@ pub fn run_many(
     })
 }
 
-/// Replicates per batch of [`run_batches`]: the records held at once.
-pub const BATCH: usize = 256;
+/// Replicates per batch of [`run_batches`]: at most two batches of records are held at once
+/// (one in the sink while the next runs).
+pub const BATCH: usize = 128;
 
 /// Runs replicates `0..runs` of `sc` a batch of [`BATCH`] at a time (each batch in parallel on
 /// up to `jobs` threads) and hands each batch's records to `sink` in replicate order, with the
 /// index of the batch's first replicate. Memory holds one batch, whatever `runs` is; the records
 /// are those [`run_many`] returns.
-pub fn run_batches<E>(
+pub fn run_batches<E: Send>(
     sc: &Scenario,
     prm: &Params,
     seed: u64,
     runs: usize,
     jobs: usize,
-    mut sink: impl FnMut(usize, &[RunRecord]) -> Result<(), E>,
+    mut sink: impl FnMut(usize, &[RunRecord]) -> Result<(), E> + Send,
+) -> Result<Result<(), E>, PoolError> {
+    run_batches_with(
+        sc,
+        prm,
+        seed,
+        runs,
+        jobs,
+        |_, _| (),
+        |first, recs, _| sink(first, recs),
+    )
+}
+
+/// A batch's records and what `encode` made of each.
+type Batch<T> = (Vec<RunRecord>, Vec<T>);
+
+/// [`run_batches`] with work done on each record as soon as its run ends, in parallel:
+/// `encode(r, record)` for replicate `r` runs on the worker that ran it, and `sink` gets the
+/// batch's records and what `encode` made of them, both in replicate order. While `sink` takes
+/// one batch, the workers already run the next (at most two batches are held at once), so the
+/// work after the runs overlaps the runs and uses every thread. The order of the calls to
+/// `sink`, and what each gets, do not depend on `jobs`.
+pub fn run_batches_with<T: Send, E: Send>(
+    sc: &Scenario,
+    prm: &Params,
+    seed: u64,
+    runs: usize,
+    jobs: usize,
+    encode: impl Fn(usize, &RunRecord) -> T + Sync,
+    mut sink: impl FnMut(usize, &[RunRecord], &[T]) -> Result<(), E> + Send,
 ) -> Result<Result<(), E>, PoolError> {
     let pool = pool(jobs)?;
-    let mut first = 0;
-    while first < runs {
+    let batch = |first: usize| -> Batch<T> {
         let n = BATCH.min(runs - first);
-        let batch: Vec<RunRecord> = pool.install(|| {
-            (first..first + n)
-                .into_par_iter()
-                .map(|r| {
-                    let mut rec = RunRecord::with_capacity(sc.initial.n, sc.initial.np, sc.steps());
-                    let mut world = sc.initial.clone();
-                    replicate(sc, prm, seed, r, &mut world, &mut rec);
-                    rec
-                })
-                .collect()
-        });
-        if let Err(e) = sink(first, &batch) {
-            return Ok(Err(e));
+        (first..first + n)
+            .into_par_iter()
+            .map(|r| {
+                let mut rec = RunRecord::with_capacity(sc.initial.n, sc.initial.np, sc.steps());
+                let mut world = sc.initial.clone();
+                replicate(sc, prm, seed, r, &mut world, &mut rec);
+                let made = encode(r, &rec);
+                (rec, made)
+            })
+            .unzip()
+    };
+    Ok(pool.install(|| {
+        let mut pending: Option<(usize, Batch<T>)> = None;
+        let mut first = 0;
+        loop {
+            let next = (first < runs).then_some(first);
+            let sink = &mut sink;
+            let (computed, sunk) = rayon::join(
+                || next.map(batch),
+                || match pending.take() {
+                    Some((at, (recs, made))) => sink(at, &recs, &made),
+                    None => Ok(()),
+                },
+            );
+            sunk?;
+            match computed {
+                Some(b) => {
+                    pending = Some((first, b));
+                    first += BATCH.min(runs - first);
+                }
+                None => return Ok(()),
+            }
         }
-        first += n;
-    }
-    Ok(Ok(()))
+    }))
 }
 
 /// The mean of `xs` summed as sweeps sum it: in run order within chunks of [`CHUNK`], then the

@@ -134,10 +134,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The data files a run writes.
-pub const OUTPUT_FILES: [&str; 5] = [
+pub const OUTPUT_FILES: [&str; 6] = [
     "trajectories.csv",
     "indices.csv",
     "events.csv",
+    "quantiles.csv",
     "partnership.csv",
     "summary.json",
 ];

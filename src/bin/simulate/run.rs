@@ -1,16 +1,21 @@
 //! `simulate FILE`: run a scenario once or as an ensemble; write CSVs, summary, charts, report.
 
-use std::io::Write as _;
+use std::fs::File;
+use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use soft_balancing::engine::mechanisms::enlargement::MAX_APPLICANTS;
+use soft_balancing::engine::record::{RunRecord, What};
 use soft_balancing::output::log::is_decision;
+use soft_balancing::output::parquet::{Events, IndicesTable, Trajectories};
 use soft_balancing::output::summary::Summary;
 use soft_balancing::output::{csv, write_atomic};
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
 use soft_balancing::runs::digest::{Digest, check_finite};
 use soft_balancing::runs::ensemble;
+use soft_balancing::scenario::Scenario;
 
 use crate::Failure;
 use crate::common::{Common, commit, load, provenance, stage};
@@ -22,6 +27,10 @@ fn owns(name: &str) -> bool {
         "trajectories.csv"
             | "indices.csv"
             | "events.csv"
+            | "trajectories.parquet"
+            | "indices.parquet"
+            | "events.parquet"
+            | "quantiles.csv"
             | "partnership.csv"
             | "summary.json"
             | "report.html"
@@ -41,9 +50,15 @@ pub struct RunArgs {
     /// Decision rule (theory lens) for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]
     pub lens: Option<String>,
-    /// Print every key decision (by default the first 25; all are in events.csv either way).
+    /// Print every key decision (by default the first 25; all are in events.csv or events.parquet either way).
     #[arg(long)]
     pub all: bool,
+    /// Format of the per-run tables (trajectories, indices, events): csv, or parquet (columnar,
+    /// read by pandas, polars, R arrow and DuckDB; about a third of the CSV's size for ensembles).
+    /// quantiles.csv (per state, patron and date, over the runs) is written either way.
+    /// [default: csv for a single run, parquet for more than one]
+    #[arg(long, value_name = "FORMAT", value_parser = ["csv", "parquet"])]
+    pub format: Option<String>,
     /// Chart files to write next to the CSVs; report.html embeds every chart either way.
     #[arg(long, value_name = "FORMAT", default_value = "svg", value_parser = PlotOptions::NAMES)]
     pub plot: String,
@@ -75,57 +90,72 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let io = |e: std::io::Error, what: &Path| {
         Failure::Other(format!("cannot write {}: {e}", what.display()))
     };
-    // The runs stream through: each batch's rows are appended to the tables and folded into
-    // the digest the summary, charts and report read, so memory does not grow with --runs.
-    let names = ["trajectories.csv", "indices.csv", "events.csv"];
-    let mut tables = Vec::new();
-    for (name, header) in names.iter().zip([
-        csv::TRAJECTORIES_HEADER.to_string(),
-        csv::indices_header(),
-        csv::EVENTS_HEADER.to_string(),
-    ]) {
-        let p = dir.join(name);
-        let mut f = std::fs::File::create(&p)
-            .map(std::io::BufWriter::new)
-            .map_err(|e| io(e, &p))?;
-        f.write_all(header.as_bytes()).map_err(|e| io(e, &p))?;
-        tables.push((p, f));
-    }
+    // The runs stream through: each run's rows are formatted by the worker that ran it, and
+    // each batch is appended to the tables and folded into the digest the summary, charts and
+    // report read while the workers run the next batch, so memory does not grow with --runs and
+    // both cores work to the end.
+    let parquet = args.format.as_deref().map_or(runs > 1, |f| f == "parquet");
+    let mut tables = if parquet {
+        Tables::parquet(&sc, &dir)?
+    } else {
+        Tables::csv(&dir)?
+    };
+    let jobs = args.common.jobs();
     let mut digest = Digest::default();
-    let mut text = String::new();
-    let streamed = ensemble::run_batches(
+    // Runs in which a summit had more applicants than it considers.
+    let mut waited = 0;
+    let streamed = ensemble::run_batches_with(
         &sc,
         &prm,
         seed,
         runs,
-        args.common.jobs(),
-        |first, batch| {
-            for (r, rec) in batch.iter().enumerate() {
-                check_finite(&sc, first + r + 1, rec).map_err(|e| {
-                Failure::Input(format!(
-                    "{e}\n  help: the scenario's numbers combine into values the model cannot represent; reduce the amounts involved ({})",
-                    sc.path
-                ))
-            })?;
-                digest.add_with(rec, is_decision);
+        jobs,
+        |r, rec| {
+            let mut text: [String; 3] = Default::default();
+            if !parquet {
+                let one = std::slice::from_ref(rec);
+                csv::trajectories_rows(&mut text[0], &sc, r, one);
+                csv::indices_rows(&mut text[1], r, one);
+                csv::events_rows(&mut text[2], &sc, r, one);
             }
-            for (k, (p, f)) in tables.iter_mut().enumerate() {
-                text.clear();
-                match k {
-                    0 => csv::trajectories_rows(&mut text, &sc, first, batch),
-                    1 => csv::indices_rows(&mut text, first, batch),
-                    _ => csv::events_rows(&mut text, &sc, first, batch),
-                }
-                f.write_all(text.as_bytes()).map_err(|e| io(e, p))?;
-            }
-            Ok::<(), Failure>(())
+            text
+        },
+        |first, batch, text| {
+            let (checked, written) = rayon::join(
+                || {
+                    for (r, rec) in batch.iter().enumerate() {
+                        check_finite(&sc, first + r + 1, rec).map_err(|e| {
+                            Failure::Input(format!(
+                                "{e}\n  help: the scenario's numbers combine into values the model cannot represent; reduce the amounts involved ({})",
+                                sc.path
+                            ))
+                        })?;
+                        digest.add_with(rec, is_decision);
+                        if rec.log.iter().any(|e| e.what == What::NotConsidered) {
+                            waited += 1;
+                        }
+                    }
+                    Ok::<(), Failure>(())
+                },
+                || tables.write(&sc, first, batch, text),
+            );
+            checked?;
+            written
         },
     );
     streamed.map_err(|e| Failure::Other(e.to_string()))??;
-    for (p, f) in tables {
-        let file = f.into_inner().map_err(|e| io(e.into_error(), &p))?;
-        file.sync_all().map_err(|e| io(e, &p))?;
+    let table_files = tables.finish()?;
+    if waited > 0 {
+        eprintln!(
+            "warning: in {waited} of {runs} runs more states applied to the SCO at a summit than the {MAX_APPLICANTS} a summit considers; the others waited for a later summit (events.csv: \"is not considered at this summit\")"
+        );
     }
+    // Every quantile read below (the table, the summary, the fan charts) is read from values
+    // sorted once, in parallel.
+    let pool = ensemble::pool(jobs).map_err(|e| Failure::Other(e.to_string()))?;
+    pool.install(|| digest.settle());
+    let p = dir.join("quantiles.csv");
+    write_atomic(&p, csv::quantiles_csv(&sc, &digest).as_bytes()).map_err(|e| io(e, &p))?;
     // The first run's partnership and the forces that moved it.
     let p = dir.join("partnership.csv");
     let partnership = csv::partnership_csv(&sc, digest.first.as_slice());
@@ -150,11 +180,127 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
             summary.to_text(if args.all { usize::MAX } else { 25 })
         );
         println!(
-            "\nWrote {}/: trajectories.csv, indices.csv, events.csv, partnership.csv, summary.json",
+            "\nWrote {}/: {table_files}, quantiles.csv, partnership.csv, summary.json",
             out_dir.display()
         );
         println!("Wrote {chart_files} chart files (--plot {})", args.plot);
         println!("Report: {}", report_path.display());
     }
     Ok(())
+}
+
+/// The per-run tables being written, as CSV or Parquet (one value per command: its size does
+/// not matter).
+#[allow(clippy::large_enum_variant)]
+enum Tables {
+    Csv([(PathBuf, BufWriter<File>); 3]),
+    Parquet {
+        trajectories: (PathBuf, Trajectories<BufWriter<File>>),
+        indices: (PathBuf, IndicesTable<BufWriter<File>>),
+        events: (PathBuf, Events<BufWriter<File>>),
+    },
+}
+
+fn create(p: &Path) -> Result<BufWriter<File>, Failure> {
+    File::create(p)
+        .map(BufWriter::new)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", p.display())))
+}
+
+fn failed(p: &Path, e: impl std::fmt::Display) -> Failure {
+    Failure::Other(format!("cannot write {}: {e}", p.display()))
+}
+
+impl Tables {
+    fn csv(dir: &Path) -> Result<Tables, Failure> {
+        let open = |name: &str, header: &str| -> Result<(PathBuf, BufWriter<File>), Failure> {
+            let p = dir.join(name);
+            let mut f = create(&p)?;
+            f.write_all(header.as_bytes()).map_err(|e| failed(&p, e))?;
+            Ok((p, f))
+        };
+        Ok(Tables::Csv([
+            open("trajectories.csv", csv::TRAJECTORIES_HEADER)?,
+            open("indices.csv", &csv::indices_header())?,
+            open("events.csv", csv::EVENTS_HEADER)?,
+        ]))
+    }
+
+    fn parquet(sc: &Scenario, dir: &Path) -> Result<Tables, Failure> {
+        let (t, i, e) = (
+            dir.join("trajectories.parquet"),
+            dir.join("indices.parquet"),
+            dir.join("events.parquet"),
+        );
+        let trajectories = Trajectories::new(sc, create(&t)?).map_err(|x| failed(&t, x))?;
+        let indices = IndicesTable::new(create(&i)?).map_err(|x| failed(&i, x))?;
+        let events = Events::new(create(&e)?).map_err(|x| failed(&e, x))?;
+        Ok(Tables::Parquet {
+            trajectories: (t, trajectories),
+            indices: (i, indices),
+            events: (e, events),
+        })
+    }
+
+    /// Appends a batch: the CSV rows each run's worker formatted, or the records as Parquet.
+    fn write(
+        &mut self,
+        sc: &Scenario,
+        first: usize,
+        batch: &[RunRecord],
+        text: &[[String; 3]],
+    ) -> Result<(), Failure> {
+        match self {
+            Tables::Csv(files) => {
+                for (k, (p, f)) in files.iter_mut().enumerate() {
+                    for run in text {
+                        f.write_all(run[k].as_bytes()).map_err(|e| failed(p, e))?;
+                    }
+                }
+                Ok(())
+            }
+            Tables::Parquet {
+                trajectories: (tp, t),
+                indices: (ip, i),
+                events: (ep, e),
+            } => {
+                let (a, (b, c)) = rayon::join(
+                    || t.write(first, batch).map_err(|x| failed(tp, x)),
+                    || {
+                        (
+                            i.write(first, batch).map_err(|x| failed(ip, x)),
+                            e.write(sc, first, batch).map_err(|x| failed(ep, x)),
+                        )
+                    },
+                );
+                a.and(b).and(c)
+            }
+        }
+    }
+
+    /// Finishes and flushes every table; the names written, for the closing message.
+    fn finish(self) -> Result<&'static str, Failure> {
+        let done = |p: &Path, f: BufWriter<File>| -> Result<(), Failure> {
+            let file = f.into_inner().map_err(|e| failed(p, e.into_error()))?;
+            file.sync_all().map_err(|e| failed(p, e))
+        };
+        match self {
+            Tables::Csv(files) => {
+                for (p, f) in files {
+                    done(&p, f)?;
+                }
+                Ok("trajectories.csv, indices.csv, events.csv")
+            }
+            Tables::Parquet {
+                trajectories: (tp, t),
+                indices: (ip, i),
+                events: (ep, e),
+            } => {
+                done(&tp, t.finish().map_err(|x| failed(&tp, x))?)?;
+                done(&ip, i.finish().map_err(|x| failed(&ip, x))?)?;
+                done(&ep, e.finish().map_err(|x| failed(&ep, x))?)?;
+                Ok("trajectories.parquet, indices.parquet, events.parquet")
+            }
+        }
+    }
 }

@@ -26,7 +26,9 @@ use crate::engine::record::What;
 use crate::scenario::Scenario;
 use crate::scenario::world::{ScoStatus, World};
 
-/// Most applicants considered at one summit (packages are bit masks).
+/// Most applicants considered at one summit (packages are bit masks): the first in scenario
+/// order. Any other applicant waits for a later summit, and the summit logs that it was not
+/// considered (`What::NotConsidered`; `simulate` warns), never silently.
 pub const MAX_APPLICANTS: usize = 16;
 
 /// Affinity of member `m` to candidate `c` (the landscape's propensity too).
@@ -61,8 +63,22 @@ fn package_value_given(
     package: &[usize],
     p_sco: f64,
 ) -> f64 {
-    let e = &prm.enlargement;
     let p_k: f64 = package.iter().map(|&c| power(sc, w, c)).sum();
+    value_with(sc, w, prm, m, package, p_sco, p_k)
+}
+
+/// [`package_value_given`] given also the candidates' combined power `p_k`, summed in package
+/// order (the same for every member).
+fn value_with(
+    sc: &Scenario,
+    w: &World,
+    prm: &crate::params::Params,
+    m: usize,
+    package: &[usize],
+    p_sco: f64,
+    p_k: f64,
+) -> f64 {
+    let e = &prm.enlargement;
     let bloc = if p_sco > 0.0 {
         libm::log((p_sco + p_k) / p_sco)
     } else {
@@ -113,6 +129,15 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
         if na < MAX_APPLICANTS {
             applicants[na] = a;
             na += 1;
+        } else {
+            ctx.log(
+                date,
+                a,
+                What::NotConsidered,
+                0.0,
+                0.0,
+                MAX_APPLICANTS as f64,
+            );
         }
     }
     if na == 0 {
@@ -123,18 +148,47 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
     let max_size = prm.enlargement.max_package.round() as u32;
     let threshold = prm.enlargement.veto_threshold;
     let mut package = [0usize; MAX_APPLICANTS];
+    let mut powers = [0.0; MAX_APPLICANTS];
+    for (p, &a) in powers.iter_mut().zip(&applicants[..na]) {
+        *p = power(sc, w, a);
+    }
     let mut best: Option<(u32, f64, f64, u32)> = None; // (mask, total, lowest, size)
-    for mask in 1u32..(1u32 << na) {
+    // Packages in increasing mask order, skipping those of more than `max_size` candidates: a
+    // mask with too many bits jumps to the next one with its lowest set bit carried away.
+    let mut last_vetoer: Option<usize> = None;
+    let end = 1u32 << na;
+    let mut mask = 1u32;
+    while mask < end {
         let size = mask.count_ones();
         if size > max_size {
+            mask += mask & mask.wrapping_neg();
             continue;
         }
+        let current = mask;
+        mask += 1;
+        let mask = current;
         let mut len = 0;
         for (i, &a) in applicants[..na].iter().enumerate() {
             if mask & (1 << i) != 0 {
                 package[len] = a;
                 len += 1;
             }
+        }
+        // The candidates' combined power, summed in package order as for each member before.
+        let mut p_k = 0.0;
+        for (i, &p) in powers[..na].iter().enumerate() {
+            if mask & (1 << i) != 0 {
+                p_k += p;
+            }
+        }
+        // A package of several candidates that one member vetoes is out, whatever the others
+        // think: only a single candidate's veto is logged (with the lowest value). The member
+        // who vetoed the last package is asked first, as it often vetoes the next one too.
+        if size > 1
+            && let Some(m) = last_vetoer
+            && value_with(sc, w, prm, m, &package[..len], p_sco, p_k) < threshold
+        {
+            continue;
         }
         let mut total = 0.0;
         let mut lowest = f64::INFINITY;
@@ -143,14 +197,20 @@ fn bargain(ctx: &mut Ctx, w: &mut World, date: crate::date::YearMonth) {
             if w.sco[m] != ScoStatus::Member {
                 continue;
             }
-            let v = package_value_given(sc, w, prm, m, &package[..len], p_sco);
+            let v = value_with(sc, w, prm, m, &package[..len], p_sco, p_k);
             total += v;
             if v < lowest {
                 lowest = v;
                 if v < threshold {
                     vetoer = Some(m);
+                    if size > 1 {
+                        break;
+                    }
                 }
             }
+        }
+        if vetoer.is_some() {
+            last_vetoer = vetoer;
         }
         if size == 1
             && let Some(m) = vetoer
@@ -223,6 +283,36 @@ mod tests {
             rec.log
         );
         assert_eq!(kit.world.sco[ind], ScoStatus::Acceding);
+    }
+
+    /// Regression: a summit used to drop applicants past the sixteenth without a trace.
+    #[test]
+    fn applicants_beyond_the_bound_are_logged_not_ignored() {
+        let mut kit = testkit::Kit::new(&crate::scenario::synthetic::toml_text(100, 2, 3));
+        let states: Vec<usize> = kit
+            .sc
+            .states()
+            .filter(|&i| kit.sc.initial.sco[i] != ScoStatus::Member)
+            .collect();
+        assert!(states.len() > MAX_APPLICANTS + 2, "{} states", states.len());
+        for &i in &states {
+            kit.sc.initial.sco[i] = ScoStatus::Applicant;
+            kit.sc.initial.un_sanctioned[i] = false;
+        }
+        let rec = kit.run_months(12);
+        let first = rec
+            .log
+            .iter()
+            .find(|e| e.what == What::NotConsidered)
+            .expect("a summit with more applicants than it considers logs the others")
+            .date;
+        let waited: Vec<usize> = rec
+            .log
+            .iter()
+            .filter(|e| e.what == What::NotConsidered && e.date == first)
+            .map(|e| e.actor)
+            .collect();
+        assert_eq!(waited, states[MAX_APPLICANTS..]);
     }
 
     #[test]

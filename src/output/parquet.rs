@@ -1,0 +1,341 @@
+//! The per-run tables as Parquet (`--format parquet`): `trajectories.parquet`,
+//! `indices.parquet` and `events.parquet`, with the columns of their CSV twins
+//! (`output::csv`), read natively by pandas, polars, R's arrow, DuckDB and Spark.
+//!
+//! Each batch of runs is one row group, so the files do not depend on the number of threads.
+//! Text columns (dates, ids, kinds) are dictionary-encoded; numbers are written at full
+//! precision (the CSV tables round them to six decimals; a value printed with six decimals is
+//! the CSV's cell). No compression codec is compiled in: the dictionary and run-length encodings
+//! carry the repetition of a long table, and the files need no system library.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use parquet::basic::Encoding;
+use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
+use parquet::errors::ParquetError;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::ColumnPath;
+
+use super::log::{QUANTITY_COLUMNS, describe, quantity_column};
+use crate::engine::record::{Indices, RunRecord};
+use crate::scenario::{Role, Scenario};
+
+/// Writes `created_by` as this crate, so that the bytes do not depend on the parquet crate's
+/// version string alone.
+const CREATED_BY: &str = concat!("soft-balancing ", env!("CARGO_PKG_VERSION"));
+
+/// One column of a row group.
+enum Column<'a> {
+    /// 32-bit integers (run numbers).
+    Int(&'a [i32]),
+    /// UTF-8 text.
+    Text(&'a [ByteArray]),
+    /// 64-bit floats.
+    Real(&'a [f64]),
+    /// Optional 64-bit floats: the values present, and per row 1 (present) or 0 (empty).
+    OptReal(&'a [f64], &'a [i16]),
+}
+
+/// A Parquet file being written a row group at a time.
+pub struct Table<W: Write + Send> {
+    writer: SerializedFileWriter<W>,
+}
+
+impl<W: Write + Send> Table<W> {
+    fn new(out: W, schema: &str) -> Result<Self, ParquetError> {
+        let schema = Arc::new(parse_message_type(schema)?);
+        // Minimum and maximum are kept for the run number only (readers skip row groups by
+        // run); for text columns they cost more than the dictionary itself.
+        let props = WriterProperties::builder()
+            .set_created_by(CREATED_BY.to_string())
+            .set_statistics_enabled(EnabledStatistics::None)
+            .set_column_statistics_enabled(ColumnPath::from("run"), EnabledStatistics::Chunk)
+            // Run numbers come in long runs of one value: delta-encoded, not hashed into a
+            // dictionary value by value.
+            .set_column_dictionary_enabled(ColumnPath::from("run"), false)
+            .set_column_encoding(ColumnPath::from("run"), Encoding::DELTA_BINARY_PACKED)
+            .build();
+        Ok(Table {
+            writer: SerializedFileWriter::new(out, schema, Arc::new(props))?,
+        })
+    }
+
+    /// Writes one row group; `columns` in the schema's order, each given as pieces written one
+    /// after the other.
+    fn group(&mut self, columns: &[Vec<Column<'_>>]) -> Result<(), ParquetError> {
+        let mut rg = self.writer.next_row_group()?;
+        for pieces in columns {
+            let mut col = rg
+                .next_column()?
+                .ok_or_else(|| ParquetError::General("more columns than the schema".into()))?;
+            for piece in pieces {
+                match piece {
+                    Column::Int(v) => col.typed::<Int32Type>().write_batch(v, None, None)?,
+                    Column::Text(v) => col.typed::<ByteArrayType>().write_batch(v, None, None)?,
+                    Column::Real(v) => col.typed::<DoubleType>().write_batch(v, None, None)?,
+                    Column::OptReal(v, def) => {
+                        col.typed::<DoubleType>().write_batch(v, Some(def), None)?
+                    }
+                };
+            }
+            col.close()?;
+        }
+        rg.close()?;
+        Ok(())
+    }
+
+    /// Writes the footer and returns the output.
+    pub fn finish(self) -> Result<W, ParquetError> {
+        self.writer.into_inner()
+    }
+}
+
+fn text(s: &str) -> ByteArray {
+    ByteArray::from(s.as_bytes().to_vec())
+}
+
+/// `trajectories.parquet`: run, date, actor, patron, share (as `trajectories.csv`).
+pub struct Trajectories<W: Write + Send> {
+    table: Table<W>,
+    /// The states (actor index and id) and the patrons' ids, in scenario order.
+    states: Vec<(usize, ByteArray)>,
+    patron_ids: Vec<ByteArray>,
+    /// Actors.
+    n: usize,
+    /// Date, actor and patron of each row of one run (the same for every run).
+    dates: Vec<ByteArray>,
+    actors: Vec<ByteArray>,
+    patrons: Vec<ByteArray>,
+    /// Where each row's share is in a record's `alignment`.
+    at: Vec<usize>,
+    run: Vec<i32>,
+    share: Vec<f64>,
+}
+
+impl<W: Write + Send> Trajectories<W> {
+    /// A table for the runs of `sc`, written to `out`.
+    pub fn new(sc: &Scenario, out: W) -> Result<Self, ParquetError> {
+        let table = Table::new(
+            out,
+            "message trajectories { REQUIRED INT32 run; REQUIRED BYTE_ARRAY date (UTF8); \
+             REQUIRED BYTE_ARRAY actor (UTF8); REQUIRED BYTE_ARRAY patron (UTF8); \
+             REQUIRED DOUBLE share; }",
+        )?;
+        let np = sc.patrons.len();
+        Ok(Trajectories {
+            table,
+            states: sc
+                .actors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.role == Role::State)
+                .map(|(i, a)| (i, text(&a.id)))
+                .collect(),
+            patron_ids: (0..np).map(|p| text(sc.patron_id(p))).collect(),
+            n: sc.actors.len(),
+            dates: Vec::new(),
+            actors: Vec::new(),
+            patrons: Vec::new(),
+            at: Vec::new(),
+            run: Vec::new(),
+            share: Vec::new(),
+        })
+    }
+
+    /// The date, actor and patron of each row of a run, and where its share is, from the first
+    /// run's dates (every run has the same).
+    fn layout(&mut self, rec: &RunRecord) {
+        let np = self.patron_ids.len();
+        for (k, date) in rec.dates.iter().enumerate() {
+            let d = text(&date.to_string());
+            for (i, id) in &self.states {
+                for (p, pid) in self.patron_ids.iter().enumerate() {
+                    self.dates.push(d.clone());
+                    self.actors.push(id.clone());
+                    self.patrons.push(pid.clone());
+                    self.at.push((k * self.n + i) * np + p);
+                }
+            }
+        }
+    }
+
+    /// Appends `runs` as one row group, the first of which is run `first + 1`.
+    pub fn write(&mut self, first: usize, runs: &[RunRecord]) -> Result<(), ParquetError> {
+        if self.at.is_empty() {
+            if let Some(rec) = runs.first() {
+                self.layout(rec);
+            }
+        }
+        let rows = self.at.len();
+        self.run.clear();
+        self.share.clear();
+        for (r, rec) in runs.iter().enumerate() {
+            if rec.alignment.len() < self.at.last().map_or(0, |&k| k + 1) {
+                return Err(ParquetError::General(format!(
+                    "run {} recorded fewer dates than the scenario has",
+                    first + r + 1
+                )));
+            }
+            self.run
+                .extend(std::iter::repeat_n(run_number(first + r)?, rows));
+            self.share.extend(self.at.iter().map(|&k| rec.alignment[k]));
+        }
+        let (dates, actors, patrons) = (
+            each(&self.dates, runs.len()),
+            each(&self.actors, runs.len()),
+            each(&self.patrons, runs.len()),
+        );
+        self.table.group(&[
+            vec![Column::Int(&self.run)],
+            dates,
+            actors,
+            patrons,
+            vec![Column::Real(&self.share)],
+        ])
+    }
+
+    /// Writes the footer and returns the output.
+    pub fn finish(self) -> Result<W, ParquetError> {
+        self.table.finish()
+    }
+}
+
+/// `v` written `times` times over.
+fn each(v: &[ByteArray], times: usize) -> Vec<Column<'_>> {
+    (0..times).map(|_| Column::Text(v)).collect()
+}
+
+fn run_number(r: usize) -> Result<i32, ParquetError> {
+    i32::try_from(r + 1).map_err(|_| ParquetError::General(format!("run {} past 2^31", r + 1)))
+}
+
+/// `indices.parquet`: run, date and one column per index (as `indices.csv`).
+pub struct IndicesTable<W: Write + Send> {
+    table: Table<W>,
+}
+
+impl<W: Write + Send> IndicesTable<W> {
+    /// A table written to `out`.
+    pub fn new(out: W) -> Result<Self, ParquetError> {
+        let cols: String = Indices::NAMES
+            .iter()
+            .map(|n| format!("REQUIRED DOUBLE {n}; "))
+            .collect();
+        let schema = format!(
+            "message indices {{ REQUIRED INT32 run; REQUIRED BYTE_ARRAY date (UTF8); {cols}}}"
+        );
+        Ok(IndicesTable {
+            table: Table::new(out, &schema)?,
+        })
+    }
+
+    /// Appends `runs` as one row group, the first of which is run `first + 1`.
+    pub fn write(&mut self, first: usize, runs: &[RunRecord]) -> Result<(), ParquetError> {
+        let mut run = Vec::new();
+        let mut date = Vec::new();
+        let mut values: [Vec<f64>; 4] = Default::default();
+        for (r, rec) in runs.iter().enumerate() {
+            let number = run_number(first + r)?;
+            for (d, idx) in rec.dates.iter().zip(&rec.indices) {
+                run.push(number);
+                date.push(text(&d.to_string()));
+                for (col, v) in values.iter_mut().zip(idx.values()) {
+                    col.push(v);
+                }
+            }
+        }
+        let mut columns = vec![vec![Column::Int(&run)], vec![Column::Text(&date)]];
+        columns.extend(values.iter().map(|v| vec![Column::Real(v)]));
+        self.table.group(&columns)
+    }
+
+    /// Writes the footer and returns the output.
+    pub fn finish(self) -> Result<W, ParquetError> {
+        self.table.finish()
+    }
+}
+
+/// `events.parquet`: run, date, actor, kind, decision, score_for, score_against and the named
+/// number columns (`output::log::QUANTITY_COLUMNS`, empty where the entry reports no such
+/// number), in the rows and order of `events.csv`.
+pub struct Events<W: Write + Send> {
+    table: Table<W>,
+}
+
+impl<W: Write + Send> Events<W> {
+    /// A table written to `out`.
+    pub fn new(out: W) -> Result<Self, ParquetError> {
+        let mut schema = String::from(
+            "message events { REQUIRED INT32 run; REQUIRED BYTE_ARRAY date (UTF8); \
+             REQUIRED BYTE_ARRAY actor (UTF8); REQUIRED BYTE_ARRAY kind (UTF8); \
+             REQUIRED BYTE_ARRAY decision (UTF8); REQUIRED DOUBLE score_for; \
+             REQUIRED DOUBLE score_against;",
+        );
+        for name in QUANTITY_COLUMNS {
+            schema.push_str(&format!(" OPTIONAL DOUBLE {name};"));
+        }
+        schema.push_str(" }");
+        let table = Table::new(out, &schema)?;
+        Ok(Events { table })
+    }
+
+    /// Appends the log entries of `runs` as one row group, the first of which is run
+    /// `first + 1`; each run's entries by date, as `events.csv` orders them.
+    pub fn write(
+        &mut self,
+        sc: &Scenario,
+        first: usize,
+        runs: &[RunRecord],
+    ) -> Result<(), ParquetError> {
+        let mut run = Vec::new();
+        let mut texts: [Vec<ByteArray>; 4] = Default::default();
+        let mut scores: [Vec<f64>; 2] = Default::default();
+        let mut numbers: Vec<Vec<f64>> = vec![Vec::new(); QUANTITY_COLUMNS.len()];
+        let mut present: Vec<Vec<i16>> = vec![Vec::new(); QUANTITY_COLUMNS.len()];
+        let mut order: Vec<usize> = Vec::new();
+        for (r, rec) in runs.iter().enumerate() {
+            let number = run_number(first + r)?;
+            order.clear();
+            order.extend(0..rec.log.len());
+            order.sort_by_key(|&k| rec.log[k].date);
+            for &k in &order {
+                let e = &rec.log[k];
+                let (kind, words) = describe(sc, e);
+                run.push(number);
+                texts[0].push(text(&e.date.to_string()));
+                texts[1].push(text(&sc.actors[e.actor].id));
+                texts[2].push(text(kind));
+                texts[3].push(ByteArray::from(words.into_bytes()));
+                scores[0].push(e.score_for);
+                scores[1].push(e.score_against);
+                let filled = quantity_column(sc, e);
+                for (c, (nums, def)) in numbers.iter_mut().zip(&mut present).enumerate() {
+                    if filled == Some(c) {
+                        nums.push(e.value);
+                        def.push(1);
+                    } else {
+                        def.push(0);
+                    }
+                }
+            }
+        }
+        let mut columns = vec![vec![Column::Int(&run)]];
+        columns.extend(texts.iter().map(|v| vec![Column::Text(v)]));
+        columns.extend(scores.iter().map(|v| vec![Column::Real(v)]));
+        columns.extend(
+            numbers
+                .iter()
+                .zip(&present)
+                .map(|(v, d)| vec![Column::OptReal(v, d)]),
+        );
+        self.table.group(&columns)
+    }
+
+    /// Writes the footer and returns the output.
+    pub fn finish(self) -> Result<W, ParquetError> {
+        self.table.finish()
+    }
+}
