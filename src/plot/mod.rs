@@ -429,54 +429,19 @@ fn render_one(d: &Data, kind: Kind, opts: &PlotOptions) -> Result<Chart, PlotErr
         Kind::Ternary => ternary::meta(d),
         Kind::Indices => series::indices_meta(d),
     };
-    let err = |e: Box<dyn Error + Send + Sync>| PlotError::Draw {
-        chart: name.clone(),
-        message: e.to_string(),
-    };
-
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(e.into()))?;
-        draw(&root, d, kind, &title, Scale(1.0)).map_err(err)?;
-        root.present().map_err(|e| err(e.into()))?;
-    }
-    let svg = with_title(&svg, &title);
-
-    let png = if opts.png {
-        let s = opts.png_scale.clamp(0.25, 8.0);
-        let (w, h) = (
-            (size.0 as f64 * s).round() as u32,
-            (size.1 as f64 * s).round() as u32,
-        );
-        let mut buf = vec![0u8; w as usize * h as usize * 3];
-        {
-            let root =
-                raster::Raster(BitMapBackend::with_buffer(&mut buf, (w, h))).into_drawing_area();
-            root.fill(&WHITE).map_err(|e| err(e.into()))?;
-            draw(&root, d, kind, &title, Scale(s)).map_err(err)?;
-            root.present().map_err(|e| err(e.into()))?;
-        }
-        Some(encode_png(&buf, w, h).map_err(|e| PlotError::Encode {
-            chart: name.clone(),
-            message: e.to_string(),
-        })?)
-    } else {
-        None
-    };
-    Ok(Chart {
-        name,
-        title,
+    render_drawing(
+        &name,
+        &title,
         caption,
         size,
-        svg,
-        png,
-    })
+        opts,
+        |root, s| draw(root, d, kind, &title, s),
+        |root, s| draw(root, d, kind, &title, s),
+    )
 }
 
 /// A chart drawn by `svg_draw` (SVG, at scale 1) and, when `opts` asks for PNG, by `png_draw`
-/// (the same drawing on the raster backend, at the PNG scale): the path every chart outside a
-/// run's takes (sweeps). Two closures because a closure cannot be generic over the backend.
+/// (the same drawing on the raster backend, at the PNG scale): the path every chart takes. Two closures because a closure cannot be generic over the backend.
 pub(crate) fn render_drawing(
     name: &str,
     title: &str,
