@@ -8,6 +8,7 @@ use std::time::Instant;
 use clap::Args;
 use soft_balancing::abc::Settings;
 use soft_balancing::output::write_atomic;
+use soft_balancing::runs::calibrate::checkpoint;
 use soft_balancing::runs::calibrate::distance::{Target, term_counts};
 use soft_balancing::runs::calibrate::{
     self, CalibrateError, DEFAULT_AROUND, DEFAULT_PARAMS, Parameter, Progress, Request,
@@ -15,6 +16,7 @@ use soft_balancing::runs::calibrate::{
 use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::scenario::experiment::round12;
 use soft_balancing::scenario::keys;
+use soft_balancing::sweep::store::sha256_hex;
 
 use crate::Failure;
 use crate::common::{Common, commit, load, provenance, stage};
@@ -88,6 +90,15 @@ pub struct CalibrateArgs {
     /// USA, RUS and CHN patrons and starts by --fit-until, else none].
     #[arg(long, value_name = "unga|FILE|none")]
     data: Option<String>,
+    /// Continue an interrupted calibration from the checkpoint in the output folder
+    /// (calibration.partial.csv): finished generations are not run again, and the output is
+    /// the uninterrupted run's, byte for byte.
+    #[arg(long)]
+    resume: bool,
+    /// Stop once generation K is done and checkpointed, writing no output (for tests of
+    /// --resume).
+    #[arg(long, value_name = "K", hide = true)]
+    stop_after_generation: Option<u64>,
     #[command(flatten)]
     common: Common,
 }
@@ -109,6 +120,7 @@ fn owns(name: &str) -> bool {
             | "scorecard_in_sample.csv"
             | "scorecard_out_of_sample.csv"
             | "report.html"
+            | checkpoint::FILE
     ) || (name.starts_with("marginal_") && name.ends_with(".svg"))
         || name.ends_with(".partial")
 }
@@ -160,7 +172,7 @@ fn read_votes(
     name: Option<&str>,
     sc: &soft_balancing::Scenario,
     fit_until: i32,
-) -> Result<Option<(String, Vec<Observation>)>, Failure> {
+) -> Result<Option<(String, Vec<Observation>, String)>, Failure> {
     let has_patrons = ["USA", "RUS", "CHN"]
         .iter()
         .all(|id| sc.patron_slot(id).is_some());
@@ -183,7 +195,8 @@ fn read_votes(
         )));
     }
     let obs = unvote::parse(&text).map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
-    Ok(Some((source, obs)))
+    let sum = sha256_hex(text.as_bytes());
+    Ok(Some((source, obs, sum)))
 }
 
 fn failure(e: CalibrateError) -> Failure {
@@ -192,7 +205,7 @@ fn failure(e: CalibrateError) -> Failure {
         CalibrateError::Abc(_) => Failure::Input(format!(
             "--particles/--generations/--alpha/--p-acc-min: {e}"
         )),
-        CalibrateError::Pool(_) => Failure::Other(e.to_string()),
+        CalibrateError::Pool(_) | CalibrateError::Checkpoint(_) => Failure::Other(e.to_string()),
     }
 }
 
@@ -222,6 +235,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     calibrate::check_params(&sc, &mut params).map_err(failure)?;
     let votes = read_votes(args.data.as_deref(), &sc, args.fit_until)?;
     let source = votes.as_ref().map(|v| v.0.clone());
+    let data = votes
+        .as_ref()
+        .map_or("none".to_string(), |v| format!("{} (SHA-256 {})", v.0, v.2));
     let target = Target {
         fit_until: args.fit_until,
         votes: votes.map(|v| v.1),
@@ -247,22 +263,11 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         p_acc_min: args.p_acc_min,
         generations: args.generations as usize,
     };
-    soft_balancing::abc::Apmc::new(
-        soft_balancing::abc::Prior {
-            min: params.iter().map(|p| p.min).collect(),
-            max: params.iter().map(|p| p.max).collect(),
-        },
-        settings,
-        seed,
-    )
-    .map_err(|e| failure(e.into()))?;
     let out_dir = args
         .common
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("calibration"));
-    // Output problems that can be known now are found before anything runs.
-    let staging = stage(&out_dir, owns)?;
     let quiet = args.common.quiet;
     let req = Request {
         params,
@@ -273,6 +278,70 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         jobs: args.common.jobs(),
         target,
     };
+    let (params, sampler) = calibrate::sampler(&sc, &req).map_err(failure)?;
+    // Output problems that can be known now are found before anything runs.
+    let staging = stage(&out_dir, owns)?;
+    // What identifies the calibration's sample: everything the rows depend on.
+    let identity: Vec<(String, String)> = vec![
+        ("scenario_sha256".into(), sc.sha256.clone()),
+        (
+            "changes".into(),
+            if changes.is_empty() {
+                "none".into()
+            } else {
+                changes.join(" ")
+            },
+        ),
+        ("seed".into(), seed.to_string()),
+        (
+            "params".into(),
+            params
+                .iter()
+                .map(|p| format!("{}={}:{}", p.key, p.min, p.max))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        ("particles".into(), settings.particles.to_string()),
+        ("alpha".into(), settings.alpha.to_string()),
+        ("p_acc_min".into(), settings.p_acc_min.to_string()),
+        ("generations".into(), settings.generations.to_string()),
+        ("runs".into(), req.runs.to_string()),
+        ("fit_until".into(), args.fit_until.to_string()),
+        ("data".into(), data),
+    ];
+    let checkpoint_path = out_dir.join(checkpoint::FILE);
+    let resumed = if args.resume && checkpoint_path.is_file() {
+        let text = std::fs::read_to_string(&checkpoint_path).map_err(|e| {
+            Failure::Input(format!(
+                "--resume: cannot read {}: {e}",
+                checkpoint_path.display()
+            ))
+        })?;
+        let gens = checkpoint::read(&text, &identity, &params, sampler).map_err(|e| {
+            Failure::Input(format!(
+                "--resume: {}: {e}\n  help: resume with the command that wrote it, or run without --resume to start over",
+                checkpoint_path.display()
+            ))
+        })?;
+        if !quiet {
+            eprintln!(
+                "resuming from {}: {} generations done",
+                checkpoint_path.display(),
+                gens.len()
+            );
+        }
+        gens
+    } else {
+        if args.resume && !quiet {
+            eprintln!(
+                "no checkpoint at {}: starting from generation 0",
+                checkpoint_path.display()
+            );
+        }
+        Vec::new()
+    };
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;
     if !quiet {
         eprintln!(
             "calibrating {} parameters of {}: up to {} parameter sets x {} runs ({} terms in sample to {}, {} out of sample{})",
@@ -314,14 +383,39 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         _ => {}
     }
     };
-    let c = calibrate::calibrate(&sc, &req, &report).map_err(failure)?;
+    let stop = args.stop_after_generation.map(|k| k as usize);
+    let mut save = |gens: &[checkpoint::Generation]| -> Result<bool, CalibrateError> {
+        let text = checkpoint::write(&identity, &params, gens);
+        write_atomic(&checkpoint_path, text.as_bytes()).map_err(|e| {
+            CalibrateError::Checkpoint(format!("cannot write {}: {e}", checkpoint_path.display()))
+        })?;
+        Ok(stop.is_none_or(|k| gens.len() <= k))
+    };
+    let Some(c) = calibrate::calibrate(&sc, &req, resumed, &report, &mut save).map_err(failure)?
+    else {
+        bar.finish_and_clear();
+        if !quiet {
+            eprintln!(
+                "stopped after generation {}; {} holds it: continue with --resume",
+                stop.unwrap_or(0),
+                checkpoint_path.display()
+            );
+        }
+        return Ok(());
+    };
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
 
     let charts = soft_balancing::plot::calibrate::charts(&sc.name, &c)
         .map_err(|e| Failure::Other(e.to_string()))?;
     // The scenario's path and the command as typed in the output folder: same bytes anywhere.
-    let command = provenance(&mut sc, &args.scenario, &out_dir, &[]);
+    // How the work was interrupted does not change the output: `--resume` is left out.
+    let command = provenance(
+        &mut sc,
+        &args.scenario,
+        &out_dir,
+        &[("--resume", false), ("--stop-after-generation", true)],
+    );
     let mut about = format!(
         "{} (SHA-256 {}), seed {seed}, {} runs per parameter set",
         sc.path,
