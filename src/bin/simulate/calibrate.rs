@@ -32,6 +32,7 @@ Examples:
   simulate calibrate FILE --particles 40 --generations 3 --runs 10   a quick look
   simulate calibrate FILE --param decision.money_weight=5:15 --param decision.temperature=0.3:0.9
   simulate calibrate FILE --fit-until 2008 --data none           fit on lines to 2008, no votes
+  simulate calibrate FILE --resume                               continue a killed calibration
 
 What it does: approximate Bayesian computation by adaptive population Monte Carlo (Lenormand,
 Jabot and Deffuant 2013; the ABC-SMC of Beaumont et al. 2009 and Toni et al. 2009). Generation 0
@@ -51,7 +52,12 @@ every generation: one row per generation, particle and parameter), posterior.csv
 parameter: prior, default, median, 5-95 %, default inside or not), distance.csv (every term at
 the posterior median and at the defaults), scorecard_in_sample.csv and
 scorecard_out_of_sample.csv (the scorecard at the posterior median), marginal_<key>.svg and
-report.html. Same seed, same bytes, on any --jobs. See docs/calibration.md.";
+report.html. Same seed, same bytes, on any --jobs. See docs/calibration.md.
+
+Interruptions: after each generation, calibration.partial.csv in --out holds the generations
+done (checksummed; removed when the output is complete). Run the same command with --resume to
+continue from it: the output is the uninterrupted run's, byte for byte. A checkpoint of another
+calibration, or a changed one, is refused (exit 2) naming the file, line and column.";
 
 /// Arguments of `simulate calibrate`.
 #[derive(Args)]
