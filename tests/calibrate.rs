@@ -361,7 +361,11 @@ fn resume_refuses_another_calibrations_or_a_tampered_checkpoint() {
     let same = |t: &str| t.to_string();
     // Another calibration: another seed, another budget, other priors.
     refused(same, &["--seed", "7"], &["line 3", "another calibration"]);
-    refused(same, &["--p-acc-min", "0.1"], &["line 8", "column p_acc_min"]);
+    refused(
+        same,
+        &["--p-acc-min", "0.1"],
+        &["line 8", "column p_acc_min"],
+    );
     refused(
         same,
         &["--param", "decision.money_weight=5:15"],
@@ -371,7 +375,10 @@ fn resume_refuses_another_calibrations_or_a_tampered_checkpoint() {
     refused(
         |t| set_field(t, "0,2,", 2, "0.1"),
         &[],
-        &["column decision.", "not the value this calibration proposes"],
+        &[
+            "column decision.",
+            "not the value this calibration proposes",
+        ],
     );
     refused(
         |t| set_field(t, "1,3,", 4, "9.5"),

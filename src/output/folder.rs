@@ -231,7 +231,10 @@ pub fn check_target(target: &Path) -> Result<(), FolderError> {
     // folder of someone's own CSVs) are not replaced either.
     if let Some(first) = files.first()
         && !files.iter().any(|f| {
-            MARKERS.contains(&f.as_str()) || f == "sweep.json" || f == "calibration.partial.csv"
+            MARKERS.contains(&f.as_str())
+                || f == "sweep.json"
+                || f == "calibration.partial.csv"
+                || f.starts_with("calibration.shard_")
         })
     {
         return Err(FolderError::Foreign {

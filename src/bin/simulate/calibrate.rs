@@ -20,7 +20,7 @@ use soft_balancing::sweep::store::sha256_hex;
 
 use crate::Failure;
 use crate::common::{Common, commit, load, provenance, stage};
-use crate::sweep::progress_bar;
+use crate::sweep::{parse_shard, progress_bar};
 
 /// The most runs per parameter set with the UN votes, whose records are kept while a set is
 /// scored (as `validate --data`).
@@ -101,6 +101,15 @@ pub struct CalibrateArgs {
     /// the uninterrupted run's, byte for byte.
     #[arg(long)]
     resume: bool,
+    /// Score only slice K of N of the next generation's proposals (j with j mod N = K-1),
+    /// reading the checkpoint in --out, and write calibration.shard_K_of_N.csv there; gather
+    /// the slices with --merge-shards (`slurm/N` takes K from a SLURM job array).
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["resume", "merge_shards"])]
+    shard: Option<String>,
+    /// Gather the shard files of the next generation in --out into the checkpoint; when that
+    /// was the last generation, write the output as --resume does.
+    #[arg(long, conflicts_with = "resume")]
+    merge_shards: bool,
     /// Stop once generation K is done and checkpointed, writing no output (for tests of
     /// --resume).
     #[arg(long, value_name = "K", hide = true)]
@@ -129,6 +138,7 @@ fn owns(name: &str) -> bool {
             | checkpoint::FILE
     ) || (name.starts_with("marginal_") && name.ends_with(".svg"))
         || name.ends_with(".partial")
+        || checkpoint::shard_of(name).is_some()
 }
 
 /// `--param KEY=min:max`, parsed.
@@ -285,8 +295,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         target,
     };
     let (params, sampler) = calibrate::sampler(&sc, &req).map_err(failure)?;
-    // Output problems that can be known now are found before anything runs.
-    let staging = stage(&out_dir, owns)?;
+    // Output problems that can be known now are found before anything runs. Shards, which
+    // may run at once on one folder, write only their own file and stage nothing.
+    let staging = if args.shard.is_some() {
+        crate::common::out_is_not_a_file(&out_dir)?;
+        None
+    } else {
+        Some(stage(&out_dir, owns)?)
+    };
     // What identifies the calibration's sample: everything the rows depend on.
     let identity: Vec<(String, String)> = vec![
         ("scenario_sha256".into(), sc.sha256.clone()),
@@ -316,20 +332,30 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         ("data".into(), data),
     ];
     let checkpoint_path = out_dir.join(checkpoint::FILE);
-    let resumed = if args.resume && checkpoint_path.is_file() {
-        let text = std::fs::read_to_string(&checkpoint_path).map_err(|e| {
-            Failure::Input(format!(
-                "--resume: cannot read {}: {e}",
-                checkpoint_path.display()
-            ))
-        })?;
-        let gens = checkpoint::read(&text, &identity, &params, sampler).map_err(|e| {
-            Failure::Input(format!(
-                "--resume: {}: {e}\n  help: resume with the command that wrote it, or run without --resume to start over",
-                checkpoint_path.display()
-            ))
-        })?;
-        if !quiet {
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let refused = |path: &Path, e: checkpoint::CheckpointError| {
+        Failure::Input(format!(
+            "{}: {}: {e}\n  help: use the command that wrote it, or run without --resume, --shard and --merge-shards to start over",
+            if shard.is_some() {
+                "--shard"
+            } else if args.merge_shards {
+                "--merge-shards"
+            } else {
+                "--resume"
+            },
+            path.display()
+        ))
+    };
+    let read_text = |path: &Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
+    };
+    let sharded = shard.is_some() || args.merge_shards;
+    let resumed = if (args.resume || sharded) && checkpoint_path.is_file() {
+        let text = read_text(&checkpoint_path)?;
+        let gens = checkpoint::read(&text, &identity, &params, sampler)
+            .map_err(|e| refused(&checkpoint_path, e))?;
+        if !quiet && !sharded {
             eprintln!(
                 "resuming from {}: {} generations done",
                 checkpoint_path.display(),
@@ -348,6 +374,128 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     };
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;
+    let mut resumed = resumed;
+    if sharded {
+        let (_, abc) = calibrate::replay(&sc, &req, &resumed).map_err(failure)?;
+        let g = abc.generation();
+        if abc.finished() {
+            return Err(Failure::Input(format!(
+                "{}: {} holds a finished sampler ({g} generations): nothing is left to shard\n  help: run the command with --resume to write the output",
+                if args.merge_shards {
+                    "--merge-shards"
+                } else {
+                    "--shard"
+                },
+                checkpoint_path.display()
+            )));
+        }
+        let proposals = abc.propose();
+        let shard_identity = |k: usize, n: usize| {
+            let mut id = identity.clone();
+            id.push(("generation".into(), g.to_string()));
+            id.push(("shard".into(), format!("{k}/{n}")));
+            id
+        };
+        if let Some((k, n)) = shard {
+            let share = checkpoint::shard_share(proposals.len(), k, n);
+            let scored = calibrate::score_share(&sc, &req, &params, g, &proposals, &share, &|| {})
+                .map_err(failure)?;
+            let rows: Vec<(usize, f64, f64, Vec<f64>)> = share
+                .iter()
+                .zip(&scored)
+                .map(|(&j, s)| (j, s.distance(true), s.distance(false), proposals[j].clone()))
+                .collect();
+            let path = out_dir.join(checkpoint::shard_file(k, n));
+            let text = checkpoint::write_shard(&shard_identity(k, n), &params, g, &rows);
+            write_atomic(&path, text.as_bytes())
+                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+            if !quiet {
+                println!(
+                    "generation {g}, shard {k}/{n}: {} of {} proposals scored; wrote {}",
+                    share.len(),
+                    proposals.len(),
+                    path.display()
+                );
+            }
+            return Ok(());
+        }
+        // --merge-shards: every shard of one count, each once.
+        let mut found: Vec<(usize, usize, PathBuf)> = Vec::new();
+        let entries = std::fs::read_dir(&out_dir)
+            .map_err(|e| Failure::Other(format!("cannot read {}: {e}", out_dir.display())))?;
+        for entry in entries {
+            let entry = entry
+                .map_err(|e| Failure::Other(format!("cannot read {}: {e}", out_dir.display())))?;
+            if let Some((k, n)) = checkpoint::shard_of(&entry.file_name().to_string_lossy()) {
+                found.push((k, n, entry.path()));
+            }
+        }
+        found.sort();
+        let n = found.first().map_or(0, |f| f.1);
+        if n == 0 {
+            return Err(Failure::Input(format!(
+                "--merge-shards: no shard file (calibration.shard_K_of_N.csv) in {}\n  help: run the command with --shard K/N for K = 1 to N first",
+                out_dir.display()
+            )));
+        }
+        for k in 1..=n {
+            if !found.iter().any(|f| f.0 == k && f.1 == n) {
+                return Err(Failure::Input(format!(
+                    "--merge-shards: {} is missing from {}\n  help: run the command with --shard {k}/{n}",
+                    checkpoint::shard_file(k, n),
+                    out_dir.display()
+                )));
+            }
+        }
+        if let Some(f) = found.iter().find(|f| f.1 != n || f.0 == 0 || f.0 > n) {
+            return Err(Failure::Input(format!(
+                "--merge-shards: {} is not one of the {n} shards of {}\n  help: remove the shard files of another split",
+                f.2.display(),
+                out_dir.display()
+            )));
+        }
+        let m = proposals.len();
+        let mut next = checkpoint::Generation {
+            proposals: proposals.clone(),
+            distances: vec![0.0; m],
+            out_of_sample: vec![0.0; m],
+        };
+        for (k, _, path) in &found {
+            let share = checkpoint::shard_share(m, *k, n);
+            let rows = checkpoint::read_shard(
+                &read_text(path)?,
+                &shard_identity(*k, n),
+                &params,
+                g,
+                &proposals,
+                &share,
+            )
+            .map_err(|e| refused(path, e))?;
+            for (j, d, o) in rows {
+                next.distances[j] = d;
+                next.out_of_sample[j] = o;
+            }
+        }
+        resumed.push(next);
+        let text = checkpoint::write(&identity, &params, &resumed);
+        write_atomic(&checkpoint_path, text.as_bytes()).map_err(|e| {
+            Failure::Other(format!("cannot write {}: {e}", checkpoint_path.display()))
+        })?;
+        for (_, _, path) in &found {
+            let _ = std::fs::remove_file(path);
+        }
+        let (_, abc) = calibrate::replay(&sc, &req, &resumed).map_err(failure)?;
+        if !abc.finished() {
+            if !quiet {
+                println!(
+                    "generation {g} merged from {n} shards into {}; next: generation {} with --shard K/N, then --merge-shards",
+                    checkpoint_path.display(),
+                    g + 1
+                );
+            }
+            return Ok(());
+        }
+    }
     if !quiet {
         eprintln!(
             "calibrating {} parameters of {}: up to {} parameter sets x {} runs ({} terms in sample to {}, {} out of sample{})",
@@ -412,6 +560,11 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
 
+    let Some(staging) = staging else {
+        return Err(Failure::Other(
+            "a shard has no output folder to write".into(),
+        ));
+    };
     let charts = soft_balancing::plot::calibrate::charts(&sc.name, &c)
         .map_err(|e| Failure::Other(e.to_string()))?;
     // The scenario's path and the command as typed in the output folder: same bytes anywhere.
@@ -420,7 +573,11 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         &mut sc,
         &args.scenario,
         &out_dir,
-        &[("--resume", false), ("--stop-after-generation", true)],
+        &[
+            ("--resume", false),
+            ("--stop-after-generation", true),
+            ("--merge-shards", false),
+        ],
     );
     let mut about = format!(
         "{} (SHA-256 {}), seed {seed}, {} runs per parameter set",

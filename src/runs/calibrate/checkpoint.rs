@@ -79,43 +79,94 @@ pub fn write(
     params: &[Parameter],
     generations: &[Generation],
 ) -> String {
-    let mut rows = columns(params).join(",");
-    rows.push('\n');
-    for (g, done) in generations.iter().enumerate() {
-        for (j, theta) in done.proposals.iter().enumerate() {
-            rows.push_str(&format!(
-                "{g},{j},{},{}",
-                done.distances[j], done.out_of_sample[j]
-            ));
-            for v in theta {
-                rows.push_str(&format!(",{v}"));
-            }
-            rows.push('\n');
+    let rows = generations.iter().enumerate().flat_map(|(g, done)| {
+        (0..done.proposals.len()).map(move |j| {
+            (
+                g,
+                j,
+                done.distances[j],
+                done.out_of_sample[j],
+                done.proposals[j].as_slice(),
+            )
+        })
+    });
+    text(identity, params, rows)
+}
+
+/// A shard's file name: `calibration.shard_I_of_N.csv`.
+pub fn shard_file(shard: usize, shards: usize) -> String {
+    format!("calibration.shard_{shard}_of_{shards}.csv")
+}
+
+/// The shard and shard count a file name gives, when it is a shard's.
+pub fn shard_of(name: &str) -> Option<(usize, usize)> {
+    let (i, n) = name
+        .strip_prefix("calibration.shard_")?
+        .strip_suffix(".csv")?
+        .split_once("_of_")?;
+    Some((i.parse().ok()?, n.parse().ok()?))
+}
+
+/// The proposals of a generation of `n` that shard `shard` of `shards` scores: `j` with
+/// `j mod shards = shard - 1` (round-robin, as sweeps).
+pub fn shard_share(n: usize, shard: usize, shards: usize) -> Vec<usize> {
+    (0..n).filter(|j| j % shards == shard - 1).collect()
+}
+
+/// A shard's text: as a checkpoint, its `identity` including the generation and the shard,
+/// with a row per proposal it scored: `(proposal, distance, out-of-sample distance, values)`.
+pub fn write_shard(
+    identity: &[(String, String)],
+    params: &[Parameter],
+    generation: usize,
+    rows: &[(usize, f64, f64, Vec<f64>)],
+) -> String {
+    text(
+        identity,
+        params,
+        rows.iter()
+            .map(|(j, d, o, theta)| (generation, *j, *d, *o, theta.as_slice())),
+    )
+}
+
+fn text<'a>(
+    identity: &[(String, String)],
+    params: &[Parameter],
+    rows: impl Iterator<Item = (usize, usize, f64, f64, &'a [f64])>,
+) -> String {
+    let mut body = columns(params).join(",");
+    body.push('\n');
+    for (g, j, d, o, theta) in rows {
+        body.push_str(&format!("{g},{j},{d},{o}"));
+        for v in theta {
+            body.push_str(&format!(",{v}"));
         }
+        body.push('\n');
     }
     let mut o = format!("{TITLE}\n");
     for (k, v) in identity {
         o.push_str(&format!("# {k}: {v}\n"));
     }
-    o.push_str(&format!("# rows_sha256: {}\n", sha256_hex(rows.as_bytes())));
-    o.push_str(&rows);
+    o.push_str(&format!("# rows_sha256: {}\n", sha256_hex(body.as_bytes())));
+    o.push_str(&body);
     o
 }
 
-/// Reads a checkpoint written by [`write`] for the calibration `identity` names, replaying
-/// `abc` (a fresh sampler of that calibration) to check each generation's proposals. Returns
-/// the generations done.
-pub fn read(
-    text: &str,
-    identity: &[(String, String)],
-    params: &[Parameter],
-    mut abc: Apmc,
-) -> Result<Vec<Generation>, CheckpointError> {
-    let err = |line: usize, column: &str, message: String| CheckpointError {
+fn err(line: usize, column: &str, message: String) -> CheckpointError {
+    CheckpointError {
         line,
         column: column.to_string(),
         message,
-    };
+    }
+}
+
+/// A checkpoint's or shard's lines, checked up to the columns: the title, `identity`, the
+/// checksum. Returns the lines, the checksum and the index of the columns' line.
+fn head<'t>(
+    text: &'t str,
+    identity: &[(String, String)],
+    params: &[Parameter],
+) -> Result<(Vec<&'t str>, String, usize), CheckpointError> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let line = |i: usize| lines.get(i).map_or("", |l| l.trim_end_matches('\n'));
     if line(0) != TITLE {
@@ -169,15 +220,96 @@ pub fn read(
             format!("expected the columns `{}`", cols.join(",")),
         ));
     }
+    Ok((lines, sum, first))
+}
+
+/// Checks that the lines from the columns' on match the checksum on the line before.
+fn check_sum(lines: &[&str], first: usize, sum: &str) -> Result<(), CheckpointError> {
+    let rest: String = lines[first.min(lines.len())..].concat();
+    if sha256_hex(rest.as_bytes()) != sum {
+        return Err(err(
+            first,
+            "rows_sha256",
+            "the rows do not match their checksum: the file was changed after it was written"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks row `line` (number `lineno`) as generation `g`'s proposal `j` at `theta`; returns
+/// its two distances.
+fn row(
+    lineno: usize,
+    line: &str,
+    cols: &[String],
+    g: usize,
+    j: usize,
+    theta: &[f64],
+) -> Result<(f64, f64), CheckpointError> {
+    let fields: Vec<&str> = line.trim_end_matches('\n').split(',').collect();
+    if fields.len() != cols.len() {
+        return Err(err(
+            lineno,
+            "row",
+            format!("{} fields, the header has {}", fields.len(), cols.len()),
+        ));
+    }
+    for (c, want) in [(0, g), (1, j)] {
+        if fields[c].parse::<usize>().ok() != Some(want) {
+            return Err(err(
+                lineno,
+                &cols[c],
+                format!(
+                    "`{}`: expected {want} (generation {g}, proposal {j} comes here)",
+                    fields[c]
+                ),
+            ));
+        }
+    }
+    let distance = |c: usize| -> Result<f64, CheckpointError> {
+        match fields[c].parse::<f64>() {
+            Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
+            _ => Err(err(
+                lineno,
+                &cols[c],
+                format!("`{}` is not a distance (a finite number from 0)", fields[c]),
+            )),
+        }
+    };
+    let d = (distance(2)?, distance(3)?);
+    for (i, want) in theta.iter().enumerate() {
+        let f = fields[4 + i];
+        if f.parse::<f64>().map(f64::to_bits).ok() != Some(want.to_bits()) {
+            return Err(err(
+                lineno,
+                &cols[4 + i],
+                format!("`{f}` is not the value this calibration proposes here ({want})"),
+            ));
+        }
+    }
+    Ok(d)
+}
+
+/// Reads a checkpoint written by [`write`] for the calibration `identity` names, replaying
+/// `abc` (a fresh sampler of that calibration) to check each generation's proposals. Returns
+/// the generations done.
+pub fn read(
+    text: &str,
+    identity: &[(String, String)],
+    params: &[Parameter],
+    mut abc: Apmc,
+) -> Result<Vec<Generation>, CheckpointError> {
+    let (lines, sum, first) = head(text, identity, params)?;
+    let cols = columns(params);
     let rows = &lines[(first + 1).min(lines.len())..];
     let mut at = 0;
     let mut out = Vec::new();
     while at < rows.len() {
         let g = abc.generation();
-        let lineno = first + 2 + at;
         if abc.finished() {
             return Err(err(
-                lineno,
+                first + 2 + at,
                 "generation",
                 format!(
                     "the calibration stopped after generation {}: no generation {g} follows",
@@ -194,71 +326,57 @@ pub fn read(
         };
         for (j, theta) in proposals.into_iter().enumerate() {
             let lineno = first + 2 + at;
-            let Some(row) = rows.get(at) else {
+            let Some(line) = rows.get(at) else {
                 return Err(err(
                     lineno - 1,
                     "proposal",
                     format!("generation {g} stops after {j} of its {n} proposals"),
                 ));
             };
-            let fields: Vec<&str> = row.trim_end_matches('\n').split(',').collect();
-            if fields.len() != cols.len() {
-                return Err(err(
-                    lineno,
-                    "row",
-                    format!("{} fields, the header has {}", fields.len(), cols.len()),
-                ));
-            }
-            for (c, want) in [(0, g), (1, j)] {
-                if fields[c].parse::<usize>().ok() != Some(want) {
-                    return Err(err(
-                        lineno,
-                        &cols[c],
-                        format!(
-                            "`{}`: expected {want} (generation {g}, proposal {j} comes here)",
-                            fields[c]
-                        ),
-                    ));
-                }
-            }
-            let distance = |c: usize| -> Result<f64, CheckpointError> {
-                match fields[c].parse::<f64>() {
-                    Ok(d) if d.is_finite() && d >= 0.0 => Ok(d),
-                    _ => Err(err(
-                        lineno,
-                        &cols[c],
-                        format!("`{}` is not a distance (a finite number from 0)", fields[c]),
-                    )),
-                }
-            };
-            done.distances.push(distance(2)?);
-            done.out_of_sample.push(distance(3)?);
-            for (i, want) in theta.iter().enumerate() {
-                let f = fields[4 + i];
-                if f.parse::<f64>().map(f64::to_bits).ok() != Some(want.to_bits()) {
-                    return Err(err(
-                        lineno,
-                        &cols[4 + i],
-                        format!("`{f}` is not the value this calibration proposes here ({want})"),
-                    ));
-                }
-            }
+            let (d, o) = row(lineno, line, &cols, g, j, &theta)?;
+            done.distances.push(d);
+            done.out_of_sample.push(o);
             done.proposals.push(theta);
             at += 1;
         }
-        let distances = done.distances.clone();
-        abc.update(done.proposals.clone(), &distances)
+        abc.update(done.proposals.clone(), &done.distances)
             .map_err(|e| err(first + 1 + at, "distance", e.to_string()))?;
         out.push(done);
     }
-    let rest: String = lines[first.min(lines.len())..].concat();
-    if sha256_hex(rest.as_bytes()) != sum {
+    check_sum(&lines, first, &sum)?;
+    Ok(out)
+}
+
+/// Reads a shard written by [`write_shard`] for the calibration and shard `identity` names:
+/// its rows must be generation `generation`'s proposals `mine`, in order, at the values
+/// `proposals` gives. Returns each one's proposal number and distances.
+pub fn read_shard(
+    text: &str,
+    identity: &[(String, String)],
+    params: &[Parameter],
+    generation: usize,
+    proposals: &[Vec<f64>],
+    mine: &[usize],
+) -> Result<Vec<(usize, f64, f64)>, CheckpointError> {
+    let (lines, sum, first) = head(text, identity, params)?;
+    let cols = columns(params);
+    let rows = &lines[(first + 1).min(lines.len())..];
+    if rows.len() != mine.len() {
         return Err(err(
-            sum_line + 1,
-            "rows_sha256",
-            "the rows do not match their checksum: the file was changed after it was written"
-                .to_string(),
+            first + 1 + rows.len(),
+            "proposal",
+            format!(
+                "{} rows: the shard scores {} proposals of generation {generation}",
+                rows.len(),
+                mine.len()
+            ),
         ));
     }
+    let mut out = Vec::with_capacity(mine.len());
+    for (at, (&j, line)) in mine.iter().zip(rows).enumerate() {
+        let (d, o) = row(first + 2 + at, line, &cols, generation, j, &proposals[j])?;
+        out.push((j, d, o));
+    }
+    check_sum(&lines, first, &sum)?;
     Ok(out)
 }

@@ -239,6 +239,52 @@ pub fn sampler(sc: &Scenario, req: &Request) -> Result<(Vec<Parameter>, Apmc), C
     Ok((params, abc))
 }
 
+/// Scores generation `g`'s proposals `share` (their numbers in `proposals`), in parallel on
+/// the ensemble pool, in the order of `share`; `tick` after each.
+pub fn score_share(
+    sc: &Scenario,
+    req: &Request,
+    params: &[Parameter],
+    g: usize,
+    proposals: &[Vec<f64>],
+    share: &[usize],
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Score>, CalibrateError> {
+    let threads = pool(req.jobs)?;
+    let scored: Vec<Result<Score, CalibrateError>> = threads.install(|| {
+        share
+            .par_iter()
+            .map(|&j| {
+                let s = with_params(sc, params, &proposals[j])?;
+                let out = score(
+                    &s,
+                    &s.params,
+                    particle_seed(req.seed, g, j),
+                    req.runs,
+                    &req.target,
+                );
+                tick();
+                Ok(out)
+            })
+            .collect()
+    });
+    scored.into_iter().collect()
+}
+
+/// The sampler of `req` with the generations `done` replayed (no run: their distances are
+/// given), ready to propose the next.
+pub fn replay(
+    sc: &Scenario,
+    req: &Request,
+    done: &[Generation],
+) -> Result<(Vec<Parameter>, Apmc), CalibrateError> {
+    let (params, mut abc) = sampler(sc, req)?;
+    for g in done {
+        abc.update(g.proposals.clone(), &g.distances)?;
+    }
+    Ok((params, abc))
+}
+
 /// Runs the calibration `req` asks for on `sc`, continuing after the generations in `resumed`
 /// (read back from a checkpoint: [`checkpoint::read`]; empty to start afresh), whose updates are
 /// replayed without running anything. After each generation, `done` gets every generation so
@@ -252,7 +298,6 @@ pub fn calibrate(
     done: &mut dyn FnMut(&[Generation]) -> Result<bool, CalibrateError>,
 ) -> Result<Option<Calibration>, CalibrateError> {
     let (params, mut abc) = sampler(sc, req)?;
-    let threads = pool(req.jobs)?;
     let most = req.settings.max_simulations();
     let mut generations: Vec<Generation> = Vec::new();
     for g in resumed {
@@ -268,26 +313,11 @@ pub fn calibrate(
     while !abc.finished() {
         let g = abc.generation();
         let proposals = abc.propose();
-        let scored: Vec<Result<Score, CalibrateError>> = threads.install(|| {
-            proposals
-                .par_iter()
-                .enumerate()
-                .map(|(j, theta)| {
-                    let s = with_params(sc, &params, theta)?;
-                    let out = score(
-                        &s,
-                        &s.params,
-                        particle_seed(req.seed, g, j),
-                        req.runs,
-                        &req.target,
-                    );
-                    let n = count.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(Progress::Simulations { done: n, most });
-                    Ok(out)
-                })
-                .collect()
-        });
-        let scored: Vec<Score> = scored.into_iter().collect::<Result<_, _>>()?;
+        let share: Vec<usize> = (0..proposals.len()).collect();
+        let scored = score_share(sc, req, &params, g, &proposals, &share, &|| {
+            let n = count.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(Progress::Simulations { done: n, most });
+        })?;
         let d: Vec<f64> = scored.iter().map(|s| s.distance(true)).collect();
         let pop = abc.update(proposals.clone(), &d)?;
         progress(Progress::Generation {
