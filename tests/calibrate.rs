@@ -423,3 +423,71 @@ fn resume_refuses_another_calibrations_or_a_tampered_checkpoint() {
     );
     refused(|_| "garbage\n".to_string(), &[], &["line 1"]);
 }
+
+#[test]
+fn a_calibration_sharded_generation_by_generation_writes_the_unsharded_bytes() {
+    let dir = tempdir();
+    run_in(dir.path(), three("whole", &[])).expect_code(0);
+    let sh = dir.path().join("sh");
+    // Three generations, each: three shards (in any order, any --jobs), then the merge.
+    for g in 0..3 {
+        for k in [3, 1, 2] {
+            run_in(
+                dir.path(),
+                three("sh", &["--shard", &format!("{k}/3"), "--jobs", "1"]),
+            )
+            .expect_code(0);
+        }
+        assert!(sh.join("calibration.shard_2_of_3.csv").exists());
+        assert!(!sh.join("calibration.csv").exists(), "generation {g}");
+        run_in(dir.path(), three("sh", &["--merge-shards"])).expect_code(0);
+        assert!(!sh.join("calibration.shard_2_of_3.csv").exists());
+    }
+    for f in FILES {
+        assert!(
+            read_bytes(&dir.path().join("whole").join(f)) == read_bytes(&sh.join(f)),
+            "{f} differs between the unsharded and the sharded calibration"
+        );
+    }
+    assert!(!sh.join("calibration.partial.csv").exists());
+    // Nothing is left to shard in a finished checkpoint: stopped after its last generation.
+    run_in(dir.path(), three("last", &["--stop-after-generation", "2"])).expect_code(0);
+    run_in(dir.path(), three("last", &["--shard", "1/2"]))
+        .expect_code(2)
+        .stderr_has("nothing is left to shard");
+}
+
+#[test]
+fn merging_refuses_a_missing_another_calibrations_or_a_tampered_shard() {
+    let dir = tempdir();
+    for k in [1, 2] {
+        run_in(dir.path(), three("sh", &["--shard", &format!("{k}/2")])).expect_code(0);
+    }
+    let shard = dir.path().join("sh/calibration.shard_2_of_2.csv");
+    let good = read(&shard);
+    std::fs::remove_file(&shard).unwrap();
+    run_in(dir.path(), three("sh", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("calibration.shard_2_of_2.csv is missing")
+        .stderr_has("--shard 2/2");
+    // A shard of another seed.
+    run_in(dir.path(), three("sh", &["--shard", "2/2", "--seed", "7"])).expect_code(0);
+    run_in(dir.path(), three("sh", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("calibration.shard_2_of_2.csv")
+        .stderr_has("another calibration");
+    // A distance changed after writing; a row of another shard's proposal.
+    std::fs::write(&shard, set_field(&good, "0,1,", 2, "0.01")).unwrap();
+    run_in(dir.path(), three("sh", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("column rows_sha256");
+    std::fs::write(&shard, set_field(&good, "0,1,", 1, "2")).unwrap();
+    run_in(dir.path(), three("sh", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("column proposal");
+    assert!(!dir.path().join("sh/calibration.partial.csv").exists());
+    // The good shard merges.
+    std::fs::write(&shard, good).unwrap();
+    run_in(dir.path(), three("sh", &["--merge-shards"])).expect_code(0);
+    assert!(dir.path().join("sh/calibration.partial.csv").exists());
+}
