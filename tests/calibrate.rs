@@ -450,6 +450,11 @@ fn a_calibration_sharded_generation_by_generation_writes_the_unsharded_bytes() {
         );
     }
     assert!(!sh.join("calibration.partial.csv").exists());
+    // A shard after the last merge does not start the calibration over in its folder.
+    run_in(dir.path(), three("sh", &["--shard", "1/3"]))
+        .expect_code(2)
+        .stderr_has("nothing is left to shard");
+    assert!(!sh.join("calibration.shard_1_of_3.csv").exists());
     // Nothing is left to shard in a finished checkpoint: stopped after its last generation.
     run_in(dir.path(), three("last", &["--stop-after-generation", "2"])).expect_code(0);
     run_in(dir.path(), three("last", &["--shard", "1/2"]))

@@ -33,6 +33,7 @@ Examples:
   simulate calibrate FILE --param decision.money_weight=5:15 --param decision.temperature=0.3:0.9
   simulate calibrate FILE --fit-until 2008 --data none           fit on lines to 2008, no votes
   simulate calibrate FILE --resume                               continue a killed calibration
+  simulate calibrate FILE --shard 2/8; ... --merge-shards        one generation on 8 nodes
 
 What it does: approximate Bayesian computation by adaptive population Monte Carlo (Lenormand,
 Jabot and Deffuant 2013; the ABC-SMC of Beaumont et al. 2009 and Toni et al. 2009). Generation 0
@@ -57,7 +58,12 @@ report.html. Same seed, same bytes, on any --jobs. See docs/calibration.md.
 Interruptions: after each generation, calibration.partial.csv in --out holds the generations
 done (checksummed; removed when the output is complete). Run the same command with --resume to
 continue from it: the output is the uninterrupted run's, byte for byte. A checkpoint of another
-calibration, or a changed one, is refused (exit 2) naming the file, line and column.";
+calibration, or a changed one, is refused (exit 2) naming the file, line and column.
+
+On a cluster, one generation at a time: --shard K/N (K = 1..N, as many tasks) scores a slice of
+the next generation's proposals and writes calibration.shard_K_of_N.csv into --out; then
+--merge-shards adds the generation to the checkpoint, and after the last one writes the output,
+the same bytes as an unsharded run (docs/cluster.md).";
 
 /// Arguments of `simulate calibrate`.
 #[derive(Args)]
@@ -375,6 +381,19 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;
     let mut resumed = resumed;
+    // A finished calibration leaves no checkpoint: a shard of a chain that outlived the last
+    // generation must not start the calibration over in its folder.
+    if sharded && !checkpoint_path.is_file() && out_dir.join("calibration.csv").is_file() {
+        return Err(Failure::Input(format!(
+            "{}: {} holds a finished calibration and no checkpoint: nothing is left to shard\n  help: give another --out to start a new calibration",
+            if args.merge_shards {
+                "--merge-shards"
+            } else {
+                "--shard"
+            },
+            out_dir.display()
+        )));
+    }
     if sharded {
         let (_, abc) = calibrate::replay(&sc, &req, &resumed).map_err(failure)?;
         let g = abc.generation();
