@@ -18,6 +18,8 @@ use soft_balancing::scenario::experiment::round12;
 use soft_balancing::scenario::keys;
 use soft_balancing::sweep::store::sha256_hex;
 
+mod shard;
+
 use crate::Failure;
 use crate::common::{Common, commit, load, provenance, stage};
 use crate::sweep::{parse_shard, progress_bar};
@@ -221,6 +223,19 @@ fn read_votes(
     Ok(Some((source, obs, sum)))
 }
 
+/// A checkpoint or shard file refused: exit 2 naming `flag`, the file, the line and the column.
+fn refused(flag: &str, path: &Path, e: checkpoint::CheckpointError) -> Failure {
+    Failure::Input(format!(
+        "{flag}: {}: {e}\n  help: use the command that wrote it, or run without --resume, --shard and --merge-shards to start over",
+        path.display()
+    ))
+}
+
+fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
+}
+
 fn failure(e: CalibrateError) -> Failure {
     match e {
         CalibrateError::Key { .. } => Failure::Input(format!("--param {e}")),
@@ -339,28 +354,18 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     ];
     let checkpoint_path = out_dir.join(checkpoint::FILE);
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    let refused = |path: &Path, e: checkpoint::CheckpointError| {
-        Failure::Input(format!(
-            "{}: {}: {e}\n  help: use the command that wrote it, or run without --resume, --shard and --merge-shards to start over",
-            if shard.is_some() {
-                "--shard"
-            } else if args.merge_shards {
-                "--merge-shards"
-            } else {
-                "--resume"
-            },
-            path.display()
-        ))
-    };
-    let read_text = |path: &Path| {
-        std::fs::read_to_string(path)
-            .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
+    let flag = if shard.is_some() {
+        "--shard"
+    } else if args.merge_shards {
+        "--merge-shards"
+    } else {
+        "--resume"
     };
     let sharded = shard.is_some() || args.merge_shards;
     let resumed = if (args.resume || sharded) && checkpoint_path.is_file() {
         let text = read_text(&checkpoint_path)?;
         let gens = checkpoint::read(&text, &identity, &params, sampler)
-            .map_err(|e| refused(&checkpoint_path, e))?;
+            .map_err(|e| refused(flag, &checkpoint_path, e))?;
         if !quiet && !sharded {
             eprintln!(
                 "resuming from {}: {} generations done",
@@ -395,123 +400,16 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         )));
     }
     if sharded {
-        let (_, abc) = calibrate::replay(&sc, &req, &resumed).map_err(failure)?;
-        let g = abc.generation();
-        if abc.finished() {
-            return Err(Failure::Input(format!(
-                "{}: {} holds a finished sampler ({g} generations): nothing is left to shard\n  help: run the command with --resume to write the output",
-                if args.merge_shards {
-                    "--merge-shards"
-                } else {
-                    "--shard"
-                },
-                checkpoint_path.display()
-            )));
-        }
-        let proposals = abc.propose();
-        let shard_identity = |k: usize, n: usize| {
-            let mut id = identity.clone();
-            id.push(("generation".into(), g.to_string()));
-            id.push(("shard".into(), format!("{k}/{n}")));
-            id
+        let step = shard::Step {
+            sc: &sc,
+            req: &req,
+            params: &params,
+            identity: &identity,
+            out_dir: &out_dir,
+            checkpoint: &checkpoint_path,
+            quiet,
         };
-        if let Some((k, n)) = shard {
-            let share = checkpoint::shard_share(proposals.len(), k, n);
-            let scored = calibrate::score_share(&sc, &req, &params, g, &proposals, &share, &|| {})
-                .map_err(failure)?;
-            let rows: Vec<(usize, f64, f64, Vec<f64>)> = share
-                .iter()
-                .zip(&scored)
-                .map(|(&j, s)| (j, s.distance(true), s.distance(false), proposals[j].clone()))
-                .collect();
-            let path = out_dir.join(checkpoint::shard_file(k, n));
-            let text = checkpoint::write_shard(&shard_identity(k, n), &params, g, &rows);
-            write_atomic(&path, text.as_bytes())
-                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
-            if !quiet {
-                println!(
-                    "generation {g}, shard {k}/{n}: {} of {} proposals scored; wrote {}",
-                    share.len(),
-                    proposals.len(),
-                    path.display()
-                );
-            }
-            return Ok(());
-        }
-        // --merge-shards: every shard of one count, each once.
-        let mut found: Vec<(usize, usize, PathBuf)> = Vec::new();
-        let entries = std::fs::read_dir(&out_dir)
-            .map_err(|e| Failure::Other(format!("cannot read {}: {e}", out_dir.display())))?;
-        for entry in entries {
-            let entry = entry
-                .map_err(|e| Failure::Other(format!("cannot read {}: {e}", out_dir.display())))?;
-            if let Some((k, n)) = checkpoint::shard_of(&entry.file_name().to_string_lossy()) {
-                found.push((k, n, entry.path()));
-            }
-        }
-        found.sort();
-        let n = found.first().map_or(0, |f| f.1);
-        if n == 0 {
-            return Err(Failure::Input(format!(
-                "--merge-shards: no shard file (calibration.shard_K_of_N.csv) in {}\n  help: run the command with --shard K/N for K = 1 to N first",
-                out_dir.display()
-            )));
-        }
-        for k in 1..=n {
-            if !found.iter().any(|f| f.0 == k && f.1 == n) {
-                return Err(Failure::Input(format!(
-                    "--merge-shards: {} is missing from {}\n  help: run the command with --shard {k}/{n}",
-                    checkpoint::shard_file(k, n),
-                    out_dir.display()
-                )));
-            }
-        }
-        if let Some(f) = found.iter().find(|f| f.1 != n || f.0 == 0 || f.0 > n) {
-            return Err(Failure::Input(format!(
-                "--merge-shards: {} is not one of the {n} shards of {}\n  help: remove the shard files of another split",
-                f.2.display(),
-                out_dir.display()
-            )));
-        }
-        let m = proposals.len();
-        let mut next = checkpoint::Generation {
-            proposals: proposals.clone(),
-            distances: vec![0.0; m],
-            out_of_sample: vec![0.0; m],
-        };
-        for (k, _, path) in &found {
-            let share = checkpoint::shard_share(m, *k, n);
-            let rows = checkpoint::read_shard(
-                &read_text(path)?,
-                &shard_identity(*k, n),
-                &params,
-                g,
-                &proposals,
-                &share,
-            )
-            .map_err(|e| refused(path, e))?;
-            for (j, d, o) in rows {
-                next.distances[j] = d;
-                next.out_of_sample[j] = o;
-            }
-        }
-        resumed.push(next);
-        let text = checkpoint::write(&identity, &params, &resumed);
-        write_atomic(&checkpoint_path, text.as_bytes()).map_err(|e| {
-            Failure::Other(format!("cannot write {}: {e}", checkpoint_path.display()))
-        })?;
-        for (_, _, path) in &found {
-            let _ = std::fs::remove_file(path);
-        }
-        let (_, abc) = calibrate::replay(&sc, &req, &resumed).map_err(failure)?;
-        if !abc.finished() {
-            if !quiet {
-                println!(
-                    "generation {g} merged from {n} shards into {}; next: generation {} with --shard K/N, then --merge-shards",
-                    checkpoint_path.display(),
-                    g + 1
-                );
-            }
+        if !shard::step(&step, shard, &mut resumed)? {
             return Ok(());
         }
     }
