@@ -263,3 +263,236 @@ fn bad_flags_exit_2_naming_the_flag_before_anything_runs() {
     .stderr_has("[[checks]]");
     assert!(!dir.path().join("cal").exists());
 }
+
+/// `args` with three generations, so that a calibration can stop after the first or second.
+fn three(out: &str, extra: &[&str]) -> Vec<String> {
+    let mut a = args(out, extra);
+    let g = a.iter().position(|x| x == "--generations").unwrap();
+    a[g + 1] = "3".into();
+    a
+}
+
+#[test]
+fn a_resumed_calibration_writes_the_bytes_of_an_uninterrupted_one() {
+    let dir = tempdir();
+    run_in(dir.path(), three("whole", &[])).expect_code(0);
+    // Stopped after generation 0, resumed and stopped after 1, resumed to the end, on another
+    // thread count.
+    run_in(dir.path(), three("cut", &["--stop-after-generation", "0"])).expect_code(0);
+    let cut = dir.path().join("cut");
+    assert!(cut.join("calibration.partial.csv").exists());
+    assert!(
+        !cut.join("calibration.csv").exists(),
+        "a stopped run writes no output"
+    );
+    run_in(
+        dir.path(),
+        three(
+            "cut",
+            &["--resume", "--stop-after-generation", "1", "--jobs", "1"],
+        ),
+    )
+    .expect_code(0);
+    let partial = read(&cut.join("calibration.partial.csv"));
+    assert!(partial.lines().any(|l| l.starts_with("1,0,")));
+    run_in(dir.path(), three("cut", &["--resume", "--jobs", "2"])).expect_code(0);
+    for f in FILES {
+        assert!(
+            read_bytes(&dir.path().join("whole").join(f)) == read_bytes(&cut.join(f)),
+            "{f} differs between the uninterrupted and the resumed calibration"
+        );
+    }
+    assert!(
+        !cut.join("calibration.partial.csv").exists(),
+        "the checkpoint is removed with the finished output"
+    );
+    // --resume with no checkpoint starts from generation 0, to the same bytes.
+    run_in(dir.path(), three("fresh", &["--resume"])).expect_code(0);
+    assert_eq!(
+        read_bytes(&dir.path().join("whole/calibration.csv")),
+        read_bytes(&dir.path().join("fresh/calibration.csv"))
+    );
+}
+
+/// Stops a calibration after generation 1 in `dir/cut`, changes its checkpoint with `edit`, and
+/// expects `--resume` (with `extra`) to exit 2 naming the file and `needles`, writing nothing.
+fn refused(edit: impl Fn(&str) -> String, extra: &[&str], needles: &[&str]) {
+    let dir = tempdir();
+    run_in(dir.path(), three("cut", &["--stop-after-generation", "1"])).expect_code(0);
+    let path = dir.path().join("cut/calibration.partial.csv");
+    let text = edit(&read(&path));
+    std::fs::write(&path, &text).unwrap();
+    let mut a = three("cut", &["--resume"]);
+    a.extend(extra.iter().map(|s| s.to_string()));
+    let out = run_in(dir.path(), &a);
+    out.expect_code(2)
+        .stderr_has("calibration.partial.csv")
+        .no_panic();
+    for n in needles {
+        out.stderr_has(n);
+    }
+    assert!(!dir.path().join("cut/calibration.csv").exists());
+    assert_eq!(
+        read(&path),
+        text,
+        "the refused checkpoint is left as it was"
+    );
+}
+
+/// `text` with the field in `column` of the row starting with `row` replaced by `value`.
+fn set_field(text: &str, row: &str, column: usize, value: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if l.starts_with(row) {
+                let mut f: Vec<&str> = l.split(',').collect();
+                f[column] = value;
+                f.join(",")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn resume_refuses_another_calibrations_or_a_tampered_checkpoint() {
+    let same = |t: &str| t.to_string();
+    // Another calibration: another seed, another budget, other priors.
+    refused(same, &["--seed", "7"], &["line 3", "another calibration"]);
+    refused(
+        same,
+        &["--p-acc-min", "0.1"],
+        &["line 8", "column p_acc_min"],
+    );
+    refused(
+        same,
+        &["--param", "decision.money_weight=5:15"],
+        &["column params"],
+    );
+    // A parameter value the sampler does not propose (line 15 is generation 0, proposal 0).
+    refused(
+        |t| set_field(t, "0,2,", 2, "0.1"),
+        &[],
+        &[
+            "column decision.",
+            "not the value this calibration proposes",
+        ],
+    );
+    refused(
+        |t| set_field(t, "1,3,", 4, "9.5"),
+        &[],
+        &[
+            "column decision.money_weight",
+            "not the value this calibration proposes",
+        ],
+    );
+    // A distance of the last generation changed: well formed, and no later proposal depends
+    // on it, but not the rows the checksum was made of. (Changed in generation 0, it moves
+    // generation 1's proposals, refused at their row.)
+    refused(
+        |t| set_field(t, "1,2,", 2, "0.1"),
+        &[],
+        &["line 13", "column rows_sha256", "checksum"],
+    );
+    // Not a distance, a row out of order, a missing field, a generation cut short.
+    refused(
+        |t| set_field(t, "0,2,", 3, "-1"),
+        &[],
+        &["line 17", "column out_of_sample_distance"],
+    );
+    refused(
+        |t| set_field(t, "0,2,", 1, "3"),
+        &[],
+        &["line 17", "column proposal"],
+    );
+    refused(
+        |t| t.replacen("\n0,0,", "\n0,0", 1),
+        &[],
+        &["line 15", "fields"],
+    );
+    refused(
+        |t| {
+            let mut l: Vec<&str> = t.lines().collect();
+            l.pop();
+            l.join("\n") + "\n"
+        },
+        &[],
+        &["generation 1 stops after"],
+    );
+    refused(|_| "garbage\n".to_string(), &[], &["line 1"]);
+}
+
+#[test]
+fn a_calibration_sharded_generation_by_generation_writes_the_unsharded_bytes() {
+    let dir = tempdir();
+    run_in(dir.path(), three("whole", &[])).expect_code(0);
+    let sh = dir.path().join("sh");
+    // Three generations, each: three shards (in any order, any --jobs), then the merge.
+    for g in 0..3 {
+        for k in [3, 1, 2] {
+            run_in(
+                dir.path(),
+                three("sh", &["--shard", &format!("{k}/3"), "--jobs", "1"]),
+            )
+            .expect_code(0);
+        }
+        assert!(sh.join("calibration.shard_2_of_3.csv").exists());
+        assert!(!sh.join("calibration.csv").exists(), "generation {g}");
+        run_in(dir.path(), three("sh", &["--merge-shards"])).expect_code(0);
+        assert!(!sh.join("calibration.shard_2_of_3.csv").exists());
+    }
+    for f in FILES {
+        assert!(
+            read_bytes(&dir.path().join("whole").join(f)) == read_bytes(&sh.join(f)),
+            "{f} differs between the unsharded and the sharded calibration"
+        );
+    }
+    assert!(!sh.join("calibration.partial.csv").exists());
+    // A shard after the last merge does not start the calibration over in its folder.
+    run_in(dir.path(), three("sh", &["--shard", "1/3"]))
+        .expect_code(2)
+        .stderr_has("nothing is left to shard");
+    assert!(!sh.join("calibration.shard_1_of_3.csv").exists());
+    // Nothing is left to shard in a finished checkpoint: stopped after its last generation.
+    run_in(dir.path(), three("last", &["--stop-after-generation", "2"])).expect_code(0);
+    run_in(dir.path(), three("last", &["--shard", "1/2"]))
+        .expect_code(2)
+        .stderr_has("nothing is left to shard");
+}
+
+#[test]
+fn merging_refuses_a_missing_another_calibrations_or_a_tampered_shard() {
+    let dir = tempdir();
+    for k in [1, 2] {
+        run_in(dir.path(), three("sh", &["--shard", &format!("{k}/2")])).expect_code(0);
+    }
+    let shard = dir.path().join("sh/calibration.shard_2_of_2.csv");
+    let good = read(&shard);
+    std::fs::remove_file(&shard).unwrap();
+    run_in(dir.path(), three("sh", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("calibration.shard_2_of_2.csv is missing")
+        .stderr_has("--shard 2/2");
+    // A shard of another seed.
+    run_in(dir.path(), three("sh", &["--shard", "2/2", "--seed", "7"])).expect_code(0);
+    run_in(dir.path(), three("sh", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("calibration.shard_2_of_2.csv")
+        .stderr_has("another calibration");
+    // A distance changed after writing; a row of another shard's proposal.
+    std::fs::write(&shard, set_field(&good, "0,1,", 2, "0.01")).unwrap();
+    run_in(dir.path(), three("sh", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("column rows_sha256");
+    std::fs::write(&shard, set_field(&good, "0,1,", 1, "2")).unwrap();
+    run_in(dir.path(), three("sh", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("column proposal");
+    assert!(!dir.path().join("sh/calibration.partial.csv").exists());
+    // The good shard merges.
+    std::fs::write(&shard, good).unwrap();
+    run_in(dir.path(), three("sh", &["--merge-shards"])).expect_code(0);
+    assert!(dir.path().join("sh/calibration.partial.csv").exists());
+}

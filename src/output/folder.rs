@@ -232,9 +232,12 @@ pub fn check_target(target: &Path) -> Result<(), FolderError> {
     // Files that look like outputs in a folder with none of the files every output has (a
     // folder of someone's own CSVs) are not replaced either.
     if let Some(first) = files.first()
-        && !files
-            .iter()
-            .any(|f| MARKERS.contains(&f.as_str()) || f == "sweep.json")
+        && !files.iter().any(|f| {
+            MARKERS.contains(&f.as_str())
+                || f == "sweep.json"
+                || f == "calibration.partial.csv"
+                || f.starts_with("calibration.shard_")
+        })
     {
         return Err(FolderError::Foreign {
             path: target.to_path_buf(),

@@ -9,12 +9,14 @@
 //! any thread count. The comparison at the posterior median and at the shipped defaults runs
 //! both on the base seed (common random numbers: they differ by their parameters only).
 
+pub mod checkpoint;
 pub mod distance;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use self::checkpoint::Generation;
 use self::distance::{Score, Target, line_year, score};
 use crate::abc::{AbcError, Apmc, Population, Prior, Settings};
 use crate::runs::ensemble::{PoolError, pool};
@@ -68,6 +70,9 @@ pub enum CalibrateError {
     /// The thread pool could not start.
     #[error(transparent)]
     Pool(#[from] PoolError),
+    /// The checkpoint could not be written (the caller's message).
+    #[error("{0}")]
+    Checkpoint(String),
 }
 
 /// What to calibrate and how.
@@ -221,54 +226,113 @@ pub enum Progress {
     Scorecards,
 }
 
-/// Runs the calibration `req` asks for on `sc`.
-pub fn calibrate(
-    sc: &Scenario,
-    req: &Request,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Calibration, CalibrateError> {
+/// The sampler of the calibration `req` asks for (its parameters checked, as [`calibrate`]
+/// runs it): a fresh one, before generation 0.
+pub fn sampler(sc: &Scenario, req: &Request) -> Result<(Vec<Parameter>, Apmc), CalibrateError> {
     let mut params = req.params.clone();
     check_params(sc, &mut params)?;
     let prior = Prior {
         min: params.iter().map(|p| p.min).collect(),
         max: params.iter().map(|p| p.max).collect(),
     };
-    let mut abc = Apmc::new(prior, req.settings, req.seed)?;
+    let abc = Apmc::new(prior, req.settings, req.seed)?;
+    Ok((params, abc))
+}
+
+/// Scores generation `g`'s proposals `share` (their numbers in `proposals`), in parallel on
+/// the ensemble pool, in the order of `share`; `tick` after each.
+pub fn score_share(
+    sc: &Scenario,
+    req: &Request,
+    params: &[Parameter],
+    g: usize,
+    proposals: &[Vec<f64>],
+    share: &[usize],
+    tick: &(dyn Fn() + Sync),
+) -> Result<Vec<Score>, CalibrateError> {
     let threads = pool(req.jobs)?;
+    let scored: Vec<Result<Score, CalibrateError>> = threads.install(|| {
+        share
+            .par_iter()
+            .map(|&j| {
+                let s = with_params(sc, params, &proposals[j])?;
+                let out = score(
+                    &s,
+                    &s.params,
+                    particle_seed(req.seed, g, j),
+                    req.runs,
+                    &req.target,
+                );
+                tick();
+                Ok(out)
+            })
+            .collect()
+    });
+    scored.into_iter().collect()
+}
+
+/// The sampler of `req` with the generations `done` replayed (no run: their distances are
+/// given), ready to propose the next.
+pub fn replay(
+    sc: &Scenario,
+    req: &Request,
+    done: &[Generation],
+) -> Result<(Vec<Parameter>, Apmc), CalibrateError> {
+    let (params, mut abc) = sampler(sc, req)?;
+    for g in done {
+        abc.update(g.proposals.clone(), &g.distances)?;
+    }
+    Ok((params, abc))
+}
+
+/// Runs the calibration `req` asks for on `sc`, continuing after the generations in `resumed`
+/// (read back from a checkpoint: [`checkpoint::read`]; empty to start afresh), whose updates are
+/// replayed without running anything. After each generation, `done` gets every generation so
+/// far (to write a checkpoint) and says whether to go on: `Ok(false)` stops the calibration,
+/// which then returns `None`.
+pub fn calibrate(
+    sc: &Scenario,
+    req: &Request,
+    resumed: Vec<Generation>,
+    progress: &(dyn Fn(Progress) + Sync),
+    done: &mut dyn FnMut(&[Generation]) -> Result<bool, CalibrateError>,
+) -> Result<Option<Calibration>, CalibrateError> {
+    let (params, mut abc) = sampler(sc, req)?;
     let most = req.settings.max_simulations();
-    let done = AtomicUsize::new(0);
-    let mut scores: Vec<Vec<Score>> = Vec::new();
+    let mut generations: Vec<Generation> = Vec::new();
+    for g in resumed {
+        let pop = abc.update(g.proposals.clone(), &g.distances)?;
+        progress(Progress::Generation {
+            generation: pop.generation,
+            epsilon: pop.epsilon,
+            p_acc: pop.p_acc,
+        });
+        generations.push(g);
+    }
+    let count = AtomicUsize::new(generations.iter().map(|g| g.proposals.len()).sum());
     while !abc.finished() {
         let g = abc.generation();
         let proposals = abc.propose();
-        let scored: Vec<Result<Score, CalibrateError>> = threads.install(|| {
-            proposals
-                .par_iter()
-                .enumerate()
-                .map(|(j, theta)| {
-                    let s = with_params(sc, &params, theta)?;
-                    let out = score(
-                        &s,
-                        &s.params,
-                        particle_seed(req.seed, g, j),
-                        req.runs,
-                        &req.target,
-                    );
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(Progress::Simulations { done: n, most });
-                    Ok(out)
-                })
-                .collect()
-        });
-        let scored: Vec<Score> = scored.into_iter().collect::<Result<_, _>>()?;
+        let share: Vec<usize> = (0..proposals.len()).collect();
+        let scored = score_share(sc, req, &params, g, &proposals, &share, &|| {
+            let n = count.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(Progress::Simulations { done: n, most });
+        })?;
         let d: Vec<f64> = scored.iter().map(|s| s.distance(true)).collect();
-        let pop = abc.update(proposals, &d)?;
+        let pop = abc.update(proposals.clone(), &d)?;
         progress(Progress::Generation {
             generation: g,
             epsilon: pop.epsilon,
             p_acc: pop.p_acc,
         });
-        scores.push(scored);
+        generations.push(Generation {
+            proposals,
+            distances: d,
+            out_of_sample: scored.iter().map(|s| s.distance(false)).collect(),
+        });
+        if !done(&generations)? {
+            return Ok(None);
+        }
     }
     let populations = abc.history().to_vec();
     let out_of_sample = populations
@@ -276,7 +340,7 @@ pub fn calibrate(
         .map(|p| {
             p.particles
                 .iter()
-                .map(|q| scores[q.born][q.index].distance(false))
+                .map(|q| generations[q.born].out_of_sample[q.index])
                 .collect()
         })
         .collect();
@@ -292,7 +356,7 @@ pub fn calibrate(
             theta,
         })
     };
-    Ok(Calibration {
+    Ok(Some(Calibration {
         median: point(median)?,
         defaults: point(defaults)?,
         line_years: sc.checks.iter().map(|c| line_year(sc, c)).collect(),
@@ -305,5 +369,5 @@ pub fn calibrate(
         votes: req.target.votes.is_some(),
         populations,
         out_of_sample,
-    })
+    }))
 }

@@ -8,6 +8,7 @@ use std::time::Instant;
 use clap::Args;
 use soft_balancing::abc::Settings;
 use soft_balancing::output::write_atomic;
+use soft_balancing::runs::calibrate::checkpoint;
 use soft_balancing::runs::calibrate::distance::{Target, term_counts};
 use soft_balancing::runs::calibrate::{
     self, CalibrateError, DEFAULT_AROUND, DEFAULT_PARAMS, Parameter, Progress, Request,
@@ -15,10 +16,13 @@ use soft_balancing::runs::calibrate::{
 use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::scenario::experiment::round12;
 use soft_balancing::scenario::keys;
+use soft_balancing::sweep::store::sha256_hex;
+
+mod shard;
 
 use crate::Failure;
 use crate::common::{Common, commit, load, provenance, stage};
-use crate::sweep::progress_bar;
+use crate::sweep::{parse_shard, progress_bar};
 
 /// The most runs per parameter set with the UN votes, whose records are kept while a set is
 /// scored (as `validate --data`).
@@ -30,6 +34,8 @@ Examples:
   simulate calibrate FILE --particles 40 --generations 3 --runs 10   a quick look
   simulate calibrate FILE --param decision.money_weight=5:15 --param decision.temperature=0.3:0.9
   simulate calibrate FILE --fit-until 2008 --data none           fit on lines to 2008, no votes
+  simulate calibrate FILE --resume                               continue a killed calibration
+  simulate calibrate FILE --shard 2/8; ... --merge-shards        one generation on 8 nodes
 
 What it does: approximate Bayesian computation by adaptive population Monte Carlo (Lenormand,
 Jabot and Deffuant 2013; the ABC-SMC of Beaumont et al. 2009 and Toni et al. 2009). Generation 0
@@ -49,7 +55,17 @@ every generation: one row per generation, particle and parameter), posterior.csv
 parameter: prior, default, median, 5-95 %, default inside or not), distance.csv (every term at
 the posterior median and at the defaults), scorecard_in_sample.csv and
 scorecard_out_of_sample.csv (the scorecard at the posterior median), marginal_<key>.svg and
-report.html. Same seed, same bytes, on any --jobs. See docs/calibration.md.";
+report.html. Same seed, same bytes, on any --jobs. See docs/calibration.md.
+
+Interruptions: after each generation, calibration.partial.csv in --out holds the generations
+done (checksummed; removed when the output is complete). Run the same command with --resume to
+continue from it: the output is the uninterrupted run's, byte for byte. A checkpoint of another
+calibration, or a changed one, is refused (exit 2) naming the file, line and column.
+
+On a cluster, one generation at a time: --shard K/N (K = 1..N, as many tasks) scores a slice of
+the next generation's proposals and writes calibration.shard_K_of_N.csv into --out; then
+--merge-shards adds the generation to the checkpoint, and after the last one writes the output,
+the same bytes as an unsharded run (docs/cluster.md).";
 
 /// Arguments of `simulate calibrate`.
 #[derive(Args)]
@@ -88,6 +104,24 @@ pub struct CalibrateArgs {
     /// USA, RUS and CHN patrons and starts by --fit-until, else none].
     #[arg(long, value_name = "unga|FILE|none")]
     data: Option<String>,
+    /// Continue an interrupted calibration from the checkpoint in the output folder
+    /// (calibration.partial.csv): finished generations are not run again, and the output is
+    /// the uninterrupted run's, byte for byte.
+    #[arg(long)]
+    resume: bool,
+    /// Score only slice K of N of the next generation's proposals (j with j mod N = K-1),
+    /// reading the checkpoint in --out, and write calibration.shard_K_of_N.csv there; gather
+    /// the slices with --merge-shards (`slurm/N` takes K from a SLURM job array).
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["resume", "merge_shards"])]
+    shard: Option<String>,
+    /// Gather the shard files of the next generation in --out into the checkpoint; when that
+    /// was the last generation, write the output as --resume does.
+    #[arg(long, conflicts_with = "resume")]
+    merge_shards: bool,
+    /// Stop once generation K is done and checkpointed, writing no output (for tests of
+    /// --resume).
+    #[arg(long, value_name = "K", hide = true)]
+    stop_after_generation: Option<u64>,
     #[command(flatten)]
     common: Common,
 }
@@ -109,8 +143,10 @@ fn owns(name: &str) -> bool {
             | "scorecard_in_sample.csv"
             | "scorecard_out_of_sample.csv"
             | "report.html"
+            | checkpoint::FILE
     ) || (name.starts_with("marginal_") && name.ends_with(".svg"))
         || name.ends_with(".partial")
+        || checkpoint::shard_of(name).is_some()
 }
 
 /// `--param KEY=min:max`, parsed.
@@ -160,7 +196,7 @@ fn read_votes(
     name: Option<&str>,
     sc: &soft_balancing::Scenario,
     fit_until: i32,
-) -> Result<Option<(String, Vec<Observation>)>, Failure> {
+) -> Result<Option<(String, Vec<Observation>, String)>, Failure> {
     let has_patrons = ["USA", "RUS", "CHN"]
         .iter()
         .all(|id| sc.patron_slot(id).is_some());
@@ -183,7 +219,21 @@ fn read_votes(
         )));
     }
     let obs = unvote::parse(&text).map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
-    Ok(Some((source, obs)))
+    let sum = sha256_hex(text.as_bytes());
+    Ok(Some((source, obs, sum)))
+}
+
+/// A checkpoint or shard file refused: exit 2 naming `flag`, the file, the line and the column.
+fn refused(flag: &str, path: &Path, e: checkpoint::CheckpointError) -> Failure {
+    Failure::Input(format!(
+        "{flag}: {}: {e}\n  help: use the command that wrote it, or run without --resume, --shard and --merge-shards to start over",
+        path.display()
+    ))
+}
+
+fn read_text(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
 }
 
 fn failure(e: CalibrateError) -> Failure {
@@ -192,7 +242,7 @@ fn failure(e: CalibrateError) -> Failure {
         CalibrateError::Abc(_) => Failure::Input(format!(
             "--particles/--generations/--alpha/--p-acc-min: {e}"
         )),
-        CalibrateError::Pool(_) => Failure::Other(e.to_string()),
+        CalibrateError::Pool(_) | CalibrateError::Checkpoint(_) => Failure::Other(e.to_string()),
     }
 }
 
@@ -222,6 +272,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     calibrate::check_params(&sc, &mut params).map_err(failure)?;
     let votes = read_votes(args.data.as_deref(), &sc, args.fit_until)?;
     let source = votes.as_ref().map(|v| v.0.clone());
+    let data = votes
+        .as_ref()
+        .map_or("none".to_string(), |v| format!("{} (SHA-256 {})", v.0, v.2));
     let target = Target {
         fit_until: args.fit_until,
         votes: votes.map(|v| v.1),
@@ -247,22 +300,11 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         p_acc_min: args.p_acc_min,
         generations: args.generations as usize,
     };
-    soft_balancing::abc::Apmc::new(
-        soft_balancing::abc::Prior {
-            min: params.iter().map(|p| p.min).collect(),
-            max: params.iter().map(|p| p.max).collect(),
-        },
-        settings,
-        seed,
-    )
-    .map_err(|e| failure(e.into()))?;
     let out_dir = args
         .common
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("calibration"));
-    // Output problems that can be known now are found before anything runs.
-    let staging = stage(&out_dir, owns)?;
     let quiet = args.common.quiet;
     let req = Request {
         params,
@@ -273,6 +315,104 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         jobs: args.common.jobs(),
         target,
     };
+    let (params, sampler) = calibrate::sampler(&sc, &req).map_err(failure)?;
+    // Output problems that can be known now are found before anything runs. Shards, which
+    // may run at once on one folder, write only their own file and stage nothing.
+    let staging = if args.shard.is_some() {
+        crate::common::out_is_not_a_file(&out_dir)?;
+        None
+    } else {
+        Some(stage(&out_dir, owns)?)
+    };
+    // What identifies the calibration's sample: everything the rows depend on.
+    let identity: Vec<(String, String)> = vec![
+        ("scenario_sha256".into(), sc.sha256.clone()),
+        (
+            "changes".into(),
+            if changes.is_empty() {
+                "none".into()
+            } else {
+                changes.join(" ")
+            },
+        ),
+        ("seed".into(), seed.to_string()),
+        (
+            "params".into(),
+            params
+                .iter()
+                .map(|p| format!("{}={}:{}", p.key, p.min, p.max))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        ("particles".into(), settings.particles.to_string()),
+        ("alpha".into(), settings.alpha.to_string()),
+        ("p_acc_min".into(), settings.p_acc_min.to_string()),
+        ("generations".into(), settings.generations.to_string()),
+        ("runs".into(), req.runs.to_string()),
+        ("fit_until".into(), args.fit_until.to_string()),
+        ("data".into(), data),
+    ];
+    let checkpoint_path = out_dir.join(checkpoint::FILE);
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let flag = if shard.is_some() {
+        "--shard"
+    } else if args.merge_shards {
+        "--merge-shards"
+    } else {
+        "--resume"
+    };
+    let sharded = shard.is_some() || args.merge_shards;
+    let resumed = if (args.resume || sharded) && checkpoint_path.is_file() {
+        let text = read_text(&checkpoint_path)?;
+        let gens = checkpoint::read(&text, &identity, &params, sampler)
+            .map_err(|e| refused(flag, &checkpoint_path, e))?;
+        if !quiet && !sharded {
+            eprintln!(
+                "resuming from {}: {} generations done",
+                checkpoint_path.display(),
+                gens.len()
+            );
+        }
+        gens
+    } else {
+        if args.resume && !quiet {
+            eprintln!(
+                "no checkpoint at {}: starting from generation 0",
+                checkpoint_path.display()
+            );
+        }
+        Vec::new()
+    };
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;
+    let mut resumed = resumed;
+    // A finished calibration leaves no checkpoint: a shard of a chain that outlived the last
+    // generation must not start the calibration over in its folder.
+    if sharded && !checkpoint_path.is_file() && out_dir.join("calibration.csv").is_file() {
+        return Err(Failure::Input(format!(
+            "{}: {} holds a finished calibration and no checkpoint: nothing is left to shard\n  help: give another --out to start a new calibration",
+            if args.merge_shards {
+                "--merge-shards"
+            } else {
+                "--shard"
+            },
+            out_dir.display()
+        )));
+    }
+    if sharded {
+        let step = shard::Step {
+            sc: &sc,
+            req: &req,
+            params: &params,
+            identity: &identity,
+            out_dir: &out_dir,
+            checkpoint: &checkpoint_path,
+            quiet,
+        };
+        if !shard::step(&step, shard, &mut resumed)? {
+            return Ok(());
+        }
+    }
     if !quiet {
         eprintln!(
             "calibrating {} parameters of {}: up to {} parameter sets x {} runs ({} terms in sample to {}, {} out of sample{})",
@@ -314,14 +454,48 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         _ => {}
     }
     };
-    let c = calibrate::calibrate(&sc, &req, &report).map_err(failure)?;
+    let stop = args.stop_after_generation.map(|k| k as usize);
+    let mut save = |gens: &[checkpoint::Generation]| -> Result<bool, CalibrateError> {
+        let text = checkpoint::write(&identity, &params, gens);
+        write_atomic(&checkpoint_path, text.as_bytes()).map_err(|e| {
+            CalibrateError::Checkpoint(format!("cannot write {}: {e}", checkpoint_path.display()))
+        })?;
+        Ok(stop.is_none_or(|k| gens.len() <= k))
+    };
+    let Some(c) = calibrate::calibrate(&sc, &req, resumed, &report, &mut save).map_err(failure)?
+    else {
+        bar.finish_and_clear();
+        if !quiet {
+            eprintln!(
+                "stopped after generation {}; {} holds it: continue with --resume",
+                stop.unwrap_or(0),
+                checkpoint_path.display()
+            );
+        }
+        return Ok(());
+    };
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
 
+    let Some(staging) = staging else {
+        return Err(Failure::Other(
+            "a shard has no output folder to write".into(),
+        ));
+    };
     let charts = soft_balancing::plot::calibrate::charts(&sc.name, &c)
         .map_err(|e| Failure::Other(e.to_string()))?;
     // The scenario's path and the command as typed in the output folder: same bytes anywhere.
-    let command = provenance(&mut sc, &args.scenario, &out_dir, &[]);
+    // How the work was interrupted does not change the output: `--resume` is left out.
+    let command = provenance(
+        &mut sc,
+        &args.scenario,
+        &out_dir,
+        &[
+            ("--resume", false),
+            ("--stop-after-generation", true),
+            ("--merge-shards", false),
+        ],
+    );
     let mut about = format!(
         "{} (SHA-256 {}), seed {seed}, {} runs per parameter set",
         sc.path,
