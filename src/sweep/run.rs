@@ -513,13 +513,19 @@ impl Gate {
 
     /// Tasks before `n` are folded.
     fn folded(&self, n: usize) {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).folded = n;
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .folded = n;
         self.moved.notify_all();
     }
 
     /// No more tasks are handed out.
     fn stop(&self) {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .stop = true;
         self.moved.notify_all();
     }
 }

@@ -520,61 +520,11 @@ pub fn softmax(scores: &[f64], t: f64, out: &mut [f64]) {
     let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for (o, &x) in out.iter_mut().zip(scores) {
-        *o = exp((x - max) / t);
+        *o = libm::exp((x - max) / t);
         sum += *o;
     }
     for o in out.iter_mut().take(scores.len()) {
         *o /= sum;
-    }
-}
-
-/// `libm::exp`, bit for bit, inlined for the arguments a softmax meets (|x| < 700, where the
-/// result is a normal number and the scaling by 2^k is exact); any other argument goes to
-/// `libm::exp` itself. The same operations in the same order as libm 0.2 (FreeBSD's `e_exp.c`):
-/// argument reduction x = k ln2 + r, the degree-5 rational approximation, then y 2^k, here one
-/// multiplication by a power of two built from its bits instead of a call to `scalbn`. Inlining
-/// it into the softmax saves a fifth of a run (`exp_is_libms_bit_for_bit`).
-#[inline(always)]
-pub fn exp(x: f64) -> f64 {
-    const LN2HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2LO: f64 = 1.908_214_929_270_587_700_02e-10;
-    const INVLN2: f64 = 1.442_695_040_888_963_387_00e0;
-    const P1: f64 = 1.666_666_666_666_660_190_37e-1;
-    const P2: f64 = -2.777_777_777_701_559_338_42e-3;
-    const P3: f64 = 6.613_756_321_437_934_361_17e-5;
-    const P4: f64 = -1.653_390_220_546_525_153_90e-6;
-    const P5: f64 = 4.138_136_797_057_238_460_39e-8;
-    let hx = ((x.to_bits() >> 32) as u32) & 0x7fff_ffff;
-    // |x| >= 700 (or NaN): libm's own special cases and its careful scaling near underflow.
-    if hx >= 0x4085_e000 {
-        return libm::exp(x);
-    }
-    let (hi, lo, k): (f64, f64, i32) = if hx > 0x3fd6_2e42 {
-        // |x| > 0.5 ln2
-        let k = if hx >= 0x3ff0_a2b2 {
-            // |x| >= 1.5 ln2
-            (INVLN2 * x + if x.is_sign_negative() { -0.5 } else { 0.5 }) as i32
-        } else if x.is_sign_negative() {
-            -1
-        } else {
-            1
-        };
-        (x - f64::from(k) * LN2HI, f64::from(k) * LN2LO, k)
-    } else if hx > 0x3e30_0000 {
-        // |x| > 2^-28
-        (x, 0.0, 0)
-    } else {
-        return 1.0 + x;
-    };
-    let r = if k == 0 { hi } else { hi - lo };
-    let xx = r * r;
-    let c = r - xx * (P1 + xx * (P2 + xx * (P3 + xx * (P4 + xx * P5))));
-    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    if k == 0 {
-        y
-    } else {
-        // 2^k for -1010 <= k <= 1010: a normal number, so y 2^k is exact, as in `scalbn`.
-        y * f64::from_bits(((0x3ff + k) as u64) << 52)
     }
 }
 

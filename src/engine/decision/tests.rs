@@ -196,27 +196,3 @@ mod money_sign {
         assert!(score(0.99 + 1e-4, 1.0 + 1e-4) < score(0.99, 1.0));
     }
 }
-
-#[test]
-fn exp_is_libms_bit_for_bit() {
-    let mut xs = vec![
-        0.0, -0.0, 1e-30, -1e-30, 1e-9, -1e-9, 0.3, -0.3, 0.35, -0.35, 1.0, -1.0, 1.04, -1.04,
-        2.0, -2.0, -50.0, -699.9, 699.9, -700.0, 700.0, -708.5, -745.2, -800.0, 710.0,
-        f64::INFINITY, f64::NEG_INFINITY,
-    ];
-    // A cheap deterministic spread over the range a softmax meets and beyond.
-    let mut u: u64 = 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..200_000 {
-        u ^= u << 13;
-        u ^= u >> 7;
-        u ^= u << 17;
-        let f = (u >> 11) as f64 / (1u64 << 53) as f64;
-        xs.push(-40.0 * f);
-        xs.push(1500.0 * (f - 0.5));
-        xs.push(f64::from_bits(u));
-    }
-    for x in xs {
-        let (a, b) = (exp(x), libm::exp(x));
-        assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "exp({x:e}): {a:e} against {b:e}");
-    }
-}
