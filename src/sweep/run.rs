@@ -1,4 +1,5 @@
-//! Running a sweep: points in batches, replicates in fixed chunks, rows flushed as points finish.
+//! Running a sweep: tasks (a chunk of replicates, or several small points) handed out in order,
+//! folded in order whatever order they finish in, rows flushed as points finish.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -590,4 +591,34 @@ pub fn verify(
         out.push((i, rows.get(&i).is_some_and(|r| *r == fresh)));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every (point, chunk) pair is in exactly one task, and the tasks list them in order.
+    #[test]
+    fn tasks_cover_every_chunk_once_in_order() {
+        for (points, runs) in [
+            (1, 1),
+            (7, 1),
+            (200, 20),
+            (41, 128),
+            (40, 500),
+            (3, 20_000),
+            (5, 129),
+        ] {
+            let chunks = usize::div_ceil(runs, CHUNK);
+            let plan = Plan::new(points, chunks, runs);
+            let all: Vec<(usize, usize)> = (0..plan.tasks()).flat_map(|t| plan.items(t)).collect();
+            let want: Vec<(usize, usize)> = (0..points)
+                .flat_map(|g| (0..chunks).map(move |c| (g, c)))
+                .collect();
+            assert_eq!(all, want, "{points} points of {runs} runs");
+            assert!((0..plan.tasks()).all(|t| plan.items(t).count() > 0));
+        }
+        // Small points are batched: 200 points of 20 runs make 34 tasks of up to 6 points.
+        assert_eq!(Plan::new(200, 1, 20).tasks(), 34);
+    }
 }
