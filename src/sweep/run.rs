@@ -1,4 +1,5 @@
-//! Running a sweep: points in batches, replicates in fixed chunks, rows flushed as points finish.
+//! Running a sweep: tasks (a chunk of replicates, or several small points) handed out in order,
+//! folded in order whatever order they finish in, rows flushed as points finish.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -6,7 +7,8 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError, mpsc};
 
 use super::aggregate::Stats;
 use super::error::{SweepError, io_err};
@@ -230,89 +232,135 @@ pub fn run_sweep(
     let threads = threads(opts.jobs);
     let pool = pool(threads)?;
     let chunks_per_point = spec.runs.div_ceil(CHUNK);
+    // Finished rows are appended (and flushed to disk) this many points at a time.
     let batch = (16 * threads).div_ceil(chunks_per_point).clamp(1, 256);
-    let finished = std::sync::atomic::AtomicU64::new(0);
+    let plan = Plan::new(todo.len(), chunks_per_point, spec.runs);
+    let finished = AtomicU64::new(0);
     let mut runs_done = 0u64;
 
-    // Work items (point, chunk) are run a window at a time and folded into their point's
-    // statistics in item order, so memory stays flat however many runs a point has.
-    let window = (4 * threads).max(1);
-    for group in todo.chunks(batch) {
-        let scenarios: Vec<Scenario> = group
-            .iter()
-            .map(|&i| scenario_at(sc, spec, &points[i]))
-            .collect::<Result<_, _>>()?;
-        let items: Vec<(usize, usize)> = (0..group.len())
-            .flat_map(|g| (0..chunks_per_point).map(move |c| (g, c)))
-            .collect();
-        let mut acc: Vec<Option<Stats>> = vec![None; group.len()];
-        for slice in items.chunks(window) {
-            let results: Vec<(Stats, String)> = pool.install(|| {
-                slice
-                    .par_iter()
-                    .map(|&(g, c)| {
-                        let point = group[g];
-                        let (r0, r1) = (c * CHUNK, ((c + 1) * CHUNK).min(spec.runs));
-                        let out = run_chunk(
-                            &scenarios[g],
-                            spec.seed_of(opts.seed, point),
-                            point,
-                            r0,
-                            r1,
-                            opts.keep_runs,
-                        );
-                        let n = finished
-                            .fetch_add((r1 - r0) as u64, std::sync::atomic::Ordering::Relaxed)
-                            + (r1 - r0) as u64;
-                        progress(n);
-                        out
-                    })
-                    .collect()
-            });
-            let mut run_rows = String::new();
-            for (&(g, _), (stats, rows)) in slice.iter().zip(results) {
-                match &mut acc[g] {
-                    Some(a) => a.merge(&stats),
-                    slot @ None => *slot = Some(stats),
-                }
-                run_rows.push_str(&rows);
-            }
-            if opts.keep_runs {
-                append(&runs_partial, &run_rows)?;
-            }
-        }
-        let mut rows = String::new();
-        for (g, stats) in acc.into_iter().enumerate() {
-            let point = group[g];
-            let stats = stats.unwrap_or_else(|| Stats::new(0, 0));
-            let line = row(
-                point,
-                spec.seed_of(opts.seed, point),
-                &points[point],
-                &stats,
-                sc.outcomes.len(),
-            );
-            // What is written must read back: every statistic finite, within 0-1.
-            if let Err(bad) = check_row(
-                &line,
-                &meta.columns,
-                opts.seed,
-                spec.design.shares_seeds(),
-                &points,
-            ) {
-                return Err(SweepError::BadValue {
+    // Tasks (a chunk of one point's replicates, or several whole small points) go to the
+    // workers in order; the calling thread folds their results into each point's statistics in
+    // task order, whatever order they finish in, so results do not depend on the number of
+    // threads. At most `ahead` tasks are out (claimed, not yet folded): memory stays flat however
+    // many runs a sweep has, and no thread waits for a whole batch of tasks to finish.
+    let ahead = (4 * threads).max(2);
+    let gate = Gate {
+        state: Mutex::new(GateState::default()),
+        moved: Condvar::new(),
+    };
+    let (tx, rx) = mpsc::channel::<(usize, TaskResult)>();
+    let worker = |tx: mpsc::Sender<(usize, TaskResult)>| {
+        let mut cache: Option<(usize, Scenario)> = None;
+        while let Some(t) = gate.claim(plan.tasks(), ahead) {
+            let out = plan.items(t).try_fold(Vec::new(), |mut out, (g, c)| {
+                let point = todo[g];
+                let at = match cache.take() {
+                    Some((p, at)) if p == point => at,
+                    _ => scenario_at(sc, spec, &points[point])?,
+                };
+                let (r0, r1) = (c * CHUNK, ((c + 1) * CHUNK).min(spec.runs));
+                let (stats, rows) = run_chunk(
+                    &at,
+                    spec.seed_of(opts.seed, point),
                     point,
-                    column: bad.column,
-                    problem: bad.problem,
-                });
+                    r0,
+                    r1,
+                    opts.keep_runs,
+                );
+                cache = Some((point, at));
+                let n = finished.fetch_add((r1 - r0) as u64, Ordering::Relaxed) + (r1 - r0) as u64;
+                progress(n);
+                out.push((g, c, stats, rows));
+                Ok(out)
+            });
+            if tx.send((t, out)).is_err() {
+                break;
             }
-            rows.push_str(&line);
-            rows.push('\n');
-            done.insert(point, line);
-            runs_done += stats.runs();
         }
-        append(&partial, &rows)?;
-    }
+    };
+    let folded: Result<(), SweepError> = pool.in_place_scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let worker = &worker;
+            scope.spawn(move |_| worker(tx));
+        }
+        drop(tx);
+        let result = (|| {
+            let mut pending: BTreeMap<usize, TaskResult> = BTreeMap::new();
+            let mut acc: Option<Stats> = None;
+            let mut rows = String::new();
+            let mut run_rows = String::new();
+            let mut unflushed = 0usize;
+            for next in 0..plan.tasks() {
+                let out = loop {
+                    if let Some(out) = pending.remove(&next) {
+                        break out;
+                    }
+                    match rx.recv() {
+                        Ok((t, out)) => {
+                            pending.insert(t, out);
+                        }
+                        // Every worker gone before this task came back: cannot happen unless a
+                        // worker panicked, which the scope then reports.
+                        Err(_) => return Ok(()),
+                    }
+                };
+                gate.folded(next + 1);
+                for (g, c, stats, runs) in out? {
+                    match &mut acc {
+                        Some(a) if c > 0 => a.merge(&stats),
+                        slot => *slot = Some(stats),
+                    }
+                    run_rows.push_str(&runs);
+                    if c + 1 < chunks_per_point {
+                        continue;
+                    }
+                    let point = todo[g];
+                    let stats = acc.take().unwrap_or_else(|| Stats::new(0, 0));
+                    let line = row(
+                        point,
+                        spec.seed_of(opts.seed, point),
+                        &points[point],
+                        &stats,
+                        sc.outcomes.len(),
+                    );
+                    // What is written must read back: every statistic finite, within 0-1.
+                    if let Err(bad) = check_row(
+                        &line,
+                        &meta.columns,
+                        opts.seed,
+                        spec.design.shares_seeds(),
+                        &points,
+                    ) {
+                        return Err(SweepError::BadValue {
+                            point,
+                            column: bad.column,
+                            problem: bad.problem,
+                        });
+                    }
+                    rows.push_str(&line);
+                    rows.push('\n');
+                    done.insert(point, line);
+                    runs_done += stats.runs();
+                    unflushed += 1;
+                    if unflushed == batch || g + 1 == todo.len() {
+                        if opts.keep_runs {
+                            append(&runs_partial, &run_rows)?;
+                            run_rows.clear();
+                        }
+                        append(&partial, &rows)?;
+                        rows.clear();
+                        unflushed = 0;
+                    }
+                }
+            }
+            Ok(())
+        })();
+        // On an error, the workers stop at their next task.
+        gate.stop();
+        result
+    });
+    folded?;
 
     // Assemble the final files in point order.
     let mut csv = head.clone();
@@ -388,6 +436,101 @@ pub fn run_sweep(
     })
 }
 
+/// What a task returns: for each of its (point in the to-do list, chunk), the chunk's
+/// statistics and, with `keep_runs`, its rows.
+type TaskResult = Result<Vec<(usize, usize, Stats, String)>, SweepError>;
+
+/// How a sweep's work is cut into tasks: one chunk of [`CHUNK`] replicates of one point each, or,
+/// when a point has at most one chunk, as many whole points as make about one chunk of runs
+/// (so that small points do not cost a task each).
+struct Plan {
+    points: usize,
+    chunks: usize,
+    per_task: usize,
+}
+
+impl Plan {
+    fn new(points: usize, chunks_per_point: usize, runs: usize) -> Plan {
+        let per_task = if chunks_per_point == 1 {
+            (CHUNK / runs.max(1)).max(1)
+        } else {
+            1
+        };
+        Plan {
+            points,
+            chunks: chunks_per_point,
+            per_task,
+        }
+    }
+
+    /// The number of tasks.
+    fn tasks(&self) -> usize {
+        if self.chunks == 1 {
+            self.points.div_ceil(self.per_task)
+        } else {
+            self.points * self.chunks
+        }
+    }
+
+    /// Task `t`'s (point in the to-do list, chunk) pairs, in order.
+    fn items(&self, t: usize) -> impl Iterator<Item = (usize, usize)> {
+        let (g0, g1, c) = if self.chunks == 1 {
+            let g0 = t * self.per_task;
+            (g0, (g0 + self.per_task).min(self.points), None)
+        } else {
+            (t / self.chunks, t / self.chunks + 1, Some(t % self.chunks))
+        };
+        (g0..g1).map(move |g| (g, c.unwrap_or(0)))
+    }
+}
+
+/// Hands out tasks in order, at most a given number ahead of the last one folded.
+struct Gate {
+    state: Mutex<GateState>,
+    moved: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    next: usize,
+    folded: usize,
+    stop: bool,
+}
+
+impl Gate {
+    /// The next task, once fewer than `ahead` are out; `None` when all are handed out or the
+    /// sweep stopped.
+    fn claim(&self, tasks: usize, ahead: usize) -> Option<usize> {
+        let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !st.stop && st.next < tasks && st.next >= st.folded + ahead {
+            st = self.moved.wait(st).unwrap_or_else(PoisonError::into_inner);
+        }
+        if st.stop || st.next >= tasks {
+            return None;
+        }
+        st.next += 1;
+        Some(st.next - 1)
+    }
+
+    /// Tasks before `n` are folded.
+    fn folded(&self, n: usize) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .folded = n;
+        self.moved.notify_all();
+    }
+
+    /// No more tasks are handed out.
+    fn stop(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .stop = true;
+        self.moved.notify_all();
+    }
+}
+
 /// Appends `text` to `path` and flushes it to disk.
 /// A row read back for a point this run (or shard) does not compute is refused.
 fn mine_or_bad(path: &Path, point: usize, mine: &[usize]) -> Result<(), SweepError> {
@@ -448,4 +591,34 @@ pub fn verify(
         out.push((i, rows.get(&i).is_some_and(|r| *r == fresh)));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every (point, chunk) pair is in exactly one task, and the tasks list them in order.
+    #[test]
+    fn tasks_cover_every_chunk_once_in_order() {
+        for (points, runs) in [
+            (1, 1),
+            (7, 1),
+            (200, 20),
+            (41, 128),
+            (40, 500),
+            (3, 20_000),
+            (5, 129),
+        ] {
+            let chunks = usize::div_ceil(runs, CHUNK);
+            let plan = Plan::new(points, chunks, runs);
+            let all: Vec<(usize, usize)> = (0..plan.tasks()).flat_map(|t| plan.items(t)).collect();
+            let want: Vec<(usize, usize)> = (0..points)
+                .flat_map(|g| (0..chunks).map(move |c| (g, c)))
+                .collect();
+            assert_eq!(all, want, "{points} points of {runs} runs");
+            assert!((0..plan.tasks()).all(|t| plan.items(t).count() > 0));
+        }
+        // Small points are batched: 200 points of 20 runs make 34 tasks of up to 6 points.
+        assert_eq!(Plan::new(200, 1, 20).tasks(), 34);
+    }
 }
