@@ -4,7 +4,8 @@
 # Brings up munged, slurmctld and slurmd (Debian's munge and slurm-wlm, installed if missing) on
 # loopback in a scratch folder, submits examples/slurm/sweep.sbatch as a 4-task job array of a real
 # sweep of scenarios/ufa2015.toml with examples/slurm/merge.sbatch chained on it (afterok), and
-# checks the merged sweep.csv and sweep.json are byte-identical to the same sweep run unsharded.
+# checks the merged sweep.csv and sweep_long.csv are byte-identical to the same sweep run unsharded,
+# and sweep.json equal but for its provenance (paths relative to each folder).
 # Then the faults: one shard's output is deleted (a failed or lost task); `simulate merge` and
 # merge.sbatch must exit 2 naming it; a rerun of that task that fails again must get the chained
 # merge cancelled (not left pending); a good rerun of only that task (sbatch --array=3) and the
@@ -315,9 +316,19 @@ merge_after() { # $1: dependency ("" for none); waits for the merge job; returns
 }
 same_as_local() { # $1: merged folder
     local f
-    for f in sweep.csv sweep.json; do
+    for f in sweep.csv sweep_long.csv; do
         cmp "$1/$f" "$SCRATCH/local/$f" || fail "$1/$f differs from the unsharded run's"
     done
+    # sweep.json also records its provenance: the scenario's path relative to its own folder and
+    # the command as typed there, which differ between folders at other depths; all else is equal.
+    python3 - "$1/sweep.json" "$SCRATCH/local/sweep.json" <<'PY' || fail "$1/sweep.json differs from the unsharded run's (beyond its provenance)"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for d in (a, b):
+    d.pop("command", None)
+    d.pop("scenario_file", None)
+sys.exit(a != b)
+PY
 }
 
 PHASE="job array"
@@ -332,7 +343,7 @@ for ((k = 1; k <= SHARDS; k++)); do
 done
 same_as_local "$OUT/merged"
 cp -r "$OUT/merged" "$SCRATCH/merged-clean"
-pass "merged sweep.csv and sweep.json are byte-identical to the unsharded run's"
+pass "merged sweep.csv and sweep_long.csv are byte-identical to the unsharded run's, sweep.json equal but for its provenance"
 
 # --- 5. Faults: a lost shard, merge refuses it, rerun only that task -----------------------------
 PHASE="missing shard"
