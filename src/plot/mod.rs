@@ -15,6 +15,7 @@
 pub mod calibrate;
 pub mod compare;
 mod events;
+mod keys;
 mod raster;
 pub mod sensitivity;
 mod series;

@@ -6,6 +6,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::events::{DECISION_SHARE, DecisionMark, Mark, badges, decision_marks, marks};
+use super::keys::{
+    EVENT, KEY_LINE, KEY_MAX_LINES, STRONG, TICK, WEAK, decision_key, decision_lines, fan_key,
+    legend_notes, swatch_line, truncate,
+};
 use super::{Data, DrawResult, FAN_QUANTILES, Fan, MUTED, Scale, file_safe, full_name};
 
 /// Logical width of time-series charts.
@@ -16,24 +20,15 @@ const HEIGHT: u32 = 540;
 const LEGEND_W: f64 = 190.0;
 /// Height of the title block.
 const HEAD_H: f64 = 62.0;
-/// Event-key columns and line height.
+/// Event-key columns.
 const KEY_COLS: usize = 3;
-const KEY_LINE: f64 = 18.0;
-/// At most this many key lines; further events are counted, not listed.
-const KEY_MAX_LINES: usize = 12;
 /// Rows of staggered event numbers above the plot.
 const BADGE_ROWS: usize = 3;
 const BADGE_ROW_H: f64 = 13.0;
 
 const GRID: RGBColor = RGBColor(0xe4, 0xe4, 0xe4);
-const EVENT: RGBColor = RGBColor(0x80, 0x80, 0x80);
 /// Decision marks: near-black, apart from the patrons' colours.
 const DECISION: RGBColor = RGBColor(0x26, 0x26, 0x26);
-/// Opacity of event lines that involve the chart's state, and of the others.
-const STRONG: f64 = 0.7;
-const WEAK: f64 = 0.6;
-/// Height of the tick marking another state's event on the time axis.
-const TICK: f64 = 10.0;
 
 /// Colours of the four indices: the leading power's colour for its influence, then purple, green
 /// and near-black.
@@ -54,13 +49,6 @@ struct Line {
 
 fn key_lines(n_events: usize) -> usize {
     n_events.div_ceil(KEY_COLS).min(KEY_MAX_LINES)
-}
-
-/// Decision-key columns (a decision's sentence is longer than an event's label).
-const DECISION_COLS: usize = 2;
-
-fn decision_lines(n: usize) -> usize {
-    n.div_ceil(DECISION_COLS).min(KEY_MAX_LINES)
 }
 
 /// Height of the keys under an alignment chart: scripted events, then decisions.
@@ -274,6 +262,7 @@ where
         &decisions,
         &d.sc.actors[i].id,
         HEIGHT as f64 + 4.0 + keys_height(events.len(), 0),
+        WIDTH as f64,
         s,
     )?;
     if !events.is_empty() {
@@ -316,175 +305,6 @@ where
         }
     }
     Ok(())
-}
-
-/// The key to the decision marks under an alignment chart, from `top`.
-fn decision_key<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    decisions: &[DecisionMark],
-    state: &str,
-    top: f64,
-    s: Scale,
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    if decisions.is_empty() {
-        return Ok(());
-    }
-    root.draw(&Text::new(
-        format!("Decisions that moved {state} (▼ on the chart)"),
-        (s.px(20.0), s.px(top)),
-        s.bold(13.0),
-    ))?;
-    let lines = decision_lines(decisions.len());
-    let shown = if decisions.len() > lines * DECISION_COLS {
-        lines * DECISION_COLS - 1
-    } else {
-        decisions.len()
-    };
-    let col_w = (WIDTH as f64 - 40.0) / DECISION_COLS as f64;
-    let at = |k: usize| {
-        let (row, col) = (k % lines, k / lines);
-        (
-            s.px(20.0 + col as f64 * col_w),
-            s.px(top + 22.0 + row as f64 * KEY_LINE),
-        )
-    };
-    for (k, m) in decisions.iter().take(shown).enumerate() {
-        let (x, y) = at(k);
-        root.draw(&Text::new(m.letter.clone(), (x, y), s.bold(12.0)))?;
-        // The sentence without its scores (they are in report.html and events.csv).
-        let text = m.text.split_once(": ").map_or(m.text.as_str(), |(t, _)| t);
-        root.draw(&Text::new(
-            truncate(text, 64),
-            (x + s.px(22.0), y),
-            s.font(12.0).color(&MUTED),
-        ))?;
-    }
-    if shown < decisions.len() {
-        root.draw(&Text::new(
-            format!("… {} more (see report.html)", decisions.len() - shown),
-            at(shown),
-            s.font(12.0).color(&MUTED),
-        ))?;
-    }
-    Ok(())
-}
-
-/// The key to a fan chart — the median line, then the 50 % and 90 % bands — from `at`, moving by
-/// `step(i)` after entry `i`. Returns the position after the last entry.
-fn fan_key<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    d: &Data,
-    at: (f64, f64),
-    style: &TextStyle,
-    s: Scale,
-    step: impl Fn(usize) -> (f64, f64),
-) -> Result<(f64, f64), Box<dyn std::error::Error + Send + Sync>>
-where
-    DB::ErrorType: 'static,
-{
-    let (mut x, mut y) = at;
-    let advance = |i: usize, x: &mut f64, y: &mut f64| {
-        let (dx, dy) = step(i);
-        *x += dx;
-        *y += dy;
-    };
-    swatch_line(root, x, y, MUTED, 2.5, s)?;
-    root.draw(&Text::new(
-        format!("median of {} runs", d.runs()),
-        (s.px(x + 32.0), s.px(y)),
-        style.clone(),
-    ))?;
-    advance(0, &mut x, &mut y);
-    for (i, (alpha, label)) in [(0.35, "middle 50 % of runs"), (0.15, "middle 90 % of runs")]
-        .into_iter()
-        .enumerate()
-    {
-        root.draw(&Rectangle::new(
-            [(s.px(x), s.px(y - 6.0)), (s.px(x + 24.0), s.px(y + 6.0))],
-            MUTED.mix(alpha).filled(),
-        ))?;
-        root.draw(&Text::new(label, (s.px(x + 32.0), s.px(y)), style.clone()))?;
-        advance(i + 1, &mut x, &mut y);
-    }
-    Ok((x, y))
-}
-
-/// Notes under a legend: how to read fans and event lines. Returns the next free y.
-fn legend_notes<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    d: &Data,
-    x0: f64,
-    mut y: f64,
-    events: &[Mark],
-    focus: &str,
-    s: Scale,
-) -> Result<f64, Box<dyn std::error::Error + Send + Sync>>
-where
-    DB::ErrorType: 'static,
-{
-    let style = s
-        .font(12.0)
-        .color(&MUTED)
-        .pos(Pos::new(HPos::Left, VPos::Center));
-    if d.multi() {
-        y = fan_key(root, d, (x0, y), &style, s, |_| (0.0, 22.0))?.1;
-    }
-    if events.iter().any(|m| m.strong) {
-        swatch_line(root, x0, y, EVENT.mix(STRONG), 1.0, s)?;
-        root.draw(&Text::new(
-            format!("event involving {focus}"),
-            (s.px(x0 + 32.0), s.px(y)),
-            style.clone(),
-        ))?;
-        y += 22.0;
-    }
-    if events.iter().any(|m| !m.strong) {
-        root.draw(&PathElement::new(
-            vec![
-                (s.px(x0 + 12.0), s.px(y + TICK / 2.0)),
-                (s.px(x0 + 12.0), s.px(y - TICK / 2.0)),
-            ],
-            EVENT.mix(WEAK).stroke_width(s.u(1.5).max(1)),
-        ))?;
-        root.draw(&Text::new(
-            "other scripted event (tick)",
-            (s.px(x0 + 32.0), s.px(y)),
-            style.clone(),
-        ))?;
-        y += 22.0;
-    }
-    Ok(y)
-}
-
-fn swatch_line<DB: DrawingBackend, C: Color>(
-    root: &DrawingArea<DB, Shift>,
-    x0: f64,
-    y: f64,
-    color: C,
-    width: f64,
-    s: Scale,
-) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    root.draw(&PathElement::new(
-        vec![(s.px(x0), s.px(y)), (s.px(x0 + 24.0), s.px(y))],
-        color.stroke_width(s.u(width).max(1)),
-    ))?;
-    Ok(())
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// Formats a year tick: `2016` at a year boundary, else `2016-07`.
