@@ -489,6 +489,34 @@ fn an_endless_file_is_refused() {
         .stderr_has("larger than the limit");
 }
 
+/// Regression (unix): the other files a command reads (measured votes, a landscape's tables)
+/// were read whole: `--data /dev/zero` ran until the kernel killed the process. They are
+/// refused after their limit, before anything runs or is written.
+#[cfg(unix)]
+#[test]
+fn an_endless_data_file_is_refused() {
+    let tmp = tempdir();
+    let sco2001 = common::manifest_dir().join("scenarios/sco2001.toml");
+    let sco2001 = sco2001.to_str().unwrap();
+    for args in [
+        vec!["validate", sco2001, "--data", "/dev/zero", "--out", "v"],
+        vec!["calibrate", sco2001, "--data", "/dev/zero", "--out", "c"],
+        vec![
+            "landscape",
+            "--actors",
+            "/dev/zero",
+            "--propensity",
+            "/dev/zero",
+        ],
+    ] {
+        run_in(tmp.path(), &args)
+            .expect_code(2)
+            .no_panic()
+            .stderr_has("larger than the limit of 256 MiB");
+    }
+    assert!(!tmp.path().join("v").exists() && !tmp.path().join("c").exists());
+}
+
 /// A scenario too large to run (steps or actors past the documented limits) is refused at
 /// load, naming the limit, not aborted by the allocator.
 #[test]

@@ -255,3 +255,32 @@ pub fn apply_changes(
     }
     Ok(changes)
 }
+
+/// The largest data, checkpoint or shard file a command reads (`--data`, `landscape`'s tables,
+/// a calibration's checkpoint): 256 MiB. A larger file, or an endless one such as `/dev/zero`,
+/// is refused before it fills the memory.
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// The text of the file at `path`, at most [`MAX_INPUT_BYTES`] of UTF-8; `what` names it in
+/// the error (e.g. `--data votes.csv`), with `help` saying what to give instead.
+pub fn read_input(path: &Path, what: &str, help: &str) -> Result<String, Failure> {
+    use std::io::Read;
+    let fail = |e: &dyn std::fmt::Display| Failure::Input(format!("{what}: {e}\n  help: {help}"));
+    let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(&e))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(fail(&format!(
+            "larger than the limit of {} MiB",
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        fail(&format!(
+            "not UTF-8 text (byte {} is not valid UTF-8)",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}

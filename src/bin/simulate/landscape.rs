@@ -36,8 +36,11 @@ pub struct LandscapeArgs {
 /// Runs `simulate landscape`.
 pub fn landscape(args: LandscapeArgs) -> Result<(), Failure> {
     let read = |p: &Path| {
-        std::fs::read_to_string(p)
-            .map_err(|e| Failure::Input(format!("cannot read {}: {e}", p.display())))
+        crate::common::read_input(
+            p,
+            &format!("cannot read {}", p.display()),
+            "give a CSV file (docs/theory.md, landscape theory)",
+        )
     };
     let (title, l) = match (&args.file, &args.actors, &args.propensity) {
         (Some(file), _, _) => {

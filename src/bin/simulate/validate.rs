@@ -235,11 +235,11 @@ fn read_data(name: &str) -> Result<(String, Vec<Observation>), Failure> {
             unvote::UNGA.to_string(),
         )
     } else {
-        let text = std::fs::read_to_string(name).map_err(|e| {
-            Failure::Input(format!(
-                "--data {name}: {e}\n  help: give `unga` (the shipped UN voting data) or a CSV file with columns year, iso3, agree_us, agree_ru, agree_cn, nvotes"
-            ))
-        })?;
+        let text = crate::common::read_input(
+            Path::new(name),
+            &format!("--data {name}"),
+            "give `unga` (the shipped UN voting data) or a CSV file with columns year, iso3, agree_us, agree_ru, agree_cn, nvotes",
+        )?;
         (name.to_string(), text)
     };
     let obs = unvote::parse(&text).map_err(|e| Failure::Input(format!("--data {name}: {e}")))?;

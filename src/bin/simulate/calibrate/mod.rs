@@ -205,11 +205,11 @@ fn read_votes(
         None if !has_patrons || sc.start.year() > fit_until => return Ok(None),
         None | Some("unga") => ("unga".to_string(), unvote::UNGA.to_string()),
         Some(file) => {
-            let text = std::fs::read_to_string(file).map_err(|e| {
-                Failure::Input(format!(
-                    "--data {file}: {e}\n  help: give `unga` (the shipped UN voting data), `none`, or a CSV file with columns year, iso3, agree_us, agree_ru, agree_cn, nvotes"
-                ))
-            })?;
+            let text = crate::common::read_input(
+                Path::new(file),
+                &format!("--data {file}"),
+                "give `unga` (the shipped UN voting data), `none`, or a CSV file with columns year, iso3, agree_us, agree_ru, agree_cn, nvotes",
+            )?;
             (file.to_string(), text)
         }
     };
@@ -232,8 +232,11 @@ fn refused(flag: &str, path: &Path, e: checkpoint::CheckpointError) -> Failure {
 }
 
 fn read_text(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))
+    crate::common::read_input(
+        path,
+        &format!("cannot read {}", path.display()),
+        "use the files the calibration wrote, or start over without --resume",
+    )
 }
 
 fn failure(e: CalibrateError) -> Failure {
