@@ -529,7 +529,13 @@ pub const EVENT: &[Key] = &[
         false,
         "tied aid, million USD a year",
     ),
-    ("severity", Ty::Num(0.0, 10.0), false, "severity"),
+    (
+        "severity",
+        Ty::Num(0.0, 10.0),
+        false,
+        "severity, 0 to 1 (backlash: 0 to 10, in units of nationalism); the loader checks the \
+         range of the event's kind",
+    ),
     ("intensity", Ty::Num(0.0, 10.0), false, "intensity"),
     ("rate", Ty::Num(-0.9, 2.0), false, "yearly rate"),
     (
