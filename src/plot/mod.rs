@@ -242,18 +242,23 @@ pub fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
-/// Colours for the states' paths in the triangle: none of them close to a patron's colour.
+/// Colours for the states' paths in the triangle (and the lab's, `src/lab/assets/lab.js`): far
+/// apart from each other and from every patron's colour, so that no two states and no state and
+/// corner can be mistaken (`state_colours_are_distinct`: at least 25 apart from each other and
+/// 30 from a patron in CIELAB ΔE, where 2.3 is a just-noticeable difference), and dark enough to
+/// read on white. The first nine are the shipped scenarios' states; beyond ten, colours repeat and
+/// the end labels tell states apart.
 pub(crate) const STATE_COLORS: [RGBColor; 10] = [
-    RGBColor(0x00, 0x9e, 0x73),
-    RGBColor(0x7b, 0x32, 0x94),
-    RGBColor(0x8c, 0x56, 0x4b),
-    RGBColor(0xcc, 0x49, 0x9a),
-    RGBColor(0x17, 0xa2, 0xb8),
-    RGBColor(0x4d, 0x4d, 0x4d),
-    RGBColor(0x9a, 0x9b, 0x10),
-    RGBColor(0x5e, 0x3c, 0x99),
-    RGBColor(0x1b, 0x7a, 0x3e),
-    RGBColor(0x00, 0x00, 0x00),
+    RGBColor(0x00, 0x9e, 0x73), // bluish green
+    RGBColor(0x7b, 0x32, 0x94), // purple
+    RGBColor(0x8c, 0x56, 0x4b), // brown
+    RGBColor(0xe7, 0x29, 0x8a), // magenta
+    RGBColor(0x17, 0xa2, 0xb8), // cyan
+    RGBColor(0x4d, 0x4d, 0x4d), // dark grey
+    RGBColor(0x9a, 0x9b, 0x10), // olive
+    RGBColor(0xd6, 0x61, 0x6b), // salmon
+    RGBColor(0x00, 0x44, 0x1b), // dark green
+    RGBColor(0x2d, 0x00, 0x4b), // aubergine
 ];
 
 /// Text colour for secondary text (subtitles, notes).

@@ -82,6 +82,81 @@ fn patron_colours_are_fixed_and_distinct() {
     }
 }
 
+/// CIELAB (D65) coordinates of an sRGB colour.
+fn cielab(c: RGBColor) -> [f64; 3] {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            libm::pow((v + 0.055) / 1.055, 2.4)
+        }
+    };
+    let (r, g, b) = (lin(c.0), lin(c.1), lin(c.2));
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    let f = |t: f64| {
+        if t > 0.008856 {
+            libm::cbrt(t)
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    [
+        116.0 * f(y) - 16.0,
+        500.0 * (f(x) - f(y)),
+        200.0 * (f(y) - f(z)),
+    ]
+}
+
+/// Colour difference ΔE*76: the distance in CIELAB (about 2.3 is just noticeable).
+fn delta_e(a: RGBColor, b: RGBColor) -> f64 {
+    let (a, b) = (cielab(a), cielab(b));
+    let sq = |i: usize| (a[i] - b[i]) * (a[i] - b[i]);
+    (sq(0) + sq(1) + sq(2)).sqrt()
+}
+
+#[test]
+fn state_colours_are_distinct() {
+    let (sc, _, _) = setup(1);
+    let patrons = patron_colors(&sc);
+    for (i, &a) in STATE_COLORS.iter().enumerate() {
+        assert!(
+            cielab(a)[0] <= 65.0,
+            "{} is too light to read on white",
+            hex(a)
+        );
+        for &b in &STATE_COLORS[i + 1..] {
+            let d = delta_e(a, b);
+            assert!(d >= 25.0, "states {} and {}: ΔE {d:.1}", hex(a), hex(b));
+        }
+        for &p in &patrons {
+            let d = delta_e(a, p);
+            assert!(
+                d >= 30.0,
+                "state {} and patron {}: ΔE {d:.1}",
+                hex(a),
+                hex(p)
+            );
+        }
+    }
+    // The lab draws its triangle with the same colours.
+    let lab_js = include_str!("../lab/assets/lab.js");
+    let line = lab_js
+        .lines()
+        .find(|l| l.starts_with("const STATE_COLORS"))
+        .expect("lab.js defines STATE_COLORS");
+    let listed: Vec<String> = STATE_COLORS
+        .iter()
+        .map(|&c| format!("'{}'", hex(c)))
+        .collect();
+    assert!(
+        line.contains(&listed.join(", ")),
+        "lab.js's STATE_COLORS differ from the charts': {line}"
+    );
+}
+
 #[test]
 fn one_chart_per_state_plus_triangle_and_indices() {
     let (sc, summary, recs) = setup(1);

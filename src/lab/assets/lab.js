@@ -13,7 +13,8 @@ const INDEX_WORDS = {
   soft_balancing: 'Soft-balancing index',
 };
 const INDEX_COLORS = ['#1f5fbf', '#7b3294', '#009e73', '#d55e00'];
-const STATE_COLORS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#a6761d', '#666666', '#1f78b4', '#b15928', '#6a3d9a'];
+// The triangle's state colours, as the CLI's charts draw them (src/plot/mod.rs, STATE_COLORS).
+const STATE_COLORS = ['#009e73', '#7b3294', '#8c564b', '#e7298a', '#17a2b8', '#4d4d4d', '#9a9b10', '#d6616b', '#00441b', '#2d004b'];
 const MAX_DECISIONS = 25;
 
 // What the page shows: the URL's state, the scenario's description, the results of A and B.
