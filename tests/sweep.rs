@@ -580,3 +580,47 @@ fn resume_refuses_tampered_partial_rows() {
     assert_eq!(read(&out.join("sweep.csv")), text);
     assert_eq!(read(&out.join("sweep.json")), json);
 }
+
+/// A summit that considers only the first applicants is never silent: a sweep (which writes no
+/// event log) warns like a plain run does, with the number of runs in which applicants waited.
+#[test]
+fn applicants_beyond_the_bound_are_warned_about_in_sweeps_and_plain_runs() {
+    let dir = tempdir();
+    // A synthetic world whose observers all apply: more applicants than a summit considers.
+    let text = soft_balancing::scenario::synthetic::toml_text(150, 2, 3)
+        .replace("sco = \"observer\"", "sco = \"applicant\"");
+    let applicants = text.matches("sco = \"applicant\"").count();
+    assert!(applicants > 20, "{applicants} applicants");
+    let path = dir.path().join("crowded.toml");
+    std::fs::write(&path, text).unwrap();
+    let file = path.display().to_string();
+    let out = dir.path().join("sw").display().to_string();
+    let sweep = [
+        "sweep",
+        &file,
+        "--set",
+        "decision.noise_sd=0.01,0.03",
+        "--runs",
+        "3",
+        "--plot",
+        "none",
+        "-q",
+        "--out",
+        &out,
+    ];
+    run_in(dir.path(), sweep)
+        .expect_code(0)
+        .stderr_has("warning: in 6 of 6 runs more states applied to the SCO at a summit");
+    let out = dir.path().join("plain").display().to_string();
+    run_in(
+        dir.path(),
+        [&file, "--runs", "2", "--plot", "none", "-q", "--out", &out],
+    )
+    .expect_code(0)
+    .stderr_has("warning: in 2 of 2 runs more states applied to the SCO at a summit");
+    // And nothing when every applicant is considered.
+    let out = dir.path().join("ufa").display().to_string();
+    let o = run_in(dir.path(), grid_args(Path::new(&out), &[]));
+    o.expect_code(0);
+    assert!(!o.stderr.contains("applied to the SCO"), "{}", o.stderr);
+}

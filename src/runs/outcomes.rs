@@ -34,6 +34,9 @@ pub struct Tracker<'a> {
     pub final_alignment: Vec<f64>,
     /// Indices at the last date observed.
     pub final_indices: Indices,
+    /// Whether an SCO applicant waited for a later summit because more applied than a summit
+    /// considers (`What::NotConsidered`).
+    waited: bool,
 }
 
 impl<'a> Tracker<'a> {
@@ -65,6 +68,7 @@ impl<'a> Tracker<'a> {
             np,
             final_alignment: vec![0.0; n * np],
             final_indices: Indices::default(),
+            waited: false,
         }
     }
 
@@ -74,6 +78,13 @@ impl<'a> Tracker<'a> {
         self.first.iter_mut().for_each(|f| *f = None);
         self.start_value.iter_mut().for_each(|v| *v = f64::NAN);
         self.joined.iter_mut().for_each(|j| *j = None);
+        self.waited = false;
+    }
+
+    /// Whether an SCO applicant of the last run waited for a later summit because more states
+    /// applied than a summit considers.
+    pub fn applicant_waited(&self) -> bool {
+        self.waited
     }
 
     /// Whether each outcome held, in scenario order (valid after the run).
@@ -188,6 +199,7 @@ impl Observer for Tracker<'_> {
     }
 
     fn log(&mut self, e: LogEntry) {
+        self.waited |= e.what == What::NotConsidered;
         if e.what == What::Accession {
             self.joined[e.actor] = Some(e.date);
         }

@@ -39,7 +39,8 @@ pub fn scenario_at(
 }
 
 /// Runs replicates `r0..r1` of a point. Returns their statistics and, with `keep`, one CSV row
-/// per run.
+/// per run; adds to `waited` the runs in which an SCO applicant waited for a later summit
+/// because more states applied than a summit considers.
 fn run_chunk(
     sc: &Scenario,
     seed: u64,
@@ -47,6 +48,7 @@ fn run_chunk(
     r0: usize,
     r1: usize,
     keep: bool,
+    waited: &AtomicU64,
 ) -> (Stats, String) {
     let states: Vec<usize> = sc.states().collect();
     let np = sc.patrons.len();
@@ -59,6 +61,9 @@ fn run_chunk(
     for r in r0..r1 {
         tracker.reset();
         replicate(sc, &sc.params, seed, r, &mut world, &mut tracker);
+        if tracker.applicant_waited() {
+            waited.fetch_add(1, Ordering::Relaxed);
+        }
         let mut j = 0;
         for &s in &states {
             m[j..j + np].copy_from_slice(&tracker.final_alignment[s * np..(s + 1) * np]);
@@ -94,7 +99,7 @@ pub fn compute_point(
     let mut r0 = 0;
     while r0 < spec.runs {
         let r1 = (r0 + CHUNK).min(spec.runs);
-        let (s, _) = run_chunk(&at, pseed, point, r0, r1, false);
+        let (s, _) = run_chunk(&at, pseed, point, r0, r1, false, &AtomicU64::new(0));
         match &mut stats {
             None => stats = Some(s),
             Some(acc) => acc.merge(&s),
@@ -116,6 +121,9 @@ pub struct SweepReport {
     pub resumed_points: usize,
     /// Runs executed now.
     pub runs_done: u64,
+    /// Of those, the runs in which an SCO applicant waited for a later summit because more
+    /// states applied than a summit considers (`enlargement::MAX_APPLICANTS`).
+    pub applicants_waited: u64,
     /// Files written.
     pub files: Vec<PathBuf>,
     /// This invocation's rows (its shard's points), in point order, as numbers.
@@ -236,6 +244,7 @@ pub fn run_sweep(
     let batch = (16 * threads).div_ceil(chunks_per_point).clamp(1, 256);
     let plan = Plan::new(todo.len(), chunks_per_point, spec.runs);
     let finished = AtomicU64::new(0);
+    let waited = AtomicU64::new(0);
     let mut runs_done = 0u64;
 
     // Tasks (a chunk of one point's replicates, or several whole small points) go to the
@@ -266,6 +275,7 @@ pub fn run_sweep(
                     r0,
                     r1,
                     opts.keep_runs,
+                    &waited,
                 );
                 cache = Some((point, at));
                 let n = finished.fetch_add((r1 - r0) as u64, Ordering::Relaxed) + (r1 - r0) as u64;
@@ -431,6 +441,7 @@ pub fn run_sweep(
         my_points: mine.len(),
         resumed_points,
         runs_done,
+        applicants_waited: waited.load(Ordering::Relaxed),
         files,
         rows,
     })

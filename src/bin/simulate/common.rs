@@ -284,3 +284,15 @@ pub fn read_input(path: &Path, what: &str, help: &str) -> Result<String, Failure
         ))
     })
 }
+
+/// Warns on standard error when, in `waited` of `runs` runs, an SCO applicant waited for a later
+/// summit because more states applied than a summit considers: never silent, even when the
+/// event log is not written. `where_logged` says where the waits are listed.
+pub fn warn_applicants_waited(waited: u64, runs: u64, where_logged: &str) {
+    if waited > 0 {
+        eprintln!(
+            "warning: in {waited} of {runs} runs more states applied to the SCO at a summit than the {} a summit considers; the others waited for a later summit ({where_logged})",
+            soft_balancing::engine::mechanisms::enlargement::MAX_APPLICANTS
+        );
+    }
+}

@@ -5,7 +5,6 @@ use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use soft_balancing::engine::mechanisms::enlargement::MAX_APPLICANTS;
 use soft_balancing::engine::record::{RunRecord, What};
 use soft_balancing::output::log::is_decision;
 use soft_balancing::output::parquet::{Events, IndicesTable, Trajectories};
@@ -18,7 +17,7 @@ use soft_balancing::runs::ensemble;
 use soft_balancing::scenario::Scenario;
 
 use crate::Failure;
-use crate::common::{Common, commit, load, provenance, stage};
+use crate::common::{Common, commit, load, provenance, stage, warn_applicants_waited};
 
 /// The files `simulate FILE` writes (others in its folder, such as `validate`'s, are kept).
 fn owns(name: &str) -> bool {
@@ -145,11 +144,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     );
     streamed.map_err(|e| Failure::Other(e.to_string()))??;
     let table_files = tables.finish()?;
-    if waited > 0 {
-        eprintln!(
-            "warning: in {waited} of {runs} runs more states applied to the SCO at a summit than the {MAX_APPLICANTS} a summit considers; the others waited for a later summit (events.csv: \"is not considered at this summit\")"
-        );
-    }
+    warn_applicants_waited(
+        waited,
+        runs as u64,
+        "events.csv: \"is not considered at this summit\"",
+    );
     // Every quantile read below (the table, the summary, the fan charts) is read from values
     // sorted once, in parallel.
     let pool = ensemble::pool(jobs).map_err(|e| Failure::Other(e.to_string()))?;

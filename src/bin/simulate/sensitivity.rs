@@ -188,6 +188,11 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let report = run::run_sweep(&sc, &opts, &|n| bar.set_position(n)).map_err(sweep_failure)?;
     bar.finish_and_clear();
+    crate::common::warn_applicants_waited(
+        report.applicants_waited,
+        report.runs_done,
+        "run one point with `simulate FILE --set KEY=VALUE` for its events.csv",
+    );
     let secs = started.elapsed().as_secs_f64();
     let quiet = args.common.quiet;
     if !quiet {
