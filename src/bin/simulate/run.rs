@@ -146,7 +146,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let table_files = tables.finish()?;
     warn_applicants_waited(
         waited,
-        runs as u64,
+        args.runs,
         "events.csv: \"is not considered at this summit\"",
     );
     // Every quantile read below (the table, the summary, the fan charts) is read from values

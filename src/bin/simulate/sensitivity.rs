@@ -13,7 +13,7 @@ use soft_balancing::sweep::{run, sensitivity};
 
 use crate::Failure;
 use crate::common::{Common, apply_changes, load, provenance, split_set};
-use crate::sweep::{parse_shard, progress_bar, sweep_failure};
+use crate::sweep::{parse_shard, progress_bar, sweep_failure, warn_applicants_waited};
 
 const HELP: &str = "\
 Examples:
@@ -188,11 +188,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let report = run::run_sweep(&sc, &opts, &|n| bar.set_position(n)).map_err(sweep_failure)?;
     bar.finish_and_clear();
-    crate::common::warn_applicants_waited(
-        report.applicants_waited,
-        report.runs_done,
-        "run one point with `simulate FILE --set KEY=VALUE` for its events.csv",
-    );
+    warn_applicants_waited(&report);
     let secs = started.elapsed().as_secs_f64();
     let quiet = args.common.quiet;
     if !quiet {

@@ -147,6 +147,16 @@ pub fn parse_shard(text: &str) -> Result<(usize, usize), Failure> {
     Ok((k, n))
 }
 
+/// Warns when SCO applicants waited beyond the bound in some of a sweep's runs (a sweep writes
+/// no event log, so the warning says how to see the waits).
+pub fn warn_applicants_waited(report: &run::SweepReport) {
+    crate::common::warn_applicants_waited(
+        report.applicants_waited,
+        report.runs_done,
+        "run one point with `simulate FILE --set KEY=VALUE` for its events.csv",
+    );
+}
+
 /// A progress bar of `total` runs on stderr, hidden when `quiet` or stderr is not a terminal.
 pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(
@@ -266,11 +276,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let report = run::run_sweep(&sc, &opts, &|n| bar.set_position(n)).map_err(sweep_failure)?;
     bar.finish_and_clear();
-    crate::common::warn_applicants_waited(
-        report.applicants_waited,
-        report.runs_done,
-        "run one point with `simulate FILE --set KEY=VALUE` for its events.csv",
-    );
+    warn_applicants_waited(&report);
     let secs = started.elapsed().as_secs_f64();
     let mut charts = Vec::new();
     if opts.shard.is_none() {
