@@ -35,7 +35,7 @@ pub mod record;
 use context::{Ctx, Rng, STRATEGY_STREAM, noise, rng_for, side_stream};
 use lookups::Lookups;
 use mechanisms::{bases, energy, enlargement, loans, partnership, projects, shocks, strategy};
-use record::Observer;
+use record::{Indices, Observer};
 
 use crate::params::Params;
 use crate::scenario::world::{MAX_PATRONS, PartnershipDrift, World};
@@ -150,7 +150,11 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     // States without a scripted starting alignment start where their scores point, under the
     // parameters and lens in force for this run.
     decision::start_from_scores(sc, w, prm, &sc.score_start);
-    let idx = indices::compute_with(sc, &lk, w, &mut scratch.members, &mut scratch.order);
+    let idx = if obs.wants_indices(0, steps == 0) {
+        indices::compute_with(sc, &lk, w, &mut scratch.members, &mut scratch.order)
+    } else {
+        Indices::default()
+    };
     obs.observe(0, sc.start, w, &idx);
 
     // Strategic patrons value their options with noise from a stream of their own.
@@ -213,7 +217,11 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
 
         // 7. Partnership, then record.
         partnership::update(&mut ctx, w, &lk, &scratch.money);
-        let idx = indices::compute_with(sc, &lk, w, &mut scratch.members, &mut scratch.order);
+        let idx = if ctx.obs.wants_indices(k + 1, k + 1 == steps) {
+            indices::compute_with(sc, &lk, w, &mut scratch.members, &mut scratch.order)
+        } else {
+            Indices::default()
+        };
         ctx.obs.observe(k + 1, step_end, w, &idx);
     }
 }
@@ -318,6 +326,8 @@ fn align_states<const NP: usize>(
     let mut target = [0.0; MAX_PATRONS];
     // Nothing in this pass changes the partnership: one mean for every state.
     let partnership = decision::balancer_partnership(sc, w);
+    // The states move in turn, in actor order: a lens that reads other states' alignment (the
+    // landscape) sees the moves of the states before it, as the landscape's descent does.
     for &s in &lk.states {
         let row = decision::row_mut(money, s, np);
         decision::money_row(w, prm, lk, s, row);
@@ -341,8 +351,9 @@ fn align_states<const NP: usize>(
             row[p] = x.max(1e-6);
             sum += row[p];
         }
+        let inv = 1.0 / sum;
         for x in row.iter_mut() {
-            *x /= sum;
+            *x *= inv;
         }
     }
 }

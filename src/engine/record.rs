@@ -151,6 +151,13 @@ pub trait Observer {
     fn observe(&mut self, step: usize, date: YearMonth, world: &World, indices: &Indices);
     /// A decision or shock.
     fn log(&mut self, entry: LogEntry);
+    /// Whether [`Observer::observe`] reads the indices after step `step` (`last`: the run's
+    /// final step). The engine computes the indices only for an observer that reads them (a
+    /// sweep needs them at the end only, a benchmark not at all) and passes zeros otherwise.
+    fn wants_indices(&self, step: usize, last: bool) -> bool {
+        let _ = (step, last);
+        true
+    }
 }
 
 /// Everything one run produced.
@@ -217,4 +224,7 @@ pub struct Discard;
 impl Observer for Discard {
     fn observe(&mut self, _: usize, _: YearMonth, _: &World, _: &Indices) {}
     fn log(&mut self, _: LogEntry) {}
+    fn wants_indices(&self, _: usize, _: bool) -> bool {
+        false
+    }
 }

@@ -37,6 +37,9 @@ pub struct Tracker<'a> {
     /// Whether an SCO applicant waited for a later summit because more applied than a summit
     /// considers (`What::NotConsidered`).
     waited: bool,
+    /// Whether an outcome reads an index during the run (otherwise only the final indices are
+    /// read, and the engine computes no others).
+    reads_indices: bool,
 }
 
 impl<'a> Tracker<'a> {
@@ -69,6 +72,9 @@ impl<'a> Tracker<'a> {
             final_alignment: vec![0.0; n * np],
             final_indices: Indices::default(),
             waited: false,
+            reads_indices: outcomes
+                .iter()
+                .any(|o| matches!(o.kind, OutcomeKind::IndexChange(..))),
         }
     }
 
@@ -234,5 +240,9 @@ impl Observer for Tracker<'_> {
             }
             *hit |= matched;
         }
+    }
+
+    fn wants_indices(&self, _: usize, last: bool) -> bool {
+        last || self.reads_indices
     }
 }

@@ -70,6 +70,9 @@ pub trait DecisionRule {
 
 pub mod landscape;
 pub mod lenses;
+pub mod softmax;
+
+pub use softmax::softmax;
 
 use crate::scenario::Lens;
 
@@ -224,13 +227,15 @@ fn exposure_row(
 ) -> f64 {
     let np = money.len();
     let debt = row(&w.debt, s, np);
+    let per_year = 1.0 / prm.loans.term_years;
     let mut total = 0.0;
     for p in 0..np {
-        out[p] = money[p] + debt[p] / prm.loans.term_years;
+        out[p] = money[p] + debt[p] * per_year;
         total += out[p];
     }
+    let inv = if total > 0.0 { 1.0 / total } else { 0.0 };
     for x in out.iter_mut().take(np) {
-        *x = if total > 0.0 { *x / total } else { 0.0 };
+        *x *= inv;
     }
     total
 }
@@ -246,7 +251,8 @@ pub fn domination_penalty(
     total_bn: f64,
 ) -> f64 {
     let nationalism = w.nationalism[s] + w.backlash[w.ix(s, p)];
-    domination(prm, nationalism, share, total_bn / w.gdp[s])
+    // Over GDP as the alignment pass divides (times the reciprocal), so both give the same bits.
+    domination(prm, nationalism, share, total_bn * (1.0 / w.gdp[s]))
 }
 
 /// [`domination_penalty`] of a state whose nationalism toward the patron (its own plus any
@@ -264,7 +270,9 @@ fn domination(prm: &Params, nationalism: f64, share: f64, dependence: f64) -> f6
     let d = &prm.decision;
     let excess = (share - d.domination_threshold).max(0.0);
     let room = (1.0 - d.domination_threshold).max(1e-9);
-    -d.domination_weight * nationalism * dependence * excess * excess / room
+    // The weight over the room is the same for every state and patron: one division, which the
+    // compiler lifts out of the loops over patrons.
+    -(d.domination_weight / room) * nationalism * dependence * excess * excess
 }
 
 /// Mean partnership among the balancers (1 when there is only one).
@@ -306,7 +314,8 @@ pub fn components_with(
 /// its soil. [`StateTerms::components`] then gives the components for one patron.
 pub struct StateTerms<'a> {
     prm: &'a Params,
-    gdp: f64,
+    /// One over the state's GDP (multiplied: cheaper than dividing by it for every patron).
+    per_gdp: f64,
     threat: f64,
     coordination: f64,
     autocracy: f64,
@@ -345,6 +354,7 @@ impl<'a> StateTerms<'a> {
         debug_assert_eq!(np, w.np);
         let mut share = [0.0; MAX_PATRONS];
         let total = exposure_row(w, prm, s, money, &mut share);
+        let per_gdp = 1.0 / w.gdp[s];
         // Soft balancing (Pape 2005; Paul 2005): the state responds to the balancers'
         // coordination — their partnership — as far as it is engaged in it: through the SCO, and
         // through the joint actions it has witnessed (`engine::mechanisms::concert`).
@@ -367,7 +377,7 @@ impl<'a> StateTerms<'a> {
         }
         StateTerms {
             prm,
-            gdp: w.gdp[s],
+            per_gdp,
             threat: w.threat(s),
             coordination,
             autocracy: w.autocracy[s],
@@ -381,7 +391,7 @@ impl<'a> StateTerms<'a> {
             backlash: row(&w.backlash, s, np),
             menace: row(&w.menace, s, np),
             share,
-            dependence: total / w.gdp[s],
+            dependence: total * per_gdp,
             base_security,
             non_interference: &w.non_interference,
             is_balancer: &lk.is_balancer,
@@ -393,7 +403,7 @@ impl<'a> StateTerms<'a> {
     pub fn components(&self, p: usize) -> Components {
         let d = &self.prm.decision;
         Components {
-            money: d.money_weight * self.money[p] / self.gdp,
+            money: d.money_weight * self.money[p] * self.per_gdp,
             security: d.security_weight * (self.security[p] + self.base_security[p]) * self.threat
                 - self.prm.shocks.menace_weight * self.menace[p],
             regime: -d.regime_weight * self.pressure[p] * self.autocracy,
@@ -404,7 +414,7 @@ impl<'a> StateTerms<'a> {
                 self.share[p],
                 self.dependence,
             ),
-            debt: d.debt_weight * self.debt[p] / self.gdp,
+            debt: d.debt_weight * self.debt[p] * self.per_gdp,
             leaning: d.leaning_weight * self.leaning[p],
             coordination: if self.is_balancer[p] {
                 self.coordination
@@ -513,19 +523,6 @@ pub fn start_from_scores(sc: &Scenario, w: &mut World, prm: &Params, states: &[u
 pub fn power(sc: &Scenario, w: &World, a: usize) -> f64 {
     let military = sc.actors[a].military_bn * w.gdp[a] / sc.initial.gdp[a];
     (w.gdp[a] * military).sqrt()
-}
-
-/// Softmax of `scores[..n]` at temperature `t`, into `out`.
-pub fn softmax(scores: &[f64], t: f64, out: &mut [f64]) {
-    let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut sum = 0.0;
-    for (o, &x) in out.iter_mut().zip(scores) {
-        *o = libm::exp((x - max) / t);
-        sum += *o;
-    }
-    for o in out.iter_mut().take(scores.len()) {
-        *o /= sum;
-    }
 }
 
 #[cfg(test)]

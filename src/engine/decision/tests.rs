@@ -42,10 +42,12 @@ fn the_looked_up_money_and_components_match_their_definitions_bit_for_bit() {
             let member = w.sco[s] == ScoStatus::Member;
             let soft = sc.lens_of(s) == crate::scenario::Lens::SoftBalancing;
             for p in 0..np {
-                // Each component as docs/model.md writes it, with the scenario scanned.
+                // Each component as docs/model.md writes it, with the scenario scanned (dividing
+                // by GDP as the engine does: multiplying by its reciprocal).
                 let k = w.ix(s, p);
+                let per_gdp = 1.0 / w.gdp[s];
                 let want = Components {
-                    money: d.money_weight * money[p] / w.gdp[s],
+                    money: d.money_weight * money[p] * per_gdp,
                     security: d.security_weight
                         * (w.security[k] + base_security(&sc, w, s, p))
                         * w.threat(s)
@@ -53,7 +55,7 @@ fn the_looked_up_money_and_components_match_their_definitions_bit_for_bit() {
                     regime: -d.regime_weight * w.pressure[k] * w.autocracy[s],
                     norms: d.norms_weight * w.sovereignty[s] * w.non_interference[p],
                     domination: domination_penalty(w, prm, s, p, share[p], total),
-                    debt: d.debt_weight * w.debt[k] / w.gdp[s],
+                    debt: d.debt_weight * w.debt[k] * per_gdp,
                     leaning: d.leaning_weight * w.leaning[k],
                     coordination: if soft && sc.balancers.contains(&p) {
                         let member = if member { 1.0 } else { 0.0 };
@@ -94,6 +96,9 @@ fn softmax_sums_to_one_and_orders_like_scores() {
     softmax(&[0.1, 0.5, 0.2], 0.35, &mut out);
     assert!((out.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     assert!(out[1] > out[2] && out[2] > out[0]);
+    // Equal scores: equal shares.
+    softmax(&[4.0, 4.0, 4.0], 0.1, &mut out);
+    assert_eq!(out, [1.0 / 3.0; 3]);
 }
 
 mod money_sign {

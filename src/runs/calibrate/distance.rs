@@ -168,6 +168,10 @@ impl Observer for Both<'_> {
         }
         self.tracker.log(entry);
     }
+
+    fn wants_indices(&self, step: usize, last: bool) -> bool {
+        self.record.is_some() || self.tracker.wants_indices(step, last)
+    }
 }
 
 /// The votes term of a window: mean over patrons of RMSE over the observed SD.
