@@ -126,16 +126,16 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         order: Vec::with_capacity(w.n * (w.np + 1)),
         trade_factor: vec![1.0; w.n * w.np],
         trade_growth_seen: vec![f64::NAN; w.n * w.np],
-        gdp_factor: w
-            .gdp_growth
-            .iter()
-            .map(|g| libm::pow(1.0 + g, dt))
-            .collect(),
+        gdp_factor: Vec::with_capacity(w.n),
         factors: Factors::new(prm, dt),
     };
+    let mut powers = Powers::new(dt);
+    scratch
+        .gdp_factor
+        .extend(w.gdp_growth.iter().map(|&g| powers.of(g)));
     refresh_trade_factors(
         w,
-        dt,
+        &mut powers,
         &mut scratch.trade_factor,
         &mut scratch.trade_growth_seen,
     );
@@ -187,7 +187,7 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         if growth_changed {
             refresh_trade_factors(
                 w,
-                dt,
+                &mut powers,
                 &mut scratch.trade_factor,
                 &mut scratch.trade_growth_seen,
             );
@@ -226,13 +226,50 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     }
 }
 
+/// Growth multipliers per step, (1 + g)^dt for yearly rates g, remembering the last rates
+/// computed: a scenario has a handful of distinct rates, and `pow` (a few hundred instructions)
+/// for every actor and pair was a thirtieth of a run of ufa2015. The same call gives the same
+/// bits, so remembering changes no result.
+struct Powers {
+    dt: f64,
+    /// (rate's bits, multiplier) of the rates computed so far (at most 16).
+    known: [(u64, f64); 16],
+    len: usize,
+    /// Where the next new rate goes once `known` is full (the oldest is forgotten).
+    next: usize,
+}
+
+impl Powers {
+    fn new(dt: f64) -> Powers {
+        Powers {
+            dt,
+            known: [(0, 0.0); 16],
+            len: 0,
+            next: 0,
+        }
+    }
+
+    /// (1 + g)^dt.
+    fn of(&mut self, g: f64) -> f64 {
+        let bits = g.to_bits();
+        if let Some(&(_, f)) = self.known[..self.len].iter().find(|(b, _)| *b == bits) {
+            return f;
+        }
+        let f = libm::pow(1.0 + g, self.dt);
+        self.known[self.next] = (bits, f);
+        self.next = (self.next + 1) % self.known.len();
+        self.len = (self.len + 1).min(self.known.len());
+        f
+    }
+}
+
 /// Recomputes the trade growth multipliers whose rate changed since they were computed (a
 /// scripted change of trade growth sets one pair's rate; `pow` for every pair of a large world
 /// at each such event was a sixth of a 193-state run).
-fn refresh_trade_factors(w: &World, dt: f64, out: &mut [f64], seen: &mut [f64]) {
+fn refresh_trade_factors(w: &World, powers: &mut Powers, out: &mut [f64], seen: &mut [f64]) {
     for ((f, s), &g) in out.iter_mut().zip(seen.iter_mut()).zip(&w.trade_growth) {
         if g.to_bits() != s.to_bits() {
-            *f = libm::pow(1.0 + g, dt);
+            *f = powers.of(g);
             *s = g;
         }
     }
@@ -355,5 +392,28 @@ fn align_states<const NP: usize>(
         for x in row.iter_mut() {
             *x *= inv;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Powers;
+
+    #[test]
+    fn remembered_growth_multipliers_are_those_of_pow() {
+        let mut powers = Powers::new(0.25);
+        // More distinct rates than it remembers, each asked twice, some after being forgotten.
+        let rates: Vec<f64> = (0..40).map(|i| -0.05 + 0.004 * f64::from(i)).collect();
+        for round in 0..2 {
+            for &g in rates.iter().chain(&rates[..5]) {
+                let want = libm::pow(1.0 + g, 0.25);
+                assert_eq!(
+                    powers.of(g).to_bits(),
+                    want.to_bits(),
+                    "rate {g}, round {round}"
+                );
+            }
+        }
+        assert_eq!(powers.of(0.0), 1.0);
     }
 }
