@@ -11,13 +11,16 @@
 use std::io::Write;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use parquet::basic::Encoding;
+use parquet::column::writer::{ColumnCloseResult, get_column_writer, get_typed_column_writer_mut};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
 use parquet::errors::ParquetError;
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
-use parquet::file::writer::SerializedFileWriter;
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
+use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
 use parquet::schema::parser::parse_message_type;
-use parquet::schema::types::ColumnPath;
+use parquet::schema::types::{ColumnPath, SchemaDescPtr, SchemaDescriptor};
+use rayon::prelude::*;
 
 use super::log::{QUANTITY_COLUMNS, describe, quantity_column};
 use crate::engine::record::{Indices, RunRecord};
@@ -39,9 +42,65 @@ enum Column<'a> {
     OptReal(&'a [f64], &'a [i16]),
 }
 
+/// One column chunk encoded in memory: its bytes (pages as they go in the file) and what its
+/// writer reported on closing, from which the row group places it in the file.
+#[derive(Clone)]
+struct Chunk {
+    bytes: Bytes,
+    close: ColumnCloseResult,
+}
+
+/// A column of a row group to write: values to encode, or a chunk encoded before.
+enum Part<'a> {
+    /// Values, given as pieces written one after the other.
+    Values(Vec<Column<'a>>),
+    /// A chunk already encoded (by [`Encoder::encode`] for this column).
+    Encoded(&'a Chunk),
+}
+
+/// What encoding a column chunk in memory needs: the file's schema and writer properties
+/// (shared by the threads that encode, apart from the file).
+struct Encoder {
+    schema: SchemaDescPtr,
+    props: WriterPropertiesPtr,
+}
+
+impl Encoder {
+    /// Encodes column `col` (in the schema's order) from `pieces` written one after the other,
+    /// in memory: the same bytes the file's own column writer would write.
+    fn encode(&self, col: usize, pieces: &[Column<'_>]) -> Result<Chunk, ParquetError> {
+        let mut buf = TrackedWrite::new(Vec::new());
+        let mut w = get_column_writer(
+            self.schema.column(col),
+            self.props.clone(),
+            Box::new(SerializedPageWriter::new(&mut buf)),
+        );
+        for piece in pieces {
+            match piece {
+                Column::Int(v) => {
+                    get_typed_column_writer_mut::<Int32Type>(&mut w).write_batch(v, None, None)?
+                }
+                Column::Text(v) => get_typed_column_writer_mut::<ByteArrayType>(&mut w)
+                    .write_batch(v, None, None)?,
+                Column::Real(v) => {
+                    get_typed_column_writer_mut::<DoubleType>(&mut w).write_batch(v, None, None)?
+                }
+                Column::OptReal(v, def) => get_typed_column_writer_mut::<DoubleType>(&mut w)
+                    .write_batch(v, Some(def), None)?,
+            };
+        }
+        let close = w.close()?;
+        Ok(Chunk {
+            bytes: Bytes::from(buf.into_inner()?),
+            close,
+        })
+    }
+}
+
 /// A Parquet file being written a row group at a time.
 pub struct Table<W: Write + Send> {
     writer: SerializedFileWriter<W>,
+    encoder: Encoder,
 }
 
 impl<W: Write + Send> Table<W> {
@@ -49,39 +108,49 @@ impl<W: Write + Send> Table<W> {
         let schema = Arc::new(parse_message_type(schema)?);
         // Minimum and maximum are kept for the run number only (readers skip row groups by
         // run); for text columns they cost more than the dictionary itself.
-        let props = WriterProperties::builder()
-            .set_created_by(CREATED_BY.to_string())
-            .set_statistics_enabled(EnabledStatistics::None)
-            .set_column_statistics_enabled(ColumnPath::from("run"), EnabledStatistics::Chunk)
-            // Run numbers come in long runs of one value: delta-encoded, not hashed into a
-            // dictionary value by value.
-            .set_column_dictionary_enabled(ColumnPath::from("run"), false)
-            .set_column_encoding(ColumnPath::from("run"), Encoding::DELTA_BINARY_PACKED)
-            .build();
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_created_by(CREATED_BY.to_string())
+                .set_statistics_enabled(EnabledStatistics::None)
+                .set_column_statistics_enabled(ColumnPath::from("run"), EnabledStatistics::Chunk)
+                // Run numbers come in long runs of one value: delta-encoded, not hashed into a
+                // dictionary value by value.
+                .set_column_dictionary_enabled(ColumnPath::from("run"), false)
+                .set_column_encoding(ColumnPath::from("run"), Encoding::DELTA_BINARY_PACKED)
+                .build(),
+        );
         Ok(Table {
-            writer: SerializedFileWriter::new(out, schema, Arc::new(props))?,
+            encoder: Encoder {
+                schema: Arc::new(SchemaDescriptor::new(schema.clone())),
+                props: props.clone(),
+            },
+            writer: SerializedFileWriter::new(out, schema, props)?,
         })
     }
 
-    /// Writes one row group; `columns` in the schema's order, each given as pieces written one
-    /// after the other.
-    fn group(&mut self, columns: &[Vec<Column<'_>>]) -> Result<(), ParquetError> {
+    /// Writes one row group; `columns` in the schema's order. The columns still to encode are
+    /// encoded in parallel (on the current rayon pool), each into memory, and the chunks are
+    /// then written in order: the bytes do not depend on the number of threads.
+    fn group(&mut self, columns: &[Part<'_>]) -> Result<(), ParquetError> {
+        let encoder = &self.encoder;
+        let encoded: Vec<Option<Chunk>> = columns
+            .par_iter()
+            .enumerate()
+            .map(|(col, part)| match part {
+                Part::Values(pieces) => encoder.encode(col, pieces).map(Some),
+                Part::Encoded(_) => Ok(None),
+            })
+            .collect::<Result<_, _>>()?;
         let mut rg = self.writer.next_row_group()?;
-        for pieces in columns {
-            let mut col = rg
-                .next_column()?
-                .ok_or_else(|| ParquetError::General("more columns than the schema".into()))?;
-            for piece in pieces {
-                match piece {
-                    Column::Int(v) => col.typed::<Int32Type>().write_batch(v, None, None)?,
-                    Column::Text(v) => col.typed::<ByteArrayType>().write_batch(v, None, None)?,
-                    Column::Real(v) => col.typed::<DoubleType>().write_batch(v, None, None)?,
-                    Column::OptReal(v, def) => {
-                        col.typed::<DoubleType>().write_batch(v, Some(def), None)?
-                    }
-                };
-            }
-            col.close()?;
+        for (part, fresh) in columns.iter().zip(&encoded) {
+            let chunk = match (part, fresh) {
+                (Part::Encoded(c), _) => *c,
+                (_, Some(c)) => c,
+                (Part::Values(_), None) => {
+                    return Err(ParquetError::General("a column was not encoded".into()));
+                }
+            };
+            rg.append_column(&chunk.bytes, chunk.close.clone())?;
         }
         rg.close()?;
         Ok(())
@@ -111,6 +180,11 @@ pub struct Trajectories<W: Write + Send> {
     patrons: Vec<ByteArray>,
     /// Where each row's share is in a record's `alignment`.
     at: Vec<usize>,
+    /// The date, actor and patron columns of a row group of this many runs, encoded: they
+    /// repeat one run's rows, so every full batch has the same chunks, and hashing 1.6 million
+    /// values a thousand runs into dictionaries again for each batch was a third of an
+    /// ensemble's CPU.
+    texts: Option<(usize, [Chunk; 3])>,
     run: Vec<i32>,
     share: Vec<f64>,
 }
@@ -140,6 +214,7 @@ impl<W: Write + Send> Trajectories<W> {
             actors: Vec::new(),
             patrons: Vec::new(),
             at: Vec::new(),
+            texts: None,
             run: Vec::new(),
             share: Vec::new(),
         })
@@ -183,17 +258,24 @@ impl<W: Write + Send> Trajectories<W> {
                 .extend(std::iter::repeat_n(run_number(first + r)?, rows));
             self.share.extend(self.at.iter().map(|&k| rec.alignment[k]));
         }
-        let (dates, actors, patrons) = (
-            each(&self.dates, runs.len()),
-            each(&self.actors, runs.len()),
-            each(&self.patrons, runs.len()),
-        );
+        if self.texts.as_ref().is_none_or(|(n, _)| *n != runs.len()) {
+            let encoder = &self.table.encoder;
+            let encode = |col: usize, v: &[ByteArray]| encoder.encode(col, &each(v, runs.len()));
+            let (dates, (actors, patrons)) = rayon::join(
+                || encode(1, &self.dates),
+                || rayon::join(|| encode(2, &self.actors), || encode(3, &self.patrons)),
+            );
+            self.texts = Some((runs.len(), [dates?, actors?, patrons?]));
+        }
+        let Some((_, [dates, actors, patrons])) = &self.texts else {
+            return Err(ParquetError::General("text columns not encoded".into()));
+        };
         self.table.group(&[
-            vec![Column::Int(&self.run)],
-            dates,
-            actors,
-            patrons,
-            vec![Column::Real(&self.share)],
+            Part::Values(vec![Column::Int(&self.run)]),
+            Part::Encoded(dates),
+            Part::Encoded(actors),
+            Part::Encoded(patrons),
+            Part::Values(vec![Column::Real(&self.share)]),
         ])
     }
 
@@ -247,8 +329,11 @@ impl<W: Write + Send> IndicesTable<W> {
                 }
             }
         }
-        let mut columns = vec![vec![Column::Int(&run)], vec![Column::Text(&date)]];
-        columns.extend(values.iter().map(|v| vec![Column::Real(v)]));
+        let mut columns = vec![
+            Part::Values(vec![Column::Int(&run)]),
+            Part::Values(vec![Column::Text(&date)]),
+        ];
+        columns.extend(values.iter().map(|v| Part::Values(vec![Column::Real(v)])));
         self.table.group(&columns)
     }
 
@@ -322,14 +407,14 @@ impl<W: Write + Send> Events<W> {
                 }
             }
         }
-        let mut columns = vec![vec![Column::Int(&run)]];
-        columns.extend(texts.iter().map(|v| vec![Column::Text(v)]));
-        columns.extend(scores.iter().map(|v| vec![Column::Real(v)]));
+        let mut columns = vec![Part::Values(vec![Column::Int(&run)])];
+        columns.extend(texts.iter().map(|v| Part::Values(vec![Column::Text(v)])));
+        columns.extend(scores.iter().map(|v| Part::Values(vec![Column::Real(v)])));
         columns.extend(
             numbers
                 .iter()
                 .zip(&present)
-                .map(|(v, d)| vec![Column::OptReal(v, d)]),
+                .map(|(v, d)| Part::Values(vec![Column::OptReal(v, d)])),
         );
         self.table.group(&columns)
     }
