@@ -20,7 +20,6 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPrope
 use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
 use parquet::schema::parser::parse_message_type;
 use parquet::schema::types::{ColumnPath, SchemaDescPtr, SchemaDescriptor};
-use rayon::prelude::*;
 
 use super::log::{QUANTITY_COLUMNS, describe, quantity_column};
 use crate::engine::record::{Indices, RunRecord};
@@ -135,25 +134,33 @@ impl<W: Write + Send> Table<W> {
     /// encoded in parallel (on the current rayon pool), each into memory, and the chunks are
     /// then written in order: the bytes do not depend on the number of threads.
     fn group(&mut self, columns: &[Part<'_>]) -> Result<(), ParquetError> {
-        let encoder = &self.encoder;
-        let encoded: Vec<Option<Chunk>> = columns
-            .par_iter()
-            .enumerate()
-            .map(|(col, part)| match part {
-                Part::Values(pieces) => encoder.encode(col, pieces).map(Some),
-                Part::Encoded(_) => Ok(None),
-            })
-            .collect::<Result<_, _>>()?;
         let mut rg = self.writer.next_row_group()?;
-        for (part, fresh) in columns.iter().zip(&encoded) {
-            let chunk = match (part, fresh) {
-                (Part::Encoded(c), _) => *c,
-                (_, Some(c)) => c,
-                (Part::Values(_), None) => {
-                    return Err(ParquetError::General("a column was not encoded".into()));
+        for part in columns {
+            match part {
+                Part::Encoded(chunk) => rg.append_column(&chunk.bytes, chunk.close.clone())?,
+                Part::Values(pieces) => {
+                    let mut col = rg.next_column()?.ok_or_else(|| {
+                        ParquetError::General("more columns than the schema".into())
+                    })?;
+                    for piece in pieces {
+                        match piece {
+                            Column::Int(v) => {
+                                col.typed::<Int32Type>().write_batch(v, None, None)?
+                            }
+                            Column::Text(v) => {
+                                col.typed::<ByteArrayType>().write_batch(v, None, None)?
+                            }
+                            Column::Real(v) => {
+                                col.typed::<DoubleType>().write_batch(v, None, None)?
+                            }
+                            Column::OptReal(v, def) => {
+                                col.typed::<DoubleType>().write_batch(v, Some(def), None)?
+                            }
+                        };
+                    }
+                    col.close()?;
                 }
-            };
-            rg.append_column(&chunk.bytes, chunk.close.clone())?;
+            }
         }
         rg.close()?;
         Ok(())
