@@ -100,7 +100,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         Tables::csv(&dir)?
     };
     let jobs = args.common.jobs();
-    let mut digest = Digest::default();
+    let mut digest = Digest::for_runs(runs);
     // Runs in which a summit had more applicants than it considers.
     let mut waited = 0;
     let streamed = ensemble::run_batches_with(
