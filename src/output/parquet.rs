@@ -8,6 +8,7 @@
 //! the CSV's cell). No compression codec is compiled in: the dictionary and run-length encodings
 //! carry the repetition of a long table, and the files need no system library.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use parquet::schema::parser::parse_message_type;
 use parquet::schema::types::{ColumnPath, SchemaDescPtr, SchemaDescriptor};
 
 use super::log::{QUANTITY_COLUMNS, describe, quantity_column};
+use crate::date::YearMonth;
 use crate::engine::record::{Indices, RunRecord};
 use crate::scenario::{Role, Scenario};
 
@@ -176,6 +178,36 @@ fn text(s: &str) -> ByteArray {
     ByteArray::from(s.as_bytes().to_vec())
 }
 
+/// The cells of the short text columns that repeat from row to row (dates, actor ids, kinds),
+/// each made once and shared: a shared cell costs a count, where formatting a date and copying
+/// it for every row of every run cost several percent of an ensemble's CPU.
+#[derive(Default)]
+struct Cells {
+    dates: BTreeMap<YearMonth, ByteArray>,
+    actors: Vec<ByteArray>,
+}
+
+impl Cells {
+    fn date(&mut self, d: YearMonth) -> ByteArray {
+        self.dates
+            .entry(d)
+            .or_insert_with(|| text(&d.to_string()))
+            .clone()
+    }
+
+    /// A fixed word (an entry's kind), pointed to rather than copied.
+    fn word(w: &'static str) -> ByteArray {
+        ByteArray::from(Bytes::from_static(w.as_bytes()))
+    }
+
+    fn actor(&mut self, sc: &Scenario, i: usize) -> ByteArray {
+        if self.actors.is_empty() {
+            self.actors = sc.actors.iter().map(|a| text(&a.id)).collect();
+        }
+        self.actors[i].clone()
+    }
+}
+
 /// `trajectories.parquet`: run, date, actor, patron, share (as `trajectories.csv`).
 pub struct Trajectories<W: Write + Send> {
     table: Table<W>,
@@ -311,6 +343,7 @@ fn run_number(r: usize) -> Result<i32, ParquetError> {
 /// `indices.parquet`: run, date and one column per index (as `indices.csv`).
 pub struct IndicesTable<W: Write + Send> {
     table: Table<W>,
+    cells: Cells,
 }
 
 impl<W: Write + Send> IndicesTable<W> {
@@ -327,6 +360,7 @@ impl<W: Write + Send> IndicesTable<W> {
             // The indices, like the shares, nearly all differ: plain values are smaller and
             // cheaper than a dictionary.
             table: Table::new(out, &schema, &Indices::NAMES)?,
+            cells: Cells::default(),
         })
     }
 
@@ -339,7 +373,7 @@ impl<W: Write + Send> IndicesTable<W> {
             let number = run_number(first + r)?;
             for (d, idx) in rec.dates.iter().zip(&rec.indices) {
                 run.push(number);
-                date.push(text(&d.to_string()));
+                date.push(self.cells.date(*d));
                 for (col, v) in values.iter_mut().zip(idx.values()) {
                     col.push(v);
                 }
@@ -364,6 +398,7 @@ impl<W: Write + Send> IndicesTable<W> {
 /// number), in the rows and order of `events.csv`.
 pub struct Events<W: Write + Send> {
     table: Table<W>,
+    cells: Cells,
 }
 
 impl<W: Write + Send> Events<W> {
@@ -381,7 +416,10 @@ impl<W: Write + Send> Events<W> {
         schema.push_str(" }");
         // Scores and amounts repeat across runs here: the dictionary makes the table smaller.
         let table = Table::new(out, &schema, &[])?;
-        Ok(Events { table })
+        Ok(Events {
+            table,
+            cells: Cells::default(),
+        })
     }
 
     /// Appends the log entries of `runs` as one row group, the first of which is run
@@ -407,9 +445,9 @@ impl<W: Write + Send> Events<W> {
                 let e = &rec.log[k];
                 let (kind, words) = describe(sc, e);
                 run.push(number);
-                texts[0].push(text(&e.date.to_string()));
-                texts[1].push(text(&sc.actors[e.actor].id));
-                texts[2].push(text(kind));
+                texts[0].push(self.cells.date(e.date));
+                texts[1].push(self.cells.actor(sc, e.actor));
+                texts[2].push(Cells::word(kind));
                 texts[3].push(ByteArray::from(words.into_bytes()));
                 scores[0].push(e.score_for);
                 scores[1].push(e.score_against);

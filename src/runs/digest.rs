@@ -9,8 +9,6 @@
 //! in sweeps); its mean is summed in chunks of [`CHUNK`] in run order, so it equals a sweep
 //! row's mean to the last bit.
 
-use std::collections::BTreeMap;
-
 use super::ensemble::{CHUNK, Spread, quantile};
 use crate::engine::record::{LogEntry, RunRecord};
 use crate::scenario::Scenario;
@@ -214,9 +212,13 @@ pub struct Digest {
     shares: Vec<Sample>,
     /// Index `k` at date `t`: `[t * 4 + k]`.
     indices: Vec<Sample>,
-    /// Decisions in order of first occurrence, keyed by actor and what.
+    /// Decisions in order of first occurrence.
     decisions: Vec<Decision>,
-    by_key: BTreeMap<String, usize>,
+    /// Per actor, the decisions (indices into `decisions`) it took: a decision is found by
+    /// comparing actor and what, with no key to format for each log entry of each run.
+    by_actor: Vec<Vec<usize>>,
+    /// Per decision, the last run (its number in `runs`) counted in its `runs`.
+    counted: Vec<usize>,
     /// Values each sample makes room for at once (at most [`EXACT_RUNS`]; 0: it grows as
     /// values come).
     room: usize,
@@ -276,15 +278,26 @@ impl Digest {
                 self.indices[tt * 4 + k].add(v);
             }
         }
-        let mut seen: Vec<usize> = Vec::new();
         for e in rec.log.iter().filter(|e| is_decision(e)) {
-            let key = format!("{}|{:?}", e.actor, e.what);
-            let j = *self.by_key.entry(key).or_insert_with(|| {
-                self.decisions.push(Decision { first: *e, runs: 0 });
-                self.decisions.len() - 1
-            });
-            if !seen.contains(&j) {
-                seen.push(j);
+            if self.by_actor.len() <= e.actor {
+                self.by_actor.resize_with(e.actor + 1, Vec::new);
+            }
+            let taken = &mut self.by_actor[e.actor];
+            let j = match taken
+                .iter()
+                .find(|&&j| self.decisions[j].first.what == e.what)
+            {
+                Some(&j) => j,
+                None => {
+                    self.decisions.push(Decision { first: *e, runs: 0 });
+                    self.counted.push(0);
+                    taken.push(self.decisions.len() - 1);
+                    self.decisions.len() - 1
+                }
+            };
+            // Each decision counts once per run that took it, however often it did.
+            if self.counted[j] != self.runs {
+                self.counted[j] = self.runs;
                 self.decisions[j].runs += 1;
             }
         }
