@@ -21,6 +21,7 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPrope
 use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
 use parquet::schema::parser::parse_message_type;
 use parquet::schema::types::{ColumnPath, SchemaDescPtr, SchemaDescriptor};
+use rayon::prelude::*;
 
 use super::log::{QUANTITY_COLUMNS, describe, quantity_column};
 use crate::date::YearMonth;
@@ -222,11 +223,12 @@ pub struct Trajectories<W: Write + Send> {
     patrons: Vec<ByteArray>,
     /// Where each row's share is in a record's `alignment`.
     at: Vec<usize>,
-    /// The date, actor and patron columns of a row group of this many runs, encoded: they
-    /// repeat one run's rows, so every full batch has the same chunks, and hashing 1.6 million
-    /// values a thousand runs into dictionaries again for each batch was a third of an
-    /// ensemble's CPU.
-    texts: Option<(usize, [Chunk; 3])>,
+    /// The date, actor and patron columns of row groups of so many runs, encoded: they repeat
+    /// one run's rows, so every full batch has the same chunks, and hashing 1.6 million values
+    /// a thousand runs into dictionaries again for each batch was a third of an ensemble's CPU.
+    texts: Vec<(usize, [Chunk; 3])>,
+    /// Runs of the last row group, when known ([`Trajectories::expect`]).
+    last: Option<usize>,
     run: Vec<i32>,
     share: Vec<f64>,
 }
@@ -260,10 +262,17 @@ impl<W: Write + Send> Trajectories<W> {
             actors: Vec::new(),
             patrons: Vec::new(),
             at: Vec::new(),
-            texts: None,
+            texts: Vec::new(),
+            last: None,
             run: Vec::new(),
             share: Vec::new(),
         })
+    }
+
+    /// Tells the table that its last row group will hold `runs` runs (the ensemble's runs
+    /// modulo the batch), so that it prepares that group's text columns early.
+    pub fn expect(&mut self, runs: usize) {
+        self.last = Some(runs);
     }
 
     /// The date, actor and patron of each row of a run, and where its share is, from the first
@@ -304,16 +313,31 @@ impl<W: Write + Send> Trajectories<W> {
                 .extend(std::iter::repeat_n(run_number(first + r)?, rows));
             self.share.extend(self.at.iter().map(|&k| rec.alignment[k]));
         }
-        if self.texts.as_ref().is_none_or(|(n, _)| *n != runs.len()) {
+        if !self.texts.iter().any(|(n, _)| *n == runs.len()) {
+            // The last row group's chunks, when it is shorter, are encoded now too: while the
+            // workers run the next batches, rather than after the last run, when nothing else
+            // is left to do.
+            let mut sizes = vec![runs.len()];
+            sizes.extend(self.last.filter(|&n| n != runs.len() && n > 0));
             let encoder = &self.table.encoder;
-            let encode = |col: usize, v: &[ByteArray]| encoder.encode(col, &each(v, runs.len()));
-            let (dates, (actors, patrons)) = rayon::join(
-                || encode(1, &self.dates),
-                || rayon::join(|| encode(2, &self.actors), || encode(3, &self.patrons)),
-            );
-            self.texts = Some((runs.len(), [dates?, actors?, patrons?]));
+            let (dates, actors, patrons) = (&self.dates, &self.actors, &self.patrons);
+            let encoded: Vec<Result<[Chunk; 3], ParquetError>> = sizes
+                .par_iter()
+                .map(|&n| {
+                    let encode = |col: usize, v: &[ByteArray]| encoder.encode(col, &each(v, n));
+                    let (d, (a, p)) = rayon::join(
+                        || encode(1, dates),
+                        || rayon::join(|| encode(2, actors), || encode(3, patrons)),
+                    );
+                    Ok([d?, a?, p?])
+                })
+                .collect();
+            for (n, chunks) in sizes.into_iter().zip(encoded) {
+                self.texts.push((n, chunks?));
+            }
         }
-        let Some((_, [dates, actors, patrons])) = &self.texts else {
+        let Some((_, [dates, actors, patrons])) = self.texts.iter().find(|(n, _)| *n == runs.len())
+        else {
             return Err(ParquetError::General("text columns not encoded".into()));
         };
         self.table.group(&[
