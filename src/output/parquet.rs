@@ -3,10 +3,14 @@
 //! (`output::csv`), read natively by pandas, polars, R's arrow, DuckDB and Spark.
 //!
 //! Each batch of runs is one row group, so the files do not depend on the number of threads.
-//! Text columns (dates, ids, kinds) are dictionary-encoded; numbers are written at full
-//! precision (the CSV tables round them to six decimals; a value printed with six decimals is
-//! the CSV's cell). No compression codec is compiled in: the dictionary and run-length encodings
-//! carry the repetition of a long table, and the files need no system library.
+//! Text columns (dates, ids, kinds) are dictionary-encoded, and so are the events' numbers,
+//! which repeat; the shares and indices, nearly all distinct, are plain doubles (a dictionary of
+//! them was larger). Numbers are written at full precision (the CSV tables round them to six
+//! decimals; a value printed with six decimals is the CSV's cell). No compression codec is
+//! compiled in: the dictionary and run-length encodings carry the repetition of a long table,
+//! and the files need no system library. The text columns of `trajectories.parquet` repeat one
+//! run's rows, so they are encoded once per row-group size and the same bytes are spliced into
+//! every row group.
 
 use std::collections::BTreeMap;
 use std::io::Write;
