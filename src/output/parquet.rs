@@ -137,9 +137,8 @@ impl<W: Write + Send> Table<W> {
         })
     }
 
-    /// Writes one row group; `columns` in the schema's order. The columns still to encode are
-    /// encoded in parallel (on the current rayon pool), each into memory, and the chunks are
-    /// then written in order: the bytes do not depend on the number of threads.
+    /// Writes one row group; `columns` in the schema's order, each encoded straight into the
+    /// file or spliced in whole if encoded before.
     fn group(&mut self, columns: &[Part<'_>]) -> Result<(), ParquetError> {
         let mut rg = self.writer.next_row_group()?;
         for part in columns {
@@ -227,9 +226,10 @@ pub struct Trajectories<W: Write + Send> {
     patrons: Vec<ByteArray>,
     /// Where each row's share is in a record's `alignment`.
     at: Vec<usize>,
-    /// The date, actor and patron columns of row groups of so many runs, encoded: they repeat
-    /// one run's rows, so every full batch has the same chunks, and hashing 1.6 million values
-    /// a thousand runs into dictionaries again for each batch was a third of an ensemble's CPU.
+    /// The date, actor and patron columns of row groups of so many runs, encoded (at most two
+    /// sizes: a full batch and the last one): they repeat one run's rows, so every full batch
+    /// has the same chunks, and hashing 1.6 million values a thousand runs into dictionaries
+    /// again for each batch was about an eighth of an ensemble's CPU.
     texts: Vec<(usize, [Chunk; 3])>,
     /// Runs of the last row group, when known ([`Trajectories::expect`]).
     last: Option<usize>,
@@ -247,7 +247,7 @@ impl<W: Write + Send> Trajectories<W> {
              REQUIRED DOUBLE share; }",
             // Nearly every share differs from the others of its row group: a dictionary of them
             // was larger than the plain values (9.3 against 8 bytes a share) and hashing 1.6
-            // million of them cost a tenth of an ensemble's CPU.
+            // million of them cost about a sixth of an ensemble's CPU.
             &["share"],
         )?;
         let np = sc.patrons.len();
@@ -336,6 +336,10 @@ impl<W: Write + Send> Trajectories<W> {
                     Ok([d?, a?, p?])
                 })
                 .collect();
+            // Only the sizes still to come are kept, so that a caller writing groups of many
+            // sizes does not hold a chunk for each.
+            let last = self.last;
+            self.texts.retain(|(n, _)| Some(*n) == last);
             for (n, chunks) in sizes.into_iter().zip(encoded) {
                 self.texts.push((n, chunks?));
             }
