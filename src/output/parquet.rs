@@ -3,23 +3,32 @@
 //! (`output::csv`), read natively by pandas, polars, R's arrow, DuckDB and Spark.
 //!
 //! Each batch of runs is one row group, so the files do not depend on the number of threads.
-//! Text columns (dates, ids, kinds) are dictionary-encoded; numbers are written at full
-//! precision (the CSV tables round them to six decimals; a value printed with six decimals is
-//! the CSV's cell). No compression codec is compiled in: the dictionary and run-length encodings
-//! carry the repetition of a long table, and the files need no system library.
+//! Text columns (dates, ids, kinds) are dictionary-encoded, and so are the events' numbers,
+//! which repeat; the shares and indices, nearly all distinct, are plain doubles (a dictionary of
+//! them was larger). Numbers are written at full precision (the CSV tables round them to six
+//! decimals; a value printed with six decimals is the CSV's cell). No compression codec is
+//! compiled in: the dictionary and run-length encodings carry the repetition of a long table,
+//! and the files need no system library. The text columns of `trajectories.parquet` repeat one
+//! run's rows, so they are encoded once per row-group size and the same bytes are spliced into
+//! every row group.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use parquet::basic::Encoding;
+use parquet::column::writer::{ColumnCloseResult, get_column_writer, get_typed_column_writer_mut};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
 use parquet::errors::ParquetError;
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
-use parquet::file::writer::SerializedFileWriter;
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
+use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
 use parquet::schema::parser::parse_message_type;
-use parquet::schema::types::ColumnPath;
+use parquet::schema::types::{ColumnPath, SchemaDescPtr, SchemaDescriptor};
+use rayon::prelude::*;
 
 use super::log::{QUANTITY_COLUMNS, describe, quantity_column};
+use crate::date::YearMonth;
 use crate::engine::record::{Indices, RunRecord};
 use crate::scenario::{Role, Scenario};
 
@@ -39,49 +48,125 @@ enum Column<'a> {
     OptReal(&'a [f64], &'a [i16]),
 }
 
+/// One column chunk encoded in memory: its bytes (pages as they go in the file) and what its
+/// writer reported on closing, from which the row group places it in the file.
+#[derive(Clone)]
+struct Chunk {
+    bytes: Bytes,
+    close: ColumnCloseResult,
+}
+
+/// A column of a row group to write: values to encode, or a chunk encoded before.
+enum Part<'a> {
+    /// Values, given as pieces written one after the other.
+    Values(Vec<Column<'a>>),
+    /// A chunk already encoded (by [`Encoder::encode`] for this column).
+    Encoded(&'a Chunk),
+}
+
+/// What encoding a column chunk in memory needs: the file's schema and writer properties
+/// (shared by the threads that encode, apart from the file).
+struct Encoder {
+    schema: SchemaDescPtr,
+    props: WriterPropertiesPtr,
+}
+
+impl Encoder {
+    /// Encodes column `col` (in the schema's order) from `pieces` written one after the other,
+    /// in memory: the same bytes the file's own column writer would write.
+    fn encode(&self, col: usize, pieces: &[Column<'_>]) -> Result<Chunk, ParquetError> {
+        let mut buf = TrackedWrite::new(Vec::new());
+        let mut w = get_column_writer(
+            self.schema.column(col),
+            self.props.clone(),
+            Box::new(SerializedPageWriter::new(&mut buf)),
+        );
+        for piece in pieces {
+            match piece {
+                Column::Int(v) => {
+                    get_typed_column_writer_mut::<Int32Type>(&mut w).write_batch(v, None, None)?
+                }
+                Column::Text(v) => get_typed_column_writer_mut::<ByteArrayType>(&mut w)
+                    .write_batch(v, None, None)?,
+                Column::Real(v) => {
+                    get_typed_column_writer_mut::<DoubleType>(&mut w).write_batch(v, None, None)?
+                }
+                Column::OptReal(v, def) => get_typed_column_writer_mut::<DoubleType>(&mut w)
+                    .write_batch(v, Some(def), None)?,
+            };
+        }
+        let close = w.close()?;
+        Ok(Chunk {
+            bytes: Bytes::from(buf.into_inner()?),
+            close,
+        })
+    }
+}
+
 /// A Parquet file being written a row group at a time.
 pub struct Table<W: Write + Send> {
     writer: SerializedFileWriter<W>,
+    encoder: Encoder,
 }
 
 impl<W: Write + Send> Table<W> {
-    fn new(out: W, schema: &str) -> Result<Self, ParquetError> {
+    /// A table of `schema` written to `out`; the columns named in `plain` are written as plain
+    /// values, without a dictionary.
+    fn new(out: W, schema: &str, plain: &[&str]) -> Result<Self, ParquetError> {
         let schema = Arc::new(parse_message_type(schema)?);
         // Minimum and maximum are kept for the run number only (readers skip row groups by
         // run); for text columns they cost more than the dictionary itself.
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
             .set_created_by(CREATED_BY.to_string())
             .set_statistics_enabled(EnabledStatistics::None)
             .set_column_statistics_enabled(ColumnPath::from("run"), EnabledStatistics::Chunk)
             // Run numbers come in long runs of one value: delta-encoded, not hashed into a
             // dictionary value by value.
             .set_column_dictionary_enabled(ColumnPath::from("run"), false)
-            .set_column_encoding(ColumnPath::from("run"), Encoding::DELTA_BINARY_PACKED)
-            .build();
+            .set_column_encoding(ColumnPath::from("run"), Encoding::DELTA_BINARY_PACKED);
+        for name in plain {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(*name), false);
+        }
+        let props = Arc::new(props.build());
         Ok(Table {
-            writer: SerializedFileWriter::new(out, schema, Arc::new(props))?,
+            encoder: Encoder {
+                schema: Arc::new(SchemaDescriptor::new(schema.clone())),
+                props: props.clone(),
+            },
+            writer: SerializedFileWriter::new(out, schema, props)?,
         })
     }
 
-    /// Writes one row group; `columns` in the schema's order, each given as pieces written one
-    /// after the other.
-    fn group(&mut self, columns: &[Vec<Column<'_>>]) -> Result<(), ParquetError> {
+    /// Writes one row group; `columns` in the schema's order, each encoded straight into the
+    /// file or spliced in whole if encoded before.
+    fn group(&mut self, columns: &[Part<'_>]) -> Result<(), ParquetError> {
         let mut rg = self.writer.next_row_group()?;
-        for pieces in columns {
-            let mut col = rg
-                .next_column()?
-                .ok_or_else(|| ParquetError::General("more columns than the schema".into()))?;
-            for piece in pieces {
-                match piece {
-                    Column::Int(v) => col.typed::<Int32Type>().write_batch(v, None, None)?,
-                    Column::Text(v) => col.typed::<ByteArrayType>().write_batch(v, None, None)?,
-                    Column::Real(v) => col.typed::<DoubleType>().write_batch(v, None, None)?,
-                    Column::OptReal(v, def) => {
-                        col.typed::<DoubleType>().write_batch(v, Some(def), None)?
+        for part in columns {
+            match part {
+                Part::Encoded(chunk) => rg.append_column(&chunk.bytes, chunk.close.clone())?,
+                Part::Values(pieces) => {
+                    let mut col = rg.next_column()?.ok_or_else(|| {
+                        ParquetError::General("more columns than the schema".into())
+                    })?;
+                    for piece in pieces {
+                        match piece {
+                            Column::Int(v) => {
+                                col.typed::<Int32Type>().write_batch(v, None, None)?
+                            }
+                            Column::Text(v) => {
+                                col.typed::<ByteArrayType>().write_batch(v, None, None)?
+                            }
+                            Column::Real(v) => {
+                                col.typed::<DoubleType>().write_batch(v, None, None)?
+                            }
+                            Column::OptReal(v, def) => {
+                                col.typed::<DoubleType>().write_batch(v, Some(def), None)?
+                            }
+                        };
                     }
-                };
+                    col.close()?;
+                }
             }
-            col.close()?;
         }
         rg.close()?;
         Ok(())
@@ -95,6 +180,36 @@ impl<W: Write + Send> Table<W> {
 
 fn text(s: &str) -> ByteArray {
     ByteArray::from(s.as_bytes().to_vec())
+}
+
+/// The cells of the short text columns that repeat from row to row (dates, actor ids, kinds),
+/// each made once and shared: a shared cell costs a count, where formatting a date and copying
+/// it for every row of every run cost several percent of an ensemble's CPU.
+#[derive(Default)]
+struct Cells {
+    dates: BTreeMap<YearMonth, ByteArray>,
+    actors: Vec<ByteArray>,
+}
+
+impl Cells {
+    fn date(&mut self, d: YearMonth) -> ByteArray {
+        self.dates
+            .entry(d)
+            .or_insert_with(|| text(&d.to_string()))
+            .clone()
+    }
+
+    /// A fixed word (an entry's kind), pointed to rather than copied.
+    fn word(w: &'static str) -> ByteArray {
+        ByteArray::from(Bytes::from_static(w.as_bytes()))
+    }
+
+    fn actor(&mut self, sc: &Scenario, i: usize) -> ByteArray {
+        if self.actors.is_empty() {
+            self.actors = sc.actors.iter().map(|a| text(&a.id)).collect();
+        }
+        self.actors[i].clone()
+    }
 }
 
 /// `trajectories.parquet`: run, date, actor, patron, share (as `trajectories.csv`).
@@ -111,6 +226,13 @@ pub struct Trajectories<W: Write + Send> {
     patrons: Vec<ByteArray>,
     /// Where each row's share is in a record's `alignment`.
     at: Vec<usize>,
+    /// The date, actor and patron columns of row groups of so many runs, encoded (at most two
+    /// sizes: a full batch and the last one): they repeat one run's rows, so every full batch
+    /// has the same chunks, and hashing 1.6 million values a thousand runs into dictionaries
+    /// again for each batch was about an eighth of an ensemble's CPU.
+    texts: Vec<(usize, [Chunk; 3])>,
+    /// Runs of the last row group, when known ([`Trajectories::expect`]).
+    last: Option<usize>,
     run: Vec<i32>,
     share: Vec<f64>,
 }
@@ -123,6 +245,10 @@ impl<W: Write + Send> Trajectories<W> {
             "message trajectories { REQUIRED INT32 run; REQUIRED BYTE_ARRAY date (UTF8); \
              REQUIRED BYTE_ARRAY actor (UTF8); REQUIRED BYTE_ARRAY patron (UTF8); \
              REQUIRED DOUBLE share; }",
+            // Nearly every share differs from the others of its row group: a dictionary of them
+            // was larger than the plain values (9.3 against 8 bytes a share) and hashing 1.6
+            // million of them cost about a sixth of an ensemble's CPU.
+            &["share"],
         )?;
         let np = sc.patrons.len();
         Ok(Trajectories {
@@ -140,9 +266,17 @@ impl<W: Write + Send> Trajectories<W> {
             actors: Vec::new(),
             patrons: Vec::new(),
             at: Vec::new(),
+            texts: Vec::new(),
+            last: None,
             run: Vec::new(),
             share: Vec::new(),
         })
+    }
+
+    /// Tells the table that its last row group will hold `runs` runs (the ensemble's runs
+    /// modulo the batch), so that it prepares that group's text columns early.
+    pub fn expect(&mut self, runs: usize) {
+        self.last = Some(runs);
     }
 
     /// The date, actor and patron of each row of a run, and where its share is, from the first
@@ -183,17 +317,43 @@ impl<W: Write + Send> Trajectories<W> {
                 .extend(std::iter::repeat_n(run_number(first + r)?, rows));
             self.share.extend(self.at.iter().map(|&k| rec.alignment[k]));
         }
-        let (dates, actors, patrons) = (
-            each(&self.dates, runs.len()),
-            each(&self.actors, runs.len()),
-            each(&self.patrons, runs.len()),
-        );
+        if !self.texts.iter().any(|(n, _)| *n == runs.len()) {
+            // The last row group's chunks, when it is shorter, are encoded now too: while the
+            // workers run the next batches, rather than after the last run, when nothing else
+            // is left to do.
+            let mut sizes = vec![runs.len()];
+            sizes.extend(self.last.filter(|&n| n != runs.len() && n > 0));
+            let encoder = &self.table.encoder;
+            let (dates, actors, patrons) = (&self.dates, &self.actors, &self.patrons);
+            let encoded: Vec<Result<[Chunk; 3], ParquetError>> = sizes
+                .par_iter()
+                .map(|&n| {
+                    let encode = |col: usize, v: &[ByteArray]| encoder.encode(col, &each(v, n));
+                    let (d, (a, p)) = rayon::join(
+                        || encode(1, dates),
+                        || rayon::join(|| encode(2, actors), || encode(3, patrons)),
+                    );
+                    Ok([d?, a?, p?])
+                })
+                .collect();
+            // Only the sizes still to come are kept, so that a caller writing groups of many
+            // sizes does not hold a chunk for each.
+            let last = self.last;
+            self.texts.retain(|(n, _)| Some(*n) == last);
+            for (n, chunks) in sizes.into_iter().zip(encoded) {
+                self.texts.push((n, chunks?));
+            }
+        }
+        let Some((_, [dates, actors, patrons])) = self.texts.iter().find(|(n, _)| *n == runs.len())
+        else {
+            return Err(ParquetError::General("text columns not encoded".into()));
+        };
         self.table.group(&[
-            vec![Column::Int(&self.run)],
-            dates,
-            actors,
-            patrons,
-            vec![Column::Real(&self.share)],
+            Part::Values(vec![Column::Int(&self.run)]),
+            Part::Encoded(dates),
+            Part::Encoded(actors),
+            Part::Encoded(patrons),
+            Part::Values(vec![Column::Real(&self.share)]),
         ])
     }
 
@@ -215,6 +375,7 @@ fn run_number(r: usize) -> Result<i32, ParquetError> {
 /// `indices.parquet`: run, date and one column per index (as `indices.csv`).
 pub struct IndicesTable<W: Write + Send> {
     table: Table<W>,
+    cells: Cells,
 }
 
 impl<W: Write + Send> IndicesTable<W> {
@@ -228,7 +389,10 @@ impl<W: Write + Send> IndicesTable<W> {
             "message indices {{ REQUIRED INT32 run; REQUIRED BYTE_ARRAY date (UTF8); {cols}}}"
         );
         Ok(IndicesTable {
-            table: Table::new(out, &schema)?,
+            // The indices, like the shares, nearly all differ: plain values are smaller and
+            // cheaper than a dictionary.
+            table: Table::new(out, &schema, &Indices::NAMES)?,
+            cells: Cells::default(),
         })
     }
 
@@ -241,14 +405,17 @@ impl<W: Write + Send> IndicesTable<W> {
             let number = run_number(first + r)?;
             for (d, idx) in rec.dates.iter().zip(&rec.indices) {
                 run.push(number);
-                date.push(text(&d.to_string()));
+                date.push(self.cells.date(*d));
                 for (col, v) in values.iter_mut().zip(idx.values()) {
                     col.push(v);
                 }
             }
         }
-        let mut columns = vec![vec![Column::Int(&run)], vec![Column::Text(&date)]];
-        columns.extend(values.iter().map(|v| vec![Column::Real(v)]));
+        let mut columns = vec![
+            Part::Values(vec![Column::Int(&run)]),
+            Part::Values(vec![Column::Text(&date)]),
+        ];
+        columns.extend(values.iter().map(|v| Part::Values(vec![Column::Real(v)])));
         self.table.group(&columns)
     }
 
@@ -263,6 +430,7 @@ impl<W: Write + Send> IndicesTable<W> {
 /// number), in the rows and order of `events.csv`.
 pub struct Events<W: Write + Send> {
     table: Table<W>,
+    cells: Cells,
 }
 
 impl<W: Write + Send> Events<W> {
@@ -278,8 +446,12 @@ impl<W: Write + Send> Events<W> {
             schema.push_str(&format!(" OPTIONAL DOUBLE {name};"));
         }
         schema.push_str(" }");
-        let table = Table::new(out, &schema)?;
-        Ok(Events { table })
+        // Scores and amounts repeat across runs here: the dictionary makes the table smaller.
+        let table = Table::new(out, &schema, &[])?;
+        Ok(Events {
+            table,
+            cells: Cells::default(),
+        })
     }
 
     /// Appends the log entries of `runs` as one row group, the first of which is run
@@ -305,9 +477,9 @@ impl<W: Write + Send> Events<W> {
                 let e = &rec.log[k];
                 let (kind, words) = describe(sc, e);
                 run.push(number);
-                texts[0].push(text(&e.date.to_string()));
-                texts[1].push(text(&sc.actors[e.actor].id));
-                texts[2].push(text(kind));
+                texts[0].push(self.cells.date(e.date));
+                texts[1].push(self.cells.actor(sc, e.actor));
+                texts[2].push(Cells::word(kind));
                 texts[3].push(ByteArray::from(words.into_bytes()));
                 scores[0].push(e.score_for);
                 scores[1].push(e.score_against);
@@ -322,14 +494,14 @@ impl<W: Write + Send> Events<W> {
                 }
             }
         }
-        let mut columns = vec![vec![Column::Int(&run)]];
-        columns.extend(texts.iter().map(|v| vec![Column::Text(v)]));
-        columns.extend(scores.iter().map(|v| vec![Column::Real(v)]));
+        let mut columns = vec![Part::Values(vec![Column::Int(&run)])];
+        columns.extend(texts.iter().map(|v| Part::Values(vec![Column::Text(v)])));
+        columns.extend(scores.iter().map(|v| Part::Values(vec![Column::Real(v)])));
         columns.extend(
             numbers
                 .iter()
                 .zip(&present)
-                .map(|(v, d)| vec![Column::OptReal(v, d)]),
+                .map(|(v, d)| Part::Values(vec![Column::OptReal(v, d)])),
         );
         self.table.group(&columns)
     }

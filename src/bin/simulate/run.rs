@@ -95,12 +95,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     // both cores work to the end.
     let parquet = args.format.as_deref().map_or(runs > 1, |f| f == "parquet");
     let mut tables = if parquet {
-        Tables::parquet(&sc, &dir)?
+        Tables::parquet(&sc, &dir, runs)?
     } else {
         Tables::csv(&dir)?
     };
     let jobs = args.common.jobs();
-    let mut digest = Digest::default();
+    let mut digest = Digest::for_runs(runs);
     // Runs in which a summit had more applicants than it considers.
     let mut waited = 0;
     let streamed = ensemble::run_batches_with(
@@ -134,6 +134,12 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
                             waited += 1;
                         }
                     }
+                    // Every quantile read below (the table, the summary, the fan charts) is
+                    // read from values sorted once, in parallel: after the last batch, while
+                    // its rows are still being written.
+                    if first + batch.len() == runs {
+                        digest.settle();
+                    }
                     Ok::<(), Failure>(())
                 },
                 || tables.write(&sc, first, batch, text),
@@ -149,10 +155,6 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         args.runs,
         "events.csv: \"is not considered at this summit\"",
     );
-    // Every quantile read below (the table, the summary, the fan charts) is read from values
-    // sorted once, in parallel.
-    let pool = ensemble::pool(jobs).map_err(|e| Failure::Other(e.to_string()))?;
-    pool.install(|| digest.settle());
     let p = dir.join("quantiles.csv");
     write_atomic(&p, csv::quantiles_csv(&sc, &digest).as_bytes()).map_err(|e| io(e, &p))?;
     // The first run's partnership and the forces that moved it.
@@ -225,13 +227,18 @@ impl Tables {
         ]))
     }
 
-    fn parquet(sc: &Scenario, dir: &Path) -> Result<Tables, Failure> {
+    /// Parquet tables for an ensemble of `runs` runs.
+    fn parquet(sc: &Scenario, dir: &Path, runs: usize) -> Result<Tables, Failure> {
         let (t, i, e) = (
             dir.join("trajectories.parquet"),
             dir.join("indices.parquet"),
             dir.join("events.parquet"),
         );
-        let trajectories = Trajectories::new(sc, create(&t)?).map_err(|x| failed(&t, x))?;
+        let mut trajectories = Trajectories::new(sc, create(&t)?).map_err(|x| failed(&t, x))?;
+        trajectories.expect(match runs % ensemble::BATCH {
+            0 => ensemble::BATCH,
+            n => n,
+        });
         let indices = IndicesTable::new(create(&i)?).map_err(|x| failed(&i, x))?;
         let events = Events::new(create(&e)?).map_err(|x| failed(&e, x))?;
         Ok(Tables::Parquet {
