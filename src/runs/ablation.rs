@@ -34,6 +34,9 @@ pub enum Remove {
     Nothing,
     /// Loan offers that carry a condition (close a base, join the EEU).
     ConditionalCredit,
+    /// The differences in trade growth: every tie's trade grows at one common rate (the
+    /// trade-weighted mean of the scenario's rates) and scripted changes of trade growth go.
+    TradeGrowthGap,
 }
 
 /// The channels, soft balancing's first. The first four are the soft-balancing channels: the
@@ -41,7 +44,7 @@ pub enum Remove {
 /// SCO pressure against foreign bases, shared non-interference norms, and the Russia–China
 /// partnership's growth (joint exercises, common opposition to sanctions, energy and credit
 /// ties). The last, joint actions alone, is a part of the first.
-pub const CHANNELS: [Channel; 12] = [
+pub const CHANNELS: [Channel; 14] = [
     Channel {
         name: "sco_membership",
         what: "the soft-balancing lens's pull toward the balancers, through SCO membership and the joint actions states witness (decision.sco_weight = 0)",
@@ -139,6 +142,20 @@ pub const CHANNELS: [Channel; 12] = [
         remove: Remove::Nothing,
         with: &[],
     },
+    Channel {
+        name: "money",
+        what: "what the patrons' money is worth to a state in its alignment: trade, aid, remittances, credit, rent, energy and project income (decision.money_weight = 0; fear of domination, which reads the shares of that money, stays)",
+        zero: &["decision.money_weight"],
+        remove: Remove::Nothing,
+        with: &[],
+    },
+    Channel {
+        name: "trade_growth",
+        what: "the differences in trade growth: every state's trade with every patron grows at one rate, the trade-weighted mean of the scenario's rates, and scripted changes of trade growth are removed",
+        zero: &[],
+        remove: Remove::TradeGrowthGap,
+        with: &[],
+    },
 ];
 
 /// `sc` with `channel` (and the channels it names in `with`) switched off.
@@ -154,6 +171,20 @@ fn switch_off(s: &mut Scenario, channel: &Channel) -> Result<(), KeyError> {
     }
     for key in channel.zero {
         keys::set(s, key, 0.0)?;
+    }
+    if channel.remove == Remove::TradeGrowthGap {
+        let w = &mut s.initial;
+        let trade: f64 = w.trade.iter().sum();
+        let weighted: f64 = w
+            .trade
+            .iter()
+            .zip(&w.trade_growth)
+            .map(|(t, g)| t * g)
+            .sum();
+        let common = if trade > 0.0 { weighted / trade } else { 0.0 };
+        w.trade_growth.fill(common);
+        s.events
+            .retain(|e| !matches!(e.kind, EventKind::TradeGrowth { .. }));
     }
     if channel.remove == Remove::ConditionalCredit {
         s.events.retain(|e| {
@@ -254,5 +285,23 @@ mod tests {
             .find(|c| c.name == "conditional_credit")
             .unwrap();
         assert_eq!(conditional(&without(&sc, credit).unwrap()), 0);
+
+        // One rate of trade growth for every tie, and no scripted change of it.
+        let growth = CHANNELS.iter().find(|c| c.name == "trade_growth").unwrap();
+        let s = without(&sc, growth).unwrap();
+        let rates = &s.initial.trade_growth;
+        assert!(rates.iter().all(|&g| g == rates[0]));
+        assert!(sc.initial.trade_growth.iter().any(|&g| g != rates[0]));
+        let changes = |s: &Scenario| {
+            s.events
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::TradeGrowth { .. }))
+                .count()
+        };
+        assert!(
+            changes(&sc) > 0,
+            "the replay scripts changes of trade growth"
+        );
+        assert_eq!(changes(&s), 0);
     }
 }

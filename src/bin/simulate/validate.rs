@@ -41,8 +41,9 @@ pub struct ValidateArgs {
     data: Option<String>,
     /// Also run the scorecard once per causal channel of the model switched off (SCO
     /// membership, SCO pressure, norms, partnership growth, all four soft-balancing channels,
-    /// conditional credit, energy, fear of domination, regime security, security ties): a table
-    /// of channels x lines, and ablations.csv. A line no channel can break is not evidence.
+    /// conditional credit, energy, fear of domination, regime security, security ties, Russia's
+    /// alliance, joint actions, money, differences in trade growth): a table of channels x
+    /// lines, and ablations.csv. A line no channel can break is not evidence.
     #[arg(long)]
     ablations: bool,
     #[command(flatten)]
