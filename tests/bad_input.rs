@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Outcome, fixture, run_in, tempdir};
+use common::{Outcome, fixture, manifest_dir, read, run_in, tempdir};
 
 /// Checks the located error in `out` for `path`: the `path:line:col: ` header, the echoed source
 /// line, a caret under the column, and a `help:` line.
@@ -153,6 +153,41 @@ fn valid_base_fixture_runs() {
     out.expect_code(0).no_panic();
     for f in common::OUTPUT_FILES {
         assert!(dir.join(f).is_file(), "{f} not written");
+    }
+}
+
+/// Regression: money worth nothing to the states (`decision.money_weight = 0`, the low end of
+/// its documented range, and the `money` ablation channel) made the rent a user needs to keep
+/// Manas a division by zero, and the replay stopped with "a value of a log entry ... = inf".
+/// With no worth in money, no rent can keep a base: the user makes no counter-offer.
+#[test]
+fn money_worth_nothing_runs_without_an_infinite_rent() {
+    let tmp = tempdir();
+    let dir = tmp.path().join("results");
+    for scenario in ["sco2001.toml", "sco2001_strategic.toml"] {
+        let path = manifest_dir().join("scenarios").join(scenario);
+        let out = run_in(
+            tmp.path(),
+            [
+                path.as_os_str(),
+                "--set".as_ref(),
+                "decision.money_weight=0".as_ref(),
+                "--runs".as_ref(),
+                "3".as_ref(),
+                "--format".as_ref(),
+                "csv".as_ref(),
+                "--plot".as_ref(),
+                "none".as_ref(),
+                "--out".as_ref(),
+                dir.as_os_str(),
+            ],
+        );
+        out.expect_code(0).no_panic();
+        let events = read(&dir.join("events.csv"));
+        assert!(
+            !events.contains("inf") && !events.contains("NaN"),
+            "{scenario}"
+        );
     }
 }
 

@@ -43,7 +43,8 @@ pub enum Remove {
 /// pull of the balancers' coordination (through SCO membership and joint actions), collective
 /// SCO pressure against foreign bases, shared non-interference norms, and the Russia–China
 /// partnership's growth (joint exercises, common opposition to sanctions, energy and credit
-/// ties). The last, joint actions alone, is a part of the first.
+/// ties). Joint actions alone (`joint_actions`) are a part of the first; `money` and
+/// `trade_growth` test the economic explanation of the drift toward China.
 pub const CHANNELS: [Channel; 14] = [
     Channel {
         name: "sco_membership",
@@ -181,7 +182,10 @@ fn switch_off(s: &mut Scenario, channel: &Channel) -> Result<(), KeyError> {
             .zip(&w.trade_growth)
             .map(|(t, g)| t * g)
             .sum();
+        // (A scenario whose trade sums beyond the largest double keeps its own rates' mean
+        // undefined: then no growth at all, rather than NaN.)
         let common = if trade > 0.0 { weighted / trade } else { 0.0 };
+        let common = if common.is_finite() { common } else { 0.0 };
         w.trade_growth.fill(common);
         s.events
             .retain(|e| !matches!(e.kind, EventKind::TradeGrowth { .. }));

@@ -28,7 +28,8 @@
 //! - a base kept at renewal time has its lease renewed for `renewal_years`.
 //!
 //! While a closure is pending, the user offers the rent that would make keeping worth
-//! `counter_offer_margin` more than evicting, if that stays within the base's worth to it; a
+//! `counter_offer_margin` more than evicting, if that stays within the base's worth to it (no
+//! rent can when money is worth nothing to the host, `decision.money_weight = 0`); a
 //! host with a new offer on the table (the user's counter-offer or a scripted `rent_offer`)
 //! reverses the order when `keep > evict + noise`, and the lender then withdraws what it still
 //! held back. Case: Manas, Kyrgyzstan: the 2009 closure order and reversal, and the 2011
@@ -51,6 +52,15 @@ pub fn keep_value(sc: &Scenario, w: &World, prm: &Params, b: usize) -> f64 {
     d.money_weight * (st.rent_musd + st.user_aid_musd) / 1000.0 / w.gdp[host]
         + d.security_weight * info.security_value * w.threat(host)
         + d.leaning_weight * w.leaning[w.ix(host, user)]
+}
+
+/// The extra yearly rent, millions of USD, that raises what keeping a base is worth to `host` by
+/// `gap` score points: `gap · GDP / money_weight` (the inverse of the money term of
+/// [`keep_value`]). None when money is worth nothing to the host (`decision.money_weight = 0`,
+/// as in the `money` ablation): then no rent closes any gap, and the user makes no offer.
+pub fn rent_closing(gap: f64, w: &World, prm: &Params, host: usize) -> Option<f64> {
+    let weight = prm.decision.money_weight;
+    (weight > 0.0).then(|| gap * w.gdp[host] * 1000.0 / weight)
 }
 
 /// Grant-equivalent value (billions of USD) of the offers that wait on base `b` closing.
@@ -193,23 +203,25 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
     let d = &prm.decision;
     // The user counters with what keeping would take, up to the base's worth to it.
     let mut new_offer = std::mem::take(&mut w.bases[b].new_offer);
-    if evict + prm.bases.counter_offer_margin > keep {
-        let extra_musd =
-            (evict + prm.bases.counter_offer_margin - keep) * w.gdp[host] * 1000.0 / d.money_weight;
-        let st = &w.bases[b];
-        let total = st.rent_musd + st.user_aid_musd + extra_musd;
-        let user = sc.bases[b].user;
-        // A strategic user also keeps within what its yearly rent budget has left (a scripted
-        // user's is unlimited).
-        let budget = sc.actors[user].slot.map_or(0, |p| p * BUDGETS + RENT);
-        if total <= sc.bases[b].worth_musd && extra_musd <= w.budget_left[budget] {
-            w.budget_left[budget] -= extra_musd;
-            w.bases[b].rent_musd += extra_musd;
-            new_offer = true;
-            ctx.log(ctx.date, user, What::CounterOffer(b), 0.0, 0.0, total);
-        } else if !w.bases[b].counter_refused {
-            w.bases[b].counter_refused = true;
-            ctx.log(ctx.date, user, What::NoCounterOffer(b), 0.0, 0.0, total);
+    let gap = evict + prm.bases.counter_offer_margin - keep;
+    if gap > 0.0 {
+        // When money is worth nothing to the host, no rent closes the gap: no counter-offer.
+        if let Some(extra_musd) = rent_closing(gap, w, prm, host) {
+            let st = &w.bases[b];
+            let total = st.rent_musd + st.user_aid_musd + extra_musd;
+            let user = sc.bases[b].user;
+            // A strategic user also keeps within what its yearly rent budget has left (a
+            // scripted user's is unlimited).
+            let budget = sc.actors[user].slot.map_or(0, |p| p * BUDGETS + RENT);
+            if total <= sc.bases[b].worth_musd && extra_musd <= w.budget_left[budget] {
+                w.budget_left[budget] -= extra_musd;
+                w.bases[b].rent_musd += extra_musd;
+                new_offer = true;
+                ctx.log(ctx.date, user, What::CounterOffer(b), 0.0, 0.0, total);
+            } else if !w.bases[b].counter_refused {
+                w.bases[b].counter_refused = true;
+                ctx.log(ctx.date, user, What::NoCounterOffer(b), 0.0, 0.0, total);
+            }
         }
     } else {
         // The current terms already beat evicting (the order came on a noisy reading): the user

@@ -342,7 +342,9 @@ fn rent(ctx: &mut Ctx, w: &mut World, p: usize) {
         }
         // The rent that puts keeping beyond the noise's reach, with the counter-offer margin.
         let gap = evict - threshold + 3f64.sqrt() * sd + prm.bases.counter_offer_margin;
-        let extra = gap * w.gdp[host] * 1000.0 / prm.decision.money_weight;
+        let Some(extra) = bases::rent_closing(gap, w, prm, host) else {
+            continue;
+        };
         let paid = w.bases[b].rent_musd + w.bases[b].user_aid_musd;
         let surplus = sc.bases[b].worth_musd - paid;
         let saved = p_close * surplus;
