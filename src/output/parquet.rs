@@ -18,7 +18,9 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use parquet::basic::Encoding;
-use parquet::column::writer::{ColumnCloseResult, get_column_writer, get_typed_column_writer_mut};
+use parquet::column::writer::{
+    ColumnCloseResult, ColumnWriter, get_column_writer, get_typed_column_writer_mut,
+};
 use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int32Type};
 use parquet::errors::ParquetError;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
@@ -30,6 +32,7 @@ use rayon::prelude::*;
 use super::log::{QUANTITY_COLUMNS, describe, quantity_column};
 use crate::date::YearMonth;
 use crate::engine::record::{Indices, RunRecord};
+use crate::runs::ensemble::BATCH;
 use crate::scenario::{Role, Scenario};
 
 /// Writes `created_by` as this crate, so that the bytes do not depend on the parquet crate's
@@ -81,26 +84,34 @@ impl Encoder {
             self.props.clone(),
             Box::new(SerializedPageWriter::new(&mut buf)),
         );
-        for piece in pieces {
-            match piece {
-                Column::Int(v) => {
-                    get_typed_column_writer_mut::<Int32Type>(&mut w).write_batch(v, None, None)?
-                }
-                Column::Text(v) => get_typed_column_writer_mut::<ByteArrayType>(&mut w)
-                    .write_batch(v, None, None)?,
-                Column::Real(v) => {
-                    get_typed_column_writer_mut::<DoubleType>(&mut w).write_batch(v, None, None)?
-                }
-                Column::OptReal(v, def) => get_typed_column_writer_mut::<DoubleType>(&mut w)
-                    .write_batch(v, Some(def), None)?,
-            };
-        }
+        write_pieces(&mut w, pieces)?;
         let close = w.close()?;
         Ok(Chunk {
             bytes: Bytes::from(buf.into_inner()?),
             close,
         })
     }
+}
+
+/// Writes `pieces`, one after the other, into the column writer `w` (of the pieces' type).
+fn write_pieces(w: &mut ColumnWriter<'_>, pieces: &[Column<'_>]) -> Result<(), ParquetError> {
+    for piece in pieces {
+        match piece {
+            Column::Int(v) => {
+                get_typed_column_writer_mut::<Int32Type>(w).write_batch(v, None, None)?
+            }
+            Column::Text(v) => {
+                get_typed_column_writer_mut::<ByteArrayType>(w).write_batch(v, None, None)?
+            }
+            Column::Real(v) => {
+                get_typed_column_writer_mut::<DoubleType>(w).write_batch(v, None, None)?
+            }
+            Column::OptReal(v, def) => {
+                get_typed_column_writer_mut::<DoubleType>(w).write_batch(v, Some(def), None)?
+            }
+        };
+    }
+    Ok(())
 }
 
 /// A Parquet file being written a row group at a time.
@@ -148,22 +159,7 @@ impl<W: Write + Send> Table<W> {
                     let mut col = rg.next_column()?.ok_or_else(|| {
                         ParquetError::General("more columns than the schema".into())
                     })?;
-                    for piece in pieces {
-                        match piece {
-                            Column::Int(v) => {
-                                col.typed::<Int32Type>().write_batch(v, None, None)?
-                            }
-                            Column::Text(v) => {
-                                col.typed::<ByteArrayType>().write_batch(v, None, None)?
-                            }
-                            Column::Real(v) => {
-                                col.typed::<DoubleType>().write_batch(v, None, None)?
-                            }
-                            Column::OptReal(v, def) => {
-                                col.typed::<DoubleType>().write_batch(v, Some(def), None)?
-                            }
-                        };
-                    }
+                    write_pieces(col.untyped(), pieces)?;
                     col.close()?;
                 }
             }
@@ -273,10 +269,14 @@ impl<W: Write + Send> Trajectories<W> {
         })
     }
 
-    /// Tells the table that its last row group will hold `runs` runs (the ensemble's runs
-    /// modulo the batch), so that it prepares that group's text columns early.
+    /// Tells the table that it will hold an ensemble of `runs` runs, written a batch of
+    /// [`BATCH`] at a time ([`crate::runs::ensemble::run_batches_with`]), so that it prepares
+    /// the last row group's text columns early.
     pub fn expect(&mut self, runs: usize) {
-        self.last = Some(runs);
+        self.last = Some(match runs % BATCH {
+            0 => BATCH,
+            n => n,
+        });
     }
 
     /// The date, actor and patron of each row of a run, and where its share is, from the first

@@ -235,10 +235,7 @@ impl Tables {
             dir.join("events.parquet"),
         );
         let mut trajectories = Trajectories::new(sc, create(&t)?).map_err(|x| failed(&t, x))?;
-        trajectories.expect(match runs % ensemble::BATCH {
-            0 => ensemble::BATCH,
-            n => n,
-        });
+        trajectories.expect(runs);
         let indices = IndicesTable::new(create(&i)?).map_err(|x| failed(&i, x))?;
         let events = Events::new(create(&e)?).map_err(|x| failed(&e, x))?;
         Ok(Tables::Parquet {

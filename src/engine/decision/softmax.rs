@@ -100,14 +100,19 @@ const ROUND: f64 = 6_755_399_441_055_744.0;
 /// double; below it the result would need the slower arithmetic of subnormal numbers.
 pub const EXP_FLOOR: f64 = -708.0;
 
-/// e^x for x ≤ 709, within two units in the last place, with no branch and no division; an
-/// argument below [`EXP_FLOOR`] is taken as the floor (its e^x, 3.3 · 10^-308, stands for
-/// anything smaller: in the softmax, a share that small is nothing), NaN gives NaN. The softmax
-/// only ever asks for x ≤ 0.
+/// The largest argument [`exp`] takes as it is (e^709 is about 8.2 · 10^307; e^709.79 would
+/// not be a finite double).
+pub const EXP_CEILING: f64 = 709.0;
+
+/// e^x within two units in the last place, with no branch and no division, for x from
+/// [`EXP_FLOOR`] to [`EXP_CEILING`]; an argument outside is taken as the nearer end (below the
+/// floor, e^x, 3.3 · 10^-308, stands for anything smaller: in the softmax, a share that small is
+/// nothing), NaN gives NaN. The softmax only ever asks for x ≤ 0.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
     // Written so that NaN passes through (a comparison with NaN is false).
     let x = if x < EXP_FLOOR { EXP_FLOOR } else { x };
+    let x = if x > EXP_CEILING { EXP_CEILING } else { x };
     let kf = (x * STEPS_PER_LN2 + ROUND) - ROUND;
     // NaN converts to 0 and stays in `r`.
     let k = kf as i64;
@@ -162,13 +167,13 @@ mod tests {
         // Arguments across the whole range, denser where the softmax lives (-50 to 0).
         let mut worst = 0;
         let mut x = EXP_FLOOR;
-        while x < 709.0 {
+        while x < EXP_CEILING {
             let step = if (-50.0..0.0).contains(&x) {
                 1e-4
             } else {
                 0.01
             };
-            for y in [x, x + step * 0.37] {
+            for y in [x, (x + step * 0.37).min(EXP_CEILING)] {
                 worst = worst.max(ulps(exp(y), libm::exp(y)));
             }
             x += step;
@@ -188,5 +193,10 @@ mod tests {
         assert_eq!(exp(-800.0), floor);
         assert_eq!(exp(f64::NEG_INFINITY), floor);
         assert!(exp(f64::NAN).is_nan());
+        // Above the ceiling, the ceiling: finite and positive, never a wrapped exponent.
+        let ceiling = exp(EXP_CEILING);
+        assert!(ceiling.is_finite() && ceiling > 8e307);
+        assert_eq!(exp(710.0), ceiling);
+        assert_eq!(exp(f64::INFINITY), ceiling);
     }
 }
