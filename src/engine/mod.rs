@@ -232,11 +232,11 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
 /// bits, so remembering changes no result.
 struct Powers {
     dt: f64,
-    /// (rate's bits, multiplier) of the rates computed so far (at most 16).
+    /// (rate's bits, multiplier) of the last 16 rates computed; the `computed % 16`-th is the
+    /// next to be forgotten.
     known: [(u64, f64); 16],
-    len: usize,
-    /// Where the next new rate goes once `known` is full (the oldest is forgotten).
-    next: usize,
+    /// Rates computed so far.
+    computed: usize,
 }
 
 impl Powers {
@@ -244,21 +244,20 @@ impl Powers {
         Powers {
             dt,
             known: [(0, 0.0); 16],
-            len: 0,
-            next: 0,
+            computed: 0,
         }
     }
 
     /// (1 + g)^dt.
     fn of(&mut self, g: f64) -> f64 {
         let bits = g.to_bits();
-        if let Some(&(_, f)) = self.known[..self.len].iter().find(|(b, _)| *b == bits) {
+        let held = self.computed.min(self.known.len());
+        if let Some(&(_, f)) = self.known[..held].iter().find(|(b, _)| *b == bits) {
             return f;
         }
         let f = libm::pow(1.0 + g, self.dt);
-        self.known[self.next] = (bits, f);
-        self.next = (self.next + 1) % self.known.len();
-        self.len = (self.len + 1).min(self.known.len());
+        self.known[self.computed % self.known.len()] = (bits, f);
+        self.computed += 1;
         f
     }
 }
