@@ -360,7 +360,15 @@ fn shipped_scenarios_run_by_name_and_validate_keeps_its_own_folder() {
         .stdout_has("sco2001");
     run_in(dir, ["sco2001", "--plot", "none", "-q"]).expect_code(0);
     let report = read(&dir.join("out/sco2001/report.html"));
-    run_in(dir, ["validate", "--runs", "2", "-q"]).expect_code(0);
+    // Two runs per ensemble are too few for every line's 80 %: exit 1 (a line fails) is a
+    // result here; what is checked is where the files go.
+    let validated = run_in(dir, ["validate", "--runs", "2", "-q"]);
+    validated.no_panic();
+    assert!(
+        matches!(validated.code, Some(0 | 1)),
+        "{}",
+        validated.stderr
+    );
     assert!(dir.join("out/sco2001/validate/validation.csv").is_file());
     assert!(dir.join("out/sco2001/validate/report.html").is_file());
     assert_eq!(

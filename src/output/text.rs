@@ -418,7 +418,8 @@ pub fn dated_text(lines: &[Line]) -> String {
 
 /// The ablation table for the terminal: one row per scorecard line, one column per channel,
 /// each cell the share of runs in which the line holds with that channel off (`x` marks a
-/// failing line), then the lines no channel breaks.
+/// failing line), then the lines that neither a channel nor a passing counterfactual line on
+/// the same outcome breaks (counterfactual lines themselves test their removed events).
 pub fn ablations_text(baseline: &[Line], ablations: &[Ablation]) -> String {
     let mut s = String::from(
         "Ablations: share of runs in which each line holds with one channel switched off (x: fails)\n\n",
@@ -457,7 +458,12 @@ pub fn ablations_text(baseline: &[Line], ablations: &[Ablation]) -> String {
             ));
         }
         s.push('\n');
-        if !broken {
+        // A counterfactual line is itself the test of its removed cause; a line whose outcome a
+        // passing counterfactual line makes fail has its cause shown there.
+        let counterfactual_breaks = baseline.iter().any(|c| {
+            c.without.is_some() && c.expect == "fails" && c.outcome == l.outcome && c.pass
+        });
+        if !broken && l.without.is_none() && !counterfactual_breaks {
             unbroken.push(j + 1);
         }
     }
@@ -471,10 +477,12 @@ pub fn ablations_text(baseline: &[Line], ablations: &[Ablation]) -> String {
         ));
     }
     if unbroken.is_empty() {
-        s.push_str("\nEvery line fails with at least one channel switched off.\n");
+        s.push_str(
+            "\nEvery line fails with at least one channel switched off or has a counterfactual line that makes it fail.\n",
+        );
     } else {
         s.push_str(&format!(
-            "\nLines no channel breaks (not evidence for any channel): {}\n",
+            "\nLines no channel and no counterfactual line breaks (not evidence for any mechanism): {}\n",
             unbroken
                 .iter()
                 .map(|j| j.to_string())

@@ -18,6 +18,7 @@ use crate::runs::ensemble::{PoolError, par_replicates, replicate};
 use crate::runs::outcomes::Tracker;
 use crate::scenario::Scenario;
 use crate::scenario::experiment::Dated;
+use crate::scenario::keys;
 
 /// How the model dates a dated line's outcome, against history.
 #[derive(Clone, Debug, PartialEq)]
@@ -139,6 +140,11 @@ pub fn scorecard(
             let mut cf = sc.clone();
             for id in &c.remove {
                 cf.remove_event(id);
+            }
+            for (key, value) in &c.settings {
+                // Checked when the scenario was loaded: a known key, a value within its range.
+                let applied = keys::set(&mut cf, key, *value);
+                debug_assert!(applied.is_ok(), "{applied:?}");
             }
             counterfactuals.push((w.clone(), outcome_stats(&cf, seed, runs, jobs)?));
         }

@@ -159,10 +159,13 @@ pub struct Check {
     pub outcome: usize,
     /// Whether the outcome should hold (`true`) or fail.
     pub holds: bool,
-    /// The scripted events removed for a counterfactual, by id, as written (`a, b` for several).
+    /// The counterfactual, as the words after "without": the removed events' ids as written
+    /// (`a, b` for several), then any parameter changes (`; with key=value, key=value`).
     pub without: Option<String>,
     /// The ids of the removed events.
     pub remove: Vec<String>,
+    /// Parameter changes made on top of the removal (`set = ["key=value"]`), by key path.
+    pub settings: Vec<(String, f64)>,
     /// Share of runs needed to pass, 0–1.
     pub threshold: f64,
     /// The historical date, for a line scored by its date.

@@ -60,6 +60,8 @@ pub struct RawCheck {
     pub expect: S<String>,
     #[serde(default)]
     pub without: Option<S<OneOrMany>>,
+    #[serde(default)]
+    pub set: Option<S<OneOrMany>>,
     pub threshold: S<f64>,
     #[serde(default)]
     pub date: Option<S<String>>,

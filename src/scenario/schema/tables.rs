@@ -416,6 +416,12 @@ pub const CHECK: &[Key] = &[
         "scripted event(s) to remove: a counterfactual",
     ),
     (
+        "set",
+        Ty::OneOrMany,
+        false,
+        "with `without`: parameter change(s) on top, \"key=value\" as --set takes them",
+    ),
+    (
         "threshold",
         Ty::Num(0.0, 1.0),
         true,

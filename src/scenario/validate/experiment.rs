@@ -438,20 +438,85 @@ impl V<'_> {
                     }
                 }
             }
+            let settings = self.check_settings(c, sc)?;
             let threshold = self.in_range(&c.threshold, "threshold", 0.0, 1.0)?;
             let dated = self.dated(c, sc, outcome, holds)?;
+            let mut without = remove.join(", ");
+            if !settings.is_empty() {
+                let changes: Vec<String> =
+                    settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                without = format!("{without}; with {}", changes.join(", "));
+            }
             checks.push(Check {
                 fact: c.fact.clone(),
                 outcome,
                 holds,
-                without: (!remove.is_empty()).then(|| remove.join(", ")),
+                without: (!remove.is_empty()).then_some(without),
                 remove,
+                settings,
                 threshold,
                 dated,
                 known_failure: c.known_failure.clone(),
             });
         }
         Ok(checks)
+    }
+
+    /// A counterfactual check's `set`: parameter changes made on top of the removed events,
+    /// each `key=value` as `--set` takes it, the key known and the value within its range.
+    fn check_settings(&self, c: &RawCheck, sc: &Scenario) -> R<Vec<(String, f64)>> {
+        let Some(set) = &c.set else {
+            return Ok(Vec::new());
+        };
+        if c.without.is_none() {
+            return Err(self.err(
+                set.span(),
+                "`set` without `without`",
+                "a counterfactual check removes scripted events (`without`) and may change parameters on top; for a parameter change alone use `simulate validate --set` or `--ablations`",
+            ));
+        }
+        let texts: Vec<&String> = match set.get_ref() {
+            OneOrMany::One(t) => vec![t],
+            OneOrMany::Many(ts) => ts.iter().collect(),
+        };
+        if texts.is_empty() {
+            return Err(self.err(
+                set.span(),
+                "`set` names no change",
+                "write changes as \"key=value\", e.g. set = [\"decision.money_weight=0\"], or drop `set`",
+            ));
+        }
+        let mut settings: Vec<(String, f64)> = Vec::new();
+        for text in texts {
+            let parsed = text.split_once('=').and_then(|(k, v)| {
+                let v: f64 = v.trim().parse().ok()?;
+                Some((k.trim().to_string(), v))
+            });
+            let Some((key, value)) = parsed else {
+                return Err(self.err(
+                    set.span(),
+                    format!("`{text}` is not a change"),
+                    "write it as \"key=value\", e.g. \"decision.money_weight=0\" (keys: `simulate explain params`)",
+                ));
+            };
+            let mut trial = sc.clone();
+            if let Err(e) = keys::set(&mut trial, &key, value) {
+                return Err(self.err(
+                    set.span(),
+                    format!("cannot set `{text}`"),
+                    e.to_string().replace('\n', " "),
+                ));
+            }
+            if settings.iter().any(|(k, _)| *k == key) {
+                return Err(self.err(
+                    set.span(),
+                    format!("`{key}` is set twice"),
+                    "keep one value per key",
+                ));
+            }
+            settings.push((key, value));
+        }
+        Ok(settings)
     }
 
     /// A check's `date`, `tolerance_months` and `source`: all or none; only for an event outcome
