@@ -4,7 +4,8 @@
 //! (`mod.rs`): [`context`] (the seeded generator and what a rule gets during a step),
 //! [`lookups`] and [`record`] at the bottom; then [`decision`] (the states' choice rule and the
 //! theory lenses) and [`indices`]; then [`mechanisms`], one module per rule, which may use
-//! `decision`; the step loop on top calls them all in a fixed order.
+//! `decision`; the step loop on top (with `alignment`, its sixth step) calls them all in a
+//! fixed order.
 //!
 //! A run is a pure function of (scenario, parameters, seed): [`run`] clones the scenario's
 //! initial world, then for each step, in this fixed order:
@@ -19,12 +20,14 @@
 //!    are completed start earning (`engine::mechanisms::projects`);
 //! 4. base reviews: closures, counter-offers, reversals, renewals (`engine::mechanisms::bases`);
 //! 5. the SCO summit, if one falls in the step, and accessions (`engine::mechanisms::enlargement`);
-//! 6. every state re-scores its patrons and moves its alignment (`engine::decision`);
+//! 6. every state re-scores its patrons and moves its alignment (`engine::alignment`, by the
+//!    rule in `engine::decision`);
 //! 7. patron partnership (`engine::mechanisms::partnership`); then the indices are recorded.
 //!
 //! All randomness comes from one ChaCha8 generator seeded from the run's seed; actors, bases,
 //! loans and deals are visited in scenario order, so the same seed gives the same run.
 
+mod alignment;
 pub mod context;
 pub mod decision;
 pub mod indices;
@@ -32,13 +35,13 @@ pub mod lookups;
 pub mod mechanisms;
 pub mod record;
 
-use context::{Ctx, Rng, STRATEGY_STREAM, noise, rng_for, side_stream};
+use context::{Ctx, Rng, STRATEGY_STREAM, rng_for, side_stream};
 use lookups::Lookups;
 use mechanisms::{bases, energy, enlargement, loans, partnership, projects, shocks, strategy};
 use record::{Indices, Observer};
 
 use crate::params::Params;
-use crate::scenario::world::{MAX_PATRONS, PartnershipDrift, World};
+use crate::scenario::world::{PartnershipDrift, World};
 use crate::scenario::{EventKind, Lens, Scenario};
 
 /// Per-run buffers, allocated once so that steps allocate nothing.
@@ -84,6 +87,16 @@ struct Factors {
 }
 
 impl Factors {
+    /// What the alignment pass needs.
+    fn pace(&self) -> alignment::Pace {
+        alignment::Pace {
+            rate: self.adjust_rate,
+            noise_sd: self.noise_sd,
+            volatility: self.volatility,
+            dt: self.dt,
+        }
+    }
+
     fn new(prm: &Params, dt: f64) -> Factors {
         let s = &prm.shocks;
         Factors {
@@ -160,6 +173,10 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
     // Strategic patrons value their options with noise from a stream of their own.
     let mut strategy_rng = side_stream(rng, STRATEGY_STREAM);
     let strategic = sc.actors.iter().any(|a| a.strategy.is_some());
+    let all_soft = lk
+        .states
+        .iter()
+        .all(|&s| sc.lens_of(s) == Lens::SoftBalancing);
     let mut next_event = 0;
     for k in 0..steps {
         let date = sc.date_of(k);
@@ -213,7 +230,14 @@ pub fn run_in(sc: &Scenario, prm: &Params, w: &mut World, rng: &mut Rng, obs: &m
         enlargement::step(&mut ctx, w);
 
         // 6. Alignment.
-        update_alignment(&mut ctx, w, &lk, &mut scratch.money, &scratch.factors);
+        alignment::update_alignment(
+            &mut ctx,
+            w,
+            &lk,
+            &mut scratch.money,
+            &scratch.factors.pace(),
+            all_soft,
+        );
 
         // 7. Partnership, then record.
         partnership::update(&mut ctx, w, &lk, &scratch.money);
@@ -334,69 +358,83 @@ fn age_security(
     }
 }
 
-/// Every state scores every patron and moves part of the way toward the softmax of the scores,
-/// plus seeded noise; shares stay positive and sum to one. Also refreshes `money`.
-fn update_alignment(ctx: &mut Ctx, w: &mut World, lk: &Lookups, money: &mut [f64], f: &Factors) {
-    // The common numbers of patrons get their own copy of the loop, with the row length known
-    // at compile time; the arithmetic is the same for every copy.
-    match w.np {
-        2 => align_states::<2>(ctx, w, lk, money, f),
-        3 => align_states::<3>(ctx, w, lk, money, f),
-        4 => align_states::<4>(ctx, w, lk, money, f),
-        _ => align_states::<0>(ctx, w, lk, money, f),
-    }
-}
-
-/// [`update_alignment`] with `NP` patrons (0: any number, read from the world).
-fn align_states<const NP: usize>(
-    ctx: &mut Ctx,
-    w: &mut World,
-    lk: &Lookups,
-    money: &mut [f64],
-    f: &Factors,
-) {
-    let (sc, prm) = (ctx.sc, ctx.prm);
-    let np = if NP == 0 { w.np } else { NP };
-    assert!(np == w.np && np <= MAX_PATRONS);
-    let (rate, noise_sd) = (f.adjust_rate, f.noise_sd);
-    let mut target = [0.0; MAX_PATRONS];
-    // Nothing in this pass changes the partnership: one mean for every state.
-    let partnership = decision::balancer_partnership(sc, w);
-    // The states move in turn, in actor order: a lens that reads other states' alignment (the
-    // landscape) sees the moves of the states before it, as the landscape's descent does.
-    for &s in &lk.states {
-        let row = decision::row_mut(money, s, np);
-        decision::money_row(w, prm, lk, s, row);
-        let lens = sc.lens_of(s);
-        if lens == Lens::Hedging {
-            // Hedgers read the volatility of the patrons' behaviour, this step's change included.
-            decision::track_behaviour(sc, lk, w, prm, s, row, partnership, f.volatility, f.dt);
-        }
-        if lens == Lens::SoftBalancing {
-            // The same call as below with the lens a constant: the compiler resolves the rule at
-            // compile time for the common lens.
-            let soft = Lens::SoftBalancing;
-            decision::favoured_with(soft, sc, lk, w, prm, s, row, partnership, &mut target);
-        } else {
-            decision::favoured_with(lens, sc, lk, w, prm, s, row, partnership, &mut target);
-        }
-        let row = decision::row_mut(&mut w.alignment, s, np);
-        let mut sum = 0.0;
-        for p in 0..np {
-            let x = row[p] + rate * (target[p] - row[p]) + noise(ctx.rng, noise_sd);
-            row[p] = x.max(1e-6);
-            sum += row[p];
-        }
-        let inv = 1.0 / sum;
-        for x in row.iter_mut() {
-            *x *= inv;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::Powers;
+    use super::context::{Ctx, rng_for};
+    use super::record::Discard;
+    use super::{Factors, Lookups, Powers, alignment, run};
+    use crate::scenario::world::World;
+    use crate::scenario::{Lens, Scenario};
+
+    /// The shipped scenarios, every state under the soft-balancing lens.
+    fn soft_scenarios() -> Vec<Scenario> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .map(|p| {
+                let mut sc = Scenario::load(p).unwrap_or_else(|e| panic!("{e}"));
+                sc.set_lens(Lens::SoftBalancing);
+                sc
+            })
+            .collect()
+    }
+
+    /// One alignment pass on `w` by each copy, from the same generator: the same bits.
+    fn same_pass<const NP: usize>(sc: &Scenario, w: &World, stream: u64) {
+        let lk = Lookups::new(sc);
+        let f = Factors::new(&sc.params, sc.period.years()).pace();
+        let mut out = Vec::new();
+        for soft in [false, true] {
+            let mut w = w.clone();
+            let mut money = vec![0.0; w.n * w.np];
+            let mut rng = rng_for(sc.seed, stream);
+            let mut obs = Discard;
+            let mut ctx = Ctx {
+                sc,
+                prm: &sc.params,
+                rng: &mut rng,
+                obs: &mut obs,
+                date: sc.start,
+                dt: sc.period.years(),
+            };
+            if soft {
+                alignment::align_soft::<NP>(&mut ctx, &mut w, &lk, &mut money, &f);
+            } else {
+                alignment::align_states::<NP>(&mut ctx, &mut w, &lk, &mut money, &f);
+            }
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            out.push((bits(&w.alignment), bits(&money), rng.get_word_pos()));
+        }
+        assert_eq!(out[0], out[1], "{}", sc.name);
+    }
+
+    #[test]
+    fn the_soft_balancing_pass_is_the_general_pass_bit_for_bit() {
+        let mut checked = 0;
+        for sc in soft_scenarios() {
+            // The scenario's first world and its world at the end of two runs.
+            let mut worlds = vec![sc.initial.clone()];
+            for stream in 0..2 {
+                worlds.push(run(&sc, &sc.params, sc.seed, stream, &mut Discard));
+            }
+            for (k, w) in worlds.iter().enumerate() {
+                match w.np {
+                    2 => same_pass::<2>(&sc, w, k as u64),
+                    3 => same_pass::<3>(&sc, w, k as u64),
+                    4 => same_pass::<4>(&sc, w, k as u64),
+                    _ => continue,
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 9, "{checked} worlds checked");
+    }
 
     #[test]
     fn remembered_growth_multipliers_are_those_of_pow() {

@@ -298,10 +298,10 @@ impl<W: Write + Send> Trajectories<W> {
 
     /// Appends `runs` as one row group, the first of which is run `first + 1`.
     pub fn write(&mut self, first: usize, runs: &[RunRecord]) -> Result<(), ParquetError> {
-        if self.at.is_empty() {
-            if let Some(rec) = runs.first() {
-                self.layout(rec);
-            }
+        if self.at.is_empty()
+            && let Some(rec) = runs.first()
+        {
+            self.layout(rec);
         }
         let rows = self.at.len();
         self.run.clear();

@@ -37,7 +37,7 @@ impl Sample {
         self.sorted = false;
         self.chunk += x;
         self.n += 1;
-        if self.n % CHUNK == 0 {
+        if self.n.is_multiple_of(CHUNK) {
             self.total += self.chunk;
             self.chunk = 0.0;
         }

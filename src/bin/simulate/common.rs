@@ -101,10 +101,10 @@ pub fn commit(staging: Staging) -> Result<(), Failure> {
 /// `simulate scenarios`), the copy compiled into the binary is used, so the documented
 /// commands work from any folder.
 pub fn load(path: &Path) -> Result<Scenario, Failure> {
-    if !path.exists() {
-        if let Some(s) = Shipped::named_by(path) {
-            return s.load().map_err(|e| Failure::Other(e.to_string()));
-        }
+    if !path.exists()
+        && let Some(s) = Shipped::named_by(path)
+    {
+        return s.load().map_err(|e| Failure::Other(e.to_string()));
     }
     Scenario::load(path).map_err(|e| Failure::Input(e.to_string()))
 }

@@ -103,15 +103,15 @@ fn inline(s: &str) -> String {
             i += 1;
             continue;
         }
-        if c == '[' {
-            if let Some((text, target, next)) = link(&chars, i) {
-                out.push_str(&inline(&text));
-                if !target.starts_with('#') {
-                    out.push_str(&format!(" ({target})"));
-                }
-                i = next;
-                continue;
+        if c == '['
+            && let Some((text, target, next)) = link(&chars, i)
+        {
+            out.push_str(&inline(&text));
+            if !target.starts_with('#') {
+                out.push_str(&format!(" ({target})"));
             }
+            i = next;
+            continue;
         }
         if c == '*' {
             // A star that opens or closes emphasis: next to a word on one side, not a space

@@ -114,7 +114,7 @@ mod money_sign {
 
     impl Observer for Snapshots {
         fn observe(&mut self, step: usize, _: YearMonth, w: &World, _: &Indices) {
-            if step % 6 == 0 {
+            if step.is_multiple_of(6) {
                 self.0.push(w.clone());
             }
         }
