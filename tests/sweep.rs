@@ -581,8 +581,9 @@ fn resume_refuses_tampered_partial_rows() {
     assert_eq!(read(&out.join("sweep.json")), json);
 }
 
-/// A summit that considers only the first applicants is never silent: a sweep (which writes no
-/// event log) warns like a plain run does, with the number of runs in which applicants waited.
+/// A summit that considers only the first applicants is never silent: a sweep, `validate` and
+/// `compare` (which write no event log) warn like a plain run does, with the number of runs in which
+/// applicants waited.
 #[test]
 fn applicants_beyond_the_bound_are_warned_about_in_sweeps_and_plain_runs() {
     let dir = tempdir();
@@ -618,6 +619,59 @@ fn applicants_beyond_the_bound_are_warned_about_in_sweeps_and_plain_runs() {
     )
     .expect_code(0)
     .stderr_has("warning: in 2 of 2 runs more states applied to the SCO at a summit");
+    // `validate` writes no event log either, and warns too (3 runs as written).
+    let checked = dir.path().join("crowded_checked.toml");
+    let check = r#"
+[[outcomes]]
+id = "us_down"
+kind = "index_change"
+index = "us_influence"
+direction = "down"
+from = "2015-01"
+by = "2016-12"
+label = "US influence falls"
+
+[[checks]]
+fact = "1"
+outcome = "us_down"
+expect = "holds"
+threshold = 0.0
+"#;
+    std::fs::write(&checked, format!("{}{check}", read(&path))).unwrap();
+    let out = dir.path().join("validated").display().to_string();
+    run_in(
+        dir.path(),
+        [
+            "validate",
+            &checked.display().to_string(),
+            "--runs",
+            "3",
+            "-q",
+            "--out",
+            &out,
+        ],
+    )
+    .expect_code(0)
+    .stderr_has("warning: in 3 of 3 runs more states applied to the SCO at a summit")
+    .stderr_has("simulate FILE");
+    // `compare` too: 2 runs under each of 2 lenses.
+    let out = dir.path().join("compared").display().to_string();
+    run_in(
+        dir.path(),
+        [
+            "compare",
+            &checked.display().to_string(),
+            "--lenses",
+            "soft-balancing,hedging",
+            "--runs",
+            "2",
+            "-q",
+            "--out",
+            &out,
+        ],
+    )
+    .expect_code(0)
+    .stderr_has("warning: in 4 of 4 runs more states applied to the SCO at a summit");
     // And nothing when every applicant is considered.
     let out = dir.path().join("ufa").display().to_string();
     let o = run_in(dir.path(), grid_args(Path::new(&out), &[]));

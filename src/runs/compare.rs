@@ -16,6 +16,7 @@
 
 use crate::date::YearMonth;
 use crate::engine::decision::start_from_scores;
+use crate::engine::record::What;
 use crate::runs::digest::Sample;
 use crate::runs::ensemble::{self, PoolError, Spread};
 use crate::runs::scorecard::{self, Line};
@@ -57,6 +58,9 @@ pub struct LensResult {
     pub scorecard: Vec<Line>,
     /// The named episodes, in scenario order (empty if no outcome names one).
     pub episodes: Vec<EpisodeResult>,
+    /// Runs of this lens's ensemble in which an SCO applicant waited for a later summit because
+    /// more applied than a summit considers.
+    pub waited: u64,
 }
 
 /// The comparison of `lenses` on `sc`.
@@ -132,8 +136,12 @@ pub fn compare(
         let mut finals_of: Vec<Sample> = Vec::new();
         let states: Vec<usize> = s.states().collect();
         let np = s.patrons.len();
+        let mut waited = 0;
         ensemble::run_batches(&s, &s.params, seed, runs, jobs, |_, batch| {
             for r in batch {
+                if r.log.iter().any(|e| e.what == What::NotConsidered) {
+                    waited += 1;
+                }
                 if mean.is_empty() {
                     dates = r.dates.clone();
                     mean = vec![0.0; r.alignment.len()];
@@ -187,6 +195,7 @@ pub fn compare(
             finals,
             scorecard,
             episodes,
+            waited,
         });
     }
     Ok(Comparison {

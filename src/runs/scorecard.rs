@@ -86,6 +86,9 @@ pub struct OutcomeStats {
     /// For each outcome, the dates at which it first happened, one per run in which it did,
     /// sorted.
     pub dates: Vec<Vec<YearMonth>>,
+    /// Runs in which an SCO applicant waited for a later summit because more applied than a
+    /// summit considers (`engine::mechanisms::enlargement::MAX_APPLICANTS`).
+    pub waited: u64,
 }
 
 /// The nearest-rank `q` quantile of sorted `dates`.
@@ -108,7 +111,11 @@ pub fn outcome_stats(
         let mut world = sc.initial.clone();
         let mut tracker = Tracker::new(sc, &sc.outcomes);
         replicate(sc, &sc.params, seed, r, &mut world, &mut tracker);
-        (tracker.results().to_vec(), tracker.first_dates().to_vec())
+        (
+            tracker.results().to_vec(),
+            tracker.first_dates().to_vec(),
+            tracker.applicant_waited(),
+        )
     })?;
     let n = sc.outcomes.len();
     let shares = (0..n)
@@ -121,7 +128,12 @@ pub fn outcome_stats(
             d
         })
         .collect();
-    Ok(OutcomeStats { shares, dates })
+    let waited = results.iter().filter(|r| r.2).count() as u64;
+    Ok(OutcomeStats {
+        shares,
+        dates,
+        waited,
+    })
 }
 
 /// Runs every check of `sc` with `runs` replicates each and returns the scorecard, in check order.
@@ -131,6 +143,19 @@ pub fn scorecard(
     runs: usize,
     jobs: usize,
 ) -> Result<Vec<Line>, PoolError> {
+    scorecard_counting_waits(sc, seed, runs, jobs).map(|(lines, _)| lines)
+}
+
+/// [`scorecard`], with the number of runs, over all its ensembles (the scenario as written and
+/// each counterfactual), in which an SCO applicant waited for a later summit because more
+/// applied than a summit considers: such a run's scorecard is what the model says under that
+/// bound, which a caller should tell the user.
+pub fn scorecard_counting_waits(
+    sc: &Scenario,
+    seed: u64,
+    runs: usize,
+    jobs: usize,
+) -> Result<(Vec<Line>, u64), PoolError> {
     let baseline = outcome_stats(sc, seed, runs, jobs)?;
     let mut counterfactuals: Vec<(String, OutcomeStats)> = Vec::new();
     for c in &sc.checks {
@@ -149,7 +174,8 @@ pub fn scorecard(
             counterfactuals.push((w.clone(), outcome_stats(&cf, seed, runs, jobs)?));
         }
     }
-    Ok(sc
+    let waited = baseline.waited + counterfactuals.iter().map(|(_, s)| s.waited).sum::<u64>();
+    let lines = sc
         .checks
         .iter()
         .map(|c| {
@@ -186,7 +212,8 @@ pub fn scorecard(
                 known_failure: c.known_failure.clone(),
             }
         })
-        .collect())
+        .collect();
+    Ok((lines, waited))
 }
 
 #[cfg(test)]

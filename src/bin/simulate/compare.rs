@@ -8,7 +8,9 @@ use soft_balancing::runs::compare;
 use soft_balancing::scenario::{Lens, Role};
 
 use crate::Failure;
-use crate::common::{Common, apply_changes, commit, load, provenance, stage};
+use crate::common::{
+    Common, apply_changes, commit, load, provenance, stage, warn_applicants_waited,
+};
 
 /// The files `simulate compare` writes.
 fn owns(name: &str) -> bool {
@@ -112,6 +114,11 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         start,
     )
     .map_err(|e| Failure::Other(e.to_string()))?;
+    warn_applicants_waited(
+        result.lenses.iter().map(|l| l.waited).sum(),
+        args.runs * result.lenses.len() as u64,
+        "a plain run's events.csv lists them: simulate FILE --lens LENS",
+    );
     let io =
         |e: std::io::Error, p: &Path| Failure::Other(format!("cannot write {}: {e}", p.display()));
     let figure = result

@@ -11,7 +11,7 @@ use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ablation, ensemble, scorecard};
 
 use crate::Failure;
-use crate::common::{Common, commit, load, provenance, stage};
+use crate::common::{Common, commit, load, provenance, stage, warn_applicants_waited};
 
 /// The files `simulate validate` writes (others in its folder, such as a run's, are kept).
 fn owns(name: &str) -> bool {
@@ -76,7 +76,20 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let command = provenance(&mut sc, &args.file, &out_dir, &[]);
     let jobs = args.common.jobs();
     let other = |e: &dyn std::fmt::Display| Failure::Other(e.to_string());
-    let lines = scorecard::scorecard(&sc, seed, runs, jobs).map_err(|e| other(&e))?;
+    let (lines, waited) =
+        scorecard::scorecard_counting_waits(&sc, seed, runs, jobs).map_err(|e| other(&e))?;
+    let mut ensembles: Vec<&str> = sc
+        .checks
+        .iter()
+        .filter_map(|c| c.without.as_deref())
+        .collect();
+    ensembles.sort_unstable();
+    ensembles.dedup();
+    warn_applicants_waited(
+        waited,
+        (runs * (1 + ensembles.len())) as u64,
+        "a plain run's events.csv lists them: simulate FILE",
+    );
     let table = if args.ablations {
         Some(ablation::ablations(&sc, seed, runs, jobs).map_err(|e| other(&e))?)
     } else {
