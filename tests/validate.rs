@@ -44,12 +44,12 @@ fn the_replay_passes_its_scorecard_except_its_known_failures() {
     );
     o.expect_code(0);
     assert!(
-        o.stdout.contains("28 of 30 lines pass (2 known failures)"),
+        o.stdout.contains("29 of 31 lines pass (2 known failures)"),
         "{}",
         o.stdout
     );
     let csv = parse_csv(&read(&out.join("validation.csv")));
-    assert_eq!(csv.rows.len(), 30);
+    assert_eq!(csv.rows.len(), 31);
     let failing: Vec<&str> = csv
         .rows
         .iter()
@@ -68,7 +68,7 @@ fn the_replay_passes_its_scorecard_except_its_known_failures() {
         .iter()
         .filter(|r| !r[csv.col("without")].is_empty())
         .count();
-    assert_eq!(counterfactuals, 9);
+    assert_eq!(counterfactuals, 10);
     // Dated lines: the historical date, the model's median and range, the error in months.
     let dated: Vec<_> = csv
         .rows
@@ -132,7 +132,7 @@ fn each_counterfactual_removes_only_the_named_events() {
         .filter(|c| c.without.is_some())
         .map(|c| &c.remove)
         .collect();
-    assert_eq!(named.len(), 9);
+    assert_eq!(named.len(), 10);
     for ids in named {
         let mut cf = sc.clone();
         for id in ids {
@@ -283,7 +283,7 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
         .expect_code(0)
         .stdout_has("Ablations");
     let csv = parse_csv(&read(&out.join("ablations.csv")));
-    assert_eq!(csv.rows.len(), 14 * 30);
+    assert_eq!(csv.rows.len(), 14 * 31);
     let result = |channel: &str, outcome: &str| {
         csv.rows
             .iter()
