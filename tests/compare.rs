@@ -62,7 +62,7 @@ fn compare_prints_every_lens_and_writes_its_files() {
     // 8 lenses x 7 states x 3 patrons.
     assert_eq!(csv.rows.len(), 8 * 7 * 3);
     let checks = parse_csv(&read(&out.join("compare_checks.csv")));
-    assert_eq!(checks.rows.len(), 8 * 31);
+    assert_eq!(checks.rows.len(), 8 * 32);
     let svg = read(&out.join("compare_KGZ.svg"));
     assert!(svg.contains("KGZ") && svg.contains("hedging"));
 }

@@ -7,7 +7,7 @@
 //! paragraph that quotes the figure:
 //!
 //! ```text
-//! <!-- figure: validate scenarios/sco2001.toml --runs 60 => "29 of 31 lines pass" -->
+//! <!-- figure: validate scenarios/sco2001.toml --runs 60 => "30 of 32 lines pass" -->
 //! <!-- figure: validate scenarios/sco2001.toml --runs 60 => validation.csv: "cagp_signed" -->
 //! ```
 //!

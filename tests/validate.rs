@@ -44,12 +44,12 @@ fn the_replay_passes_its_scorecard_except_its_known_failures() {
     );
     o.expect_code(0);
     assert!(
-        o.stdout.contains("29 of 31 lines pass (2 known failures)"),
+        o.stdout.contains("30 of 32 lines pass (2 known failures)"),
         "{}",
         o.stdout
     );
     let csv = parse_csv(&read(&out.join("validation.csv")));
-    assert_eq!(csv.rows.len(), 31);
+    assert_eq!(csv.rows.len(), 32);
     let failing: Vec<&str> = csv
         .rows
         .iter()
@@ -68,14 +68,28 @@ fn the_replay_passes_its_scorecard_except_its_known_failures() {
         .iter()
         .filter(|r| !r[csv.col("without")].is_empty())
         .count();
-    assert_eq!(counterfactuals, 10);
+    assert_eq!(counterfactuals, 11);
     // Dated lines: the historical date, the model's median and range, the error in months.
     let dated: Vec<_> = csv
         .rows
         .iter()
         .filter(|r| !r[csv.col("historical_date")].is_empty())
         .collect();
-    assert_eq!(dated.len(), 9);
+    // Nine dated facts of the record, and one counterfactual: without the 2014 sanctions the
+    // Power of Siberia deal is not signed within six months of May 2014.
+    assert_eq!(dated.len(), 10);
+    let late = dated
+        .iter()
+        .find(|r| r[csv.col("fact")] == "counterfactual")
+        .unwrap();
+    assert_eq!(late[csv.col("outcome")], "pos_signed");
+    assert_eq!(late[csv.col("result")], "pass");
+    let months: i32 = late[csv.col("error_months")].parse().unwrap();
+    assert!(
+        months > 6,
+        "without the sanctions the deal is {months} months off"
+    );
+    assert!(o.stdout.contains("pos_signed (cf.)"));
     let manas = dated
         .iter()
         .find(|r| r[csv.col("outcome")] == "manas_ordered")
@@ -132,7 +146,7 @@ fn each_counterfactual_removes_only_the_named_events() {
         .filter(|c| c.without.is_some())
         .map(|c| &c.remove)
         .collect();
-    assert_eq!(named.len(), 10);
+    assert_eq!(named.len(), 11);
     for ids in named {
         let mut cf = sc.clone();
         for id in ids {
@@ -283,7 +297,7 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
         .expect_code(0)
         .stdout_has("Ablations");
     let csv = parse_csv(&read(&out.join("ablations.csv")));
-    assert_eq!(csv.rows.len(), 14 * 31);
+    assert_eq!(csv.rows.len(), 14 * 32);
     let result = |channel: &str, outcome: &str| {
         csv.rows
             .iter()
@@ -489,4 +503,28 @@ fn a_bad_check_setting_is_located() {
         .no_panic()
         .stderr_has("`set` without `without`")
         .stderr_has("--ablations");
+}
+
+/// A dated check that expects its outcome to fail is a counterfactual's: without `without`, the
+/// scenario is refused at the date, with what to do instead (exit 2).
+#[test]
+fn a_dated_check_expected_to_fail_needs_a_counterfactual() {
+    let dir = tempdir();
+    let text = read(&sco2001());
+    let check = "outcome = \"pos_signed\"\nexpect = \"fails\"\nwithout = \"sanctions_2014\"\n";
+    assert!(
+        text.contains(check),
+        "the replay's dated counterfactual changed"
+    );
+    let path = dir.path().join("undated.toml");
+    std::fs::write(
+        &path,
+        text.replacen(check, "outcome = \"pos_signed\"\nexpect = \"fails\"\n", 1),
+    )
+    .unwrap();
+    run_in(dir.path(), ["check", &path.display().to_string()])
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("has a date to score only in a counterfactual")
+        .stderr_has("add `without`");
 }

@@ -396,11 +396,16 @@ pub fn dated_text(lines: &[Line]) -> String {
         "{:<24} {:>8}  {:<19} {:>8}  {:>7}  {:>5}  {:<6}\n",
         "outcome", "model", "5-95 %", "history", "error", "tol.", "result"
     ));
+    let counterfactuals = dated.iter().any(|(l, _)| l.without.is_some());
     for (l, t) in dated {
+        // A counterfactual's row is marked: its outcome id is also a row of the record's.
+        let mark = if l.without.is_some() { " (cf.)" } else { "" };
+        let room = 24 - mark.len();
         let mut id = l.outcome.clone();
-        if id.chars().count() > 24 {
-            id = id.chars().take(23).collect::<String>() + "~";
+        if id.chars().count() > room {
+            id = id.chars().take(room - 1).collect::<String>() + "~";
         }
+        let id = format!("{id}{mark}");
         o.push_str(&format!(
             "{:<24} {:>8}  {:<19} {:>8}  {:>7}  {:>5}  {:<6}\n",
             id,
@@ -412,6 +417,11 @@ pub fn dated_text(lines: &[Line]) -> String {
             format!("±{}", t.history.tolerance_months),
             if l.pass { "pass" } else { "FAIL" }
         ));
+    }
+    if counterfactuals {
+        o.push_str(
+            "\n(cf.): in the counterfactual of its scorecard line above; it passes when, without those events, the outcome does not come within the tolerance of the historical date\n",
+        );
     }
     o
 }

@@ -186,7 +186,18 @@ pub fn scorecard_counting_waits(
                     .map_or(&baseline, |(_, s)| s),
                 None => &baseline,
             };
-            let held = stats.shares[c.outcome];
+            let held = match (&c.dated, c.holds) {
+                // A counterfactual dated line that should fail: a run "holds" the dated fact when
+                // the outcome comes within the tolerance of the historical date.
+                (Some(h), false) => {
+                    let on_time = stats.dates[c.outcome]
+                        .iter()
+                        .filter(|d| d.months_since(h.date).abs() <= h.tolerance_months)
+                        .count();
+                    on_time as f64 / runs.max(1) as f64
+                }
+                _ => stats.shares[c.outcome],
+            };
             let share = if c.holds { held } else { 1.0 - held };
             let o = &sc.outcomes[c.outcome];
             let timing = c.dated.as_ref().map(|history| {
@@ -198,7 +209,8 @@ pub fn scorecard_counting_waits(
                     p95: quantile(dates, 0.95),
                 }
             });
-            let on_time = timing.as_ref().is_none_or(Timing::on_time);
+            // A line that should fail has its dates in its share (above).
+            let on_time = !c.holds || timing.as_ref().is_none_or(Timing::on_time);
             Line {
                 fact: c.fact.clone(),
                 outcome: o.id.clone(),

@@ -168,7 +168,9 @@ pub struct Check {
     pub settings: Vec<(String, f64)>,
     /// Share of runs needed to pass, 0–1.
     pub threshold: f64,
-    /// The historical date, for a line scored by its date.
+    /// The historical date, for a line scored by its date: one that should hold must happen
+    /// with its median date within the tolerance; a counterfactual one that should fail passes
+    /// in the runs in which the outcome does not come within the tolerance of the date.
     pub dated: Option<Dated>,
     /// Why the line is known to fail, when the scenario says it does: a known failure is
     /// reported as such and does not make `validate` exit 1 (but passing does get reported).

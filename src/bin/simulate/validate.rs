@@ -177,8 +177,12 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         if args.common.quiet && l.pass {
             continue;
         }
-        let what = match &l.without {
-            Some(w) => format!(
+        let what = match (&l.without, &l.timing) {
+            (Some(w), Some(t)) if l.expect == "fails" => format!(
+                "without {w}: {} does NOT happen within {} months of {}",
+                l.label, t.history.tolerance_months, t.history.date
+            ),
+            (Some(w), _) => format!(
                 "without {w}: {} {}",
                 l.label,
                 if l.expect == "fails" {
@@ -187,7 +191,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
                     "happens"
                 }
             ),
-            None => l.label.clone(),
+            (None, _) => l.label.clone(),
         };
         println!(
             "{:<15} {:>5.0}%  {:>4.0}%  {:<6} {what}",

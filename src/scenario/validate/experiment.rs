@@ -571,11 +571,11 @@ impl V<'_> {
                  loan_accepted)",
             ));
         }
-        if !holds {
+        if !holds && c.without.is_none() {
             return Err(self.err(
                 date.span(),
-                "a check that expects the outcome to fail has no date to score",
-                "remove `date` and `tolerance_months`, or expect \"holds\"",
+                "a check that expects the outcome to fail has a date to score only in a counterfactual",
+                "remove `date` and `tolerance_months`, expect \"holds\", or add `without`: the line then passes when, without those events, the outcome does not come within the tolerance of the date",
             ));
         }
         Ok(Some(Dated {
