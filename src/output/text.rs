@@ -280,7 +280,7 @@ fn short_share(x: f64) -> String {
     format!("{x:.2}").trim_start_matches('0').to_string()
 }
 
-/// A scorecard line's short name: fact, outcome and the event removed, cut to 43 characters.
+/// A scorecard line's short name: fact, outcome and its counterfactual, if any.
 fn line_name(c: &Line) -> String {
     match &c.without {
         Some(w) => format!("{} {} (without {w})", c.fact, c.outcome),

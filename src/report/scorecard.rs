@@ -41,23 +41,24 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
         if runs == 1 { "" } else { "s" },
         match removed.len() {
             0 => String::new(),
-            1 => ", and once without one scripted event".to_string(),
-            n => format!(", and once without each of {n} scripted events"),
+            1 => ", and once for its counterfactual".to_string(),
+            n => format!(", and once for each of its {n} counterfactuals"),
         }
     );
     let _ = writeln!(
         o,
         "<p class=\"note\">How to read it: each line is a stylized fact of the historical record, \
          stated as an outcome the model must produce by its own rules, or a counterfactual: the \
-         same ensemble with one scripted event removed, where the fact should disappear with its \
-         cause. <i>Share of runs</i> is the share of the {runs} runs in which the expected result \
+         same ensemble with scripted events removed (and for some, parameters changed), where the \
+         fact should disappear with its cause, or for a dated one not happen on time. \
+         <i>Share of runs</i> is the share of the {runs} runs in which the expected result \
          obtained (the outcome happened when it should hold, did not when it should fail); a line \
          passes when that share reaches its threshold. Run <i>r</i> draws from stream <i>r</i> − 1 \
          of seed {seed}. The rest of this page reports the replay's first run.</p>"
     );
     o.push_str(
         "<div class=\"scroll\">\n<table class=\"scorecard\">\n<tr><th>Fact</th><th>What</th>\
-         <th>Expected</th><th>Counterfactual: event removed</th><th>Share of runs</th>\
+         <th>Expected</th><th>Counterfactual: without</th><th>Share of runs</th>\
          <th>Threshold</th><th>Date: model median (5–95 %) vs history, error</th>\
          <th>Result</th></tr>\n",
     );
