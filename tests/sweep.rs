@@ -582,7 +582,7 @@ fn resume_refuses_tampered_partial_rows() {
 }
 
 /// A summit that considers only the first applicants is never silent: a sweep, `validate` and
-/// `compare` (which write no event log) warn like a plain run does, with the number of runs in which
+/// `compare` (which write no event log) warn like a plain run does, and `calibrate` up front, with the number of runs in which
 /// applicants waited.
 #[test]
 fn applicants_beyond_the_bound_are_warned_about_in_sweeps_and_plain_runs() {
@@ -672,6 +672,33 @@ threshold = 0.0
     )
     .expect_code(0)
     .stderr_has("warning: in 4 of 4 runs more states applied to the SCO at a summit");
+    // `calibrate` scores thousands of runs without an event log: it warns up front.
+    let out = dir.path().join("calibrated").display().to_string();
+    let o = run_in(
+        dir.path(),
+        [
+            "calibrate",
+            &checked.display().to_string(),
+            "--particles",
+            "4",
+            "--generations",
+            "1",
+            "--runs",
+            "1",
+            "--scorecard-runs",
+            "1",
+            "--fit-until",
+            "2016",
+            "--data",
+            "none",
+            "-q",
+            "--out",
+            &out,
+        ],
+    );
+    o.expect_code(0)
+        .stderr_has("warning: up to")
+        .stderr_has("states may apply to the SCO at once");
     // And nothing when every applicant is considered.
     let out = dir.path().join("ufa").display().to_string();
     let o = run_in(dir.path(), grid_args(Path::new(&out), &[]));

@@ -31,6 +31,22 @@ use crate::scenario::world::{ScoStatus, World};
 /// considered (`What::NotConsidered`; `simulate` warns), never silently.
 pub const MAX_APPLICANTS: usize = 16;
 
+/// How many states can be SCO applicants at once in a run of `sc`, at most: those that start as
+/// applicants and those a scripted application names. More than [`MAX_APPLICANTS`] means some
+/// may wait for a later summit; a command that writes no event log can warn of it up front.
+pub fn possible_applicants(sc: &Scenario) -> usize {
+    let mut can = vec![false; sc.actors.len()];
+    for (a, status) in sc.initial.sco.iter().enumerate() {
+        can[a] |= *status == ScoStatus::Applicant;
+    }
+    for e in &sc.events {
+        if let crate::scenario::EventKind::Application { actor } = e.kind {
+            can[actor] |= sc.initial.sco[actor] < ScoStatus::Applicant;
+        }
+    }
+    can.iter().filter(|&&c| c).count()
+}
+
 /// Affinity of member `m` to candidate `c` (the landscape's propensity too).
 pub use crate::engine::decision::landscape::affinity;
 

@@ -309,6 +309,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(&sc.name).join("calibration"));
     let quiet = args.common.quiet;
+    let applicants = soft_balancing::engine::mechanisms::enlargement::possible_applicants(&sc);
+    let bound = soft_balancing::engine::mechanisms::enlargement::MAX_APPLICANTS;
+    if applicants > bound {
+        // A calibration writes no event log and scores thousands of runs: warn up front.
+        eprintln!(
+            "warning: up to {applicants} states may apply to the SCO at once, more than the {bound} a summit considers; in runs where more do, the others wait for a later summit (a plain run's events.csv lists them: simulate FILE)"
+        );
+    }
     let req = Request {
         params,
         settings,
