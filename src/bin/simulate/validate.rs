@@ -43,7 +43,8 @@ pub struct ValidateArgs {
     /// membership, SCO pressure, norms, partnership growth, all four soft-balancing channels,
     /// conditional credit, energy, fear of domination, regime security, security ties, Russia's
     /// alliance, joint actions, money, differences in trade growth): a table of channels x
-    /// lines, and ablations.csv. A line no channel can break is not evidence.
+    /// lines, and ablations.csv. A line that no channel and no counterfactual line on its
+    /// outcome can break is not evidence.
     #[arg(long)]
     ablations: bool,
     #[command(flatten)]
