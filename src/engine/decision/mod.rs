@@ -196,7 +196,11 @@ pub fn base_security(sc: &Scenario, w: &World, s: usize, p: usize) -> f64 {
 
 /// Sum of the security values of the open bases among `bases`.
 #[inline(always)]
-fn open_base_security(sc: &Scenario, w: &World, bases: impl Iterator<Item = usize>) -> f64 {
+pub(crate) fn open_base_security(
+    sc: &Scenario,
+    w: &World,
+    bases: impl Iterator<Item = usize>,
+) -> f64 {
     bases
         .filter(|&b| w.bases[b].status != BaseStatus::Closed)
         .map(|b| sc.bases[b].security_value)
@@ -218,7 +222,7 @@ pub fn exposure(
 
 /// [`exposure`] for `money` with one entry per patron slot.
 #[inline(always)]
-fn exposure_row(
+pub(crate) fn exposure_row(
     w: &World,
     prm: &Params,
     s: usize,
@@ -266,7 +270,7 @@ pub fn domination_penalty(
 /// supplies everything, so extra money from a patron attracts the state whenever
 /// `money_weight > weight * nationalism * (1 - threshold)`, at every level of dependence.
 #[inline(always)]
-fn domination(prm: &Params, nationalism: f64, share: f64, dependence: f64) -> f64 {
+pub(crate) fn domination(prm: &Params, nationalism: f64, share: f64, dependence: f64) -> f64 {
     let d = &prm.decision;
     let excess = (share - d.domination_threshold).max(0.0);
     let room = (1.0 - d.domination_threshold).max(1e-9);
