@@ -478,6 +478,11 @@ fn a_bad_check_setting_is_located() {
             "set = [\"decision.money_weight=0\", \"decision.money_weight=1\"]",
             "set twice",
         ),
+        // A key of an event the same check removes: it would be set on nothing.
+        (
+            "set = \"events.andijan_criticism.intensity=0.5\"",
+            "cannot set",
+        ),
     ];
     for (k, (bad, message)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("bad{k}.toml"));

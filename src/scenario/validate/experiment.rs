@@ -438,7 +438,7 @@ impl V<'_> {
                     }
                 }
             }
-            let settings = self.check_settings(c, sc)?;
+            let settings = self.check_settings(c, sc, &remove)?;
             let threshold = self.in_range(&c.threshold, "threshold", 0.0, 1.0)?;
             let dated = self.dated(c, sc, outcome, holds)?;
             let mut without = remove.join(", ");
@@ -462,9 +462,15 @@ impl V<'_> {
         Ok(checks)
     }
 
-    /// A counterfactual check's `set`: parameter changes made on top of the removed events,
-    /// each `key=value` as `--set` takes it, the key known and the value within its range.
-    fn check_settings(&self, c: &RawCheck, sc: &Scenario) -> R<Vec<(String, f64)>> {
+    /// A counterfactual check's `set`: parameter changes made on top of the removed events
+    /// (`remove`), each `key=value` as `--set` takes it, the key known in the scenario without
+    /// those events (as the scorecard applies it) and the value within its range.
+    fn check_settings(
+        &self,
+        c: &RawCheck,
+        sc: &Scenario,
+        remove: &[String],
+    ) -> R<Vec<(String, f64)>> {
         let Some(set) = &c.set else {
             return Ok(Vec::new());
         };
@@ -486,6 +492,10 @@ impl V<'_> {
                 "write changes as \"key=value\", e.g. set = [\"decision.money_weight=0\"], or drop `set`",
             ));
         }
+        let mut trial = sc.clone();
+        for id in remove {
+            trial.remove_event(id);
+        }
         let mut settings: Vec<(String, f64)> = Vec::new();
         for text in texts {
             let parsed = text.split_once('=').and_then(|(k, v)| {
@@ -499,7 +509,6 @@ impl V<'_> {
                     "write it as \"key=value\", e.g. \"decision.money_weight=0\" (keys: `simulate explain params`)",
                 ));
             };
-            let mut trial = sc.clone();
             if let Err(e) = keys::set(&mut trial, &key, value) {
                 return Err(self.err(
                     set.span(),
