@@ -146,16 +146,25 @@ pub fn scorecard(
     scorecard_counting_waits(sc, seed, runs, jobs).map(|(lines, _)| lines)
 }
 
-/// [`scorecard`], with the number of runs, over all its ensembles (the scenario as written and
-/// each counterfactual), in which an SCO applicant waited for a later summit because more
-/// applied than a summit considers: such a run's scorecard is what the model says under that
-/// bound, which a caller should tell the user.
+/// Of a scorecard's runs over all its ensembles (the scenario as written and each
+/// counterfactual), how many had an SCO applicant wait for a later summit because more applied
+/// than a summit considers: such a run's result is what the model says under that bound, which
+/// a caller should tell the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waits {
+    /// Runs in which an applicant waited.
+    pub waited: u64,
+    /// Runs in all.
+    pub runs: u64,
+}
+
+/// [`scorecard`], with its [`Waits`].
 pub fn scorecard_counting_waits(
     sc: &Scenario,
     seed: u64,
     runs: usize,
     jobs: usize,
-) -> Result<(Vec<Line>, u64), PoolError> {
+) -> Result<(Vec<Line>, Waits), PoolError> {
     let baseline = outcome_stats(sc, seed, runs, jobs)?;
     let mut counterfactuals: Vec<(String, OutcomeStats)> = Vec::new();
     for c in &sc.checks {
@@ -174,7 +183,10 @@ pub fn scorecard_counting_waits(
             counterfactuals.push((w.clone(), outcome_stats(&cf, seed, runs, jobs)?));
         }
     }
-    let waited = baseline.waited + counterfactuals.iter().map(|(_, s)| s.waited).sum::<u64>();
+    let waits = Waits {
+        waited: baseline.waited + counterfactuals.iter().map(|(_, s)| s.waited).sum::<u64>(),
+        runs: (runs * (1 + counterfactuals.len())) as u64,
+    };
     let lines = sc
         .checks
         .iter()
@@ -225,7 +237,7 @@ pub fn scorecard_counting_waits(
             }
         })
         .collect();
-    Ok((lines, waited))
+    Ok((lines, waits))
 }
 
 #[cfg(test)]

@@ -77,18 +77,11 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let command = provenance(&mut sc, &args.file, &out_dir, &[]);
     let jobs = args.common.jobs();
     let other = |e: &dyn std::fmt::Display| Failure::Other(e.to_string());
-    let (lines, waited) =
+    let (lines, waits) =
         scorecard::scorecard_counting_waits(&sc, seed, runs, jobs).map_err(|e| other(&e))?;
-    let mut ensembles: Vec<&str> = sc
-        .checks
-        .iter()
-        .filter_map(|c| c.without.as_deref())
-        .collect();
-    ensembles.sort_unstable();
-    ensembles.dedup();
     warn_applicants_waited(
-        waited,
-        (runs * (1 + ensembles.len())) as u64,
+        waits.waited,
+        waits.runs,
         "a plain run's events.csv lists them: simulate FILE",
     );
     let table = if args.ablations {
