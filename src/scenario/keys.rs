@@ -90,6 +90,14 @@ pub fn axis(sc: &Scenario, key: &str, text: &str, sampling: bool) -> Result<Axis
 /// The top of an amount's range: the limit on any number in a scenario.
 const BIG: f64 = crate::scenario::validate::MAX_NUMBER;
 
+/// Splits a change written `KEY=VALUE` (as `--set` and a check's `set` take it) into its key and
+/// value, trimmed; `None` unless both are there.
+pub fn split_setting(item: &str) -> Option<(&str, &str)> {
+    let (k, v) = item.split_once('=')?;
+    let (k, v) = (k.trim(), v.trim());
+    (!k.is_empty() && !v.is_empty()).then_some((k, v))
+}
+
 /// Sets `key` to `value` in `sc`.
 pub fn set(sc: &mut Scenario, key: &str, value: f64) -> Result<(), KeyError> {
     let (slot, min, max) = locate(sc, key)?;

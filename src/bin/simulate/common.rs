@@ -193,12 +193,11 @@ pub fn provenance(
 
 /// Splits `KEY=VALUE`.
 pub fn split_set(item: &str) -> Result<(&str, &str), Failure> {
-    match item.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => Ok((k.trim(), v.trim())),
-        _ => Err(Failure::Input(format!(
+    keys::split_setting(item).ok_or_else(|| {
+        Failure::Input(format!(
             "--set {item}: expected KEY=VALUE\n  help: e.g. --set decision.money_weight=12"
-        ))),
-    }
+        ))
+    })
 }
 
 /// Applies `--lens`, `--set KEY=VALUE` (one number each) and `--without` to `sc`, in that order;

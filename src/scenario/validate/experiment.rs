@@ -498,10 +498,8 @@ impl V<'_> {
         }
         let mut settings: Vec<(String, f64)> = Vec::new();
         for text in texts {
-            let parsed = text.split_once('=').and_then(|(k, v)| {
-                let v: f64 = v.trim().parse().ok()?;
-                Some((k.trim().to_string(), v))
-            });
+            let parsed = keys::split_setting(text)
+                .and_then(|(k, v)| Some((k.to_string(), v.parse::<f64>().ok()?)));
             let Some((key, value)) = parsed else {
                 return Err(self.err(
                     set.span(),
