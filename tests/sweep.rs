@@ -585,7 +585,7 @@ fn resume_refuses_tampered_partial_rows() {
 /// `compare` (which write no event log) warn like a plain run does, and `calibrate` up front, with the number of runs in which
 /// applicants waited.
 #[test]
-fn applicants_beyond_the_bound_are_warned_about_in_sweeps_and_plain_runs() {
+fn applicants_beyond_the_bound_are_warned_about_by_every_command() {
     let dir = tempdir();
     // A synthetic world whose observers all apply: more applicants than a summit considers.
     let text = soft_balancing::scenario::synthetic::toml_text(150, 2, 3)

@@ -24,6 +24,27 @@ fn validate_replay(dir: &std::path::Path, out: &std::path::Path, args: &[&str]) 
     run_in(dir, all)
 }
 
+/// Writes `text` as `NAME.toml` in `dir`, runs `simulate validate` on it with `runs` runs per
+/// ensemble (any exit but a panic) and reads its validation.csv.
+fn validate_text(dir: &std::path::Path, name: &str, text: &str, runs: &str) -> Csv {
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    let out = dir.join(name);
+    let o = run_in(
+        dir,
+        [
+            "validate",
+            &path.display().to_string(),
+            "--runs",
+            runs,
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    o.no_panic();
+    parse_csv(&read(&out.join("validation.csv")))
+}
+
 /// Every scorecard line passes with 60 runs per ensemble (each line's own threshold, 80 % of
 /// runs, applies) except the two the scenario lists as known failures, and the scorecard is
 /// written as validation.csv with the dated lines' timing.
@@ -367,22 +388,7 @@ fn validation_csv_quotes_every_text_cell_as_rfc_4180() {
     );
     assert_eq!(edited.matches("second line").count(), 1);
     assert_eq!(edited.matches("then\\r\\nfalls").count(), 1);
-    let path = dir.path().join("quoted.toml");
-    std::fs::write(&path, edited).unwrap();
-    let out = dir.path().join("v");
-    let o = run_in(
-        dir.path(),
-        [
-            "validate",
-            &path.display().to_string(),
-            "--runs",
-            "4",
-            "--out",
-            &out.display().to_string(),
-        ],
-    );
-    o.no_panic();
-    let csv = parse_csv(&read(&out.join("validation.csv")));
+    let csv = validate_text(dir.path(), "quoted", &edited, "4");
     let checks = text.lines().filter(|l| *l == "[[checks]]").count();
     assert_eq!(csv.rows.len(), checks);
     assert!(csv.rows.iter().any(|r| r[csv.col("fact")] == fact));
@@ -411,22 +417,7 @@ fn a_counterfactual_check_changes_parameters_on_top_of_its_removals() {
         "the replay's US-decline counterfactual changed"
     );
     let share = |scenario: &str, name: &str| {
-        let path = dir.path().join(format!("{name}.toml"));
-        std::fs::write(&path, scenario).unwrap();
-        let out = dir.path().join(name);
-        let o = run_in(
-            dir.path(),
-            [
-                "validate",
-                &path.display().to_string(),
-                "--runs",
-                "10",
-                "--out",
-                &out.display().to_string(),
-            ],
-        );
-        o.no_panic();
-        let csv = parse_csv(&read(&out.join("validation.csv")));
+        let csv = validate_text(dir.path(), name, scenario, "10");
         let row = csv
             .rows
             .iter()
