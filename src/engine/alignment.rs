@@ -62,7 +62,9 @@ pub(super) fn align_states<const NP: usize>(
     money: &mut [f64],
     f: &Pace,
 ) {
-    let (sc, prm) = (ctx.sc, ctx.prm);
+    let sc = ctx.sc;
+    // A copy the compiler knows no write to the world changes (see `align_soft`).
+    let prm = &ctx.prm.clone();
     let np = if NP == 0 { w.np } else { NP };
     assert!(np == w.np && np <= MAX_PATRONS);
     let (rate, noise_sd) = (f.rate, f.noise_sd);
@@ -121,7 +123,12 @@ pub(super) fn align_soft<const NP: usize>(
     money: &mut [f64],
     f: &Pace,
 ) {
-    let (sc, prm) = (ctx.sc, ctx.prm);
+    let sc = ctx.sc;
+    // A copy of the parameters on the stack: the compiler then knows that writing the states'
+    // rows cannot change them, and works out what depends only on them (the reciprocals of the
+    // temperature and of the loan term, the domination weight over its room) once per step, not
+    // once per state.
+    let prm = &ctx.prm.clone();
     assert!(NP == w.np && (2..=MAX_PATRONS).contains(&NP));
     let d = &prm.decision;
     // Common to every state this step.

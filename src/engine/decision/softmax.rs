@@ -113,9 +113,11 @@ pub fn exp(x: f64) -> f64 {
     // Written so that NaN passes through (a comparison with NaN is false).
     let x = if x < EXP_FLOOR { EXP_FLOOR } else { x };
     let x = if x > EXP_CEILING { EXP_CEILING } else { x };
-    let kf = (x * STEPS_PER_LN2 + ROUND) - ROUND;
-    // NaN converts to 0 and stays in `r`.
-    let k = kf as i64;
+    let t = x * STEPS_PER_LN2 + ROUND;
+    let kf = t - ROUND;
+    // `t` lies in [2^52, 2^53), where a double's last bit is worth 1: the integer k sits in its
+    // low bits, read without a float-to-integer conversion (and its checks). NaN stays in `r`.
+    let k = (t.to_bits() as i64).wrapping_sub(ROUND.to_bits() as i64);
     let r = (x - kf * LN2_64_HI) - kf * LN2_64_LO;
     let p = 1.0
         + r * (1.0
