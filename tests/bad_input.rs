@@ -159,7 +159,8 @@ fn valid_base_fixture_runs() {
 /// Regression: money worth nothing to the states (`decision.money_weight = 0`, the low end of
 /// its documented range, and the `money` ablation channel) made the rent a user needs to keep
 /// Manas a division by zero, and the replay stopped with "a value of a log entry ... = inf".
-/// With no worth in money, no rent can keep a base: the user makes no counter-offer.
+/// With no worth in money, no rent can keep a base: the user makes no counter-offer, and the
+/// log says why (in the replay, Kyrgyzstan orders Manas closed in 2009 in some runs).
 #[test]
 fn money_worth_nothing_runs_without_an_infinite_rent() {
     let tmp = tempdir();
@@ -187,6 +188,12 @@ fn money_worth_nothing_runs_without_an_infinite_rent() {
         assert!(
             !events.contains("inf") && !events.contains("NaN"),
             "{scenario}"
+        );
+        let closures = events.matches("orders ").count();
+        let reasons = events.matches("makes no counter-offer for").count();
+        assert!(
+            closures == 0 || reasons > 0,
+            "{scenario}: {closures} closure orders and no word on the missing counter-offer"
         );
     }
 }

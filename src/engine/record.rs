@@ -62,6 +62,9 @@ pub enum What {
     CounterOffer(usize),
     /// The user would need `value` million USD a year, more than the base is worth to it.
     NoCounterOffer(usize),
+    /// The user makes no counter-offer because money is worth nothing to the host
+    /// (`decision.money_weight` = 0): no rent outweighs evicting.
+    NoRentCanHelp(usize),
     /// A base closed.
     BaseClosed(usize),
     /// The host let a requested base open: for = keep, against = evict.

@@ -79,6 +79,15 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 sc.bases[b].worth_musd
             ),
         ),
+        What::NoRentCanHelp(b) => (
+            "base",
+            format!(
+                "{a} makes no counter-offer for {}: money is worth nothing to {} \
+                 (decision.money_weight = 0), so no rent outweighs evicting",
+                base(b),
+                actor(sc.bases[b].host)
+            ),
+        ),
         What::BaseOpened(b) => (
             "base",
             format!(
@@ -470,6 +479,7 @@ pub fn concerned(sc: &Scenario, actor: usize, what: &What) -> Vec<usize> {
         | What::LeaseRenewed(b)
         | What::CounterOffer(b)
         | What::NoCounterOffer(b)
+        | What::NoRentCanHelp(b)
         | What::BaseClosed(b)
         | What::BaseOpened(b)
         | What::BaseRefused(b)
@@ -590,6 +600,7 @@ pub fn quantity_column(sc: &Scenario, e: &LogEntry) -> Option<usize> {
         | What::ClosureReversed(_)
         | What::NonRenewal(_)
         | What::LeaseRenewed(_)
+        | What::NoRentCanHelp(_)
         | What::BaseClosed(_)
         | What::BaseOpened(_)
         | What::BaseRefused(_)

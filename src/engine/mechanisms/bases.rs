@@ -222,6 +222,10 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
                 w.bases[b].counter_refused = true;
                 ctx.log(ctx.date, user, What::NoCounterOffer(b), 0.0, 0.0, total);
             }
+        } else if !w.bases[b].counter_refused {
+            w.bases[b].counter_refused = true;
+            let user = sc.bases[b].user;
+            ctx.log(ctx.date, user, What::NoRentCanHelp(b), 0.0, 0.0, 0.0);
         }
     } else {
         // The current terms already beat evicting (the order came on a noisy reading): the user
