@@ -1,9 +1,10 @@
-//! Key paths: every numeric value of a scenario that `--set` and sweeps can change.
+//! Key paths: the numeric values of a scenario that `--set` and sweeps can change (docs/sweeps.md
+//! lists every settable field, per event kind and per table, and the numbers that are not).
 //!
 //! | key path | what it changes |
 //! |---|---|
 //! | `SECTION.NAME` | a model parameter, e.g. `decision.money_weight` (`simulate explain params` lists them) |
-//! | `events.ID.FIELD` | a number in the scripted event with that id, e.g. `events.rus_credit_2009.amount_bn` |
+//! | `events.ID.FIELD` | a number in the scripted event with that id, e.g. `events.rus_credit_2009.amount_bn`, `events.annexation_2022.severity` (`event_field` lists them per kind) |
 //! | `actors.ID.FIELD` | an actor's starting attribute: `gdp_bn`, `gdp_growth`, `autocracy`, `sovereignty`, `nationalism`, `threat` |
 //! | `ties.STATE.PATRON.FIELD` | a tie: `trade_bn`, `trade_growth`, `aid_bn`, `remittances_bn`, `debt_bn`, `security`, `pressure` |
 //! | `bases.ID.FIELD` | a base: `rent_musd`, `user_aid_musd`, `security_value`, `worth_musd` |
@@ -286,11 +287,21 @@ fn event_field<'a>(
         (EventKind::TradeGrowth { rate, .. }, "rate") => (rate, -0.9, 2.0),
         (EventKind::Backlash { severity, .. }, "severity") => (severity, 0.0, 10.0),
         (EventKind::RemittanceShock { factor, .. }, "factor") => (factor, 0.0, 10.0),
+        (EventKind::UseOfForce { severity, .. }, "severity") => (severity, 0.0, 1.0),
+        (EventKind::SecondarySanctions { severity, .. }, "severity") => (severity, 0.0, 1.0),
+        (EventKind::Unrest { severity, .. }, "severity") => (severity, 0.0, 1.0),
+        (
+            EventKind::NormsChange {
+                non_interference, ..
+            },
+            "non_interference",
+        ) => (non_interference, 0.0, 1.0),
+        (EventKind::Infrastructure { amount_bn, .. }, "amount_bn") => (amount_bn, 0.0, 1000.0),
         _ => {
             return Err(unknown(
                 key,
                 format!(
-                    "a `{kind}` event has no settable field `{field}` (docs/scenario-format.md lists each kind's keys)"
+                    "a `{kind}` event has no settable field `{field}` (docs/sweeps.md lists the settable fields of each kind)"
                 ),
             ));
         }
@@ -319,6 +330,22 @@ mod tests {
             sc.patron_slot("RUS").unwrap(),
         );
         assert_eq!(sc.initial.trade[k], 2.0);
+    }
+
+    #[test]
+    fn the_severity_of_force_and_of_secondary_sanctions_can_be_set() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join("samarkand2022.toml");
+        let mut sc = Scenario::load(&path).expect("shipped scenario");
+        for key in [
+            "events.annexation_2022.severity",
+            "events.secondary_sanctions_2023.severity",
+        ] {
+            set(&mut sc, key, 0.25).unwrap();
+            assert_eq!(get(&mut sc, key).unwrap(), 0.25, "{key}");
+            assert!(set(&mut sc, key, 1.5).is_err(), "{key} above its range");
+        }
     }
 
     #[test]

@@ -93,6 +93,20 @@ pub enum SweepError {
         /// What is wrong.
         problem: String,
     },
+    /// Two outputs whose names, made by joining ids with `_`, would be the same column.
+    #[error(
+        "{file} would have two columns named `{column}`: {first}, and {second}\n  help: rename one of the ids in the scenario: ids joined by `_` must not spell another column's name"
+    )]
+    Ambiguous {
+        /// The file (or `sensitivity outputs`).
+        file: &'static str,
+        /// The column's name.
+        column: String,
+        /// What the first column would hold.
+        first: String,
+        /// What the second would hold.
+        second: String,
+    },
     /// Nothing to run.
     #[error("the sweep has no points")]
     NoPoints,

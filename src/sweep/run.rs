@@ -142,10 +142,12 @@ pub fn run_sweep(
     if points.is_empty() {
         return Err(SweepError::NoPoints);
     }
-    // Check every point's values before running anything.
+    // Check every point's values, and that every column has a name of its own, before
+    // running anything.
     for p in &points {
         scenario_at(sc, spec, p)?;
     }
+    super::table::check_names(sc, opts.keep_runs)?;
     let mine: Vec<usize> = match opts.shard {
         Some((k, n)) => (0..points.len()).filter(|i| i % n == k - 1).collect(),
         None => (0..points.len()).collect(),

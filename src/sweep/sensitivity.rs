@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::error::{SweepError, io_err};
 use super::run::scenario_at;
-use super::table::{PointRow, STATS, metrics};
+use super::table::{PointRow, STATS, check_output_names, metric_meanings, metrics};
 use crate::output::write_atomic;
 use crate::params::Params;
 use crate::runs::calibrate::distance::{Kind, Score, Target, score};
@@ -111,6 +111,27 @@ pub fn default_outputs(sc: &Scenario) -> Vec<String> {
 /// The outputs named (`all`: every one), checked; none named: [`default_outputs`].
 pub fn resolve_outputs(sc: &Scenario, names: &[String]) -> Result<Vec<String>, SweepError> {
     let known = outputs(sc);
+    // Two outputs of the same name (ids joined by `_` can spell another output's name) could
+    // not be told apart.
+    let meanings = metric_meanings(sc);
+    check_output_names(
+        known
+            .iter()
+            .map(|(name, source)| {
+                let what = match *source {
+                    Source::Mean(m) => meanings[m].clone(),
+                    Source::Probability(j) => {
+                        format!("the probability of outcome `{}`", sc.outcomes[j].id)
+                    }
+                    Source::ChecksPassed => "the number of scorecard lines passed".to_string(),
+                    Source::Distance => "the distance to the record in sample".to_string(),
+                    Source::DistanceOut => "the distance out of sample".to_string(),
+                    Source::Votes => "the UN-vote term".to_string(),
+                };
+                (name.clone(), what)
+            })
+            .collect(),
+    )?;
     if names.is_empty() {
         return Ok(default_outputs(sc));
     }

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::aggregate::Stats;
+use super::error::SweepError;
 use crate::engine::record::Indices;
 use crate::scenario::experiment::SweepSpec;
 use crate::scenario::{Role, Scenario};
@@ -32,6 +33,85 @@ pub fn metrics(sc: &Scenario) -> Vec<Metric> {
         });
     }
     out
+}
+
+/// What each of a scenario's metrics holds, in the order of [`metrics`].
+pub fn metric_meanings(sc: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in sc.actors.iter().filter(|a| a.role == Role::State) {
+        for p in 0..sc.patrons.len() {
+            out.push(format!(
+                "the share of state `{}` toward patron `{}`",
+                a.id,
+                sc.patron_id(p)
+            ));
+        }
+    }
+    out.extend(Indices::NAMES.iter().map(|n| format!("the index `{n}`")));
+    out
+}
+
+/// The first name two of `columns` (name, what it holds) share, as an error naming `file`.
+fn first_clash(file: &'static str, mut columns: Vec<(String, String)>) -> Result<(), SweepError> {
+    // Stable: of two equal names, the one listed first comes first.
+    columns.sort_by(|a, b| a.0.cmp(&b.0));
+    match columns.windows(2).find(|w| w[0].0 == w[1].0) {
+        Some(w) => Err(SweepError::Ambiguous {
+            file,
+            column: w[0].0.clone(),
+            first: w[0].1.clone(),
+            second: w[1].1.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Checks that the columns of `sweep.csv` (and of `runs.csv` when `runs` is true) all have
+/// different names. Ids may hold `_`, so a state `us` and a patron `influence` would make a
+/// column `us_influence`, which is also an index; an outcome named like a metric would share
+/// its column in `runs.csv`. Such a scenario runs, but its sweep tables could not say which
+/// column is which: an error (exit 2) before anything runs.
+pub fn check_names(sc: &Scenario, runs: bool) -> Result<(), SweepError> {
+    let metrics: Vec<(String, String)> = metrics(sc)
+        .into_iter()
+        .map(|m| m.name)
+        .zip(metric_meanings(sc))
+        .collect();
+    let mut sweep = vec![
+        ("point".to_string(), "the point's number".to_string()),
+        ("seed".to_string(), "the point's seed".to_string()),
+    ];
+    for (name, meaning) in &metrics {
+        for s in STATS {
+            sweep.push((format!("{name}_{s}"), format!("the {s} of {meaning}")));
+        }
+    }
+    for o in &sc.outcomes {
+        let meaning = format!("the probability of outcome `{}`", o.id);
+        sweep.push((format!("p_{}", o.id), meaning));
+    }
+    first_clash("sweep.csv", sweep)?;
+    if runs {
+        let mut per_run = vec![
+            ("point".to_string(), "the point's number".to_string()),
+            (
+                "replicate".to_string(),
+                "the replicate's number".to_string(),
+            ),
+        ];
+        per_run.extend(metrics);
+        for o in &sc.outcomes {
+            per_run.push((o.id.clone(), format!("outcome `{}`", o.id)));
+        }
+        first_clash("runs.csv", per_run)?;
+    }
+    Ok(())
+}
+
+/// [`check_names`] for the outputs a sensitivity analysis can read (`names`, with what each
+/// holds).
+pub fn check_output_names(names: Vec<(String, String)>) -> Result<(), SweepError> {
+    first_clash("the sensitivity analysis's outputs", names)
 }
 
 /// The header of `sweep.csv`.
@@ -200,6 +280,44 @@ impl PointRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shared test scenario with `extra` TOML appended.
+    fn scenario(extra: &str) -> Scenario {
+        let text = format!(
+            "{}\n{extra}",
+            include_str!("../../tests/scenarios/base.toml")
+        );
+        crate::scenario::validate::parse(std::path::Path::new("t.toml"), &text)
+            .expect("valid scenario")
+    }
+
+    #[test]
+    fn a_column_name_two_outputs_would_share_is_an_error_naming_both() {
+        // Distinct ids, distinct columns.
+        let fine = scenario("");
+        assert!(check_names(&fine, true).is_ok());
+        // An outcome named like a metric: the same column in runs.csv, not in sweep.csv (there
+        // it is `p_KGZ_RUS`).
+        let outcome = "[[outcomes]]\nid = \"KGZ_RUS\"\nkind = \"member\"\nactor = \"KGZ\"\n";
+        let sc = scenario(outcome);
+        assert!(check_names(&sc, false).is_ok());
+        let err = check_names(&sc, true).unwrap_err().to_string();
+        assert!(
+            err.contains("runs.csv") && err.contains("`KGZ_RUS`"),
+            "{err}"
+        );
+        assert!(err.contains("state `KGZ` toward patron `RUS`"), "{err}");
+        assert!(err.contains("outcome `KGZ_RUS`"), "{err}");
+        // A state and a patron that spell an index.
+        let mut sc = scenario("");
+        let kgz = sc.actors.iter().position(|a| a.id == "KGZ").expect("KGZ");
+        let usa = sc.actors.iter().position(|a| a.id == "USA").expect("USA");
+        sc.actors[kgz].id = "us".into();
+        sc.actors[usa].id = "influence".into();
+        let err = check_names(&sc, false).unwrap_err().to_string();
+        assert!(err.contains("`us_influence_mean`"), "{err}");
+        assert!(err.contains("the index `us_influence`"), "{err}");
+    }
 
     #[test]
     fn a_row_read_back_must_be_one_this_sweep_writes() {
