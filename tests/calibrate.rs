@@ -212,6 +212,26 @@ fn fit_until_moves_lines_out_of_sample_and_data_none_drops_the_votes() {
     assert!(!out.join("marginal_decision_temperature.svg").exists());
 }
 
+/// Votes that hold none of the scenario's states cannot be fitted: the same penalty for every
+/// parameter set. Named with `--data`, they are refused; by default they would be left out.
+#[test]
+fn votes_without_the_scenarios_states_are_refused_naming_the_state_years() {
+    let dir = tempdir();
+    let votes = dir.path().join("votes.csv");
+    std::fs::write(
+        &votes,
+        "year,iso3,agree_us,agree_ru,agree_cn,nvotes\n\
+         2003,GEO,0.5,0.6,0.6,80\n2004,GEO,0.5,0.6,0.6,80\n2005,GEO,0.5,0.6,0.6,80\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), args("cal", &["--data", "votes.csv"]));
+    out.expect_code(2)
+        .stderr_has("--data votes.csv")
+        .stderr_has("0 state-years")
+        .no_panic();
+    assert!(!dir.path().join("cal").exists(), "nothing may be written");
+}
+
 fn rejected(extra: &[&str], flag: &str) {
     let dir = tempdir();
     let mut a = args("cal", &[]);

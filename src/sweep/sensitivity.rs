@@ -59,14 +59,18 @@ impl Source {
 pub const RECORD_FIT_UNTIL: i32 = crate::runs::unvote::DEFAULT_FIT_WINDOW.1;
 
 /// What the record outputs measure against: the scorecard up to [`RECORD_FIT_UNTIL`] and the
-/// shipped UN votes when the scenario has the three patrons and starts by then.
+/// shipped UN votes when the scenario has the three patrons, starts by then and has at least
+/// three state-years of the votes in its fit window.
 pub fn record_target(sc: &Scenario) -> Target {
     let has_patrons = ["USA", "RUS", "CHN"]
         .iter()
         .all(|id| sc.patron_slot(id).is_some());
+    let window = (crate::runs::unvote::DEFAULT_FIT_WINDOW.0, RECORD_FIT_UNTIL);
+    // Only when the votes hold enough of the scenario's states to be fitted at all.
     let votes = (has_patrons && sc.start.year() <= RECORD_FIT_UNTIL)
         .then(|| crate::runs::unvote::parse(crate::runs::unvote::UNGA).ok())
-        .flatten();
+        .flatten()
+        .filter(|obs| crate::runs::unvote::state_years(obs, sc, window) >= 3);
     Target {
         fit_until: RECORD_FIT_UNTIL,
         votes,

@@ -268,6 +268,21 @@ fn matched<'a>(obs: &'a [Observation], model: &ModelSeries) -> Matched<'a> {
 
 type Matched<'a> = BTreeMap<(&'a str, i32), ([f64; 3], [f64; 3])>;
 
+/// The observations the votes could be fitted on for `sc` in `window`: rows of a state of the
+/// scenario (by id) in a year the scenario runs through. Fewer than 3 and no fit is possible
+/// ([`FitError::TooFewPoints`]), whatever the runs.
+pub fn state_years(
+    obs: &[Observation],
+    sc: &crate::scenario::Scenario,
+    window: (i32, i32),
+) -> usize {
+    let years = (sc.start.year(), sc.end.year());
+    obs.iter()
+        .filter(|o| in_window(o.year, window) && in_window(o.year, years))
+        .filter(|o| sc.states().any(|s| sc.actors[s].id == o.state))
+        .count()
+}
+
 fn in_window(year: i32, w: (i32, i32)) -> bool {
     w.0 <= year && year <= w.1
 }

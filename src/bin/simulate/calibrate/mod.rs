@@ -101,7 +101,9 @@ pub struct CalibrateArgs {
     fit_until: i32,
     /// Measured data the distance also uses: `unga` (UN General Assembly voting agreement,
     /// shipped), a CSV file in its format, or `none` [default: unga when the scenario has
-    /// USA, RUS and CHN patrons and starts by --fit-until, else none].
+    /// USA, RUS and CHN patrons, starts by --fit-until and has at least 3 state-years of the
+    /// votes by then, else none, with a note]. Votes with fewer than 3 state-years of the
+    /// scenario's states are refused.
     #[arg(long, value_name = "unga|FILE|none")]
     data: Option<String>,
     /// Continue an interrupted calibration from the checkpoint in the output folder
@@ -219,6 +221,25 @@ fn read_votes(
         )));
     }
     let obs = unvote::parse(&text).map_err(|e| Failure::Input(format!("--data {source}: {e}")))?;
+    // Votes that hold too few of the scenario's states to be fitted would be the same constant
+    // penalty for every parameter set: no information, counted as a term.
+    let window = (unvote::DEFAULT_FIT_WINDOW.0, fit_until);
+    let n = unvote::state_years(&obs, sc, window);
+    if n < 3 {
+        let problem = format!(
+            "{n} state-years of the scenario's states in the votes' fit window {}-{}, need 3",
+            window.0, window.1
+        );
+        if name.is_none() {
+            eprintln!(
+                "note: the UN votes are left out of the calibration: {problem} (the shipped votes cover the region's states); give --data FILE with rows for this scenario's states to use votes"
+            );
+            return Ok(None);
+        }
+        return Err(Failure::Input(format!(
+            "--data {source}: {problem}\n  help: give --data none, or a file with rows (iso3 = the scenario's state ids) for those years"
+        )));
+    }
     let sum = sha256_hex(text.as_bytes());
     Ok(Some((source, obs, sum)))
 }
