@@ -722,14 +722,20 @@ fn all_prints_every_key_decision() {
     let short = run_in(tmp.path(), args(false));
     short
         .expect_code(0)
-        .stdout_has("more, every one in events.csv");
+        .stdout_has("more (a decision taken again is listed once here), every one in events.csv");
     let long = run_in(tmp.path(), args(true));
     long.expect_code(0);
-    assert!(!long.stdout.contains("more, every one"));
+    assert!(!long.stdout.contains("every one in events.csv"));
     let dated = |s: &str| {
         s.lines()
             .filter(|l| l.starts_with("  ") && l.as_bytes().get(2).is_some_and(u8::is_ascii_digit))
             .count()
     };
     assert!(dated(&long.stdout) > dated(&short.stdout));
+    // Every decision, every time it was taken: as many lines as summary.json's key decisions.
+    let summary: serde_json::Value =
+        serde_json::from_str(&common::read(&tmp.path().join("o/summary.json"))).unwrap();
+    let listed = summary["key_decisions"].as_array().unwrap();
+    assert_eq!(dated(&long.stdout), listed.len());
+    assert!(listed.iter().any(|d| d["repeat"].as_u64() > Some(0)));
 }

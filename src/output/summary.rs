@@ -60,8 +60,12 @@ pub struct KeyDecision {
     pub kind: String,
     /// What was decided and the scores that decided it.
     pub decision: String,
-    /// Share of runs in which this decision (same actor, kind and subject) happened.
+    /// Share of runs in which this decision (same actor, kind and subject) happened at least
+    /// `repeat + 1` times.
     pub share_of_runs: f64,
+    /// How many times the actor had taken the same decision before, in the run: 0 the first
+    /// time, 1 the second (a lease renewed again, a yearly veto repeated), ...
+    pub repeat: usize,
 }
 
 /// The summary of one invocation.
@@ -155,6 +159,7 @@ impl Summary {
                     kind: kind.to_string(),
                     decision,
                     share_of_runs: d.runs as f64 / digest.runs as f64,
+                    repeat: d.occurrence,
                 }
             })
             .collect();
@@ -199,7 +204,9 @@ impl Summary {
         s
     }
 
-    /// The short, readable text summary printed by `simulate`.
+    /// The short, readable text summary printed by `simulate`: with `max_decisions` the
+    /// first time each decision was taken, at most that many (`usize::MAX`: every decision,
+    /// every time it was taken).
     pub fn to_text(&self, max_decisions: usize) -> String {
         let p = &self.provenance;
         let multi = p.runs > 1;
@@ -276,7 +283,16 @@ impl Summary {
         if self.key_decisions.is_empty() {
             let _ = writeln!(out, "  (none)");
         }
-        for d in self.key_decisions.iter().take(max_decisions) {
+        // A decision taken again (a yearly veto, a lease renewed every five years) is listed
+        // once unless every decision is asked for.
+        let every = max_decisions == usize::MAX;
+        let shown: Vec<&KeyDecision> = self
+            .key_decisions
+            .iter()
+            .filter(|d| every || d.repeat == 0)
+            .take(max_decisions)
+            .collect();
+        for d in &shown {
             if multi {
                 let _ = writeln!(
                     out,
@@ -289,11 +305,11 @@ impl Summary {
                 let _ = writeln!(out, "  {}  {}", d.date, d.decision);
             }
         }
-        if self.key_decisions.len() > max_decisions {
+        if self.key_decisions.len() > shown.len() {
             let _ = writeln!(
                 out,
-                "  ... {} more, every one in events.csv",
-                self.key_decisions.len() - max_decisions
+                "  ... {} more (a decision taken again is listed once here), every one in events.csv",
+                self.key_decisions.len() - shown.len()
             );
         }
         out

@@ -37,11 +37,18 @@ pub(super) fn decision_marks(
     i: usize,
 ) -> Vec<DecisionMark> {
     let runs = digest.runs.max(1);
-    let share_of = |e: &crate::engine::record::LogEntry| {
+    // The share of runs that took the decision of entry `k` of run 1 as often as run 1 had by
+    // then (a decision taken again is a decision of its own, `Decision::occurrence`).
+    let share_of = |k: usize| {
+        let e = &first.log[k];
+        let before = first.log[..k]
+            .iter()
+            .filter(|x| x.actor == e.actor && x.what == e.what)
+            .count();
         digest
             .decisions()
             .iter()
-            .find(|d| d.first.actor == e.actor && d.first.what == e.what)
+            .find(|d| d.first.actor == e.actor && d.first.what == e.what && d.occurrence == before)
             .map(|d| d.runs as f64 / runs as f64)
     };
     let mut found: Vec<(crate::date::YearMonth, String)> = Vec::new();
@@ -55,8 +62,8 @@ pub(super) fn decision_marks(
             found.push((e.date, text));
         }
     };
-    for e in &first.log {
-        add(e, if runs > 1 { share_of(e) } else { None });
+    for (k, e) in first.log.iter().enumerate() {
+        add(e, if runs > 1 { share_of(k) } else { None });
     }
     if runs > 1 {
         for dec in digest.decisions() {
@@ -64,7 +71,9 @@ pub(super) fn decision_marks(
             let in_first = first
                 .log
                 .iter()
-                .any(|e| e.actor == dec.first.actor && e.what == dec.first.what);
+                .filter(|e| e.actor == dec.first.actor && e.what == dec.first.what)
+                .count()
+                > dec.occurrence;
             if f >= DECISION_SHARE && !in_first {
                 add(&dec.first, Some(f));
             }

@@ -258,7 +258,7 @@ fn summary_section(o: &mut String, sc: &Scenario, summary: &Summary) {
         o,
         "<h3>Key decisions</h3>\n<p class=\"note\">Every decision a state or patron took{}; the scores that decided each are in the event log below.</p>",
         if multi {
-            ", with the share of runs in which it happened (dates from run 1, or the first run where it happened)"
+            ", each time it was taken, with the share of runs in which it happened (that often, for a decision taken again; dates from run 1, or the first run where it happened)"
         } else {
             ""
         }

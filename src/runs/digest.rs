@@ -188,13 +188,18 @@ fn bin(x: f64) -> usize {
     ((x * BINS as f64) as usize).min(BINS - 1)
 }
 
-/// One decision (actor and what) and the runs that took it.
+/// One decision (actor and what, the `occurrence`-th time in a run) and the runs that took it.
+/// A decision a run takes again (a lease renewed every five years, credit given each year)
+/// counts as a decision of its own each time: the second renewal is the runs that renewed at
+/// least twice.
 #[derive(Clone, Debug)]
 pub struct Decision {
     /// Its first occurrence: in run 1, or the first run where it happened.
     pub first: LogEntry,
-    /// Runs in which it happened at least once.
+    /// Runs in which it happened at least `occurrence + 1` times.
     pub runs: usize,
+    /// How many times the actor had taken the same decision before in the run, 0 the first.
+    pub occurrence: usize,
 }
 
 /// What the summary, charts and report of an ensemble read, accumulated run by run.
@@ -283,23 +288,32 @@ impl Digest {
                 self.by_actor.resize_with(e.actor + 1, Vec::new);
             }
             let taken = &mut self.by_actor[e.actor];
-            let j = match taken
-                .iter()
-                .find(|&&j| self.decisions[j].first.what == e.what)
-            {
-                Some(&j) => j,
-                None => {
-                    self.decisions.push(Decision { first: *e, runs: 0 });
-                    self.counted.push(0);
-                    taken.push(self.decisions.len() - 1);
-                    self.decisions.len() - 1
+            // The same decision again in this run is its next occurrence: the first of the
+            // actor's decisions with this `what` (kept in order of occurrence) this run has not
+            // counted yet.
+            let mut same = 0;
+            let mut found = None;
+            for &j in taken.iter() {
+                if self.decisions[j].first.what == e.what {
+                    if self.counted[j] != self.runs {
+                        found = Some(j);
+                        break;
+                    }
+                    same += 1;
                 }
-            };
-            // Each decision counts once per run that took it, however often it did.
-            if self.counted[j] != self.runs {
-                self.counted[j] = self.runs;
-                self.decisions[j].runs += 1;
             }
+            let j = found.unwrap_or_else(|| {
+                self.decisions.push(Decision {
+                    first: *e,
+                    runs: 0,
+                    occurrence: same,
+                });
+                self.counted.push(0);
+                taken.push(self.decisions.len() - 1);
+                self.decisions.len() - 1
+            });
+            self.counted[j] = self.runs;
+            self.decisions[j].runs += 1;
         }
     }
 
@@ -407,7 +421,40 @@ pub fn check_finite(sc: &Scenario, run: usize, rec: &RunRecord) -> Result<(), No
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::date::YearMonth;
+    use crate::engine::record::What;
     use crate::runs::ensemble::chunked_mean;
+
+    /// A run whose log holds a renewal of base 0 by actor 3 in each of `years`.
+    fn renewals(years: &[i32]) -> RunRecord {
+        let mut rec = RunRecord::with_capacity(4, 1, 0);
+        for &y in years {
+            rec.log.push(LogEntry {
+                date: YearMonth::new(y, 1).expect("a date"),
+                actor: 3,
+                what: What::LeaseRenewed(0),
+                score_for: 0.2,
+                score_against: 0.1,
+                value: 0.0,
+            });
+        }
+        rec
+    }
+
+    #[test]
+    fn a_decision_taken_again_is_a_decision_of_its_own_each_time() {
+        let mut d = Digest::default();
+        for years in [&[2010, 2015, 2020][..], &[2011], &[2012, 2017]] {
+            d.add(&renewals(years));
+        }
+        let seen: Vec<(i32, usize, usize)> = d
+            .decisions()
+            .iter()
+            .map(|x| (x.first.date.year(), x.occurrence, x.runs))
+            .collect();
+        // The first renewal in all three runs, a second in two, a third in one; dated by run 1.
+        assert_eq!(seen, vec![(2010, 0, 3), (2015, 1, 2), (2020, 2, 1)]);
+    }
 
     #[test]
     fn a_sample_gives_the_exact_spread_up_to_the_limit_and_a_close_one_beyond() {

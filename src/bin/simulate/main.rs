@@ -40,7 +40,7 @@ Outputs (in out/<scenario name>/ unless --out is given):
   indices.csv       US influence, RUS-CHN partnership, SCO cohesion, soft-balancing index
   events.csv        every event and decision, with the scores that decided it
   summary.json      final state plus provenance (version, scenario SHA-256, seed, parameters)
-  *.svg / *.png     charts (--plot svg|png|both|none): alignment_<STATE>, ternary, indices
+  *.svg / *.png     charts (--plot svg|png|both|none): alignment_<STATE>, indices, ternary (three patrons)
   report.html       one self-contained page: parameters, summary, every chart, the event log
 
 The model is described in docs/model.md; the scenario format in docs/scenario-format.md.

@@ -49,7 +49,7 @@ pub struct RunArgs {
     /// Decision rule (theory lens) for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]
     pub lens: Option<String>,
-    /// Print every key decision (by default the first 25; all are in events.csv or events.parquet either way).
+    /// Print every key decision, every time it was taken (by default the first 25, a decision taken again listed once; all are in events.csv or events.parquet and summary.json either way).
     #[arg(long)]
     pub all: bool,
     /// Format of the per-run tables (trajectories, indices, events): csv, or parquet (columnar,
