@@ -523,6 +523,13 @@ fn without_unknown_event_is_rejected() {
         .stderr_has("peace_mission_2016");
 }
 
+/// An event id may start with `-` (the format allows it): `--without -x` names it, and an
+/// unknown one is reported as an unknown event, not as a flag.
+#[test]
+fn without_takes_an_event_id_that_starts_with_a_dash() {
+    usage_error(&["--without", "-no-such"], "--without -no-such").stderr_has("peace_mission_2016");
+}
+
 #[test]
 fn unknown_flag_is_rejected() {
     usage_error(&["--frobnicate"], "--frobnicate");

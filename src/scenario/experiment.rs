@@ -437,12 +437,23 @@ fn parse_values_text(text: &str, sampling: bool) -> Result<AxisValues, String> {
 /// Each names the outcome and says why.
 pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
     let mut out = Vec::new();
+    // The last date the runs reach: the end, or the last whole step before it when the end is
+    // not a whole number of steps after the start (the remainder is not simulated).
+    let last = sc.date_of(sc.steps());
+    let reach = if last == sc.end {
+        String::new()
+    } else {
+        format!(
+            "; the runs reach {last} only, the last whole {} step before the end",
+            sc.period.name()
+        )
+    };
     for o in &sc.outcomes {
         let from = o.from.unwrap_or(sc.start).max(sc.start);
-        let by = o.by.unwrap_or(sc.end).min(sc.end);
+        let by = o.by.unwrap_or(sc.end).min(last);
         if from > by {
             out.push(format!(
-                "outcome `{}` can never happen: its window ({} to {}) lies outside the scenario's dates ({} to {})",
+                "outcome `{}` can never happen: its window ({} to {}) lies outside the scenario's dates ({} to {}{reach})",
                 o.id,
                 o.from.map_or("the start".to_string(), |d| d.to_string()),
                 o.by.map_or("the end".to_string(), |d| d.to_string()),
@@ -509,6 +520,19 @@ mod warning_tests {
             "{}",
             w[2]
         );
+        // A window in the remainder after the last whole step is never reached either.
+        let text = format!(
+            "{}\n[[outcomes]]\nid = \"in_remainder\"\nkind = \"member\"\nactor = \"IRN\"\nfrom = \"2030-08\"\n",
+            include_str!("../../scenarios/ufa2015.toml")
+                .replace("end = \"2030-07\"", "end = \"2030-09\"")
+        );
+        let sc =
+            crate::scenario::validate::parse(std::path::Path::new("x.toml"), &text).expect("valid");
+        assert_eq!(sc.date_of(sc.steps()).to_string(), "2030-07");
+        let w = outcome_warnings(&sc);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(w[0].contains("`in_remainder` can never happen"), "{}", w[0]);
+        assert!(w[0].contains("the runs reach 2030-07 only"), "{}", w[0]);
         // The shipped scenarios have none.
         for s in crate::scenario::shipped::SHIPPED {
             assert!(

@@ -20,7 +20,8 @@ pub struct Common {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Drop the scripted event with this id (a counterfactual), e.g. --without rus_credit_2009.
-    #[arg(long = "without", value_name = "EVENT_ID")]
+    /// An id may start with `-` (`--without -x` drops the event `-x`).
+    #[arg(long = "without", value_name = "EVENT_ID", allow_hyphen_values = true)]
     pub without: Vec<String>,
     /// Seed of the random generator, 0 to 2^53 - 1 (exact in any spreadsheet) [default: the
     /// scenario's seed].

@@ -42,8 +42,9 @@ pub struct CompareArgs {
     /// Runs per lens.
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     runs: u64,
-    /// State whose trajectories are charted [default: the first state of the region].
-    #[arg(long, value_name = "ID")]
+    /// State whose trajectories are charted [default: the first state of the region]. An id
+    /// may start with `-`.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     actor: Option<String>,
     /// Start each lens where its own scores point (for states the scenario gives no alignment)
     /// instead of every lens from the same alignment, where the scenario as written starts.
