@@ -205,20 +205,23 @@ pub fn write_files(
 const WRITERS: usize = 8;
 
 /// Colour of each patron slot. USA blue, RUS red and CHN gold-orange wherever those ids appear;
-/// other patrons take the remaining colours in slot order.
+/// other patrons take the remaining colours in slot order: up to the most patrons a scenario
+/// may have (`MAX_PATRONS`, 8), every patron its own colour.
 pub fn patron_colors(sc: &Scenario) -> Vec<RGBColor> {
     const KNOWN: [(&str, RGBColor); 3] = [
         ("USA", RGBColor(0x1f, 0x5f, 0xbf)),
         ("RUS", RGBColor(0xd0, 0x24, 0x24)),
         ("CHN", RGBColor(0xe6, 0x9a, 0x00)),
     ];
-    const SPARE: [RGBColor; 6] = [
+    const SPARE: [RGBColor; crate::scenario::world::MAX_PATRONS] = [
         RGBColor(0x1f, 0x5f, 0xbf),
         RGBColor(0xd0, 0x24, 0x24),
         RGBColor(0xe6, 0x9a, 0x00),
         RGBColor(0x00, 0x9e, 0x73),
         RGBColor(0x7b, 0x32, 0x94),
         RGBColor(0x8c, 0x56, 0x4b),
+        RGBColor(0xcc, 0x79, 0xa7),
+        RGBColor(0x55, 0x55, 0x55),
     ];
     let ids: Vec<&str> = (0..sc.patrons.len()).map(|p| sc.patron_id(p)).collect();
     let mut used: Vec<RGBColor> = Vec::new();

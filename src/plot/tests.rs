@@ -82,6 +82,25 @@ fn patron_colours_are_fixed_and_distinct() {
     }
 }
 
+#[test]
+fn up_to_the_most_patrons_a_scenario_may_have_every_patron_has_its_own_colour() {
+    let (mut sc, _, _) = setup(1);
+    let max = crate::scenario::world::MAX_PATRONS;
+    assert!(sc.actors.len() >= max);
+    // The first patrons known ids or not, in every order the slots may take.
+    for shift in 0..max {
+        sc.patrons = (0..max).map(|k| (k + shift) % sc.actors.len()).collect();
+        let c = patron_colors(&sc);
+        for (i, a) in c.iter().enumerate() {
+            assert!(
+                !c[i + 1..].contains(a),
+                "shift {shift}: {} repeats",
+                hex(*a)
+            );
+        }
+    }
+}
+
 /// CIELAB (D65) coordinates of an sRGB colour.
 fn cielab(c: RGBColor) -> [f64; 3] {
     let lin = |v: u8| {
