@@ -21,10 +21,8 @@ pub fn plain(md: &str) -> String {
             continue;
         }
         if line.trim_start().starts_with('|') {
-            let cells: Vec<String> = line
-                .trim()
-                .trim_matches('|')
-                .split('|')
+            let cells: Vec<String> = cells(line.trim())
+                .iter()
                 .map(|c| inline(c.trim()))
                 .collect();
             // The |---|---| line under a table's header.
@@ -51,6 +49,31 @@ pub fn plain(md: &str) -> String {
         out.push('\n');
     }
     flush_table(&mut table, &mut out);
+    out
+}
+
+/// The cells of a table row `| a | b |`: split at each `|` not escaped as `\|` (as GitHub's
+/// Markdown reads a table, code spans included), each `\|` then a plain `|`.
+fn cells(row: &str) -> Vec<String> {
+    let row = row.strip_prefix('|').unwrap_or(row);
+    let row = row
+        .strip_suffix('|')
+        .filter(|r| !r.ends_with('\\'))
+        .unwrap_or(row);
+    let mut out = Vec::new();
+    let mut cell = String::new();
+    let mut chars = row.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                chars.next();
+                cell.push('|');
+            }
+            '|' => out.push(std::mem::take(&mut cell)),
+            _ => cell.push(c),
+        }
+    }
+    out.push(cell);
     out
 }
 
@@ -106,9 +129,18 @@ fn inline(s: &str) -> String {
         if c == '['
             && let Some((text, target, next)) = link(&chars, i)
         {
-            out.push_str(&inline(&text));
-            if !target.starts_with('#') {
+            let text = inline(&text);
+            out.push_str(&text);
+            // A link inside the document is its text; to another of the docs, its file in
+            // docs/ unless the text names it already; to the web, its address.
+            let file = target.split('#').next().unwrap_or("");
+            if target.contains("://") {
                 out.push_str(&format!(" ({target})"));
+            } else if !file.is_empty() && !text.contains(file) {
+                let shown = file
+                    .strip_prefix("../")
+                    .map_or_else(|| format!("docs/{file}"), str::to_string);
+                out.push_str(&format!(" ({shown})"));
             }
             i = next;
             continue;
@@ -162,6 +194,24 @@ mod tests {
             text,
             "5.1 Base leases\n---------------\n\nThe two scores. For base b see §5.2 and Cooley \
              (https://example.org); keep wins.\n\n    keep = a · b\n  key  unit\n  x.y  score\n"
+        );
+    }
+
+    #[test]
+    fn escaped_pipes_stay_in_their_cell_and_links_to_other_docs_name_the_file() {
+        let md = "| a | b |\n|---|---|\n| `\\|x\\|` | 1 |\n";
+        assert_eq!(plain(md), "  a    b\n  |x|  1\n");
+        assert_eq!(
+            inline("see [scenario-format.md](scenario-format.md#actors)"),
+            "see scenario-format.md"
+        );
+        assert_eq!(
+            inline("the [format](scenario-format.md#actors)"),
+            "the format (docs/scenario-format.md)"
+        );
+        assert_eq!(
+            inline("the [layout](../ARCHITECTURE.md)"),
+            "the layout (ARCHITECTURE.md)"
         );
     }
 
