@@ -501,6 +501,31 @@ fn a_bad_check_setting_is_located() {
         .stderr_has("--ablations");
 }
 
+/// A check's `source` is the source of its historical date: on a check without a date it would
+/// be shown nowhere, so it is refused, located (exit 2).
+#[test]
+fn a_source_without_a_date_is_refused() {
+    let dir = tempdir();
+    let text = read(&sco2001());
+    let setting = "set = \"decision.money_weight=0\"";
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(setting))
+        .expect("the replay's undated counterfactual")
+        + 2;
+    let path = dir.path().join("sourced.toml");
+    std::fs::write(
+        &path,
+        text.replacen(setting, &format!("{setting}\nsource = \"a book\""), 1),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), ["check", &path.display().to_string()]);
+    o.expect_code(2)
+        .no_panic()
+        .stderr_has(&format!("{}:{line}:10: ", path.display()))
+        .stderr_has("has no `date`");
+}
+
 /// A dated check that expects its outcome to fail is a counterfactual's: without `without`, the
 /// scenario is refused at the date, with what to do instead (exit 2).
 #[test]

@@ -68,7 +68,7 @@ pub struct RawCheck {
     #[serde(default)]
     pub tolerance_months: Option<S<f64>>,
     #[serde(default)]
-    pub source: Option<String>,
+    pub source: Option<S<String>>,
     #[serde(default)]
     pub known_failure: Option<String>,
 }

@@ -531,6 +531,15 @@ impl V<'_> {
     fn dated(&self, c: &RawCheck, sc: &Scenario, outcome: usize, holds: bool) -> R<Option<Dated>> {
         let (date, tolerance) = match (&c.date, &c.tolerance_months) {
             (None, None) => {
+                // A source is the source of the historical date: shown beside the date, it
+                // would be dropped without one.
+                if let Some(s) = &c.source {
+                    return Err(self.err(
+                        s.span(),
+                        "`source` gives where a check's historical `date` comes from, and this check has no `date`",
+                        "add `date` and `tolerance_months` to score the line by its date, or cite the source in a # comment",
+                    ));
+                }
                 return Ok(None);
             }
             (Some(d), Some(t)) => (d, t),
@@ -588,7 +597,11 @@ impl V<'_> {
         Ok(Some(Dated {
             date: when,
             tolerance_months: tolerance as i32,
-            source: c.source.clone().unwrap_or_default(),
+            source: c
+                .source
+                .as_ref()
+                .map(|s| s.get_ref().clone())
+                .unwrap_or_default(),
         }))
     }
 }
