@@ -317,7 +317,12 @@ pub const DEAL: &[Key] = &[
     ("id", Ty::Text, true, "unique id"),
     ("supplier", Ty::Text, true, "supplier id"),
     ("buyer", Ty::Text, true, "buyer id"),
-    ("volume_bcm", Ty::Num(0.0, 1e7), true, "volume, bcm a year"),
+    (
+        "volume_bcm",
+        Ty::Num(1e-9, 1e7),
+        true,
+        "volume, bcm a year (more than 0)",
+    ),
     (
         "supplier_min_usd",
         Ty::Num(0.0, 1e7),
@@ -332,7 +337,7 @@ pub const DEAL: &[Key] = &[
     ),
     (
         "buyer_max_drift_per_year",
-        Ty::Num(-1e7, 1e7),
+        Ty::Num(-1000.0, 1000.0),
         false,
         "yearly change of the buyer's maximum, USD",
     ),
@@ -352,7 +357,7 @@ pub const DEAL: &[Key] = &[
     ),
     (
         "build_months",
-        Ty::Num(0.0, 600.0),
+        Ty::Num(0.0, 240.0),
         false,
         "months from signing to deliveries",
     ),
@@ -376,7 +381,7 @@ pub const OUTCOME: &[Key] = &[
         "threshold",
         Ty::Num(0.0, 10.0),
         false,
-        "threshold, or security_lead's margin",
+        "threshold, 0-1 (security_lead's margin: 0-10)",
     ),
     (
         "actors",
