@@ -35,6 +35,7 @@
 //! held back. Case: Manas, Kyrgyzstan: the 2009 closure order and reversal, and the 2011
 //! announcement that the lease would not be renewed after 2014 (Cooley 2012).
 
+use crate::date::YearMonth;
 use crate::engine::context::{Ctx, noise};
 use crate::engine::mechanisms::loans;
 use crate::engine::record::What;
@@ -137,15 +138,36 @@ pub fn review(ctx: &mut Ctx, w: &mut World) {
     }
 }
 
+/// The notice of base `b`'s lease, months: the base's own `notice_months`, else
+/// `bases.notice_months`.
+pub fn notice_months(sc: &Scenario, prm: &Params, b: usize) -> i32 {
+    sc.bases[b]
+        .notice_months
+        .unwrap_or(prm.bases.notice_months)
+        .round() as i32
+}
+
+/// What breaking base `b`'s lease at `date` costs its host, score points: nothing when the
+/// renewal is due (within the lease's notice of its end) or the lease is open-ended (ended
+/// with notice at any time), else `bases.breach_cost`.
+pub fn breach_cost(sc: &Scenario, prm: &Params, w: &World, b: usize, date: YearMonth) -> f64 {
+    let notice = notice_months(sc, prm, b);
+    let renewal_due = w.bases[b]
+        .lease_end
+        .is_some_and(|end| date.plus_months(notice) >= end);
+    if renewal_due || sc.bases[b].open_ended {
+        0.0
+    } else {
+        prm.bases.breach_cost
+    }
+}
+
 fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
     let (sc, prm) = (ctx.sc, ctx.prm);
     // An offer made while the base is open has no closure to reverse.
     w.bases[b].new_offer = false;
     let host = sc.bases[b].host;
-    let notice = sc.bases[b]
-        .notice_months
-        .unwrap_or(prm.bases.notice_months)
-        .round() as i32;
+    let notice = notice_months(sc, prm, b);
     let lease_end = w.bases[b].lease_end;
     let renewal_due = lease_end.is_some_and(|end| ctx.date.plus_months(notice) >= end);
     let keep = keep_value(sc, w, prm, b);
@@ -154,11 +176,7 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
     let soon = ctx.date.plus_months(notice.max(1));
     let until_lease_end = lease_end.filter(|&end| end > ctx.date);
     // Ending a lease at its renewal, or an open-ended one with its notice, breaks nothing.
-    let breach = if renewal_due || sc.bases[b].open_ended {
-        0.0
-    } else {
-        prm.bases.breach_cost
-    };
+    let breach = breach_cost(sc, prm, w, b, ctx.date);
     if evict - keep - breach > 0.0 {
         // Closing with notice: a rival's offer pays only once the base is gone.
         let effective = until_lease_end.map_or(soon, |end| end.min(soon));
@@ -262,6 +280,34 @@ mod tests {
         );
         let rec = kit.run_months(12);
         (kit, rec)
+    }
+
+    /// The cost of breaking a lease, as the base review and a strategic patron both reckon it:
+    /// nothing within the base's own notice of the lease's end (not the default notice), and
+    /// nothing for an open-ended lease.
+    #[test]
+    fn breaking_a_lease_costs_nothing_within_its_own_notice_or_when_open_ended() {
+        let kit = testkit::manas_world(2.0, 0.15, 17.4);
+        let (mut sc, w) = (kit.sc, kit.world);
+        let prm = sc.params.clone();
+        assert!(prm.bases.breach_cost > 0.0);
+        // Manas's lease ends 2014-07; the default notice is six months.
+        let at = |y, m| YearMonth::new(y, m).expect("a date");
+        assert_eq!(
+            breach_cost(&sc, &prm, &w, 0, at(2013, 1)),
+            prm.bases.breach_cost
+        );
+        assert_eq!(breach_cost(&sc, &prm, &w, 0, at(2014, 2)), 0.0);
+        // With a notice of its own of 24 months, the renewal is due from July 2012.
+        sc.bases[0].notice_months = Some(24.0);
+        assert_eq!(
+            breach_cost(&sc, &prm, &w, 0, at(2012, 6)),
+            prm.bases.breach_cost
+        );
+        assert_eq!(breach_cost(&sc, &prm, &w, 0, at(2013, 1)), 0.0);
+        // Open-ended: ended with notice at any time.
+        sc.bases[0].open_ended = true;
+        assert_eq!(breach_cost(&sc, &prm, &w, 0, at(2010, 1)), 0.0);
     }
 
     #[test]

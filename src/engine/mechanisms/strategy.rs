@@ -151,15 +151,11 @@ fn rested(ctx: &Ctx, last: Option<crate::date::YearMonth>) -> bool {
 /// renewal is due (within the notice period of the lease's end), or when, with no rival offer at
 /// stake and a lease still running, the host can simply decline to renew.
 fn breach(ctx: &Ctx, w: &World, b: usize, offers: bool) -> f64 {
-    let prm = ctx.prm;
-    let notice = prm.bases.notice_months.round() as i32;
-    let lease_end = w.bases[b].lease_end;
-    let renewal_due = lease_end.is_some_and(|end| ctx.date.plus_months(notice) >= end);
-    let running = lease_end.is_some_and(|end| end > ctx.date);
-    if renewal_due || (!offers && running) {
+    let running = w.bases[b].lease_end.is_some_and(|end| end > ctx.date);
+    if !offers && running {
         0.0
     } else {
-        prm.bases.breach_cost
+        bases::breach_cost(ctx.sc, ctx.prm, w, b, ctx.date)
     }
 }
 
