@@ -530,6 +530,28 @@ fn without_takes_an_event_id_that_starts_with_a_dash() {
     usage_error(&["--without", "-no-such"], "--without -no-such").stderr_has("peace_mission_2016");
 }
 
+/// Actors without military spending have no power and weigh nothing in the landscape's
+/// energy: `landscape` says which, and a scenario whose actors all have it does not warn.
+#[test]
+fn landscape_warns_about_actors_of_size_zero() {
+    let tmp = tempdir();
+    let base = common::fixture("base.toml");
+    let out = run_in(tmp.path(), [Path::new("landscape"), &base]);
+    out.expect_code(0)
+        .no_panic()
+        .stderr_has("have size 0 and weigh nothing in the energy: KGZ, KAZ");
+    let text = read(&base);
+    let armed = tmp.path().join("armed.toml");
+    std::fs::write(
+        &armed,
+        text.replace("role = \"state\"", "role = \"state\"\nmilitary_bn = 0.1"),
+    )
+    .unwrap();
+    let out = run_in(tmp.path(), [Path::new("landscape"), &armed]);
+    out.expect_code(0).no_panic();
+    assert!(!out.stderr.contains("size 0"), "{}", out.stderr);
+}
+
 #[test]
 fn unknown_flag_is_rejected() {
     usage_error(&["--frobnicate"], "--frobnicate");

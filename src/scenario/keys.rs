@@ -173,7 +173,11 @@ fn locate<'a>(sc: &'a mut Scenario, key: &str) -> Result<(&'a mut f64, f64, f64)
             })
         }
         ["ties", state, patron, field] => {
-            let (Some(s), Some(p)) = (sc.actor_index(state), sc.patron_slot(patron)) else {
+            // A tie joins a state to a patron, as in [[ties]].
+            let state = sc
+                .actor_index(state)
+                .filter(|&s| sc.actors[s].role == crate::scenario::Role::State);
+            let (Some(s), Some(p)) = (state, sc.patron_slot(patron)) else {
                 return Err(unknown(
                     key,
                     "write ties.STATE.PATRON.FIELD with a state id and a patron id",
@@ -325,6 +329,8 @@ mod tests {
         assert_eq!(sc.bases[0].worth_musd, 99.0);
         set(&mut sc, "actors.KGZ.nationalism", 0.9).unwrap();
         set(&mut sc, "ties.KGZ.RUS.trade_bn", 2.0).unwrap();
+        // A tie is between a state and a patron, as in [[ties]].
+        assert!(set(&mut sc, "ties.USA.RUS.trade_bn", 2.0).is_err());
         let k = sc.initial.ix(
             sc.actor_index("KGZ").unwrap(),
             sc.patron_slot("RUS").unwrap(),

@@ -77,6 +77,28 @@ pub fn landscape(args: LandscapeArgs) -> Result<(), Failure> {
     })?;
     println!("Landscape of {title}");
     print_sizes(&l);
+    // An actor of size 0 weighs nothing in the energy: where none has size, every partition
+    // has energy 0 and is a "minimum", which says nothing.
+    let weightless: Vec<&str> = l
+        .names
+        .iter()
+        .zip(&l.size)
+        .filter(|(_, s)| **s <= 0.0)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !weightless.is_empty() {
+        eprintln!(
+            "warning: {} of {} actors have size 0 and weigh nothing in the energy: {}{}",
+            weightless.len(),
+            l.len(),
+            weightless.join(", "),
+            if args.file.is_some() {
+                " (power is the geometric mean of GDP and military spending: give them `military_bn`)"
+            } else {
+                ""
+            }
+        );
+    }
     let configs = 1usize << (l.len() - 1);
     println!();
     println!(
