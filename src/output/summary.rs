@@ -236,14 +236,22 @@ impl Summary {
                 "share toward each patron"
             }
         );
-        let width = if multi { 20 } else { 7 };
-        let _ = write!(out, "  {:<6}", "state");
+        // Columns as wide as the longest id (up to 40 characters) needs.
+        let longest = |ids: &mut dyn Iterator<Item = usize>| ids.max().unwrap_or(0);
+        let width = longest(&mut patrons.iter().map(|id| id.chars().count() + 1)).max(if multi {
+            20
+        } else {
+            7
+        });
+        let first =
+            longest(&mut self.final_alignment.iter().map(|f| f.actor.chars().count())).max(6);
+        let _ = write!(out, "  {:<first$}", "state");
         for id in patrons {
             let _ = write!(out, "{id:>width$}");
         }
         out.push('\n');
         for f in &self.final_alignment {
-            let _ = write!(out, "  {:<6}", f.actor);
+            let _ = write!(out, "  {:<first$}", f.actor);
             for s in patrons.iter().filter_map(|id| f.shares.get(id)) {
                 let cell = if multi {
                     format!("{:.2} [{:.2}-{:.2}]", s.mean, s.p5, s.p95)

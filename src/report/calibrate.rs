@@ -119,23 +119,33 @@ pub fn section(c: &Calibration, charts: &[Chart]) -> Section {
         .map(|(p, d)| p.weight * d)
         .sum::<f64>()
         / weights.max(f64::MIN_POSITIVE);
+    // With no line or vote after the fit's end there is nothing out of sample: not a 0.
+    let any_out = c.median.score.terms.iter().any(|t| !t.in_sample);
+    let out = |d: f64| {
+        if any_out {
+            format!("{d:.3}")
+        } else {
+            "none".to_string()
+        }
+    };
     let _ = writeln!(
         o,
         "<h3>Distance in and out of sample</h3>\n<table class=\"compact\">\n<tr><th></th>\
          <th class=\"num\">in sample (to {})</th><th class=\"num\">out of sample</th></tr>\n\
-         <tr><td>posterior sample (weighted mean)</td><td class=\"num\">{:.3}</td><td class=\"num\">{post_out:.3}</td></tr>\n\
-         <tr><td>posterior median</td><td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td></tr>\n\
-         <tr><td>defaults</td><td class=\"num\">{:.3}</td><td class=\"num\">{:.3}</td></tr>\n</table>",
+         <tr><td>posterior sample (weighted mean)</td><td class=\"num\">{:.3}</td><td class=\"num\">{}</td></tr>\n\
+         <tr><td>posterior median</td><td class=\"num\">{:.3}</td><td class=\"num\">{}</td></tr>\n\
+         <tr><td>defaults</td><td class=\"num\">{:.3}</td><td class=\"num\">{}</td></tr>\n</table>",
         c.fit_until,
         post.particles
             .iter()
             .map(|p| p.weight * p.distance)
             .sum::<f64>()
             / weights.max(f64::MIN_POSITIVE),
+        out(post_out),
         c.median.score.distance(true),
-        c.median.score.distance(false),
+        out(c.median.score.distance(false)),
         c.defaults.score.distance(true),
-        c.defaults.score.distance(false),
+        out(c.defaults.score.distance(false)),
     );
     let _ = writeln!(
         o,

@@ -49,7 +49,7 @@ pub struct SensitivityArgs {
     /// indices).
     #[arg(long, value_name = "METHOD", value_parser = ["morris", "sobol"])]
     method: String,
-    /// Morris: trajectories (each is factors + 1 points).
+    /// Morris: trajectories (each is factors + 1 points), 2 to 100000.
     #[arg(long, value_name = "R", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     trajectories: u64,
     /// Morris: grid levels per factor (even).
@@ -73,7 +73,7 @@ pub struct SensitivityArgs {
     /// An output to analyse (repeatable), or `all`.
     #[arg(long = "output", value_name = "NAME")]
     outputs: Vec<String>,
-    /// Bootstrap resamples for the confidence intervals.
+    /// Bootstrap resamples for the confidence intervals, 2 to 1000000.
     #[arg(long, value_name = "B", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
     resamples: u64,
     /// Run only slice K of N of the design's points (see `simulate sweep --shard`).

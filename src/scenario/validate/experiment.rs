@@ -508,10 +508,13 @@ impl V<'_> {
                 ));
             };
             if let Err(e) = keys::set(&mut trial, &key, value) {
+                // The key error's own help becomes the located error's help.
+                let e = e.to_string();
+                let (what, help) = e.split_once("\n  help: ").unwrap_or((&e, ""));
                 return Err(self.err(
                     set.span(),
-                    format!("cannot set `{text}`"),
-                    e.to_string().replace('\n', " "),
+                    format!("cannot set `{text}`: {what}"),
+                    help.replace('\n', " "),
                 ));
             }
             if settings.iter().any(|(k, _)| *k == key) {

@@ -77,7 +77,7 @@ pub struct CalibrateArgs {
     /// decision parameters over default x (1 +- 0.5)].
     #[arg(long = "param", value_name = "KEY=MIN:MAX")]
     params: Vec<String>,
-    /// Parameter sets per generation.
+    /// Parameter sets per generation, 4 to 1000000.
     #[arg(long, value_name = "N", default_value_t = 400, value_parser = clap::value_parser!(u64).range(4..=1_000_000))]
     particles: u64,
     /// The most generations, the draw from the prior included.
@@ -615,10 +615,21 @@ fn print_summary(c: &calibrate::Calibration, secs: f64) {
     let total: f64 = post.particles.iter().map(|p| p.weight).sum();
     let mean = |d: &mut dyn Iterator<Item = (f64, f64)>| d.map(|(w, x)| w * x).sum::<f64>() / total;
     let outs = &c.out_of_sample[c.out_of_sample.len() - 1];
+    // With no line or vote after --fit-until there is nothing out of sample: not a distance of 0.
+    let any_out = c.median.score.terms.iter().any(|t| !t.in_sample);
+    let out_text = |d: f64| {
+        if any_out {
+            format!("{d:.3}")
+        } else {
+            "none (no term)".to_string()
+        }
+    };
     println!(
-        "posterior sample: distance {:.3} in sample, {:.3} out of sample (weighted means)",
+        "posterior sample: distance {:.3} in sample, {} out of sample (weighted means)",
         mean(&mut post.particles.iter().map(|p| (p.weight, p.distance))),
-        mean(&mut post.particles.iter().zip(outs).map(|(p, d)| (p.weight, *d)))
+        out_text(mean(
+            &mut post.particles.iter().zip(outs).map(|(p, d)| (p.weight, *d))
+        ))
     );
     for (name, point) in [("posterior median", &c.median), ("defaults", &c.defaults)] {
         let count = |inside: bool| {
@@ -633,9 +644,9 @@ fn print_summary(c: &calibrate::Calibration, secs: f64) {
         };
         let ((pi, ni), (po, no)) = (count(true), count(false));
         println!(
-            "{name}: distance {:.3} in sample, {:.3} out of sample; scorecard {pi} of {ni} lines pass in sample (to {}), {po} of {no} out of sample",
+            "{name}: distance {:.3} in sample, {} out of sample; scorecard {pi} of {ni} lines pass in sample (to {}), {po} of {no} out of sample",
             point.score.distance(true),
-            point.score.distance(false),
+            out_text(point.score.distance(false)),
             c.fit_until
         );
     }
