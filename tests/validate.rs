@@ -445,18 +445,24 @@ fn a_counterfactual_check_changes_parameters_on_top_of_its_removals() {
     );
 }
 
+/// The replay's one check `set` (on its undated US-decline counterfactual) and its line number.
+const SETTING: &str = "set = \"decision.money_weight=0\"";
+
+fn setting_line(text: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(SETTING))
+        .expect("the replay's check setting")
+        + 1
+}
+
 /// A check's `set` is read like `--set`: a known key, a value in its range, each key once, and
 /// only with `without`; anything else is an error located at the `set` line (exit 2).
 #[test]
 fn a_bad_check_setting_is_located() {
     let dir = tempdir();
     let text = read(&sco2001());
-    let setting = "set = \"decision.money_weight=0\"";
-    let line = text
-        .lines()
-        .position(|l| l.starts_with(setting))
-        .expect("the replay's check setting")
-        + 1;
+    let setting = SETTING;
+    let line = setting_line(&text);
     let cases = [
         ("set = \"decision.no_such_weight=0\"", "cannot set"),
         (
@@ -507,12 +513,9 @@ fn a_bad_check_setting_is_located() {
 fn a_source_without_a_date_is_refused() {
     let dir = tempdir();
     let text = read(&sco2001());
-    let setting = "set = \"decision.money_weight=0\"";
-    let line = text
-        .lines()
-        .position(|l| l.starts_with(setting))
-        .expect("the replay's undated counterfactual")
-        + 2;
+    let setting = SETTING;
+    // The line after it.
+    let line = setting_line(&text) + 1;
     let path = dir.path().join("sourced.toml");
     std::fs::write(
         &path,

@@ -119,15 +119,7 @@ pub fn section(c: &Calibration, charts: &[Chart]) -> Section {
         .map(|(p, d)| p.weight * d)
         .sum::<f64>()
         / weights.max(f64::MIN_POSITIVE);
-    // With no line or vote after the fit's end there is nothing out of sample: not a 0.
-    let any_out = c.median.score.terms.iter().any(|t| !t.in_sample);
-    let out = |d: f64| {
-        if any_out {
-            format!("{d:.3}")
-        } else {
-            "none".to_string()
-        }
-    };
+    let out = |d: f64| c.out_of_sample_text(d);
     let _ = writeln!(
         o,
         "<h3>Distance in and out of sample</h3>\n<table class=\"compact\">\n<tr><th></th>\

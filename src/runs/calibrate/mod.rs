@@ -136,6 +136,17 @@ pub struct Calibration {
 }
 
 impl Calibration {
+    /// An out-of-sample distance `d` as tables and the report show it: to three decimals, or
+    /// `none` when no line or vote falls after `fit_until` (nothing out of sample, which is not
+    /// a distance of 0).
+    pub fn out_of_sample_text(&self, d: f64) -> String {
+        if self.median.score.terms.iter().any(|t| !t.in_sample) {
+            format!("{d:.3}")
+        } else {
+            "none".to_string()
+        }
+    }
+
     /// The posterior sample: the last generation's kept particles.
     pub fn posterior(&self) -> &Population {
         // A calibration has at least generation 0 (the sampler refuses 0 generations).

@@ -615,15 +615,7 @@ fn print_summary(c: &calibrate::Calibration, secs: f64) {
     let total: f64 = post.particles.iter().map(|p| p.weight).sum();
     let mean = |d: &mut dyn Iterator<Item = (f64, f64)>| d.map(|(w, x)| w * x).sum::<f64>() / total;
     let outs = &c.out_of_sample[c.out_of_sample.len() - 1];
-    // With no line or vote after --fit-until there is nothing out of sample: not a distance of 0.
-    let any_out = c.median.score.terms.iter().any(|t| !t.in_sample);
-    let out_text = |d: f64| {
-        if any_out {
-            format!("{d:.3}")
-        } else {
-            "none (no term)".to_string()
-        }
-    };
+    let out_text = |d: f64| c.out_of_sample_text(d);
     println!(
         "posterior sample: distance {:.3} in sample, {} out of sample (weighted means)",
         mean(&mut post.particles.iter().map(|p| (p.weight, p.distance))),
