@@ -432,7 +432,8 @@ fn parse_values_text(text: &str, sampling: bool) -> Result<AxisValues, String> {
 
 /// Warnings about outcomes a run can never or only rarely make true within the scenario's
 /// dates, for `simulate check` (a sweep would chart them flat at 0): a window outside the
-/// scenario's dates; a lease renewal when the lease ends after the window (never); a base
+/// scenario's dates (or after the last whole step); a lease renewal when the lease ends after
+/// the window (never) or has no end (only after a close and a reopening: rare); a base
 /// closing when its lease ends after the window (only after an order to close it: rare).
 /// Each names the outcome and says why.
 pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
@@ -470,6 +471,14 @@ pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
             continue;
         };
         let Some(end) = sc.initial.bases.get(base).and_then(|b| b.lease_end) else {
+            // A lease with no end never comes up for renewal: only a base that closes and is
+            // opened again on a new request gets a lease that can be renewed.
+            if matches!(o.kind, OutcomeKind::LeaseRenewed(_)) {
+                out.push(format!(
+                    "outcome `{}` is rare or never: {} has no `lease_end`, so its lease comes up for renewal only if the base closes and is opened again on a new request",
+                    o.id, info.name
+                ));
+            }
             continue;
         };
         if end <= by || info.open_ended {
@@ -520,6 +529,17 @@ mod warning_tests {
             "{}",
             w[2]
         );
+        // A renewal of a lease with no end.
+        let text = format!(
+            "{}\n[[outcomes]]\nid = \"endless\"\nkind = \"lease_renewed\"\nbase = \"manas\"\n",
+            include_str!("../../tests/scenarios/base.toml")
+                .replace("lease_end = ", "# lease_end = ")
+        );
+        let sc =
+            crate::scenario::validate::parse(std::path::Path::new("x.toml"), &text).expect("valid");
+        let w = outcome_warnings(&sc);
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(w[0].contains("`endless` is rare or never"), "{}", w[0]);
         // A window in the remainder after the last whole step is never reached either.
         let text = format!(
             "{}\n[[outcomes]]\nid = \"in_remainder\"\nkind = \"member\"\nactor = \"IRN\"\nfrom = \"2030-08\"\n",
