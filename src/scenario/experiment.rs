@@ -502,6 +502,10 @@ pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
 mod warning_tests {
     use super::*;
 
+    fn parsed(text: &str) -> crate::scenario::Scenario {
+        crate::scenario::validate::parse(std::path::Path::new("x.toml"), text).expect("valid")
+    }
+
     #[test]
     fn outcomes_that_cannot_happen_in_the_horizon_are_named() {
         let text = format!(
@@ -510,9 +514,7 @@ mod warning_tests {
              \n[[outcomes]]\nid = \"too_late\"\nkind = \"member\"\nactor = \"IRN\"\nfrom = \"2031-01\"\n",
             include_str!("../../scenarios/ufa2015.toml")
         );
-        let sc =
-            crate::scenario::validate::parse(std::path::Path::new("x.toml"), &text).expect("valid");
-        let w = outcome_warnings(&sc);
+        let w = outcome_warnings(&parsed(&text));
         assert_eq!(w.len(), 3, "{w:#?}");
         assert!(
             w[0].starts_with("outcome `kant_renewed` can never happen"),
@@ -535,9 +537,7 @@ mod warning_tests {
             include_str!("../../tests/scenarios/base.toml")
                 .replace("lease_end = ", "# lease_end = ")
         );
-        let sc =
-            crate::scenario::validate::parse(std::path::Path::new("x.toml"), &text).expect("valid");
-        let w = outcome_warnings(&sc);
+        let w = outcome_warnings(&parsed(&text));
         assert_eq!(w.len(), 1, "{w:#?}");
         assert!(w[0].contains("`endless` is rare or never"), "{}", w[0]);
         // A window in the remainder after the last whole step is never reached either.
@@ -546,8 +546,7 @@ mod warning_tests {
             include_str!("../../scenarios/ufa2015.toml")
                 .replace("end = \"2030-07\"", "end = \"2030-09\"")
         );
-        let sc =
-            crate::scenario::validate::parse(std::path::Path::new("x.toml"), &text).expect("valid");
+        let sc = parsed(&text);
         assert_eq!(sc.date_of(sc.steps()).to_string(), "2030-07");
         let w = outcome_warnings(&sc);
         assert_eq!(w.len(), 1, "{w:#?}");

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::error::{SweepError, io_err};
 use super::run::scenario_at;
-use super::table::{PointRow, STATS, check_output_names, metric_meanings, metrics};
+use super::table::{PointRow, STATS, check_output_names, metrics};
 use crate::output::write_atomic;
 use crate::params::Params;
 use crate::runs::calibrate::distance::{Kind, Score, Target, score};
@@ -117,13 +117,13 @@ pub fn resolve_outputs(sc: &Scenario, names: &[String]) -> Result<Vec<String>, S
     let known = outputs(sc);
     // Two outputs of the same name (ids joined by `_` can spell another output's name) could
     // not be told apart.
-    let meanings = metric_meanings(sc);
+    let meanings = metrics(sc);
     check_output_names(
         known
             .iter()
             .map(|(name, source)| {
                 let what = match *source {
-                    Source::Mean(m) => meanings[m].clone(),
+                    Source::Mean(m) => meanings[m].meaning.clone(),
                     Source::Probability(j) => {
                         format!("the probability of outcome `{}`", sc.outcomes[j].id)
                     }

@@ -14,6 +14,8 @@ use crate::scenario::{Role, Scenario};
 pub struct Metric {
     /// Column stem, e.g. `KGZ_RUS` (final share of Kyrgyzstan toward Russia) or `us_influence`.
     pub name: String,
+    /// What it holds, in words (for messages that name the column).
+    pub meaning: String,
 }
 
 /// The continuous metrics of a scenario: final share of each state toward each patron, then the
@@ -22,32 +24,19 @@ pub fn metrics(sc: &Scenario) -> Vec<Metric> {
     let mut out = Vec::new();
     for a in sc.actors.iter().filter(|a| a.role == Role::State) {
         for p in 0..sc.patrons.len() {
+            let patron = sc.patron_id(p);
             out.push(Metric {
-                name: format!("{}_{}", a.id, sc.patron_id(p)),
+                name: format!("{}_{patron}", a.id),
+                meaning: format!("the share of state `{}` toward patron `{patron}`", a.id),
             });
         }
     }
     for name in Indices::NAMES {
         out.push(Metric {
             name: name.to_string(),
+            meaning: format!("the index `{name}`"),
         });
     }
-    out
-}
-
-/// What each of a scenario's metrics holds, in the order of [`metrics`].
-pub fn metric_meanings(sc: &Scenario) -> Vec<String> {
-    let mut out = Vec::new();
-    for a in sc.actors.iter().filter(|a| a.role == Role::State) {
-        for p in 0..sc.patrons.len() {
-            out.push(format!(
-                "the share of state `{}` toward patron `{}`",
-                a.id,
-                sc.patron_id(p)
-            ));
-        }
-    }
-    out.extend(Indices::NAMES.iter().map(|n| format!("the index `{n}`")));
     out
 }
 
@@ -74,8 +63,7 @@ fn first_clash(file: &'static str, mut columns: Vec<(String, String)>) -> Result
 pub fn check_names(sc: &Scenario, runs: bool) -> Result<(), SweepError> {
     let metrics: Vec<(String, String)> = metrics(sc)
         .into_iter()
-        .map(|m| m.name)
-        .zip(metric_meanings(sc))
+        .map(|m| (m.name, m.meaning))
         .collect();
     let mut sweep = vec![
         ("point".to_string(), "the point's number".to_string()),
