@@ -8,6 +8,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::scenario::unprintable;
+
 /// Something wrong with a scenario file.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -85,13 +87,30 @@ impl ScenarioError {
         help: impl Into<String>,
     ) -> Self {
         let (line, column, source_line) = locate(source, span.start);
+        // A message quotes what the file says, which TOML's escapes can fill with control
+        // characters: shown as `�`, they cannot move the terminal's cursor.
+        let shown = |s: String| -> String {
+            if s.chars().any(|c| c != '\n' && unprintable(c)) {
+                s.chars()
+                    .map(|c| {
+                        if c != '\n' && unprintable(c) {
+                            '\u{fffd}'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect()
+            } else {
+                s
+            }
+        };
         ScenarioError::Invalid(Box::new(Located {
             path: path.to_path_buf(),
             line,
             column,
             source_line,
-            message: message.into(),
-            help: help.into(),
+            message: shown(message.into()),
+            help: shown(help.into()),
         }))
     }
 

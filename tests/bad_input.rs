@@ -572,3 +572,115 @@ fn scenarios_past_the_size_limits_are_refused() {
     );
     both_reject(tmp.path(), &path, "more than the limit of 6000");
 }
+
+/// Control characters put in a name by TOML's escapes (an ANSI colour, a bell) reached the SVG
+/// charts raw, which made them ill-formed XML, and the terminal. They now print as `�`.
+#[test]
+fn control_characters_in_free_text_reach_no_output() {
+    let dir = common::tempdir();
+    // The scenario's name must be a folder name: a refusal that quotes it shows `�`.
+    let named = base_with(
+        dir.path(),
+        "named.toml",
+        "name = \"base\"",
+        "name = \"b\\u001b[31mRED\"",
+    );
+    let refused = run_in(dir.path(), [Path::new("check"), &named]);
+    refused
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("scenario name `b\u{fffd}[31mRED`");
+    let path = base_with(
+        dir.path(),
+        "ansi.toml",
+        "id = \"KGZ\"",
+        "id = \"KGZ\"\nname = \"b\\u001b[31mRED\\u0007\\u202eX\\nY\"",
+    );
+    let out_dir = dir.path().join("out");
+    let out = run_in(
+        dir.path(),
+        [
+            path.as_os_str(),
+            "--out".as_ref(),
+            out_dir.as_os_str(),
+            "--plot".as_ref(),
+            "svg".as_ref(),
+        ],
+    );
+    out.expect_code(0).no_panic();
+    let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t') || c == '\u{202e}';
+    assert!(!out.stdout.chars().any(bad), "{:?}", out.stdout);
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&out_dir).unwrap() {
+        let p = entry.unwrap().path();
+        if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("svg" | "html" | "json" | "csv")
+        ) {
+            let text = common::read(&p);
+            assert!(
+                !text.chars().any(bad),
+                "{} holds a control character",
+                p.display()
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 4, "only {seen} files");
+    let chart = common::read(&out_dir.join("alignment_KGZ.svg"));
+    assert!(
+        chart.contains("b\u{fffd}[31mRED\u{fffd}\u{fffd}X Y"),
+        "{chart}"
+    );
+}
+
+/// A growth rate compounded over centuries carried trade past the largest double; the shares
+/// then fell silently to equal ones (`f64::max` turned NaN into the floor) and the run exited 0.
+/// Now the run, and a comparison of lenses, stop with exit 2 naming the share and the date.
+#[test]
+fn a_value_that_overflows_stops_the_run_naming_it() {
+    let dir = common::tempdir();
+    let path = dir.path().join("overflow.toml");
+    std::fs::write(
+        &path,
+        r#"
+[scenario]
+name = "overflow"
+start = "2005-01"
+end = "2805-01"
+period = "year"
+[[actors]]
+id = "USA"
+role = "patron"
+gdp_bn = 14000.0
+[[actors]]
+id = "RUS"
+role = "patron"
+gdp_bn = 1300.0
+[[actors]]
+id = "KGZ"
+role = "state"
+region = "central_asia"
+gdp_bn = 4.7
+alignment = { USA = 0.3, RUS = 0.7 }
+[[ties]]
+state = "KGZ"
+patron = "USA"
+trade_bn = 1.0
+trade_growth = 2.0
+"#,
+    )
+    .unwrap();
+    for sub in [&[][..], &["compare", "--runs", "2"][..]] {
+        let out_dir = dir.path().join("out");
+        let mut args: Vec<&std::ffi::OsStr> = sub.iter().map(|s| s.as_ref()).collect();
+        args.extend([path.as_os_str(), "--out".as_ref(), out_dir.as_os_str()]);
+        run_in(dir.path(), args)
+            .expect_code(2)
+            .no_panic()
+            .stderr_has(
+                "the share of KGZ toward USA = NaN at 2652-01, which is not a finite number",
+            );
+        assert!(!out_dir.exists(), "{sub:?} wrote output");
+    }
+}

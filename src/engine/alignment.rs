@@ -101,7 +101,10 @@ fn move_toward(row: &mut [f64], target: &[f64], rate: f64, noise_sd: f64, rng: &
     let mut sum = 0.0;
     for (x, &t) in row.iter_mut().zip(target) {
         let y = *x + rate * (t - *x) + noise(rng, noise_sd);
-        *x = y.max(1e-6);
+        // At least 1e-6, written so that NaN passes (`f64::max` would turn it into 1e-6): a
+        // score that overflowed then reaches the record, where `runs::digest::check_finite`
+        // stops the run naming it, instead of turning silently into equal shares.
+        *x = if y < 1e-6 { 1e-6 } else { y };
         sum += *x;
     }
     let inv = 1.0 / sum;

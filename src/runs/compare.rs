@@ -18,6 +18,7 @@ use crate::date::YearMonth;
 use crate::engine::decision::start_from_scores;
 use crate::engine::record::What;
 use crate::runs::digest::Sample;
+use crate::runs::digest::{NonFinite, check_finite};
 use crate::runs::ensemble::{self, PoolError, Spread};
 use crate::runs::scorecard::{self, Line};
 use crate::scenario::Lens;
@@ -108,6 +109,17 @@ pub struct Fact {
     pub shares: (f64, f64),
 }
 
+/// Why a comparison could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    /// The worker threads could not start.
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+    /// A run under one of the lenses recorded a value that is not a finite number.
+    #[error(transparent)]
+    NonFinite(#[from] NonFinite),
+}
+
 /// Runs `sc` under each lens with `runs` replicates (seed `seed`) on `jobs` threads, every lens
 /// from the same start unless `start` is [`Start::Own`].
 pub fn compare(
@@ -117,7 +129,7 @@ pub fn compare(
     runs: usize,
     jobs: usize,
     start: Start,
-) -> Result<Comparison, PoolError> {
+) -> Result<Comparison, CompareError> {
     // The common start: the scenario as written, its states given no alignment set where their
     // own lenses' scores point under the run's parameters (as a run of it would start).
     let mut common = sc.initial.clone();
@@ -137,8 +149,9 @@ pub fn compare(
         let states: Vec<usize> = s.states().collect();
         let np = s.patrons.len();
         let mut waited = 0;
-        ensemble::run_batches(&s, &s.params, seed, runs, jobs, |_, batch| {
-            for r in batch {
+        ensemble::run_batches(&s, &s.params, seed, runs, jobs, |first, batch| {
+            for (k, r) in batch.iter().enumerate() {
+                check_finite(&s, first + k + 1, r)?;
                 if r.log.iter().any(|e| e.what == What::NotConsidered) {
                     waited += 1;
                 }
@@ -157,9 +170,8 @@ pub fn compare(
                     }
                 }
             }
-            Ok::<(), std::convert::Infallible>(())
-        })?
-        .unwrap_or_else(|e| match e {});
+            Ok::<(), NonFinite>(())
+        })??;
         let mut finals = Vec::new();
         for (j, &i) in states.iter().enumerate() {
             for p in 0..np {

@@ -351,7 +351,11 @@ impl Digest {
 
 /// A value a run recorded that is not a finite number: the run stops with the cause named.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("run {run} recorded {what} = {value} at {date}, which is not a finite number")]
+#[error(
+    "run {run} recorded {what} = {value} at {date}, which is not a finite number: a quantity of \
+     the model grew past the largest a double holds (look for a growth rate compounded over a \
+     long horizon)"
+)]
 pub struct NonFinite {
     /// Run number, 1-based.
     pub run: usize,

@@ -430,6 +430,48 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Makes every free text of the scenario safe to print (names, the description, notes,
+    /// labels, facts, sources, episodes): a line break or tab becomes a space, and any other
+    /// control character, or a character that reverses the direction of the text around it,
+    /// becomes `�`. TOML's escapes can put such characters in a string; written raw, they would
+    /// make an SVG chart ill-formed XML, break a terminal table across lines or move the
+    /// terminal's cursor. Ids need nothing: their character set excludes them.
+    pub(crate) fn make_text_printable(&mut self) {
+        let fix = |s: &mut String| {
+            if s.chars().any(unprintable) {
+                *s = printable(s);
+            }
+        };
+        fix(&mut self.name);
+        fix(&mut self.description);
+        for a in &mut self.actors {
+            fix(&mut a.name);
+        }
+        for b in &mut self.bases {
+            fix(&mut b.name);
+        }
+        for e in &mut self.events {
+            if let Some(n) = &mut e.note {
+                fix(n);
+            }
+        }
+        for o in &mut self.outcomes {
+            fix(&mut o.label);
+            if let Some(e) = &mut o.episode {
+                fix(e);
+            }
+        }
+        for c in &mut self.checks {
+            fix(&mut c.fact);
+            for t in [&mut c.without, &mut c.known_failure].into_iter().flatten() {
+                fix(t);
+            }
+            if let Some(d) = &mut c.dated {
+                fix(&mut d.source);
+            }
+        }
+    }
+
     /// Number of steps from `start` to `end`.
     pub fn steps(&self) -> usize {
         let months = self.end.months_since(self.start);
@@ -489,4 +531,21 @@ impl Scenario {
         self.events.retain(|e| e.id.as_deref() != Some(id));
         before - self.events.len()
     }
+}
+
+/// Whether `c` cannot be printed as it is: a control character, or one that overrides the
+/// direction of the text around it (U+202A–U+202E, U+2066–U+2069).
+pub(crate) fn unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with line breaks and tabs as spaces and every other [`unprintable`] character as `�`.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if unprintable(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }

@@ -114,7 +114,10 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
         args.common.jobs(),
         start,
     )
-    .map_err(|e| Failure::Other(e.to_string()))?;
+    .map_err(|e| match e {
+        compare::CompareError::NonFinite(e) => Failure::Input(e.to_string()),
+        compare::CompareError::Pool(e) => Failure::Other(e.to_string()),
+    })?;
     warn_applicants_waited(
         result.lenses.iter().map(|l| l.waited).sum(),
         args.runs * result.lenses.len() as u64,

@@ -24,6 +24,7 @@ use soft_balancing::output::csv;
 use soft_balancing::output::summary::Summary;
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
+use soft_balancing::runs::digest::check_finite;
 use soft_balancing::runs::ensemble;
 use soft_balancing::scenario::Scenario;
 use soft_balancing::scenario::shipped::SHIPPED;
@@ -297,6 +298,9 @@ impl Lab {
         let prm = sc.params.clone();
         let records = ensemble::run_many(&sc, &prm, seed, setting.runs, self.jobs)
             .map_err(|e| (500, e.to_string()))?;
+        for (r, rec) in records.iter().enumerate() {
+            check_finite(&sc, r + 1, rec).map_err(|e| (400, e.to_string()))?;
+        }
         let mut command = vec!["simulate".to_string()];
         command.extend(setting.args(&src.file));
         let summary = Summary::new(&sc, &prm, &records, seed, changes, command.clone());

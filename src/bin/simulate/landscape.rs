@@ -54,13 +54,8 @@ pub fn landscape(args: LandscapeArgs) -> Result<(), Failure> {
             (title, landscape::of_scenario(&sc))
         }
         (None, Some(a), Some(p)) => {
-            let l = landscape::read(&read(a)?, &read(p)?).map_err(|e| {
-                Failure::Input(format!(
-                    "--actors {} --propensity {}: {e}",
-                    a.display(),
-                    p.display()
-                ))
-            })?;
+            let (an, pn) = (a.display().to_string(), p.display().to_string());
+            let l = landscape::read(&an, &read(a)?, &pn, &read(p)?).map_err(Failure::Input)?;
             (format!("{}: {} actors", a.display(), l.len()), l)
         }
         _ => {

@@ -7,6 +7,7 @@ use soft_balancing::output::summary::Summary;
 use soft_balancing::output::{csv, text, write_atomic};
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
+use soft_balancing::runs::digest::check_finite;
 use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ablation, ensemble, scorecard};
 
@@ -93,6 +94,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     // are the mean over every run, streamed a batch at a time: memory does not grow with --runs.
     let prm = sc.params.clone();
     let records = ensemble::run_many(&sc, &prm, seed, 1, jobs).map_err(|e| other(&e))?;
+    // A value that overflowed (a growth rate compounded over centuries) does so in every run.
+    if let Some(r) = records.first() {
+        check_finite(&sc, 1, r).map_err(|e| Failure::Input(e.to_string()))?;
+    }
     let check = match &data {
         None => None,
         Some((source, obs)) => {

@@ -306,6 +306,7 @@ impl V<'_> {
         if let Some(sweep) = &raw.sweep {
             sc.sweep = Some(self.sweep(sweep, &sc)?);
         }
+        sc.make_text_printable();
         Ok(sc)
     }
 
