@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::scenario::validate::MAX_SEED;
+
 /// The largest ensemble the lab runs for one setting (the page stays responsive).
 pub const MAX_RUNS: usize = 2000;
 
@@ -53,9 +55,11 @@ impl Setting {
                         })?
                 }
                 "seed" if !v.is_empty() => {
-                    s.seed = Some(v.parse().map_err(|_| {
+                    // The command line's limit: the command the page shows must run.
+                    let seed = v.parse::<u64>().ok().filter(|&x| x <= MAX_SEED);
+                    s.seed = Some(seed.ok_or_else(|| {
                         QueryError(format!(
-                            "seed={v}: expected a whole number from 0 to 2^64-1"
+                            "seed={v}: expected a whole number from 0 to {MAX_SEED} (2^53 - 1)"
                         ))
                     })?)
                 }
@@ -198,6 +202,8 @@ mod tests {
         let e = Setting::from_query("scenario=x&runs=0").unwrap_err();
         assert!(e.0.contains("runs=0"), "{e}");
         assert!(Setting::from_query("scenario=x&seed=-1").is_err());
+        assert!(Setting::from_query("scenario=x&seed=9007199254740991").is_ok());
+        assert!(Setting::from_query("scenario=x&seed=9007199254740992").is_err());
     }
 
     #[test]

@@ -96,9 +96,18 @@ impl Staging {
     /// `owns` says which file names the command writes.
     pub fn new(target: &Path, owns: fn(&str) -> bool) -> Result<Staging, FolderError> {
         check_target(target)?;
-        // The last part as written: `out/.` and `out/..` name no folder of their own.
+        // The last part as written: `out/.` and `out/..` name the folder they lead to, once it
+        // exists (the command recorded in an output folder ends `--out .`, to be run from inside
+        // it; the check above has made sure such a folder holds only outputs).
         let text = target.to_string_lossy();
         let last = text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if matches!(last, "." | "..")
+            && target.is_dir()
+            && let Ok(resolved) = fs::canonicalize(target)
+            && resolved.file_name().is_some()
+        {
+            return Staging::new(&resolved, owns);
+        }
         let name = match target.file_name() {
             Some(n) if !matches!(last, "" | "." | "..") => n.to_string_lossy().into_owned(),
             _ => {
@@ -387,7 +396,7 @@ mod tests {
     #[test]
     fn a_target_that_names_no_folder_of_its_own_is_refused() {
         let root = tmp();
-        for target in [root.join("."), root.join(".."), PathBuf::from("/")] {
+        for target in [root.join(".."), PathBuf::from("/")] {
             assert!(
                 matches!(
                     Staging::new(&target, run_files),
@@ -398,8 +407,24 @@ mod tests {
             );
         }
         assert!(matches!(
+            Staging::new(Path::new("/."), run_files),
+            Err(FolderError::NoName { .. } | FolderError::Foreign { .. })
+        ));
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// The command recorded in an output folder ends `--out .`: run from inside the folder, it
+    /// writes the folder again; a folder holding other files is still refused.
+    #[test]
+    fn dot_names_the_existing_folder_it_leads_to() {
+        let root = tmp();
+        let staged = Staging::new(&root.join("."), run_files).expect("an empty folder");
+        assert_eq!(staged.target(), fs::canonicalize(&root).unwrap());
+        drop(staged);
+        fs::write(root.join("notes.txt"), "x").unwrap();
+        assert!(matches!(
             Staging::new(&root.join("."), run_files),
-            Err(FolderError::NoName { .. })
+            Err(FolderError::Foreign { .. })
         ));
         fs::remove_dir_all(&root).unwrap();
     }

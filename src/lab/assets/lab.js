@@ -579,7 +579,8 @@ async function start() {
   });
   $('seed').addEventListener('change', () => {
     const v = $('seed').value.trim();
-    if (v === '' || /^\d+$/.test(v)) {
+    // Seeds are at most 2^53 - 1, as on the command line (the page shows the command).
+    if (v === '' || (/^\d+$/.test(v) && BigInt(v) <= 9007199254740991n)) {
       state.seed = v;
       changed();
     }
