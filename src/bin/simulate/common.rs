@@ -238,7 +238,12 @@ pub fn apply_changes(
         keys::set(sc, key, x).map_err(|e| Failure::Input(format!("--set {item}: {e}")))?;
         changes.push(format!("--set {key}={x}"));
     }
-    for id in without {
+    for (k, id) in without.iter().enumerate() {
+        if without[..k].contains(id) {
+            return Err(Failure::Input(format!(
+                "--without {id}: given twice\n  help: give each event id once"
+            )));
+        }
         if sc.remove_event(id) == 0 {
             let ids: Vec<&str> = sc.events.iter().filter_map(|e| e.id.as_deref()).collect();
             return Err(Failure::Input(format!(

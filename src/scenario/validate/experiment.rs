@@ -507,6 +507,14 @@ impl V<'_> {
                     "write it as \"key=value\", e.g. \"decision.money_weight=0\" (keys: `simulate explain params`)",
                 ));
             };
+            let event = key.strip_prefix("events.").and_then(|k| k.split('.').next());
+            if let Some(id) = event.filter(|id| remove.iter().any(|r| r == id)) {
+                return Err(self.err(
+                    set.span(),
+                    format!("`{text}` changes event `{id}`, which this line removes (`without`)"),
+                    "a line either removes an event or changes it: drop the change, or the id from `without`",
+                ));
+            }
             if let Err(e) = keys::set(&mut trial, &key, value) {
                 // The key error's own help becomes the located error's help.
                 let e = e.to_string();

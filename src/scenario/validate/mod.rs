@@ -181,8 +181,10 @@ impl V<'_> {
             return Err(self.err(
                 s.span(),
                 format!("{what} is {}, expected {expected}", shown(x)),
-                if x < 0.0 && min >= 0.0 {
+                if x < 0.0 && min == 0.0 {
                     format!("{what} cannot be negative; use 0 for none")
+                } else if x < 0.0 && min > 0.0 {
+                    format!("{what} must be above 0 (at least {min})")
                 } else {
                     format!("give {what} a value within its range ({FORMAT_DOC} gives units)")
                 },
