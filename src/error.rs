@@ -8,8 +8,6 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::scenario::unprintable;
-
 /// Something wrong with a scenario file.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -183,6 +181,23 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Whether `c` cannot be printed as it is: a control character, or one that overrides the
+/// direction of the text around it (U+202A–U+202E, U+2066–U+2069).
+pub fn unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with line breaks and tabs as spaces and every other [`unprintable`] character as `�`.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if unprintable(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -368,8 +368,10 @@ fn switching_off_soft_balancing_breaks_a_line_of_the_scorecard() {
 fn validation_csv_quotes_every_text_cell_as_rfc_4180() {
     let dir = tempdir();
     let text = read(&sco2001());
-    let fact = "1, \"the\" fact\nsecond line";
-    let label = "US influence \"rises\", then\r\nfalls";
+    // Line breaks in free text print as spaces (`Scenario::make_text_printable`); commas and
+    // quotes stay and are quoted.
+    let fact = "1, \"the\" fact second line";
+    let label = "US influence \"rises\", then  falls";
     let edited = text.replacen(
         "fact = \"1\"",
         "fact = \"1, \\\"the\\\" fact\\nsecond line\"",
@@ -475,10 +477,11 @@ fn a_bad_check_setting_is_located() {
             "set = [\"decision.money_weight=0\", \"decision.money_weight=1\"]",
             "set twice",
         ),
-        // A key of an event the same check removes: it would be set on nothing.
+        // A key of an event the same check removes: it would be set on nothing (this said
+        // "unknown key", as if the event did not exist).
         (
             "set = \"events.andijan_criticism.intensity=0.5\"",
-            "cannot set",
+            "changes event `andijan_criticism`, which this line removes (`without`)",
         ),
     ];
     for (k, (bad, message)) in cases.iter().enumerate() {

@@ -137,6 +137,17 @@ pub fn indices_rows(out: &mut String, first: usize, runs: &[RunRecord]) {
     }
 }
 
+/// `x`, or 0 when it would print as zero at six decimals: a force that is nil (a product with
+/// -0.0, or a pull back of a billionth) prints `0.000000`, not `-0.000000`.
+fn unsigned_zero(x: f64) -> f64 {
+    // The test is the printed text's: exactly the numbers that would show as `-0.000000`.
+    if x <= 0.0 && x > -1.0 && format!("{x:.6}") == "-0.000000" {
+        0.0
+    } else {
+        x
+    }
+}
+
 /// `partnership.csv`: the first run's partnership between each pair of balancers at each date,
 /// and the yearly rate of each force that moved it in the step that ended then (docs/model.md,
 /// "Partnership"): run, date, a, b, partnership, one column per term, drift.
@@ -159,9 +170,9 @@ pub fn partnership_csv(sc: &Scenario, runs: &[RunRecord]) -> String {
                 csv_field(sc.patron_id(d.b))
             );
             for x in d.terms() {
-                let _ = write!(out, ",{x:.6}");
+                let _ = write!(out, ",{:.6}", unsigned_zero(x));
             }
-            let _ = writeln!(out, ",{:.6}", d.total());
+            let _ = writeln!(out, ",{:.6}", unsigned_zero(d.total()));
         }
     }
     out
@@ -412,4 +423,23 @@ pub fn sensitivity(a: &Analysis) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unsigned_zero;
+
+    #[test]
+    fn a_nil_force_prints_without_a_sign() {
+        for x in [-0.0, -1e-9, -4.9e-7] {
+            assert_eq!(format!("{:.6}", unsigned_zero(x)), "0.000000", "{x}");
+        }
+        for (x, text) in [
+            (-1e-6, "-0.000001"),
+            (-0.25, "-0.250000"),
+            (0.0, "0.000000"),
+        ] {
+            assert_eq!(format!("{:.6}", unsigned_zero(x)), text, "{x}");
+        }
+    }
 }

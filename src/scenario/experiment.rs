@@ -371,6 +371,9 @@ pub fn parse_values(text: &str, sampling: bool) -> Result<AxisValues, ValuesErro
 pub struct ValuesError(pub String);
 
 fn parse_values_text(text: &str, sampling: bool) -> Result<AxisValues, String> {
+    if text.trim().is_empty() {
+        return Err("no values given".to_string());
+    }
     let num = |s: &str| -> Result<f64, String> {
         let x: f64 = s
             .trim()

@@ -15,6 +15,7 @@
 
 use crate::params::Params;
 use crate::scenario::experiment::{Axis, ValuesError, parse_values};
+use crate::scenario::validate::shown;
 use crate::scenario::{EventKind, Scenario};
 
 /// A key path that cannot be set.
@@ -30,7 +31,10 @@ pub enum KeyError {
     },
     /// The value is outside the key's range.
     #[error(
-        "{key} = {value} is outside the valid range {min} to {max}\n  help: choose a value in range"
+        "{key} = {} is outside the valid range {} to {}\n  help: choose a value in range",
+        shown(*value),
+        shown(*min),
+        shown(*max)
     )]
     OutOfRange {
         /// The key.

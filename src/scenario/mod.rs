@@ -18,7 +18,7 @@ pub mod validate;
 pub mod world;
 
 use crate::date::{Period, YearMonth};
-use crate::error::ScenarioError;
+use crate::error::{ScenarioError, printable, unprintable};
 use crate::params::Params;
 
 pub use experiment::{Check, Outcome, SweepPlan};
@@ -531,21 +531,4 @@ impl Scenario {
         self.events.retain(|e| e.id.as_deref() != Some(id));
         before - self.events.len()
     }
-}
-
-/// Whether `c` cannot be printed as it is: a control character, or one that overrides the
-/// direction of the text around it (U+202A–U+202E, U+2066–U+2069).
-pub(crate) fn unprintable(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `s` with line breaks and tabs as spaces and every other [`unprintable`] character as `�`.
-pub fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if unprintable(c) => '\u{fffd}',
-            c => c,
-        })
-        .collect()
 }

@@ -8,14 +8,16 @@ use crate::common::load;
 /// Runs `simulate check`.
 pub fn check(file: &Path) -> Result<(), Failure> {
     let sc = load(file)?;
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     println!(
-        "{}: ok — scenario `{}`, {} actors ({} patrons), {} events, {} steps of a {} from {} to {}",
+        "{}: ok — scenario `{}`, {} ({}), {}, {} of a {} from {} to {}",
         file.display(),
         sc.name,
-        sc.actors.len(),
-        sc.patrons.len(),
-        sc.events.len(),
-        sc.steps(),
+        count(sc.actors.len(), "actor", "actors"),
+        count(sc.patrons.len(), "patron", "patrons"),
+        count(sc.events.len(), "event", "events"),
+        count(sc.steps(), "step", "steps"),
         sc.period.name(),
         sc.start,
         sc.end

@@ -39,7 +39,7 @@ pub struct ClassArgs {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Threads [default: all cores], at most 256. Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=256))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=256))]
     jobs: Option<u16>,
     /// Print nothing but errors.
     #[arg(long, short)]

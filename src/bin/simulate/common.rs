@@ -25,16 +25,16 @@ pub struct Common {
     pub without: Vec<String>,
     /// Seed of the random generator, 0 to 2^53 - 1 (exact in any spreadsheet) [default: the
     /// scenario's seed].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=MAX_POINT_SEED))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=MAX_POINT_SEED))]
     pub seed: Option<u64>,
     /// Threads [default: all cores], at most 256. Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=MAX_JOBS as i64))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=MAX_JOBS as i64))]
     pub jobs: Option<u16>,
-    /// Output folder [default: out/<scenario name>/ for a run; its sweep/, validate/,
-    /// compare/ or sensitivity_<method>/ subfolder for those commands].
+    /// Output folder [default: out/<scenario name>/ for a run; its sweep/, validate/, compare/,
+    /// sensitivity_<method>/ or calibration/ subfolder for those commands].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (and, for validate, the scorecard lines that fail).
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -41,8 +41,8 @@ const CACHE: usize = 8;
 /// Arguments of `simulate lab`.
 #[derive(Args)]
 pub struct LabArgs {
-    /// Scenario to open: a shipped one by name (ufa2015, samarkand2022, sco2001,
-    /// sco2001_strategic) or a scenario file [default: ufa2015].
+    /// Scenario to open: a shipped one by name (`simulate scenarios` lists them, e.g.
+    /// sco2001) or a scenario file [default: ufa2015].
     pub scenario: Option<String>,
     /// Port on 127.0.0.1 (0: any free port) [default: 8017, or the next free one].
     #[arg(long, value_name = "N")]

@@ -39,6 +39,9 @@ Outputs (in out/<scenario name>/ unless --out is given):
   trajectories.csv  run, date, actor, patron, share: every state's alignment over time
   indices.csv       US influence, RUS-CHN partnership, SCO cohesion, soft-balancing index
   events.csv        every event and decision, with the scores that decided it
+                    (the three are .parquet instead with --runs above 1, unless --format csv)
+  quantiles.csv     per state, patron and date: mean and quantiles of the share over the runs
+  partnership.csv   the balancers' partnership of the first run, term by term, per date
   summary.json      final state plus provenance (version, scenario SHA-256, seed, parameters)
   *.svg / *.png     charts (--plot svg|png|both|none): alignment_<STATE>, indices, ternary (three patrons)
   report.html       one self-contained page: parameters, summary, every chart, the event log

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::Args;
 use soft_balancing::scenario::keys;
-use soft_balancing::sensitivity::{Analysis, Factor, Measured, Method};
+use soft_balancing::sensitivity::{Analysis, DesignError, Factor, Measured, Method};
 use soft_balancing::sweep::error::SweepError;
 use soft_balancing::sweep::options::SweepOptions;
 use soft_balancing::sweep::{run, sensitivity};
@@ -50,16 +50,16 @@ pub struct SensitivityArgs {
     #[arg(long, value_name = "METHOD", value_parser = ["morris", "sobol"])]
     method: String,
     /// Morris: trajectories (each is factors + 1 points), 2 to 100000.
-    #[arg(long, value_name = "R", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "R", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=100_000))]
     trajectories: u64,
     /// Morris: grid levels per factor (even).
-    #[arg(long, value_name = "P", default_value_t = 4, value_parser = clap::value_parser!(u64).range(2..=1000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "P", default_value_t = 4, value_parser = clap::value_parser!(u64).range(2..=1000))]
     levels: u64,
     /// Sobol: base rows of Saltelli's design (each is factors + 2 points); a power of two.
-    #[arg(long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
     samples: u64,
     /// Replicates per point; the output at a point is their mean.
-    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     runs: u64,
     /// Without --set intervals: only the parameters of these sections (comma-separated:
     /// decision, bases, loans, strategy, energy, partnership, enlargement, lenses, shocks).
@@ -74,7 +74,7 @@ pub struct SensitivityArgs {
     #[arg(long = "output", value_name = "NAME")]
     outputs: Vec<String>,
     /// Bootstrap resamples for the confidence intervals, 2 to 1000000.
-    #[arg(long, value_name = "B", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "B", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
     resamples: u64,
     /// Run only slice K of N of the design's points (see `simulate sweep --shard`).
     #[arg(long, value_name = "K/N")]
@@ -105,8 +105,14 @@ fn failure(e: SweepError) -> Failure {
         SweepError::Output { .. } => Failure::Input(format!("--output: {e}")),
         SweepError::Section { .. } => Failure::Input(format!("--params: {e}")),
         SweepError::EmptyInterval { .. } => Failure::Input(format!("--set {e}")),
-        SweepError::Design(_) => {
-            Failure::Input(format!("--trajectories/--levels/--samples/--set: {e}"))
+        SweepError::Design(d) => {
+            let flag = match d {
+                DesignError::Levels(_) => "--levels",
+                DesignError::TooFew { what, .. } if what.contains("trajector") => "--trajectories",
+                DesignError::TooFew { .. } => "--samples",
+                _ => "--set",
+            };
+            Failure::Input(format!("{flag}: {e}"))
         }
         _ => sweep_failure(e),
     }
@@ -154,9 +160,20 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             trajectories: args.trajectories as usize,
             levels: args.levels as usize,
         },
-        _ => Method::Sobol {
-            samples: args.samples as usize,
-        },
+        _ => {
+            // Saltelli's estimators are balanced at powers of two of a scrambled Sobol sequence.
+            if !args.samples.is_power_of_two() {
+                let below = 1u64 << (63 - args.samples.leading_zeros());
+                return Err(Failure::Input(format!(
+                    "--samples {}: not a power of two\n  help: the Sobol sequence covers the factors evenly at powers of two; use {below} or {}",
+                    args.samples,
+                    below * 2
+                )));
+            }
+            Method::Sobol {
+                samples: args.samples as usize,
+            }
+        }
     };
     let spec = sensitivity::spec(&sc, method, &factors, args.runs as usize).map_err(failure)?;
     let outputs = sensitivity::resolve_outputs(&sc, &args.outputs).map_err(failure)?;

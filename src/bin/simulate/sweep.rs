@@ -56,10 +56,10 @@ pub struct SweepArgs {
     #[arg(long, value_name = "DESIGN", value_parser = ["grid", "random", "lhs"])]
     design: Option<String>,
     /// Points to draw with --design random|lhs.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     samples: Option<u64>,
     /// Replicates per point [default: the scenario's [sweep] runs, else 20].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     runs: Option<u64>,
     /// Run only slice K of N (points i with i mod N = K-1), e.g. --shard 3/8; merge the slices
     /// with `simulate merge`. In a SLURM job array numbered 1-N, `--shard slurm/N` takes K from

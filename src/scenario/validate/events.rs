@@ -279,11 +279,21 @@ impl V<'_> {
                 recipient: self.state(ctx, req(&ev.recipient, "recipient", ev, self)?)?,
                 amount_bn: num(&ev.amount_bn, "amount_bn", 0.0, f64::INFINITY)?,
             },
-            "sanctions" => EventKind::Sanctions {
-                by: actor(&ev.by, "by")?,
-                target: actor(&ev.target, "target")?,
-                severity: num(&ev.severity, "severity", 0.0, 1.0)?,
-            },
+            "sanctions" => {
+                let (by, target) = (actor(&ev.by, "by")?, actor(&ev.target, "target")?);
+                if by == target {
+                    return Err(self.err(
+                        ev.target.as_ref().map_or(ev.kind.span(), |t| t.span()),
+                        "an actor cannot sanction itself",
+                        "name another actor as the `target`",
+                    ));
+                }
+                EventKind::Sanctions {
+                    by,
+                    target,
+                    severity: num(&ev.severity, "severity", 0.0, 1.0)?,
+                }
+            }
             "regime_change" => {
                 let a = self.state(ctx, req(&ev.actor, "actor", ev, self)?)?;
                 let table = ev
@@ -312,7 +322,15 @@ impl V<'_> {
                     .ok_or_else(|| missing(self, ev, "participants"))?;
                 let mut participants = Vec::new();
                 for p in list.get_ref() {
-                    participants.push(self.actor(ctx, p)?);
+                    let a = self.actor(ctx, p)?;
+                    if participants.contains(&a) {
+                        return Err(self.err(
+                            p.span(),
+                            format!("`{}` is listed twice", p.get_ref()),
+                            "list each participant once",
+                        ));
+                    }
+                    participants.push(a);
                 }
                 if participants.len() < 2 {
                     return Err(self.err(
@@ -407,11 +425,21 @@ impl V<'_> {
                     severity: num(&ev.severity, "severity", 0.0, 1.0)?,
                 }
             }
-            "secondary_sanctions" => EventKind::SecondarySanctions {
-                by: actor(&ev.by, "by")?,
-                target: patron(&ev.target, "target")?,
-                severity: num(&ev.severity, "severity", 0.0, 1.0)?,
-            },
+            "secondary_sanctions" => {
+                let (by, target) = (actor(&ev.by, "by")?, patron(&ev.target, "target")?);
+                if ctx.actors[by].slot == Some(target) {
+                    return Err(self.err(
+                        ev.target.as_ref().map_or(ev.kind.span(), |t| t.span()),
+                        "an actor cannot sanction itself",
+                        "name another patron as the `target`",
+                    ));
+                }
+                EventKind::SecondarySanctions {
+                    by,
+                    target,
+                    severity: num(&ev.severity, "severity", 0.0, 1.0)?,
+                }
+            }
             "unrest" => EventKind::Unrest {
                 actor: self.state(ctx, req(&ev.actor, "actor", ev, self)?)?,
                 severity: num(&ev.severity, "severity", 0.0, 1.0)?,

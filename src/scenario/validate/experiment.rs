@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{FORMAT_DOC, Ids, R, Scenario, V};
+use super::{FORMAT_DOC, Ids, R, Scenario, V, shown};
 use crate::date::YearMonth;
 use crate::scenario::experiment::{
     Axis, Check, Dated, Design, Direction, INDEX_NAMES, MAX_POINTS, Outcome, OutcomeKind,
@@ -85,10 +85,15 @@ impl V<'_> {
                             "write `actors = [\"IND\", \"PAK\"]`",
                         ));
                     }
-                    OutcomeKind::JoinedTogether(
-                        self.actor(ctx, &ids[0])?,
-                        self.actor(ctx, &ids[1])?,
-                    )
+                    let (a, b) = (self.actor(ctx, &ids[0])?, self.actor(ctx, &ids[1])?);
+                    if a == b {
+                        return Err(self.err(
+                            ids[1].span(),
+                            format!("`{}` is named twice", ids[1].get_ref()),
+                            "name two different actors, e.g. `actors = [\"IND\", \"PAK\"]`",
+                        ));
+                    }
+                    OutcomeKind::JoinedTogether(a, b)
                 }
                 "region_share_below" => {
                     let p = self.patron(ctx, &need(&o.patron, "patron")?)?;
@@ -249,7 +254,16 @@ impl V<'_> {
     pub(super) fn sweep(&self, raw: &S<RawSweep>, sc: &Scenario) -> R<SweepPlan> {
         let r = raw.get_ref();
         let design = match r.design.as_ref().map(|d| d.get_ref().as_str()) {
-            None | Some("grid") => Design::Grid,
+            None | Some("grid") => {
+                if let Some(n) = &r.samples {
+                    return Err(self.err(
+                        n.span(),
+                        "`samples` applies to a random or lhs sweep, not a grid",
+                        "drop `samples` (a grid runs every combination of the axes' values), or add `design = \"lhs\"`",
+                    ));
+                }
+                Design::Grid
+            }
             Some(k @ ("random" | "lhs")) => {
                 let Some(n) = &r.samples else {
                     return Err(self.err(
@@ -333,11 +347,16 @@ impl V<'_> {
                 }
             };
             let axis = keys::axis(sc, key, &text, design != Design::Grid).map_err(|e| match e {
-                AxisError::Key(e) => self.err(
-                    a.key.span(),
-                    format!("cannot sweep `{key}`"),
-                    e.to_string().replace('\n', " "),
-                ),
+                AxisError::Key(e) => {
+                    // The key error's own help becomes the located error's help.
+                    let e = e.to_string();
+                    let (what, help) = e.split_once("\n  help: ").unwrap_or((&e, ""));
+                    self.err(
+                        a.key.span(),
+                        format!("cannot sweep `{key}`: {what}"),
+                        help.replace("\n  help: ", "; ").replace('\n', " "),
+                    )
+                }
                 AxisError::Values(m) => self.err(
                     a.values.span(),
                     m.to_string(),
@@ -345,7 +364,11 @@ impl V<'_> {
                 ),
                 AxisError::OutOfRange { min, max, .. } => self.err(
                     a.values.span(),
-                    format!("values of `{key}` reach outside its valid range {min} to {max}"),
+                    format!(
+                        "values of `{key}` reach outside its valid range {} to {}",
+                        shown(min),
+                        shown(max)
+                    ),
                     "keep the swept values within the range",
                 ),
             })?;
@@ -507,7 +530,9 @@ impl V<'_> {
                     "write it as \"key=value\", e.g. \"decision.money_weight=0\" (keys: `simulate explain params`)",
                 ));
             };
-            let event = key.strip_prefix("events.").and_then(|k| k.split('.').next());
+            let event = key
+                .strip_prefix("events.")
+                .and_then(|k| k.split('.').next());
             if let Some(id) = event.filter(|id| remove.iter().any(|r| r == id)) {
                 return Err(self.err(
                     set.span(),

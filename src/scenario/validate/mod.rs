@@ -65,7 +65,7 @@ pub const MAX_RUN_RECORD_BYTES: usize = 256 << 20;
 
 /// A number as an error message shows it: as written for ordinary sizes, in exponent form for
 /// huge or tiny ones (not 300 digits).
-fn shown(x: f64) -> String {
+pub(crate) fn shown(x: f64) -> String {
     if x != 0.0 && x.is_finite() && !(1e-6..1e9).contains(&x.abs()) {
         format!("{x:e}")
     } else {
