@@ -685,10 +685,10 @@ trade_growth = 2.0
     }
 }
 
-/// A misleading error: an event id given twice to `--without` was reported as no event at all
-/// ("event ids: (none)").
+/// An event id given twice to `--without` was reported as no event at all ("event ids:
+/// (none)"); a lens given twice to `compare` ran twice.
 #[test]
-fn a_repeated_without_is_named_as_such() {
+fn a_repeated_without_or_lens_is_named_as_such() {
     let dir = common::tempdir();
     let sco = common::manifest_dir().join("scenarios/sco2001.toml");
     let twice = run_in(
@@ -705,4 +705,17 @@ fn a_repeated_without_is_named_as_such() {
         .expect_code(2)
         .no_panic()
         .stderr_has("--without oil_crash: given twice");
+    let lenses = run_in(
+        dir.path(),
+        [
+            "compare".as_ref(),
+            sco.as_os_str(),
+            "--lenses".as_ref(),
+            "hedging,hedging".as_ref(),
+        ],
+    );
+    lenses
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("--lenses hedging,hedging: `hedging` is given twice");
 }

@@ -74,6 +74,14 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             })
             .collect::<Result<_, _>>()?
     };
+    let repeated = (1..lenses.len()).find(|&k| lenses[..k].contains(&lenses[k]));
+    if let Some(twice) = repeated.map(|k| lenses[k]) {
+        return Err(Failure::Input(format!(
+            "--lenses {}: `{}` is given twice\n  help: name each lens once",
+            args.lenses,
+            twice.name()
+        )));
+    }
     let changes = apply_changes(&mut sc, None, &args.common.set, &args.common.without)?;
     let actor = match &args.actor {
         Some(id) => sc

@@ -63,6 +63,23 @@ pub const MAX_ACTORS: usize = 5000;
 /// (`(steps + 1) × actors × patrons × 8` bytes). An ensemble holds one per thread at a time.
 pub const MAX_RUN_RECORD_BYTES: usize = 256 << 20;
 
+/// `msg` with the Rust type names serde uses ("expected i64") in the scenario format's words.
+fn plain_types(msg: &str) -> String {
+    let mut out = msg.to_string();
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a string", "expected text in quotes"),
+        ("floating point", "number"),
+    ] {
+        out = out.replace(rust, plain);
+    }
+    out
+}
+
 /// A number as an error message shows it: as written for ordinary sizes, in exponent form for
 /// huge or tiny ones (not 300 digits).
 pub(crate) fn shown(x: f64) -> String {
@@ -122,7 +139,8 @@ impl V<'_> {
 
     fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
         let span = e.span().unwrap_or(0..0);
-        let msg = e.message().trim().to_string();
+        // Serde names Rust's types; a reader of the scenario format knows numbers and text.
+        let msg = plain_types(e.message().trim());
         // A TOML date literal (`start = 2009-01-01`) reaches serde as a map.
         let at = self.src.get(span.start..).unwrap_or("");
         if msg.starts_with("invalid type: map")
