@@ -719,3 +719,42 @@ fn a_repeated_without_or_lens_is_named_as_such() {
         .no_panic()
         .stderr_has("--lenses hedging,hedging: `hedging` is given twice");
 }
+
+/// Input that made no sense and was accepted: a sanction on oneself, an exercise listing one
+/// participant twice (which passed "at least two participants"), a `[sweep]` grid with
+/// `samples` (silently ignored).
+#[test]
+fn self_sanctions_repeated_participants_and_a_grid_with_samples_are_refused() {
+    let dir = common::tempdir();
+    let event = "[[events]]\nid = \"terror\"";
+    let cases = [
+        (
+            "sanction.toml",
+            "[[events]]\nid = \"s\"\ndate = \"2010-01\"\nkind = \"sanctions\"\nby = \"USA\"\ntarget = \"USA\"\nseverity = 0.5\n\n",
+            "an actor cannot sanction itself",
+        ),
+        (
+            "exercise.toml",
+            "[[events]]\nid = \"x\"\ndate = \"2010-01\"\nkind = \"exercise\"\nparticipants = [\"RUS\", \"RUS\"]\n\n",
+            "`RUS` is listed twice",
+        ),
+    ];
+    for (name, added, message) in cases {
+        let path = base_with(dir.path(), name, event, &format!("{added}{event}"));
+        both_reject(dir.path(), &path, message);
+    }
+    let base = common::read(&fixture("base.toml"));
+    let path = dir.path().join("grid.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{base}\n[sweep]\nsamples = 5\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = \"1:3:1\"\n"
+        ),
+    )
+    .unwrap();
+    both_reject(
+        dir.path(),
+        &path,
+        "`samples` applies to a random or lhs sweep, not a grid",
+    );
+}

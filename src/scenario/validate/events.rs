@@ -197,6 +197,17 @@ impl V<'_> {
         let num = |s: &Option<S<f64>>, key: &str, min: f64, max: f64| -> R<f64> {
             self.in_range(req(s, key, ev, self)?, key, min, max)
         };
+        // An event whose `target` is its own author (`by`): refused at the target.
+        let at_itself = |same: bool, message: &str| -> R<()> {
+            if same {
+                return Err(self.err(
+                    ev.target.as_ref().map_or(ev.kind.span(), |t| t.span()),
+                    message,
+                    "name another actor as the `target`",
+                ));
+            }
+            Ok(())
+        };
         let lookup = |map: &BTreeMap<String, usize>,
                       s: &Option<S<String>>,
                       key: &str,
@@ -281,13 +292,7 @@ impl V<'_> {
             },
             "sanctions" => {
                 let (by, target) = (actor(&ev.by, "by")?, actor(&ev.target, "target")?);
-                if by == target {
-                    return Err(self.err(
-                        ev.target.as_ref().map_or(ev.kind.span(), |t| t.span()),
-                        "an actor cannot sanction itself",
-                        "name another actor as the `target`",
-                    ));
-                }
+                at_itself(by == target, "an actor cannot sanction itself")?;
                 EventKind::Sanctions {
                     by,
                     target,
@@ -412,13 +417,10 @@ impl V<'_> {
             "use_of_force" => {
                 let by = patron(&ev.by, "by")?;
                 let target = actor(&ev.target, "target")?;
-                if ctx.actors[target].slot == Some(by) {
-                    return Err(self.err(
-                        ev.target.as_ref().map_or(ev.kind.span(), |t| t.span()),
-                        "a patron cannot use force against itself",
-                        "name another actor as the `target`",
-                    ));
-                }
+                at_itself(
+                    ctx.actors[target].slot == Some(by),
+                    "a patron cannot use force against itself",
+                )?;
                 EventKind::UseOfForce {
                     by,
                     target,
@@ -427,13 +429,10 @@ impl V<'_> {
             }
             "secondary_sanctions" => {
                 let (by, target) = (actor(&ev.by, "by")?, patron(&ev.target, "target")?);
-                if ctx.actors[by].slot == Some(target) {
-                    return Err(self.err(
-                        ev.target.as_ref().map_or(ev.kind.span(), |t| t.span()),
-                        "an actor cannot sanction itself",
-                        "name another patron as the `target`",
-                    ));
-                }
+                at_itself(
+                    ctx.actors[by].slot == Some(target),
+                    "an actor cannot sanction itself",
+                )?;
                 EventKind::SecondarySanctions {
                     by,
                     target,
