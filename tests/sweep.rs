@@ -216,6 +216,29 @@ fn resume_refuses_partial_results_of_another_sweep() {
         .stderr_has("sweep.partial.json");
 }
 
+/// `--resume` over a finished sweep of another definition recomputed every point and replaced
+/// its files, exit 0 (a job array that reused an output folder lost finished results). It is
+/// refused, naming what differs, and the finished files stay as they were.
+#[test]
+fn resume_never_replaces_a_finished_sweep_of_another_definition() {
+    let dir = tempdir();
+    let out = dir.path().join("s");
+    run_in(dir.path(), grid_args(&out, &[])).expect_code(0);
+    let before = read(&out.join("sweep.csv"));
+    run_in(dir.path(), grid_args(&out, &["--resume"])).expect_code(0);
+    let mut other = grid_args(&out, &["--resume"]);
+    let runs = other.iter().position(|a| a == "--runs").unwrap();
+    other[runs + 1] = "20".into();
+    run_in(dir.path(), other)
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("come from a different sweep (what differs: runs)");
+    run_in(dir.path(), grid_args(&out, &["--resume", "--seed", "5"]))
+        .expect_code(2)
+        .stderr_has("(what differs: seed)");
+    assert_eq!(read(&out.join("sweep.csv")), before);
+}
+
 /// A finished sweep resumed again takes its rows from sweep.csv: a row cut short there is bad
 /// input (exit 2, naming the point), not a panic while drawing the charts.
 #[test]

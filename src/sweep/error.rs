@@ -110,17 +110,19 @@ pub enum SweepError {
     /// Nothing to run.
     #[error("the sweep has no points")]
     NoPoints,
-    /// Partial results on disk from another sweep.
+    /// Results on disk (partial or finished) from another sweep.
     #[error(
-        "the partial results in {} come from a different sweep (scenario, seed, design or shard differ)\n  help: rerun with the same definition, or remove {} to start over",
+        "the results in {} come from a different sweep (what differs: {differ})\n  help: rerun with the same definition, use another --out, or remove {} to start over",
         dir.display(),
-        partial.display()
+        remove
     )]
     NotThisSweep {
         /// The output folder.
         dir: PathBuf,
-        /// The partial file to remove to start over.
-        partial: PathBuf,
+        /// The files to remove to start over.
+        remove: String,
+        /// What differs, in sweep.json's words (`runs`, `seed`, `axes`, ...).
+        differ: String,
     },
     /// A results file whose columns are not this sweep's.
     #[error(

@@ -168,10 +168,12 @@ pub fn run_sweep(
                 path: partial_meta.clone(),
                 problem: format!("unreadable ({e}); remove it to start over"),
             })?;
-        if previous.identity() != meta.identity() || previous.shard != meta.shard {
+        let differ = previous.differences(&meta);
+        if !differ.is_empty() {
             return Err(SweepError::NotThisSweep {
                 dir: opts.out.clone(),
-                partial: partial.clone(),
+                remove: partial.display().to_string(),
+                differ,
             });
         }
         let text = fs::read_to_string(&partial).map_err(|e| io_err(&partial, e))?;
@@ -187,23 +189,33 @@ pub fn run_sweep(
     let final_csv = opts.out.join("sweep.csv");
     let final_json = opts.out.join("sweep.json");
     if opts.resume && done.is_empty() && !partial.exists() && final_csv.exists() {
-        let written = fs::read_to_string(&final_json)
-            .ok()
-            .and_then(|t| serde_json::from_str::<SweepMeta>(&t).ok())
-            .filter(|m| m.identity() == meta.identity() && m.shard == meta.shard);
-        if let Some(written) = written {
-            let text = fs::read_to_string(&final_csv).map_err(|e| io_err(&final_csv, e))?;
-            let checked = check_rows(&final_csv, &text, true, &meta, &points)?;
-            if written.rows_sha256 != Some(sha256_hex(text.as_bytes())) {
-                return Err(SweepError::BadFile {
-                    path: final_csv.clone(),
-                    problem: "its rows do not match the checksum in sweep.json: edited or corrupt\n  help: remove it to run the sweep again".into(),
-                });
-            }
-            for (i, l) in checked {
-                mine_or_bad(&final_csv, i, &mine)?;
-                done.insert(i, l);
-            }
+        // A finished sweep of another definition is not replaced: `--resume` never throws
+        // away results (a cluster's job array passes it on every attempt).
+        let text = fs::read_to_string(&final_json).map_err(|e| io_err(&final_json, e))?;
+        let written =
+            serde_json::from_str::<SweepMeta>(&text).map_err(|e| SweepError::BadFile {
+                path: final_json.clone(),
+                problem: format!("unreadable ({e})\n  help: remove it and sweep.csv to start over"),
+            })?;
+        let differ = written.differences(&meta);
+        if !differ.is_empty() {
+            return Err(SweepError::NotThisSweep {
+                dir: opts.out.clone(),
+                remove: format!("{} and {}", final_csv.display(), final_json.display()),
+                differ,
+            });
+        }
+        let text = fs::read_to_string(&final_csv).map_err(|e| io_err(&final_csv, e))?;
+        let checked = check_rows(&final_csv, &text, true, &meta, &points)?;
+        if written.rows_sha256 != Some(sha256_hex(text.as_bytes())) {
+            return Err(SweepError::BadFile {
+                path: final_csv.clone(),
+                problem: "its rows do not match the checksum in sweep.json: edited or corrupt\n  help: remove it to run the sweep again".into(),
+            });
+        }
+        for (i, l) in checked {
+            mine_or_bad(&final_csv, i, &mine)?;
+            done.insert(i, l);
         }
     }
     let resumed_points = done.len();

@@ -142,6 +142,31 @@ impl SweepMeta {
         }
     }
 
+    /// The fields of [`SweepMeta::identity`] (and the shard) in which `other` differs from this
+    /// one, by their names in `sweep.json`, joined with commas: empty when the two are one sweep.
+    pub fn differences(&self, other: &SweepMeta) -> String {
+        let fields = |m: &SweepMeta| {
+            let id = SweepMeta {
+                shard: m.shard.clone(),
+                ..m.identity()
+            };
+            match serde_json::to_value(id) {
+                Ok(serde_json::Value::Object(map)) => map,
+                _ => serde_json::Map::new(),
+            }
+        };
+        let (a, b) = (fields(self), fields(other));
+        let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
+        names.sort();
+        names.dedup();
+        names.retain(|k| a.get(*k) != b.get(*k));
+        names
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// This definition with the checksum of `csv`, the `sweep.csv` written with it.
     pub fn with_rows(&self, csv: &str) -> SweepMeta {
         SweepMeta {
