@@ -82,6 +82,11 @@ fn parquet_tables_read_back_to_the_csv_tables() {
         assert_eq!(groups, 3, "{table}: row groups");
     }
     assert!(read(&csv.join("events.csv")).lines().nth(1).is_some());
+    // README.md: "a 1,000-run ensemble of ufa2015 writes about 47 MB of `trajectories.csv`, or
+    // about 15 MB of `trajectories.parquet`" (these 300 runs, scaled to 1,000).
+    let mb = |p: &Path| std::fs::metadata(p).unwrap().len() as f64 * 1000.0 / 300.0 / 1e6;
+    assert_eq!(mb(&csv.join("trajectories.csv")).round(), 47.0);
+    assert_eq!(mb(&pq.join("trajectories.parquet")).round(), 15.0);
     for f in ["quantiles.csv", "partnership.csv"] {
         assert_eq!(read(&csv.join(f)), read(&pq.join(f)), "{f}");
     }
