@@ -56,6 +56,10 @@ pub enum What {
     /// The host announced it will not renew the lease; the base closes at the lease's end:
     /// for = evict, against = keep.
     NonRenewal(usize),
+    /// The host withdrew its announcement that it will not renew the lease: for = keep,
+    /// against = evict. A `closure_reversed` outcome counts it, as it counts
+    /// [`What::ClosureReversed`].
+    NonRenewalWithdrawn(usize),
     /// The host renewed a lease: for = keep, against = evict.
     LeaseRenewed(usize),
     /// The user raised its offer for a base to `value` million USD a year (rent plus tied aid).

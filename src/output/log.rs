@@ -53,6 +53,15 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 e.score_against
             ),
         ),
+        What::NonRenewalWithdrawn(b) => (
+            "base",
+            format!(
+                "{a} withdraws its notice not to renew the lease of {}: keep {:.3} > evict {:.3}",
+                base(b),
+                e.score_for,
+                e.score_against
+            ),
+        ),
         What::LeaseRenewed(b) => (
             "base",
             format!(
@@ -476,6 +485,7 @@ pub fn concerned(sc: &Scenario, actor: usize, what: &What) -> Vec<usize> {
         What::ClosureOrdered(b)
         | What::ClosureReversed(b)
         | What::NonRenewal(b)
+        | What::NonRenewalWithdrawn(b)
         | What::LeaseRenewed(b)
         | What::CounterOffer(b)
         | What::NoCounterOffer(b)
@@ -519,6 +529,7 @@ pub fn moves_a_state(e: &LogEntry) -> bool {
         What::ClosureOrdered(_)
             | What::ClosureReversed(_)
             | What::NonRenewal(_)
+            | What::NonRenewalWithdrawn(_)
             | What::BaseClosed(_)
             | What::BaseOpened(_)
             | What::LoanAccepted(_)
@@ -599,6 +610,7 @@ pub fn quantity_column(sc: &Scenario, e: &LogEntry) -> Option<usize> {
         | What::ClosureOrdered(_)
         | What::ClosureReversed(_)
         | What::NonRenewal(_)
+        | What::NonRenewalWithdrawn(_)
         | What::LeaseRenewed(_)
         | What::NoRentCanHelp(_)
         | What::BaseClosed(_)

@@ -455,9 +455,10 @@ fn score_names(what: &What) -> Option<(&'static str, &'static str)> {
         What::ClosureOrdered(_) | What::NonRenewal(_) | What::BaseRefused(_) => {
             Some(("evicting", "keeping"))
         }
-        What::ClosureReversed(_) | What::LeaseRenewed(_) | What::BaseOpened(_) => {
-            Some(("keeping", "evicting"))
-        }
+        What::ClosureReversed(_)
+        | What::NonRenewalWithdrawn(_)
+        | What::LeaseRenewed(_)
+        | What::BaseOpened(_) => Some(("keeping", "evicting")),
         What::LoanAccepted(_) | What::LoanDeclined(_) => Some(("the gain", "the cost")),
         What::DealSigned(_) => Some(("the buyer's maximum price", "the supplier's minimum")),
         What::Admitted => Some(("the lowest member's value", "the veto threshold")),

@@ -227,7 +227,10 @@ impl Observer for Tracker<'_> {
                 }
                 (OutcomeKind::Admitted(a), What::Admitted) => *a == e.actor,
                 (OutcomeKind::ClosureOrdered(b), What::ClosureOrdered(x)) => *b == x,
-                (OutcomeKind::ClosureReversed(b), What::ClosureReversed(x)) => *b == x,
+                (
+                    OutcomeKind::ClosureReversed(b),
+                    What::ClosureReversed(x) | What::NonRenewalWithdrawn(x),
+                ) => *b == x,
                 (OutcomeKind::BaseClosed(b), What::BaseClosed(x)) => *b == x,
                 (OutcomeKind::LeaseRenewed(b), What::LeaseRenewed(x)) => *b == x,
                 (OutcomeKind::BaseOpened(b), What::BaseOpened(x)) => *b == x,

@@ -81,6 +81,8 @@ pub struct BaseState {
     pub status: BaseStatus,
     /// Whether the user has said it will not pay what keeping the base would take (logged once).
     pub counter_refused: bool,
+    /// Whether the pending closure is an announced non-renewal rather than an order.
+    pub not_renewing: bool,
     /// A new offer (scripted rent offer) arrived this step: the host reconsiders a closure.
     pub new_offer: bool,
     /// When a strategic user last asked for the base to open.

@@ -199,6 +199,19 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             l.threshold * 100.0,
             if l.pass { "pass" } else { "FAIL" }
         );
+        // A line that happens often enough but at the wrong time: the share alone reads as a
+        // pass, so the date is named.
+        if let Some(t) = l
+            .timing
+            .as_ref()
+            .filter(|t| !l.pass && l.expect != "fails" && l.share >= l.threshold && !t.on_time())
+            && let (Some(median), Some(error)) = (t.median, t.error_months())
+        {
+            println!(
+                "{:<36}fails on its date: median {median}, history {}, {error:+} months (tolerance {})",
+                "", t.history.date, t.history.tolerance_months
+            );
+        }
         match (&l.known_failure, l.pass) {
             (Some(why), false) => println!("{:<36}known failure: {why}", ""),
             (Some(_), true) => println!(

@@ -181,6 +181,7 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
         // Closing with notice: a rival's offer pays only once the base is gone.
         let effective = until_lease_end.map_or(soon, |end| end.min(soon));
         w.bases[b].status = BaseStatus::ClosureOrdered { effective };
+        w.bases[b].not_renewing = false;
         ctx.log(ctx.date, host, What::ClosureOrdered(b), evict, keep, 0.0);
         loans::accept_conditional(ctx, w, b);
         return;
@@ -192,6 +193,7 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
         // A host that prefers the base gone, but not by enough to break the lease, lets it run
         // out: it announces it will not renew, at no cost (Kyrgyzstan on Manas, 2011-2014).
         w.bases[b].status = BaseStatus::ClosureOrdered { effective: end };
+        w.bases[b].not_renewing = true;
         ctx.log(ctx.date, host, What::NonRenewal(b), evict, keep, 0.0);
         return;
     }
@@ -259,7 +261,12 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
     if keep > evict {
         w.bases[b].status = BaseStatus::Open;
         w.bases[b].counter_refused = false;
-        ctx.log(ctx.date, host, What::ClosureReversed(b), keep, evict, 0.0);
+        let what = if std::mem::take(&mut w.bases[b].not_renewing) {
+            What::NonRenewalWithdrawn(b)
+        } else {
+            What::ClosureReversed(b)
+        };
+        ctx.log(ctx.date, host, what, keep, evict, 0.0);
         loans::withdraw_conditional(ctx, w, b);
     }
 }
