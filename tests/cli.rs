@@ -749,9 +749,17 @@ fn all_prints_every_key_decision() {
         a
     };
     let short = run_in(tmp.path(), args(false));
+    // The default listing keeps the 2009 Manas episode (a closure ordered again after 2005),
+    // listing a summit's yearly veto once.
     short
         .expect_code(0)
-        .stdout_has("more (a decision taken again is listed once here), every one in events.csv");
+        .stdout_has("2009-02  KGZ orders Manas air base closed")
+        .stdout_has("2009-03  KGZ reverses its order to close Manas air base")
+        .stdout_has("more (a summit's repeated veto is listed once here), every one in events.csv");
+    assert_eq!(
+        short.stdout.matches("PAK alone is vetoed by RUS").count(),
+        1
+    );
     let long = run_in(tmp.path(), args(true));
     long.expect_code(0);
     assert!(!long.stdout.contains("every one in events.csv"));

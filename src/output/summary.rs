@@ -291,13 +291,14 @@ impl Summary {
         if self.key_decisions.is_empty() {
             let _ = writeln!(out, "  (none)");
         }
-        // A decision taken again (a yearly veto, a lease renewed every five years) is listed
-        // once unless every decision is asked for.
+        // A summit's decision taken again (the same veto every year) is listed once unless
+        // every decision is asked for; any other decision taken again is an episode of its own
+        // (Manas ordered closed in 2005 and again in 2009) and is listed each time.
         let every = max_decisions == usize::MAX;
         let shown: Vec<&KeyDecision> = self
             .key_decisions
             .iter()
-            .filter(|d| every || d.repeat == 0)
+            .filter(|d| every || d.repeat == 0 || d.kind != "sco")
             .take(max_decisions)
             .collect();
         for d in &shown {
@@ -316,7 +317,7 @@ impl Summary {
         if self.key_decisions.len() > shown.len() {
             let _ = writeln!(
                 out,
-                "  ... {} more (a decision taken again is listed once here), every one in events.csv",
+                "  ... {} more (a summit's repeated veto is listed once here), every one in events.csv",
                 self.key_decisions.len() - shown.len()
             );
         }
