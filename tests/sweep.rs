@@ -146,6 +146,17 @@ fn merge_refuses_a_missing_or_foreign_shard() {
         ],
     );
     foreign.expect_code(2).stderr_has("the seed differs");
+
+    // Into one of its own shards: it would replace shard 1, and the set could not be merged again.
+    let before = read(&shards[0].join("sweep.csv"));
+    let mut into_shard: Vec<String> = vec!["merge".into()];
+    into_shard.extend(shards.iter().map(|d| d.display().to_string()));
+    into_shard.extend(["--out".into(), shards[0].display().to_string()]);
+    run_in(dir.path(), into_shard)
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("which the merge would replace");
+    assert_eq!(read(&shards[0].join("sweep.csv")), before);
 }
 
 #[test]

@@ -23,6 +23,18 @@ pub struct MergeArgs {
 /// `simulate merge`.
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     out_is_not_a_file(&args.out)?;
+    // Merging into one of the shards would replace it: the set could not be merged again.
+    let same = |a: &PathBuf| match (std::fs::canonicalize(a), std::fs::canonicalize(&args.out)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    };
+    if let Some(dir) = args.dirs.iter().find(|d| same(d)) {
+        return Err(Failure::Input(format!(
+            "--out {}: is the shard folder {}, which the merge would replace\n  help: merge into a folder of its own, e.g. --out out/merged",
+            args.out.display(),
+            dir.display()
+        )));
+    }
     let files = store::merge(&args.dirs, &args.out).map_err(sweep_failure)?;
     println!("merged {} shard folders", args.dirs.len());
     for f in files {
@@ -30,7 +42,7 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     }
     // The charts and report.html need the scenario, which a merge on a cluster may not have.
     println!(
-        "charts and report.html: run the sweep's command again with --resume --out {} (no point is run again)",
+        "report.html (and the charts, for a sweep that draws them): run the sweep's command again with --resume --out {} (no point is run again)",
         args.out.display()
     );
     Ok(())
