@@ -117,6 +117,39 @@ fn the_answer_keys_numbers_are_the_command_lines() {
             share("IRN becomes a full SCO member"),
             run["iran_member"].as_f64().unwrap()
         );
+        // Who vetoes Iran: the members the key names are those the runs' summaries show.
+        for v in run["iran_vetoed_by"].as_array().unwrap() {
+            let who = v[0].as_str().unwrap();
+            assert!(
+                share(&format!("IRN alone is vetoed by {who}")) > 0.0,
+                "{cmd:?}: {who}"
+            );
+        }
+    }
+    // Every question has its answer: the default consensus names its vetoing member, (a) 3
+    // quotes a run's decisions below the threshold, (b) 3 names lenses that pass the same lines.
+    assert!(
+        !answers["iran"][0]["iran_vetoed_by"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let below = &credit["below"];
+    assert!(below[0].as_f64().unwrap() < credit["even_chance"].as_f64().unwrap());
+    assert!(
+        below[1].as_array().unwrap().iter().any(|d| d
+            .as_str()
+            .unwrap()
+            .contains("KGZ will not renew the lease of Manas")),
+        "{below}"
+    );
+    for (lenses, _) in answers["same_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g[0].clone(), g[1].clone()))
+    {
+        assert!(lenses.as_array().unwrap().len() >= 2);
     }
 
     // The worksheet prints: print styles, the key on its own page, the numbers in it.

@@ -27,6 +27,10 @@ pub struct CreditSweep {
     /// The smallest credit, at or above `even_chance`, at which the reversal comes in fewer
     /// than half the runs: the US can no longer buy the base back.
     pub no_buyback: Option<f64>,
+    /// Below the threshold: the largest credit swept under `even_chance` at which the reversal
+    /// comes in at least half the runs and the order in under a tenth, and what Kyrgyzstan and
+    /// the US decide about Manas in 2009 in the first run at that credit (the event log's words).
+    pub below: Option<(f64, Vec<String>)>,
 }
 
 /// Exercise (b): one lens's scorecard.
@@ -40,6 +44,8 @@ pub struct LensScore {
     pub lines: usize,
     /// Whether "Kyrgyzstan orders Manas closed in 2009" passes under it.
     pub manas_2009: bool,
+    /// The share of runs in which Kyrgyzstan orders Manas closed in 2009 under it.
+    pub manas_2009_share: f64,
 }
 
 /// Exercise (c): one ensemble of ufa2015.
@@ -55,6 +61,9 @@ pub struct IranRun {
     pub cohesion_start: f64,
     /// SCO cohesion at the end: mean and 5–95 % range across runs.
     pub cohesion_end: Spread,
+    /// The members that veto Iran alone, with the share of runs in which each does at least
+    /// once.
+    pub iran_vetoed_by: Vec<(String, f64)>,
 }
 
 /// Every number of the worksheet's answer key.
@@ -68,6 +77,10 @@ pub struct Answers {
     pub lenses_command: String,
     /// Exercise (b).
     pub lenses: Vec<LensScore>,
+    /// Exercise (b): groups of lenses that pass exactly the same lines, each with the first
+    /// facts (state, patron, date, mean share under the first two lenses of the group) on which
+    /// the first two of the group disagree most.
+    pub same_lines: Vec<(Vec<String>, Vec<String>)>,
     /// Exercise (c): with and without Iran's application, under the default consensus and
     /// under a softer one (`enlargement.veto_threshold=-0.05`).
     pub iran: Vec<IranRun>,
@@ -116,15 +129,17 @@ fn credit_table(a: &CreditSweep) -> String {
 
 fn lens_table(lenses: &[LensScore]) -> String {
     let mut o = String::from(
-        "<table>\n<tr><th>lens</th><th>lines that pass</th><th>KGZ orders Manas closed in 2009</th></tr>\n",
+        "<table>\n<tr><th>lens</th><th>lines that pass</th><th>runs in which KGZ orders Manas \
+         closed in 2009 (the line: pass or FAIL)</th></tr>\n",
     );
     for l in lenses {
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{} of {}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{} of {}</td><td>{} ({})</td></tr>",
             esc(&l.lens),
             l.passes,
             l.lines,
+            pct(l.manas_2009_share),
             super::verdict(l.manas_2009)
         );
     }
@@ -152,6 +167,67 @@ fn iran_table(runs: &[IranRun]) -> String {
     }
     o.push_str("</table>\n");
     o
+}
+
+/// Question (a) 3: what Kyrgyzstan does below the threshold, in the log's words.
+fn below_text(a: &CreditSweep) -> String {
+    let Some((credit, decisions)) = &a.below else {
+        return String::new();
+    };
+    let mut o = format!(
+        "<p>Below the threshold, at ${credit}bn (the first run, <code>--set \
+         events.rus_credit_2009.amount_bn={credit}</code>), Kyrgyzstan's and the US's decisions on \
+         Manas in 2009:</p>\n<ul>\n"
+    );
+    for d in decisions {
+        let _ = writeln!(o, "<li><code>{}</code></li>", esc(d));
+    }
+    o.push_str(
+        "</ul>\n<p>Announcing that the lease will not be renewed breaks nothing; an order to \
+         close before the lease ends costs the host the breach of the lease \
+         (<code>bases.breach_cost</code>), which only a larger credit outweighs.</p>\n",
+    );
+    o
+}
+
+/// Question (b) 3: the lenses that pass the same lines and what separates them.
+fn same_lines_text(groups: &[(Vec<String>, Vec<String>)]) -> String {
+    if groups.is_empty() {
+        return "<p>No two lenses pass exactly the same lines.</p>\n".to_string();
+    }
+    let mut o = String::new();
+    for (lenses, facts) in groups {
+        let _ = writeln!(
+            o,
+            "<p>{} pass exactly the same lines. What separates them (the largest differences in \
+             mean share):</p>\n<ul>",
+            esc(&lenses.join(", "))
+        );
+        for f in facts {
+            let _ = writeln!(o, "<li>{}</li>", esc(f));
+        }
+        o.push_str("</ul>\n");
+    }
+    o
+}
+
+/// Question (c) 1: who vetoes Iran, under the default consensus.
+fn vetoes_text(runs: &[IranRun]) -> String {
+    let Some(first) = runs.first() else {
+        return String::new();
+    };
+    if first.iran_vetoed_by.is_empty() {
+        return "<p>No member vetoes Iran alone under the default consensus.</p>\n".to_string();
+    }
+    let who: Vec<String> = first
+        .iran_vetoed_by
+        .iter()
+        .map(|(id, share)| format!("{} (in {} of the runs)", esc(id), pct(*share)))
+        .collect();
+    format!(
+        "<p>Under the default consensus Iran alone is vetoed by {}.</p>\n",
+        who.join(", ")
+    )
 }
 
 /// Print styles of the worksheet: room to write, the key on its own page.
@@ -214,13 +290,17 @@ pub fn worksheet(a: &Answers) -> String {
         "<div class=\"key\">\n<h2>Answer key</h2>\n<p>Computed by {} when this worksheet was \
          built, by running the commands above; the same commands give the same numbers on any \
          computer.</p>\n<h3>(a) The price of an eviction</h3>\n<p>An even chance of the order \
-         from <strong>{}</strong>; the US can no longer buy the base back from <strong>{}</strong>.</p>\n{}\
-         <h3>(b) Eight theories, one history</h3>\n{}<h3>(c) Iran in the SCO</h3>\n{}</div>\n",
+         from <strong>{}</strong>; the US can no longer buy the base back from <strong>{}</strong> \
+         (to the sweep's step of $0.25bn).</p>\n{}{}\
+         <h3>(b) Eight theories, one history</h3>\n{}{}<h3>(c) Iran in the SCO</h3>\n{}{}</div>\n",
         esc(&a.tool),
         bn(a.credit.even_chance),
         bn(a.credit.no_buyback),
+        below_text(&a.credit),
         credit_table(&a.credit),
         lens_table(&a.lenses),
+        same_lines_text(&a.same_lines),
+        vetoes_text(&a.iran),
         iran_table(&a.iran)
     );
     let sections = [

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use soft_balancing::output::log::is_decision;
+use soft_balancing::engine::record::What;
+use soft_balancing::output::log::{describe, is_decision};
 use soft_balancing::output::summary::Summary;
 use soft_balancing::output::write_atomic;
 use soft_balancing::plot::PlotOptions;
@@ -14,7 +15,7 @@ use soft_balancing::report::class::{Answers, CreditSweep, IranRun, LensScore};
 use soft_balancing::runs::compare::{self, Start};
 use soft_balancing::runs::digest::Digest;
 use soft_balancing::runs::ensemble;
-use soft_balancing::scenario::Lens;
+use soft_balancing::scenario::{Lens, Scenario};
 use soft_balancing::sweep::charts;
 use soft_balancing::sweep::options::SweepRequest;
 use soft_balancing::sweep::run::run_sweep;
@@ -64,7 +65,7 @@ pub fn class(args: ClassArgs) -> Result<(), Failure> {
     let staging = stage(&out, owns)?;
     let dir = staging.dir().to_path_buf();
     let (credit, charts) = credit_sweep(&dir.join("sweep"), jobs)?;
-    let (lenses_command, lenses) = lens_scores(jobs)?;
+    let (lenses_command, lenses, same_lines) = lens_scores(jobs)?;
     let iran = [
         (vec![], vec![]),
         (vec![], vec!["iran_applies"]),
@@ -82,6 +83,7 @@ pub fn class(args: ClassArgs) -> Result<(), Failure> {
         credit,
         lenses_command,
         lenses,
+        same_lines,
         iran,
     };
     let files = [
@@ -182,6 +184,18 @@ fn credit_sweep(
             .find(|(c, p)| *c >= e && p[1] < 0.5)
             .map(|r| r.0)
     });
+    // Below the threshold: the largest credit under it at which the bargaining of 2009 happens
+    // (the reversal in at least half the runs) almost never with an order (in under a tenth),
+    // and what its first run decides in 2009.
+    let below_credit = rows
+        .iter()
+        .rev()
+        .find(|(c, p)| even_chance.is_some_and(|e| *c < e) && p[0] < 0.1 && p[1] >= 0.5)
+        .map(|r| r.0);
+    let below = match below_credit {
+        Some(credit) => Some((credit, decisions_2009(&sc, credit)?)),
+        None => None,
+    };
     // The chart the exercise reads: the order's share of runs against the credit.
     let plot_opts = PlotOptions::parse("svg").unwrap_or_default();
     let all = charts::charts(&sc, &opts, &report.rows, &plot_opts).map_err(|e| other(&e))?;
@@ -196,13 +210,50 @@ fn credit_sweep(
             rows,
             even_chance,
             no_buyback,
+            below,
         },
         shown,
     ))
 }
 
+/// Kyrgyzstan's and the US's decisions on Manas in 2009, in the first run of sco2001 with the
+/// 2009 credit at `credit` bn USD, as the event log words them (`2009-02 KGZ will not renew ...`).
+fn decisions_2009(sc: &Scenario, credit: f64) -> Result<Vec<String>, Failure> {
+    let mut sc = sc.clone();
+    let set = [format!("{CREDIT_KEY}={credit}")];
+    apply_changes(&mut sc, None, &set, &[])?;
+    let prm = sc.params.clone();
+    let records = ensemble::run_many(&sc, &prm, sc.seed, 1, 1).map_err(|e| other(&e))?;
+    let manas = sc.bases.iter().position(|b| b.id == "manas");
+    let Some(rec) = records.first() else {
+        return Ok(Vec::new());
+    };
+    Ok(rec
+        .log
+        .iter()
+        .filter(|e| e.date.year() == 2009 && is_decision(e))
+        .filter(|e| concerned_base(&e.what) == manas && manas.is_some())
+        .map(|e| format!("{} {}", e.date, describe(&sc, e).1))
+        .collect())
+}
+
+/// The base a log entry is about, if any.
+fn concerned_base(what: &What) -> Option<usize> {
+    match *what {
+        What::ClosureOrdered(b)
+        | What::ClosureReversed(b)
+        | What::NonRenewal(b)
+        | What::NonRenewalWithdrawn(b)
+        | What::LeaseRenewed(b)
+        | What::CounterOffer(b)
+        | What::NoCounterOffer(b)
+        | What::BaseClosed(b) => Some(b),
+        _ => None,
+    }
+}
+
 /// Exercise (b): `simulate compare scenarios/sco2001.toml --lenses all`.
-fn lens_scores(jobs: usize) -> Result<(String, Vec<LensScore>), Failure> {
+fn lens_scores(jobs: usize) -> Result<LensAnswers, Failure> {
     let sc = load(Path::new("scenarios/sco2001.toml"))?;
     let result = compare::compare(&sc, Lens::all(), sc.seed, LENS_RUNS, jobs, Start::Same)
         .map_err(|e| other(&e))?;
@@ -217,13 +268,52 @@ fn lens_scores(jobs: usize) -> Result<(String, Vec<LensScore>), Failure> {
                 .scorecard
                 .iter()
                 .any(|c| c.outcome == "manas_ordered_2009" && c.without.is_none() && c.pass),
+            manas_2009_share: l
+                .scorecard
+                .iter()
+                .find(|c| c.outcome == "manas_ordered_2009" && c.without.is_none())
+                .map_or(0.0, |c| c.share),
+        })
+        .collect();
+    let same_lines = result
+        .same_lines()
+        .iter()
+        .map(|group| {
+            let names = group
+                .iter()
+                .map(|&k| result.lenses[k].lens.name().to_string())
+                .collect();
+            let facts = match group[..] {
+                [a, b, ..] => result
+                    .telling_facts(&sc, a, b, 3)
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{} toward {} at {}: {:.2} under {}, {:.2} under {}",
+                            sc.actors[f.actor].id,
+                            sc.patron_id(f.patron),
+                            f.date,
+                            f.shares.0,
+                            result.lenses[a].lens.name(),
+                            f.shares.1,
+                            result.lenses[b].lens.name()
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            (names, facts)
         })
         .collect();
     Ok((
         "simulate compare scenarios/sco2001.toml --lenses all".to_string(),
         scores,
+        same_lines,
     ))
 }
+
+/// Exercise (b)'s command, each lens's scorecard, and the lenses that pass the same lines.
+type LensAnswers = (String, Vec<LensScore>, Vec<(Vec<String>, Vec<String>)>);
 
 /// Exercise (c): `simulate scenarios/ufa2015.toml --runs 100` with `sets` and `without`.
 fn iran_run(sets: &[&str], without: &[&str], jobs: usize) -> Result<IranRun, Failure> {
@@ -253,7 +343,31 @@ fn iran_run(sets: &[&str], without: &[&str], jobs: usize) -> Result<IranRun, Fai
     for w in &without {
         command.push_str(&format!(" --without {w}"));
     }
+    // Who vetoes Iran alone, and in what share of runs at least once.
+    let irn = sc.actor_index("IRN");
+    let mut vetoes: Vec<(String, usize)> = Vec::new();
+    for r in &records {
+        let mut seen: Vec<usize> = Vec::new();
+        for e in &r.log {
+            if matches!(e.what, What::CandidateVetoed(c) if Some(c) == irn)
+                && !seen.contains(&e.actor)
+            {
+                seen.push(e.actor);
+            }
+        }
+        for a in seen {
+            let id = sc.actors[a].id.clone();
+            match vetoes.iter_mut().find(|(v, _)| *v == id) {
+                Some((_, n)) => *n += 1,
+                None => vetoes.push((id, 1)),
+            }
+        }
+    }
     Ok(IranRun {
+        iran_vetoed_by: vetoes
+            .into_iter()
+            .map(|(id, n)| (id, n as f64 / records.len().max(1) as f64))
+            .collect(),
         command,
         iran_approved: share("approves IRN's accession"),
         iran_member: share("IRN becomes a full SCO member"),
