@@ -477,10 +477,8 @@ pub fn is_decision(e: &LogEntry) -> bool {
     )
 }
 
-/// The states an entry moves or concerns: its actor if a state, and the host of a base, the
-/// borrower of a loan, the target state of a grant or deployment.
-pub fn concerned(sc: &Scenario, actor: usize, what: &What) -> Vec<usize> {
-    let mut v = vec![actor];
+/// The base an entry is about, if any.
+pub fn base_of(what: &What) -> Option<usize> {
     match *what {
         What::ClosureOrdered(b)
         | What::ClosureReversed(b)
@@ -494,7 +492,19 @@ pub fn concerned(sc: &Scenario, actor: usize, what: &What) -> Vec<usize> {
         | What::BaseOpened(b)
         | What::BaseRefused(b)
         | What::PatronRent(b)
-        | What::PatronAsks(b) => v.push(sc.bases[b].host),
+        | What::PatronAsks(b) => Some(b),
+        _ => None,
+    }
+}
+
+/// The states an entry moves or concerns: its actor if a state, and the host of a base, the
+/// borrower of a loan, the target state of a grant or deployment.
+pub fn concerned(sc: &Scenario, actor: usize, what: &What) -> Vec<usize> {
+    let mut v = vec![actor];
+    if let Some(b) = base_of(what) {
+        v.push(sc.bases[b].host);
+    }
+    match *what {
         What::LoanAccepted(l)
         | What::LoanDeclined(l)
         | What::LoanWithdrawn(l)

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use soft_balancing::engine::record::What;
-use soft_balancing::output::log::{describe, is_decision};
+use soft_balancing::output::log::{base_of, describe, is_decision};
 use soft_balancing::output::summary::Summary;
 use soft_balancing::output::write_atomic;
 use soft_balancing::plot::PlotOptions;
@@ -232,24 +232,9 @@ fn decisions_2009(sc: &Scenario, credit: f64) -> Result<Vec<String>, Failure> {
         .log
         .iter()
         .filter(|e| e.date.year() == 2009 && is_decision(e))
-        .filter(|e| concerned_base(&e.what) == manas && manas.is_some())
+        .filter(|e| base_of(&e.what) == manas && manas.is_some())
         .map(|e| format!("{} {}", e.date, describe(&sc, e).1))
         .collect())
-}
-
-/// The base a log entry is about, if any.
-fn concerned_base(what: &What) -> Option<usize> {
-    match *what {
-        What::ClosureOrdered(b)
-        | What::ClosureReversed(b)
-        | What::NonRenewal(b)
-        | What::NonRenewalWithdrawn(b)
-        | What::LeaseRenewed(b)
-        | What::CounterOffer(b)
-        | What::NoCounterOffer(b)
-        | What::BaseClosed(b) => Some(b),
-        _ => None,
-    }
 }
 
 /// Exercise (b): `simulate compare scenarios/sco2001.toml --lenses all`.
