@@ -173,7 +173,7 @@ fn jobs_past_the_limit_are_refused() {
             .expect_code(2)
             .no_panic()
             .stderr_has("--jobs")
-            .stderr_has("0..=256");
+            .stderr_has("is not a whole number from 0 to 256");
         assert!(!out.exists());
     }
     run_in(dir.path(), ufa_args(&out, &["--jobs", "256"])).expect_code(0);
@@ -279,7 +279,7 @@ fn validate_with_data_bounds_its_runs() {
     )
     .expect_code(2)
     .no_panic()
-    .stderr_has("1000001 is not in 1..=1000000");
+    .stderr_has("`1000001` is not a whole number from 1 to 1000000");
     assert!(!out.exists());
 }
 

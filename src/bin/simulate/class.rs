@@ -22,6 +22,7 @@ use soft_balancing::sweep::run::run_sweep;
 use soft_balancing::sweep::table::header;
 
 use crate::Failure;
+use crate::common::whole;
 use crate::common::{apply_changes, commit, load, stage};
 
 /// The credit sweep of exercise (a).
@@ -40,7 +41,7 @@ pub struct ClassArgs {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Threads [default: all cores], at most 256. Results do not depend on it.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=256))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u16>(0, 256))]
     jobs: Option<u16>,
     /// Print nothing but errors.
     #[arg(long, short)]

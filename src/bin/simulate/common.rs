@@ -25,10 +25,10 @@ pub struct Common {
     pub without: Vec<String>,
     /// Seed of the random generator, 0 to 2^53 - 1 (exact in any spreadsheet) [default: the
     /// scenario's seed].
-    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=MAX_POINT_SEED))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(0, MAX_POINT_SEED))]
     pub seed: Option<u64>,
     /// Threads [default: all cores], at most 256. Results do not depend on it.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=MAX_JOBS as i64))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u16>(0, MAX_JOBS as u64))]
     pub jobs: Option<u16>,
     /// Output folder [default: out/<scenario name>/ for a run; its sweep/, validate/, compare/,
     /// sensitivity_<method>/ or calibration/ subfolder for those commands].
@@ -59,6 +59,22 @@ impl Common {
             changes.push(format!("--seed {seed}"));
         }
         Ok((seed, changes))
+    }
+}
+
+/// A flag's parser for a whole number from `min` to `max`: `--runs 1.5` or `--runs -1` says "`1.5`
+/// is not a whole number from 1 to 10000000" rather than Rust's "invalid digit found in string".
+pub fn whole<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
+    min: u64,
+    max: u64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|x| (min..=max).contains(x))
+            .and_then(|x| T::try_from(x).ok())
+            .ok_or_else(|| format!("`{s}` is not a whole number from {min} to {max}"))
     }
 }
 

@@ -9,7 +9,7 @@ use soft_balancing::scenario::{Lens, Role};
 
 use crate::Failure;
 use crate::common::{
-    Common, apply_changes, commit, load, provenance, stage, warn_applicants_waited,
+    Common, apply_changes, commit, load, provenance, stage, warn_applicants_waited, whole,
 };
 
 /// The files `simulate compare` writes.
@@ -40,7 +40,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "LIST", default_value = "all")]
     lenses: String,
     /// Runs per lens.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 50, value_parser = whole::<u64>(1, 100_000))]
     runs: u64,
     /// State whose trajectories are charted [default: the first state of the region]. An id
     /// may start with `-`.

@@ -17,6 +17,7 @@ use soft_balancing::runs::ensemble;
 use soft_balancing::scenario::Scenario;
 
 use crate::Failure;
+use crate::common::whole;
 use crate::common::{Common, commit, load, provenance, stage, warn_applicants_waited};
 
 /// The files `simulate FILE` writes (others in its folder, such as `validate`'s, are kept).
@@ -44,7 +45,7 @@ pub struct RunArgs {
     /// Scenario file to run (TOML), e.g. scenarios/ufa2015.toml.
     pub scenario: Option<PathBuf>,
     /// Number of Monte Carlo runs; with more than one the summary gives mean and 5-95% range.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 1, value_parser = whole::<u64>(1, 1_000_000))]
     pub runs: u64,
     /// Decision rule (theory lens) for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]

@@ -12,6 +12,7 @@ use soft_balancing::sweep::options::SweepOptions;
 use soft_balancing::sweep::{run, sensitivity};
 
 use crate::Failure;
+use crate::common::whole;
 use crate::common::{Common, apply_changes, load, provenance, split_set};
 use crate::sweep::{parse_shard, progress_bar, sweep_failure, warn_applicants_waited};
 
@@ -50,16 +51,16 @@ pub struct SensitivityArgs {
     #[arg(long, value_name = "METHOD", value_parser = ["morris", "sobol"])]
     method: String,
     /// Morris: trajectories (each is factors + 1 points), 2 to 100000.
-    #[arg(allow_negative_numbers = true, long, value_name = "R", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "R", default_value_t = 10, value_parser = whole::<u64>(2, 100_000))]
     trajectories: u64,
     /// Morris: grid levels per factor (even).
-    #[arg(allow_negative_numbers = true, long, value_name = "P", default_value_t = 4, value_parser = clap::value_parser!(u64).range(2..=1000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "P", default_value_t = 4, value_parser = whole::<u64>(2, 1000))]
     levels: u64,
     /// Sobol: base rows of Saltelli's design (each is factors + 2 points); a power of two.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 128, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 128, value_parser = whole::<u64>(2, 10_000_000))]
     samples: u64,
     /// Replicates per point; the output at a point is their mean.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 10, value_parser = whole::<u64>(1, 100_000_000))]
     runs: u64,
     /// Without --set intervals: only the parameters of these sections (comma-separated:
     /// decision, bases, loans, strategy, energy, partnership, enlargement, lenses, shocks).
@@ -74,7 +75,7 @@ pub struct SensitivityArgs {
     #[arg(long = "output", value_name = "NAME")]
     outputs: Vec<String>,
     /// Bootstrap resamples for the confidence intervals, 2 to 1000000.
-    #[arg(allow_negative_numbers = true, long, value_name = "B", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "B", default_value_t = 1000, value_parser = whole::<u64>(2, 1_000_000))]
     resamples: u64,
     /// Run only slice K of N of the design's points (see `simulate sweep --shard`).
     #[arg(long, value_name = "K/N")]

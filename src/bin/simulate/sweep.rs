@@ -17,6 +17,7 @@ use soft_balancing::sweep::options::{DesignKind, SweepOptions, SweepRequest};
 use soft_balancing::sweep::run;
 
 use crate::Failure;
+use crate::common::whole;
 use crate::common::{Common, apply_changes, load, out_is_not_a_file, provenance, split_set};
 
 /// Flags left out of the command line `sweep.json` records: how the work was split, resumed
@@ -56,10 +57,10 @@ pub struct SweepArgs {
     #[arg(long, value_name = "DESIGN", value_parser = ["grid", "random", "lhs"])]
     design: Option<String>,
     /// Points to draw with --design random|lhs.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(1, 10_000_000))]
     samples: Option<u64>,
     /// Replicates per point [default: the scenario's [sweep] runs, else 20].
-    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(1, 100_000_000))]
     runs: Option<u64>,
     /// Run only slice K of N (points i with i mod N = K-1), e.g. --shard 3/8; merge the slices
     /// with `simulate merge`. In a SLURM job array numbered 1-N, `--shard slurm/N` takes K from

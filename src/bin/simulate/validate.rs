@@ -12,6 +12,7 @@ use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ablation, ensemble, scorecard};
 
 use crate::Failure;
+use crate::common::whole;
 use crate::common::{Common, commit, load, provenance, stage, warn_applicants_waited};
 
 /// The files `simulate validate` writes (others in its folder, such as a run's, are kept).
@@ -29,7 +30,7 @@ pub struct ValidateArgs {
     #[arg(default_value = "scenarios/sco2001.toml")]
     file: PathBuf,
     /// Runs per ensemble (the replay, and each counterfactual).
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 200, value_parser = whole::<u64>(1, 1_000_000))]
     runs: u64,
     /// Decision rule (theory lens) for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]

@@ -21,6 +21,7 @@ use soft_balancing::sweep::store::sha256_hex;
 mod shard;
 
 use crate::Failure;
+use crate::common::whole;
 use crate::common::{Common, commit, load, provenance, stage};
 use crate::sweep::{parse_shard, progress_bar};
 
@@ -78,16 +79,16 @@ pub struct CalibrateArgs {
     #[arg(long = "param", value_name = "KEY=MIN:MAX")]
     params: Vec<String>,
     /// Parameter sets per generation, 4 to 1000000.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 400, value_parser = clap::value_parser!(u64).range(4..=1_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 400, value_parser = whole::<u64>(4, 1_000_000))]
     particles: u64,
     /// The most generations, the draw from the prior included.
-    #[arg(allow_negative_numbers = true, long, value_name = "G", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "G", default_value_t = 10, value_parser = whole::<u64>(1, 1000))]
     generations: u64,
     /// Runs per parameter set (their ensemble is what is scored).
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 20, value_parser = whole::<u64>(1, 100_000))]
     runs: u64,
     /// Runs per ensemble of the scorecards at the posterior median and at the defaults.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 200, value_parser = whole::<u64>(1, 1_000_000))]
     scorecard_runs: u64,
     /// Share of the particles kept from one generation to the next (0 to 1).
     #[arg(long, value_name = "A", default_value_t = 0.5, value_parser = parse_fraction)]
