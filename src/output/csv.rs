@@ -140,8 +140,9 @@ pub fn indices_rows(out: &mut String, first: usize, runs: &[RunRecord]) {
 /// `x`, or 0 when it would print as zero at six decimals: a force that is nil (a product with
 /// -0.0, or a pull back of a billionth) prints `0.000000`, not `-0.000000`.
 fn unsigned_zero(x: f64) -> f64 {
-    // The test is the printed text's: exactly the numbers that would show as `-0.000000`.
-    if x <= 0.0 && x > -1.0 && format!("{x:.6}") == "-0.000000" {
+    // The test is the printed text's, made only near zero: exactly the numbers that would show
+    // as `-0.000000`.
+    if x <= 0.0 && x > -1e-6 && format!("{x:.6}") == "-0.000000" {
         0.0
     } else {
         x

@@ -212,10 +212,8 @@ impl Comparison {
                         .iter()
                         .map(|f| {
                             format!(
-                                "{} toward {} in {}: {} vs {}",
-                                sc.actors[f.actor].id,
-                                sc.patron_id(f.patron),
-                                f.date,
+                                "{}: {} vs {}",
+                                f.place(sc),
                                 short_share(f.shares.0),
                                 short_share(f.shares.1)
                             )

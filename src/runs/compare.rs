@@ -109,6 +109,18 @@ pub struct Fact {
     pub shares: (f64, f64),
 }
 
+impl Fact {
+    /// Where and when, in words: `KGZ toward RUS in 2012-07`.
+    pub fn place(&self, sc: &Scenario) -> String {
+        format!(
+            "{} toward {} in {}",
+            sc.actors[self.actor].id,
+            sc.patron_id(self.patron),
+            self.date
+        )
+    }
+}
+
 /// Why a comparison could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum CompareError {

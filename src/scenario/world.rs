@@ -59,10 +59,14 @@ impl ScoStatus {
 pub enum BaseStatus {
     /// Operating.
     Open,
-    /// The host has ordered it closed; the closure takes effect at `effective`.
+    /// The host has ordered it closed, or announced it will not renew the lease; the closure
+    /// takes effect at `effective`.
     ClosureOrdered {
         /// When the closure takes effect.
         effective: YearMonth,
+        /// Whether it is an announced non-renewal (the base closes at the lease's end) rather
+        /// than an order: taking it back is logged as such.
+        not_renewing: bool,
     },
     /// Closed; the user has left.
     Closed,
@@ -81,8 +85,6 @@ pub struct BaseState {
     pub status: BaseStatus,
     /// Whether the user has said it will not pay what keeping the base would take (logged once).
     pub counter_refused: bool,
-    /// Whether the pending closure is an announced non-renewal rather than an order.
-    pub not_renewing: bool,
     /// A new offer (scripted rent offer) arrived this step: the host reconsiders a closure.
     pub new_offer: bool,
     /// When a strategic user last asked for the base to open.

@@ -162,20 +162,8 @@ pub fn run_sweep(
     // Rows already done (resume), by point.
     let mut done: BTreeMap<usize, String> = BTreeMap::new();
     if opts.resume && partial.exists() {
-        let previous = fs::read_to_string(&partial_meta).map_err(|e| io_err(&partial_meta, e))?;
-        let previous: SweepMeta =
-            serde_json::from_str(&previous).map_err(|e| SweepError::BadFile {
-                path: partial_meta.clone(),
-                problem: format!("unreadable ({e}); remove it to start over"),
-            })?;
-        let differ = previous.differences(&meta);
-        if !differ.is_empty() {
-            return Err(SweepError::NotThisSweep {
-                dir: opts.out.clone(),
-                remove: partial.display().to_string(),
-                differ,
-            });
-        }
+        let remove = partial.display().to_string();
+        of_this_sweep(&partial_meta, &meta, &opts.out, &remove)?;
         let text = fs::read_to_string(&partial).map_err(|e| io_err(&partial, e))?;
         // A line cut short by a kill has no newline: that point is recomputed. Every whole line
         // must be a row this sweep writes for one of this shard's points.
@@ -191,20 +179,8 @@ pub fn run_sweep(
     if opts.resume && done.is_empty() && !partial.exists() && final_csv.exists() {
         // A finished sweep of another definition is not replaced: `--resume` never throws
         // away results (a cluster's job array passes it on every attempt).
-        let text = fs::read_to_string(&final_json).map_err(|e| io_err(&final_json, e))?;
-        let written =
-            serde_json::from_str::<SweepMeta>(&text).map_err(|e| SweepError::BadFile {
-                path: final_json.clone(),
-                problem: format!("unreadable ({e})\n  help: remove it and sweep.csv to start over"),
-            })?;
-        let differ = written.differences(&meta);
-        if !differ.is_empty() {
-            return Err(SweepError::NotThisSweep {
-                dir: opts.out.clone(),
-                remove: format!("{} and {}", final_csv.display(), final_json.display()),
-                differ,
-            });
-        }
+        let remove = format!("{} and {}", final_csv.display(), final_json.display());
+        let written = of_this_sweep(&final_json, &meta, &opts.out, &remove)?;
         let text = fs::read_to_string(&final_csv).map_err(|e| io_err(&final_csv, e))?;
         let checked = check_rows(&final_csv, &text, true, &meta, &points)?;
         if written.rows_sha256 != Some(sha256_hex(text.as_bytes())) {
@@ -616,6 +592,31 @@ pub fn verify(
         out.push((i, rows.get(&i).is_some_and(|r| *r == fresh)));
     }
     Ok(out)
+}
+
+/// The definition recorded in `json` (a `sweep.partial.json` or `sweep.json` in `dir`), if it is
+/// this sweep's (`meta`): results of another definition are never resumed nor replaced. The
+/// error names what differs and the files (`remove`) to remove to start over.
+fn of_this_sweep(
+    json: &Path,
+    meta: &SweepMeta,
+    dir: &Path,
+    remove: &str,
+) -> Result<SweepMeta, SweepError> {
+    let text = fs::read_to_string(json).map_err(|e| io_err(json, e))?;
+    let written = serde_json::from_str::<SweepMeta>(&text).map_err(|e| SweepError::BadFile {
+        path: json.to_path_buf(),
+        problem: format!("unreadable ({e})\n  help: remove {remove} to start over"),
+    })?;
+    let differ = written.differences(meta);
+    if !differ.is_empty() {
+        return Err(SweepError::NotThisSweep {
+            dir: dir.to_path_buf(),
+            remove: remove.to_string(),
+            differ,
+        });
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -233,7 +233,7 @@ fn decisions_2009(sc: &Scenario, credit: f64) -> Result<Vec<String>, Failure> {
         .log
         .iter()
         .filter(|e| e.date.year() == 2009 && is_decision(e))
-        .filter(|e| base_of(&e.what) == manas && manas.is_some())
+        .filter(|e| manas.is_some_and(|m| base_of(&e.what) == Some(m)))
         .map(|e| format!("{} {}", e.date, describe(&sc, e).1))
         .collect())
 }
@@ -275,10 +275,8 @@ fn lens_scores(jobs: usize) -> Result<LensAnswers, Failure> {
                     .iter()
                     .map(|f| {
                         format!(
-                            "{} toward {} at {}: {:.2} under {}, {:.2} under {}",
-                            sc.actors[f.actor].id,
-                            sc.patron_id(f.patron),
-                            f.date,
+                            "{}: {:.2} under {}, {:.2} under {}",
+                            f.place(&sc),
                             f.shares.0,
                             result.lenses[a].lens.name(),
                             f.shares.1,

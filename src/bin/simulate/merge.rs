@@ -24,11 +24,9 @@ pub struct MergeArgs {
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
     out_is_not_a_file(&args.out)?;
     // Merging into one of the shards would replace it: the set could not be merged again.
-    let same = |a: &PathBuf| match (std::fs::canonicalize(a), std::fs::canonicalize(&args.out)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    };
-    if let Some(dir) = args.dirs.iter().find(|d| same(d)) {
+    let out = std::fs::canonicalize(&args.out).ok();
+    let same = |d: &&PathBuf| out.is_some() && std::fs::canonicalize(d).ok() == out;
+    if let Some(dir) = args.dirs.iter().find(same) {
         return Err(Failure::Input(format!(
             "--out {}: is the shard folder {}, which the merge would replace\n  help: merge into a folder of its own, e.g. --out out/merged",
             args.out.display(),

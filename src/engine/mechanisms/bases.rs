@@ -132,7 +132,10 @@ pub fn review(ctx: &mut Ctx, w: &mut World) {
     for b in 0..w.bases.len() {
         match w.bases[b].status {
             BaseStatus::Open => review_open(ctx, w, b),
-            BaseStatus::ClosureOrdered { effective } => review_closing(ctx, w, b, effective),
+            BaseStatus::ClosureOrdered {
+                effective,
+                not_renewing,
+            } => review_closing(ctx, w, b, effective, not_renewing),
             BaseStatus::Closed => {}
         }
     }
@@ -180,8 +183,10 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
     if evict - keep - breach > 0.0 {
         // Closing with notice: a rival's offer pays only once the base is gone.
         let effective = until_lease_end.map_or(soon, |end| end.min(soon));
-        w.bases[b].status = BaseStatus::ClosureOrdered { effective };
-        w.bases[b].not_renewing = false;
+        w.bases[b].status = BaseStatus::ClosureOrdered {
+            effective,
+            not_renewing: false,
+        };
         ctx.log(ctx.date, host, What::ClosureOrdered(b), evict, keep, 0.0);
         loans::accept_conditional(ctx, w, b);
         return;
@@ -192,8 +197,10 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
     {
         // A host that prefers the base gone, but not by enough to break the lease, lets it run
         // out: it announces it will not renew, at no cost (Kyrgyzstan on Manas, 2011-2014).
-        w.bases[b].status = BaseStatus::ClosureOrdered { effective: end };
-        w.bases[b].not_renewing = true;
+        w.bases[b].status = BaseStatus::ClosureOrdered {
+            effective: end,
+            not_renewing: true,
+        };
         ctx.log(ctx.date, host, What::NonRenewal(b), evict, keep, 0.0);
         return;
     }
@@ -207,7 +214,15 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
     }
 }
 
-fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date::YearMonth) {
+/// Reviews base `b` under a closure taking effect at `effective` (`not_renewing`: an announced
+/// non-renewal rather than an order).
+fn review_closing(
+    ctx: &mut Ctx,
+    w: &mut World,
+    b: usize,
+    effective: crate::date::YearMonth,
+    not_renewing: bool,
+) {
     let (sc, prm) = (ctx.sc, ctx.prm);
     let host = sc.bases[b].host;
     if ctx.date >= effective {
@@ -261,7 +276,7 @@ fn review_closing(ctx: &mut Ctx, w: &mut World, b: usize, effective: crate::date
     if keep > evict {
         w.bases[b].status = BaseStatus::Open;
         w.bases[b].counter_refused = false;
-        let what = if std::mem::take(&mut w.bases[b].not_renewing) {
+        let what = if not_renewing {
             What::NonRenewalWithdrawn(b)
         } else {
             What::ClosureReversed(b)

@@ -77,7 +77,6 @@ impl V<'_> {
                     BaseStatus::Closed
                 },
                 counter_refused: false,
-                not_renewing: false,
                 new_offer: false,
                 asked: None,
             });
