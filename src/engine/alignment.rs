@@ -4,13 +4,14 @@
 //!
 //! Two passes compute the same numbers, bit for bit. [`align_states`] follows the rule as
 //! `engine::decision` states it, state by state, for any mix of lenses. When every state reads
-//! the soft-balancing lens (the shipped scenarios, and the default), [`align_soft`] calls the
-//! same functions for money, exposure, fear of domination and the softmax, but sums the score
-//! directly instead of building each patron's components and asking the lens: this is the
+//! the soft-balancing lens (the shipped scenarios, and the default), [`align_soft`] repeats
+//! money and exposure term by term in the same order, calls the same functions for fear of
+//! domination and the softmax, and sums the score directly instead of building each patron's
+//! components and asking the lens: this is the
 //! engine's hottest loop (about half of a run of ufa2015, docs/performance.md). A test
 //! (`engine::tests`) holds the two to the same bits on every shipped scenario.
 
-use super::context::{Ctx, Rng, noise};
+use super::context::{Ctx, Rng, noise, noise_array};
 use super::decision;
 use super::decision::softmax;
 use super::lookups::Lookups;
@@ -113,12 +114,35 @@ fn move_toward(row: &mut [f64], target: &[f64], rate: f64, noise_sd: f64, rng: &
     }
 }
 
+/// [`move_toward`] with the noise drawn beforehand (`shake`, by [`noise_array`]): the same
+/// arithmetic in the same order, so the same bits.
+#[inline(always)]
+fn move_with<const NP: usize>(
+    row: &mut [f64; NP],
+    target: &[f64; NP],
+    rate: f64,
+    shake: &[f64; NP],
+) {
+    let mut sum = 0.0;
+    for ((x, &t), &e) in row.iter_mut().zip(target).zip(shake) {
+        let y = *x + rate * (t - *x) + e;
+        *x = if y < 1e-6 { 1e-6 } else { y };
+        sum += *x;
+    }
+    let inv = 1.0 / sum;
+    for x in row.iter_mut() {
+        *x *= inv;
+    }
+}
+
 /// [`align_states`] when every state reads the soft-balancing lens, with `NP` patrons (2 to 4):
-/// the same functions for money, exposure, fear of domination and the softmax, and the score
-/// (`decision::StateTerms::components`, then `Components::total`) with its terms in the same
-/// order, so the same bits; what is common to every state (the balancers' pull, the
-/// parameters' signs) is worked out once per step, each state's rows are read as fixed-size
-/// arrays, and no per-patron table of components is built.
+/// money and exposure as `decision::money_row` and `decision::exposure_row` compute them, term
+/// by term in the same order; the same functions for fear of domination and the softmax; the
+/// score (`decision::StateTerms::components`, then `Components::total`) with its terms in the
+/// same order; and each state's noise drawn at once ([`noise_array`]): so the same bits. What
+/// is common to every state (the balancers' pull, the parameters' signs, the share of money
+/// sanctions leave) is worked out once per step, each state's rows are read as fixed-size
+/// arrays of columns cut to one length, and no per-patron table of components is built.
 pub(super) fn align_soft<const NP: usize>(
     ctx: &mut Ctx,
     w: &mut World,
@@ -138,40 +162,92 @@ pub(super) fn align_soft<const NP: usize>(
     let pull = d.sco_weight * decision::balancer_partnership(sc, w);
     let neg_regime = -d.regime_weight;
     let non_interference: [f64; NP] = std::array::from_fn(|p| w.non_interference[p]);
+    let kept: [f64; NP] = std::array::from_fn(|p| 1.0 - w.money_discount[p]);
     let is_balancer: [bool; NP] = std::array::from_fn(|p| lk.is_balancer[p]);
-    // Each per-pair quantity as rows of NP: a state's row is one bounds check away.
-    fn rows<const NP: usize>(v: &[f64]) -> &[[f64; NP]] {
-        v.as_chunks::<NP>().0
+    let (goodwill_rate, per_year) = (decision::goodwill_rate(prm), 1.0 / prm.loans.term_years);
+    // Every column the pass reads, cut to the same length `n` (one entry, or one row of NP, per
+    // actor): one check that a state is below `n` then covers every read of its row, instead of
+    // one check per column.
+    let n = w.gdp.len();
+    fn cut<T>(v: &[T], n: usize) -> &[T] {
+        &v[..n]
     }
-    let (debts, securities) = (rows::<NP>(&w.debt), rows::<NP>(&w.security));
-    let (pressures, leanings) = (rows::<NP>(&w.pressure), rows::<NP>(&w.leaning));
-    let (backlashes, menaces) = (rows::<NP>(&w.backlash), rows::<NP>(&w.menace));
-    let (money, _) = money.as_chunks_mut::<NP>();
+    let col = |v| cut(v, n);
+    let (gdp, autocracy, nationalism) = (col(&w.gdp), col(&w.autocracy), col(&w.nationalism));
+    let (sovereignty, concert) = (col(&w.sovereignty), col(&w.concert));
+    let (threat_base, threat_extra) = (col(&w.threat_base), col(&w.threat_extra));
+    let sco = &w.sco[..n];
+    let hosts_bases = &lk.hosts_bases[..n];
+    fn cut_rows<const NP: usize>(v: &[f64], n: usize) -> &[[f64; NP]] {
+        &v.as_chunks::<NP>().0[..n]
+    }
+    let rows = |v| cut_rows::<NP>(v, n);
+    let (debts, securities) = (rows(&w.debt), rows(&w.security));
+    let (pressures, leanings) = (rows(&w.pressure), rows(&w.leaning));
+    let (backlashes, menaces) = (rows(&w.backlash), rows(&w.menace));
+    let (trades, aids) = (rows(&w.trade), rows(&w.aid));
+    let (remittances, goodwills) = (rows(&w.remittances), rows(&w.goodwill));
+    let (energies, projects) = (rows(&w.energy_income), rows(&w.project_income));
+    let money = &mut money.as_chunks_mut::<NP>().0[..n];
+    let mut alignment = std::mem::take(&mut w.alignment);
+    let alignments = &mut alignment.as_chunks_mut::<NP>().0[..n];
     for &s in &lk.states {
+        // `decision::money_row`, with the same terms in the same order.
         let m = &mut money[s];
-        decision::money_row(w, prm, lk, s, m);
-        let mut share = [0.0; MAX_PATRONS];
-        let total = decision::exposure_row(w, prm, s, m, &mut share);
-        let per_gdp = 1.0 / w.gdp[s];
-        let dependence = total * per_gdp;
+        let (trade, aid, remittance) = (&trades[s], &aids[s], &remittances[s]);
+        let (goodwill, energy, project) = (&goodwills[s], &energies[s], &projects[s]);
+        for p in 0..NP {
+            let flows = [
+                trade[p],
+                aid[p],
+                remittance[p],
+                goodwill[p],
+                energy[p],
+                project[p],
+            ];
+            m[p] = decision::flows_bn(prm, goodwill_rate, flows);
+        }
         // Security of the open bases on its soil (the empty sum is -0.0: adding it changes
-        // nothing).
+        // nothing), and their rent.
         let mut base_security = [-0.0; NP];
-        if lk.hosts_bases[s] {
+        if hosts_bases[s] {
             for (p, x) in base_security.iter_mut().enumerate() {
-                *x = decision::open_base_security(sc, w, lk.bases_of(s * NP + p).iter().copied());
+                let bases = lk.bases_of(s * NP + p);
+                *x = decision::open_base_security(sc, w, bases.iter().copied());
+                for &b in bases {
+                    if let Some(rent) = decision::open_base_money(w, b) {
+                        m[p] += rent;
+                    }
+                }
             }
         }
-        let threat = w.threat(s);
-        let member = if w.sco[s] == ScoStatus::Member {
+        for p in 0..NP {
+            m[p] *= kept[p];
+        }
+        // `decision::exposure_row`.
+        let debt = &debts[s];
+        let mut share = [0.0; NP];
+        let mut total = 0.0;
+        for p in 0..NP {
+            share[p] = m[p] + debt[p] * per_year;
+            total += share[p];
+        }
+        let inv = if total > 0.0 { 1.0 / total } else { 0.0 };
+        for x in &mut share {
+            *x *= inv;
+        }
+        let per_gdp = 1.0 / gdp[s];
+        let dependence = total * per_gdp;
+        let threat = (threat_base[s] + threat_extra[s]).min(1.0);
+        let member = if sco[s] == ScoStatus::Member {
             1.0
         } else {
             0.0
         };
-        let coordination = pull * (member + prm.lenses.concert_weight * w.concert[s]);
-        let (autocracy, nationalism) = (w.autocracy[s], w.nationalism[s]);
-        let norms = d.norms_weight * w.sovereignty[s];
-        let (debt, security, pressure) = (&debts[s], &securities[s], &pressures[s]);
+        let coordination = pull * (member + prm.lenses.concert_weight * concert[s]);
+        let (autocracy, nationalism) = (autocracy[s], nationalism[s]);
+        let norms = d.norms_weight * sovereignty[s];
+        let (security, pressure) = (&securities[s], &pressures[s]);
         let (leaning, backlash, menace) = (&leanings[s], &backlashes[s], &menaces[s]);
         let mut score = [0.0; NP];
         for p in 0..NP {
@@ -187,7 +263,8 @@ pub(super) fn align_soft<const NP: usize>(
         }
         let mut target = [0.0; NP];
         softmax(&score, d.temperature, &mut target);
-        let row = &mut w.alignment.as_chunks_mut::<NP>().0[s];
-        move_toward(row, &target, f.rate, f.noise_sd, ctx.rng);
+        let shake = noise_array::<NP>(ctx.rng, f.noise_sd);
+        move_with(&mut alignments[s], &target, f.rate, &shake);
     }
+    w.alignment = alignment;
 }

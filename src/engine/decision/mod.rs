@@ -145,7 +145,7 @@ pub fn money_row(w: &World, prm: &Params, lk: &Lookups, s: usize, out: &mut [f64
 /// remittances, goodwill stock, energy income and income from completed infrastructure projects
 /// (in that order).
 #[inline(always)]
-fn flows_bn(
+pub(crate) fn flows_bn(
     prm: &Params,
     goodwill_rate: f64,
     [trade, aid, remittances, goodwill, energy, projects]: [f64; 6],
@@ -160,7 +160,7 @@ fn flows_bn(
 }
 
 /// Yearly worth of a goodwill stock, per billion: it is spent down at its decay rate.
-fn goodwill_rate(prm: &Params) -> f64 {
+pub(crate) fn goodwill_rate(prm: &Params) -> f64 {
     std::f64::consts::LN_2 / prm.loans.transfer_half_life_years
 }
 
@@ -181,7 +181,7 @@ pub fn row_mut(v: &mut [f64], a: usize, np: usize) -> &mut [f64] {
 /// Yearly rent plus tied aid of base `b`, billions of USD, unless it is closed (a base under a
 /// closure order still pays).
 #[inline(always)]
-fn open_base_money(w: &World, b: usize) -> Option<f64> {
+pub(crate) fn open_base_money(w: &World, b: usize) -> Option<f64> {
     let state = &w.bases[b];
     (state.status != BaseStatus::Closed).then(|| (state.rent_musd + state.user_aid_musd) / 1000.0)
 }
