@@ -11,7 +11,7 @@
 //! engine's hottest loop (about half of a run of ufa2015, docs/performance.md). A test
 //! (`engine::tests`) holds the two to the same bits on every shipped scenario.
 
-use super::context::{Ctx, Rng, noise, noise_array};
+use super::context::{Ctx, Rng, noise, noise_rows};
 use super::decision;
 use super::decision::softmax;
 use super::lookups::Lookups;
@@ -114,7 +114,7 @@ fn move_toward(row: &mut [f64], target: &[f64], rate: f64, noise_sd: f64, rng: &
     }
 }
 
-/// [`move_toward`] with the noise drawn beforehand (`shake`, by [`noise_array`]): the same
+/// [`move_toward`] with the noise drawn beforehand (`shake`, by [`noise_rows`]): the same
 /// arithmetic in the same order, so the same bits.
 #[inline(always)]
 fn move_with<const NP: usize>(
@@ -139,7 +139,7 @@ fn move_with<const NP: usize>(
 /// money and exposure as `decision::money_row` and `decision::exposure_row` compute them, term
 /// by term in the same order; the same functions for fear of domination and the softmax; the
 /// score (`decision::StateTerms::components`, then `Components::total`) with its terms in the
-/// same order; and each state's noise drawn at once ([`noise_array`]): so the same bits. What
+/// same order; and the noise of a block of states drawn at once ([`noise_rows`]): so the same bits. What
 /// is common to every state (the balancers' pull, the parameters' signs, the share of money
 /// sanctions leave) is worked out once per step, each state's rows are read as fixed-size
 /// arrays of columns cut to one length, and no per-patron table of components is built.
@@ -191,80 +191,87 @@ pub(super) fn align_soft<const NP: usize>(
     let money = &mut money.as_chunks_mut::<NP>().0[..n];
     let mut alignment = std::mem::take(&mut w.alignment);
     let alignments = &mut alignment.as_chunks_mut::<NP>().0[..n];
-    for &s in &lk.states {
-        // `decision::money_row`, with the same terms in the same order.
-        let m = &mut money[s];
-        let (trade, aid, remittance) = (&trades[s], &aids[s], &remittances[s]);
-        let (goodwill, energy, project) = (&goodwills[s], &energies[s], &projects[s]);
-        for p in 0..NP {
-            let flows = [
-                trade[p],
-                aid[p],
-                remittance[p],
-                goodwill[p],
-                energy[p],
-                project[p],
-            ];
-            m[p] = decision::flows_bn(prm, goodwill_rate, flows);
-        }
-        // Security of the open bases on its soil (the empty sum is -0.0: adding it changes
-        // nothing), and their rent.
-        let mut base_security = [-0.0; NP];
-        if hosts_bases[s] {
-            for (p, x) in base_security.iter_mut().enumerate() {
-                let bases = lk.bases_of(s * NP + p);
-                *x = decision::open_base_security(sc, w, bases.iter().copied());
-                for &b in bases {
-                    if let Some(rent) = decision::open_base_money(w, b) {
-                        m[p] += rent;
+    // The states in blocks, each block's noise drawn first: the pass draws nothing else, so
+    // these are the numbers drawn state by state, but read from the generator in one go.
+    const BLOCK: usize = 32;
+    let mut shakes = [[0.0; NP]; BLOCK];
+    for block in lk.states.chunks(BLOCK) {
+        let shakes = &mut shakes[..block.len()];
+        noise_rows(ctx.rng, f.noise_sd, shakes);
+        for (&s, shake) in block.iter().zip(shakes.iter()) {
+            // `decision::money_row`, with the same terms in the same order.
+            let m = &mut money[s];
+            let (trade, aid, remittance) = (&trades[s], &aids[s], &remittances[s]);
+            let (goodwill, energy, project) = (&goodwills[s], &energies[s], &projects[s]);
+            for p in 0..NP {
+                let flows = [
+                    trade[p],
+                    aid[p],
+                    remittance[p],
+                    goodwill[p],
+                    energy[p],
+                    project[p],
+                ];
+                m[p] = decision::flows_bn(prm, goodwill_rate, flows);
+            }
+            // Security of the open bases on its soil (the empty sum is -0.0: adding it changes
+            // nothing), and their rent.
+            let mut base_security = [-0.0; NP];
+            if hosts_bases[s] {
+                for (p, x) in base_security.iter_mut().enumerate() {
+                    let bases = lk.bases_of(s * NP + p);
+                    *x = decision::open_base_security(sc, w, bases.iter().copied());
+                    for &b in bases {
+                        if let Some(rent) = decision::open_base_money(w, b) {
+                            m[p] += rent;
+                        }
                     }
                 }
             }
+            for p in 0..NP {
+                m[p] *= kept[p];
+            }
+            // `decision::exposure_row`.
+            let debt = &debts[s];
+            let mut share = [0.0; NP];
+            let mut total = 0.0;
+            for p in 0..NP {
+                share[p] = m[p] + debt[p] * per_year;
+                total += share[p];
+            }
+            let inv = if total > 0.0 { 1.0 / total } else { 0.0 };
+            for x in &mut share {
+                *x *= inv;
+            }
+            let per_gdp = 1.0 / gdp[s];
+            let dependence = total * per_gdp;
+            let threat = (threat_base[s] + threat_extra[s]).min(1.0);
+            let member = if sco[s] == ScoStatus::Member {
+                1.0
+            } else {
+                0.0
+            };
+            let coordination = pull * (member + prm.lenses.concert_weight * concert[s]);
+            let (autocracy, nationalism) = (autocracy[s], nationalism[s]);
+            let norms = d.norms_weight * sovereignty[s];
+            let (security, pressure) = (&securities[s], &pressures[s]);
+            let (leaning, backlash, menace) = (&leanings[s], &backlashes[s], &menaces[s]);
+            let mut score = [0.0; NP];
+            for p in 0..NP {
+                score[p] = d.money_weight * m[p] * per_gdp
+                    + (d.security_weight * (security[p] + base_security[p]) * threat
+                        - prm.shocks.menace_weight * menace[p])
+                    + neg_regime * pressure[p] * autocracy
+                    + norms * non_interference[p]
+                    + decision::domination(prm, nationalism + backlash[p], share[p], dependence)
+                    + d.debt_weight * debt[p] * per_gdp
+                    + d.leaning_weight * leaning[p]
+                    + if is_balancer[p] { coordination } else { 0.0 };
+            }
+            let mut target = [0.0; NP];
+            softmax(&score, d.temperature, &mut target);
+            move_with(&mut alignments[s], &target, f.rate, shake);
         }
-        for p in 0..NP {
-            m[p] *= kept[p];
-        }
-        // `decision::exposure_row`.
-        let debt = &debts[s];
-        let mut share = [0.0; NP];
-        let mut total = 0.0;
-        for p in 0..NP {
-            share[p] = m[p] + debt[p] * per_year;
-            total += share[p];
-        }
-        let inv = if total > 0.0 { 1.0 / total } else { 0.0 };
-        for x in &mut share {
-            *x *= inv;
-        }
-        let per_gdp = 1.0 / gdp[s];
-        let dependence = total * per_gdp;
-        let threat = (threat_base[s] + threat_extra[s]).min(1.0);
-        let member = if sco[s] == ScoStatus::Member {
-            1.0
-        } else {
-            0.0
-        };
-        let coordination = pull * (member + prm.lenses.concert_weight * concert[s]);
-        let (autocracy, nationalism) = (autocracy[s], nationalism[s]);
-        let norms = d.norms_weight * sovereignty[s];
-        let (security, pressure) = (&securities[s], &pressures[s]);
-        let (leaning, backlash, menace) = (&leanings[s], &backlashes[s], &menaces[s]);
-        let mut score = [0.0; NP];
-        for p in 0..NP {
-            score[p] = d.money_weight * m[p] * per_gdp
-                + (d.security_weight * (security[p] + base_security[p]) * threat
-                    - prm.shocks.menace_weight * menace[p])
-                + neg_regime * pressure[p] * autocracy
-                + norms * non_interference[p]
-                + decision::domination(prm, nationalism + backlash[p], share[p], dependence)
-                + d.debt_weight * debt[p] * per_gdp
-                + d.leaning_weight * leaning[p]
-                + if is_balancer[p] { coordination } else { 0.0 };
-        }
-        let mut target = [0.0; NP];
-        softmax(&score, d.temperature, &mut target);
-        let shake = noise_array::<NP>(ctx.rng, f.noise_sd);
-        move_with(&mut alignments[s], &target, f.rate, &shake);
     }
     w.alignment = alignment;
 }

@@ -47,22 +47,26 @@ pub fn noise(rng: &mut Rng, sd: f64) -> f64 {
     (rng.random::<f64>() * 2.0 - 1.0) * sd * 3f64.sqrt()
 }
 
-/// `N` draws of [`noise`], in the order `noise` draws them and with the same bits, taken from
-/// the generator in one read: the generator hands out its words in the same sequence either
-/// way, and a uniform number is the top 53 bits of a 64-bit word times 2^-53, as
-/// `rand`'s `StandardUniform` makes it. The alignment pass draws a state's noise this way (a
-/// third of its cost was the word-by-word reads; docs/performance.md).
-#[inline]
-pub fn noise_array<const N: usize>(rng: &mut Rng, sd: f64) -> [f64; N] {
+/// [`noise`] drawn for every entry of `out`, row by row, in the order `noise` draws them and
+/// with the same bits, read from the generator a block at a time: the generator hands out its
+/// words in the same sequence either way, and a uniform number is the top 53 bits of a 64-bit
+/// word times 2^-53, as `rand`'s `StandardUniform` makes it. The alignment pass draws its
+/// states' noise this way (docs/performance.md).
+pub fn noise_rows<const N: usize>(rng: &mut Rng, sd: f64, out: &mut [[f64; N]]) {
+    let out = out.as_flattened_mut();
     if sd == 0.0 {
-        return [0.0; N];
+        out.fill(0.0);
+        return;
     }
-    let mut words = [[0u8; 8]; N];
-    rng.fill_bytes(words.as_flattened_mut());
-    words.map(|w| {
-        let uniform = (u64::from_le_bytes(w) >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
-        (uniform * 2.0 - 1.0) * sd * 3f64.sqrt()
-    })
+    let mut bytes = [0u8; 8 * 64];
+    for chunk in out.chunks_mut(64) {
+        let bytes = &mut bytes[..8 * chunk.len()];
+        rng.fill_bytes(bytes);
+        for (x, word) in chunk.iter_mut().zip(bytes.as_chunks::<8>().0) {
+            let uniform = (u64::from_le_bytes(*word) >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+            *x = (uniform * 2.0 - 1.0) * sd * 3f64.sqrt();
+        }
+    }
 }
 
 /// What every rule gets during a step.
@@ -136,21 +140,29 @@ mod tests {
     }
 
     #[test]
-    fn noise_array_is_noise_drawn_one_by_one() {
+    fn noise_rows_are_noise_drawn_one_by_one() {
         // Every offset in the generator's 64-word block, so that reads that straddle a refill
-        // are covered; and a spread of zero draws nothing.
+        // are covered; more rows than one read takes; and a spread of zero draws nothing.
         for (seed, skip) in (0..3).flat_map(|seed| (0..70).map(move |skip| (seed, skip))) {
             let mut one = rng_for(seed, 5);
             for _ in 0..skip {
                 let _: u32 = one.random();
             }
             let mut many = one.clone();
-            let expected: [f64; 7] = std::array::from_fn(|_| noise(&mut one, 0.3));
-            assert_eq!(
-                noise_array::<7>(&mut many, 0.3).map(f64::to_bits),
-                expected.map(f64::to_bits)
-            );
-            assert_eq!(noise_array::<3>(&mut many, 0.0), [0.0; 3]);
+            let expected: Vec<[f64; 3]> = (0..40)
+                .map(|_| std::array::from_fn(|_| noise(&mut one, 0.3)))
+                .collect();
+            let mut rows = vec![[9.0; 3]; 40];
+            noise_rows(&mut many, 0.3, &mut rows);
+            let bits = |v: &[[f64; 3]]| {
+                v.as_flattened()
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(bits(&rows), bits(&expected), "seed {seed} skip {skip}");
+            noise_rows(&mut many, 0.0, &mut rows[..2]);
+            assert_eq!(rows[..2], [[0.0; 3]; 2]);
             assert_eq!(
                 one.random::<u64>(),
                 many.random::<u64>(),
