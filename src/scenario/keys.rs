@@ -187,6 +187,13 @@ fn locate<'a>(sc: &'a mut Scenario, key: &str) -> Result<(&'a mut f64, f64, f64)
                     "write ties.STATE.PATRON.FIELD with a state id and a patron id",
                 ));
             };
+            // The tie's debt includes what the pair's named loans still owe at the start (the
+            // loader adds their `outstanding_bn`): it cannot be set below that.
+            let patron = sc.patrons[p];
+            let named: f64 = (sc.loans.iter().zip(&sc.initial.loans))
+                .filter(|(info, _)| info.borrower == s && info.lender == patron)
+                .map(|(_, state)| state.outstanding_bn)
+                .sum();
             let w = &mut sc.initial;
             let k = w.ix(s, p);
             Ok(match *field {
@@ -194,7 +201,7 @@ fn locate<'a>(sc: &'a mut Scenario, key: &str) -> Result<(&'a mut f64, f64, f64)
                 "trade_growth" => (&mut w.trade_growth[k], -0.9, 2.0),
                 "aid_bn" => (&mut w.aid[k], 0.0, BIG),
                 "remittances_bn" => (&mut w.remittances[k], 0.0, BIG),
-                "debt_bn" => (&mut w.debt[k], 0.0, BIG),
+                "debt_bn" => (&mut w.debt[k], named, BIG),
                 "security" => (&mut w.security[k], 0.0, 1.0),
                 "pressure" => (&mut w.pressure[k], 0.0, 10.0),
                 _ => {
@@ -340,6 +347,32 @@ mod tests {
             sc.patron_slot("RUS").unwrap(),
         );
         assert_eq!(sc.initial.trade[k], 2.0);
+    }
+
+    #[test]
+    fn a_debt_tie_cannot_be_set_below_its_named_loans() {
+        // sco2001 lends KGZ 0.5 bn from RUS as a named loan; the tie's debt includes it, and
+        // amortisation moves the loan's share of the tie: a tie below it would owe less than
+        // the loan.
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join("sco2001.toml");
+        let mut sc = Scenario::load(&path).expect("shipped scenario");
+        let key = "ties.KGZ.RUS.debt_bn";
+        let (min, _) = range(&sc, key).unwrap();
+        let loan = sc
+            .loans
+            .iter()
+            .position(|l| l.id == "kgz_rus_debt")
+            .unwrap();
+        assert!(min > 0.0 && min == sc.initial.loans[loan].outstanding_bn);
+        assert!(get(&mut sc, key).unwrap() >= min);
+        let err = set(&mut sc, key, 0.0).unwrap_err();
+        assert!(matches!(err, KeyError::OutOfRange { .. }), "{err}");
+        set(&mut sc, key, min + 1.0).unwrap();
+        assert_eq!(get(&mut sc, key).unwrap(), min + 1.0);
+        // Another pair has no named loan: its debt can be set to zero.
+        set(&mut sc, "ties.KGZ.CHN.debt_bn", 0.0).unwrap();
     }
 
     #[test]
