@@ -349,15 +349,19 @@ mod tests {
         assert_eq!(sc.initial.trade[k], 2.0);
     }
 
+    fn shipped(name: &str) -> Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(format!("{name}.toml"));
+        Scenario::load(&path).expect("shipped scenario")
+    }
+
     #[test]
     fn a_debt_tie_cannot_be_set_below_its_named_loans() {
         // sco2001 lends KGZ 0.5 bn from RUS as a named loan; the tie's debt includes it, and
         // amortisation moves the loan's share of the tie: a tie below it would owe less than
         // the loan.
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios")
-            .join("sco2001.toml");
-        let mut sc = Scenario::load(&path).expect("shipped scenario");
+        let mut sc = shipped("sco2001");
         let key = "ties.KGZ.RUS.debt_bn";
         let (min, _) = range(&sc, key).unwrap();
         let loan = sc
@@ -377,10 +381,7 @@ mod tests {
 
     #[test]
     fn the_severity_of_force_and_of_secondary_sanctions_can_be_set() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios")
-            .join("samarkand2022.toml");
-        let mut sc = Scenario::load(&path).expect("shipped scenario");
+        let mut sc = shipped("samarkand2022");
         for key in [
             "events.annexation_2022.severity",
             "events.secondary_sanctions_2023.severity",
