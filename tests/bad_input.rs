@@ -636,7 +636,9 @@ fn control_characters_in_free_text_reach_no_output() {
 
 /// A growth rate compounded over centuries carried trade past the largest double; the shares
 /// then fell silently to equal ones (`f64::max` turned NaN into the floor) and the run exited 0.
-/// Now the run, and a comparison of lenses, stop with exit 2 naming the share and the date.
+/// Now the run, and a comparison of lenses, stop with exit 2 naming the share and the date; a
+/// sweep or a sensitivity analysis names the point and the column, and (regression) no longer
+/// leaves its partial results behind: the point fails the same way on `--resume`.
 #[test]
 fn a_value_that_overflows_stops_the_run_naming_it() {
     let dir = common::tempdir();
@@ -671,16 +673,26 @@ trade_growth = 2.0
 "#,
     )
     .unwrap();
-    for sub in [&[][..], &["compare", "--runs", "2"][..]] {
+    let share = "the share of KGZ toward USA = NaN at 2652-01, which is not a finite number";
+    let cell = "column KGZ_USA_mean: `NaN` is not a number from 0 to 1";
+    let growth = "--set=ties.KGZ.USA.trade_growth=0:2:2";
+    let morris = "--set=ties.KGZ.USA.trade_growth=1:2";
+    for (sub, says) in [
+        (&[][..], share),
+        (&["compare", "--runs", "2"][..], share),
+        (&["sweep", growth, "--runs", "2"][..], cell),
+        (&["sensitivity", "--method", "morris", morris][..], cell),
+    ] {
         let out_dir = dir.path().join("out");
         let mut args: Vec<&std::ffi::OsStr> = sub.iter().map(|s| s.as_ref()).collect();
-        args.extend([path.as_os_str(), "--out".as_ref(), out_dir.as_os_str()]);
+        // The scenario after the command (and before a run's flags).
+        let at = usize::from(!sub.is_empty());
+        args.insert(at, path.as_os_str());
+        args.extend(["--out".as_ref(), out_dir.as_os_str()]);
         run_in(dir.path(), args)
             .expect_code(2)
             .no_panic()
-            .stderr_has(
-                "the share of KGZ toward USA = NaN at 2652-01, which is not a finite number",
-            );
+            .stderr_has(says);
         assert!(!out_dir.exists(), "{sub:?} wrote output");
     }
 }

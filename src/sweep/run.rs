@@ -154,6 +154,7 @@ pub fn run_sweep(
     };
     let meta = SweepMeta::new(sc, opts, points.len());
     let head = header(sc, spec);
+    let existed = opts.out.exists();
     fs::create_dir_all(&opts.out).map_err(|e| io_err(&opts.out, e))?;
     let partial = opts.out.join("sweep.partial.csv");
     let partial_meta = opts.out.join("sweep.partial.json");
@@ -360,6 +361,17 @@ pub fn run_sweep(
         gate.stop();
         result
     });
+    if let Err(SweepError::BadValue { .. }) = &folded {
+        // A point whose numbers cannot be written fails the same way on `--resume`: the partial
+        // results are of no use, and a failed sweep leaves no half-written folder. (A sweep
+        // that is killed, or cannot write, keeps them to resume from.)
+        for file in [&partial, &partial_meta, &runs_partial] {
+            let _ = fs::remove_file(file);
+        }
+        if !existed {
+            let _ = fs::remove_dir(&opts.out);
+        }
+    }
     folded?;
 
     // Assemble the final files in point order.
