@@ -306,7 +306,15 @@ fn record_scores(
         rows.par_iter()
             .map(|r| {
                 let at = scenario_at(sc, spec, &r.values)?;
-                Ok(score(&at, &at.params, r.seed, spec.runs, &target))
+                // The sweep already stopped at a point whose shares were not finite; these are
+                // its runs again.
+                score(&at, &at.params, r.seed, spec.runs, &target).map_err(|e| {
+                    SweepError::BadValue {
+                        point: r.point,
+                        column: "distance".to_string(),
+                        problem: e.to_string(),
+                    }
+                })
             })
             .collect()
     });

@@ -31,6 +31,7 @@
 use crate::date::YearMonth;
 use crate::engine::record::{Indices, LogEntry, Observer, RunRecord};
 use crate::params::Params;
+use crate::runs::digest::NonFinite;
 use crate::runs::ensemble::replicate;
 use crate::runs::outcomes::Tracker;
 use crate::runs::scorecard::quantile;
@@ -201,8 +202,16 @@ fn votes_term(check: &unvote::VoteCheck, eval: &unvote::Evaluation) -> f64 {
 }
 
 /// Runs `runs` replicates of `sc` with `prm` (streams `0..runs` of `seed`, one after the
-/// other on this thread: callers parallelise over parameter sets) and scores them.
-pub fn score(sc: &Scenario, prm: &Params, seed: u64, runs: usize, target: &Target) -> Score {
+/// other on this thread: callers parallelise over parameter sets) and scores them; a run whose
+/// shares end as a number that is not finite (a quantity that overflowed) is an error, not a
+/// score.
+pub fn score(
+    sc: &Scenario,
+    prm: &Params,
+    seed: u64,
+    runs: usize,
+    target: &Target,
+) -> Result<Score, NonFinite> {
     let n = sc.outcomes.len();
     let mut held = vec![0usize; n];
     let mut dates: Vec<Vec<YearMonth>> = vec![Vec::new(); n];
@@ -217,6 +226,22 @@ pub fn score(sc: &Scenario, prm: &Params, seed: u64, runs: usize, target: &Targe
                 .map(|_| RunRecord::with_capacity(sc.initial.n, sc.initial.np, sc.steps())),
         };
         replicate(sc, prm, seed, r, &mut world, &mut obs);
+        // A share that overflowed stays NaN to the end of the run (the move lets NaN through):
+        // the last shares tell.
+        let last = &obs.tracker.final_alignment;
+        if let Some(k) = last.iter().position(|x| !x.is_finite()) {
+            let np = sc.patrons.len().max(1);
+            return Err(NonFinite {
+                run: r + 1,
+                date: sc.end.to_string(),
+                what: format!(
+                    "the share of {} toward {}",
+                    sc.actors.get(k / np).map_or("?", |a| a.id.as_str()),
+                    sc.patrons.get(k % np).map_or("?", |_| sc.patron_id(k % np))
+                ),
+                value: last[k],
+            });
+        }
         for j in 0..n {
             held[j] += usize::from(obs.tracker.results()[j]);
             if let Some(d) = obs.tracker.first_dates()[j] {
@@ -286,7 +311,7 @@ pub fn score(sc: &Scenario, prm: &Params, seed: u64, runs: usize, target: &Targe
             });
         }
     }
-    Score { terms }
+    Ok(Score { terms })
 }
 
 #[cfg(test)]
@@ -338,8 +363,8 @@ mod tests {
             fit_until: 2010,
             votes: None,
         };
-        let a = score(&sc, &sc.params, 5, 3, &target);
-        assert_eq!(a, score(&sc, &sc.params, 5, 3, &target));
+        let a = score(&sc, &sc.params, 5, 3, &target).unwrap();
+        assert_eq!(a, score(&sc, &sc.params, 5, 3, &target).unwrap());
         assert_eq!(a.terms.len(), 30);
         assert!(
             a.terms

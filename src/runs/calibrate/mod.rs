@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use self::checkpoint::Generation;
 use self::distance::{Score, Target, line_year, score};
 use crate::abc::{AbcError, Apmc, Population, Prior, Settings};
+use crate::runs::digest::NonFinite;
 use crate::runs::ensemble::{PoolError, pool};
 use crate::runs::scorecard::{Line, scorecard};
 use crate::scenario::{Scenario, keys};
@@ -73,6 +74,33 @@ pub enum CalibrateError {
     /// The checkpoint could not be written (the caller's message).
     #[error("{0}")]
     Checkpoint(String),
+    /// A parameter set whose runs produce a number the model cannot represent.
+    #[error("the parameter set {set}: {source}")]
+    NonFinite {
+        /// The set, `KEY=VALUE, ...`.
+        set: String,
+        /// What was not finite.
+        source: NonFinite,
+    },
+}
+
+/// [`distance::score`] of the parameter set `theta` (already applied to `s`).
+fn score_set(
+    s: &Scenario,
+    params: &[Parameter],
+    theta: &[f64],
+    seed: u64,
+    req: &Request,
+) -> Result<Score, CalibrateError> {
+    score(s, &s.params, seed, req.runs, &req.target).map_err(|source| CalibrateError::NonFinite {
+        set: params
+            .iter()
+            .zip(theta)
+            .map(|(p, v)| format!("{}={v}", p.key))
+            .collect::<Vec<_>>()
+            .join(", "),
+        source,
+    })
 }
 
 /// What to calibrate and how.
@@ -267,13 +295,8 @@ pub fn score_share(
             .par_iter()
             .map(|&j| {
                 let s = with_params(sc, params, &proposals[j])?;
-                let out = score(
-                    &s,
-                    &s.params,
-                    particle_seed(req.seed, g, j),
-                    req.runs,
-                    &req.target,
-                );
+                let seed = particle_seed(req.seed, g, j);
+                let out = score_set(&s, params, &proposals[j], seed, req)?;
                 tick();
                 Ok(out)
             })
@@ -362,7 +385,7 @@ pub fn calibrate(
     let point = |theta: Vec<f64>| -> Result<Point, CalibrateError> {
         let s = with_params(sc, &params, &theta)?;
         Ok(Point {
-            score: score(&s, &s.params, req.seed, req.runs, &req.target),
+            score: score_set(&s, &params, &theta, req.seed, req)?,
             lines: scorecard(&s, req.seed, req.scorecard_runs, req.jobs)?,
             theta,
         })

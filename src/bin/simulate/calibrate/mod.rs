@@ -267,6 +267,10 @@ fn failure(e: CalibrateError) -> Failure {
         CalibrateError::Abc(_) => Failure::Input(format!(
             "--particles/--generations/--alpha/--p-acc-min: {e}"
         )),
+        CalibrateError::NonFinite { .. } => Failure::Input(format!(
+            "--param {e}\n  help: narrow the prior ranges (--param KEY=MIN:MAX) to values the \
+             model can represent over the scenario's horizon"
+        )),
         CalibrateError::Pool(_) | CalibrateError::Checkpoint(_) => Failure::Other(e.to_string()),
     }
 }
