@@ -99,19 +99,7 @@ pub(super) fn align_states<const NP: usize>(
 /// drawn patron by patron in slot order, then rescales it: shares stay positive and sum to one.
 #[inline(always)]
 fn move_toward(row: &mut [f64], target: &[f64], rate: f64, noise_sd: f64, rng: &mut Rng) {
-    let mut sum = 0.0;
-    for (x, &t) in row.iter_mut().zip(target) {
-        let y = *x + rate * (t - *x) + noise(rng, noise_sd);
-        // At least 1e-6, written so that NaN passes (`f64::max` would turn it into 1e-6): a
-        // score that overflowed then reaches the record, where `runs::digest::check_finite`
-        // stops the run naming it, instead of turning silently into equal shares.
-        *x = if y < 1e-6 { 1e-6 } else { y };
-        sum += *x;
-    }
-    let inv = 1.0 / sum;
-    for x in row.iter_mut() {
-        *x *= inv;
-    }
+    settle(row, target, rate, |_| noise(rng, noise_sd));
 }
 
 /// [`move_toward`] with the noise drawn beforehand (`shake`, by [`noise_rows`]): the same
@@ -123,9 +111,19 @@ fn move_with<const NP: usize>(
     rate: f64,
     shake: &[f64; NP],
 ) {
+    settle(row, target, rate, |p| shake[p]);
+}
+
+/// The move itself: each share part of the way (`rate`) toward its target plus `shake(p)`,
+/// floored, then all rescaled to sum to one.
+#[inline(always)]
+fn settle(row: &mut [f64], target: &[f64], rate: f64, mut shake: impl FnMut(usize) -> f64) {
     let mut sum = 0.0;
-    for ((x, &t), &e) in row.iter_mut().zip(target).zip(shake) {
-        let y = *x + rate * (t - *x) + e;
+    for (p, (x, &t)) in row.iter_mut().zip(target).enumerate() {
+        let y = *x + rate * (t - *x) + shake(p);
+        // At least 1e-6, written so that NaN passes (`f64::max` would turn it into 1e-6): a
+        // score that overflowed then reaches the record, where `runs::digest::check_finite`
+        // stops the run naming it, instead of turning silently into equal shares.
         *x = if y < 1e-6 { 1e-6 } else { y };
         sum += *x;
     }

@@ -367,6 +367,20 @@ pub struct NonFinite {
     pub value: f64,
 }
 
+/// "the share of STATE toward PATRON" for actor `i` and patron slot `p` ("?" for either out
+/// of range), as [`NonFinite`] names a share.
+pub fn share_name(sc: &Scenario, i: usize, p: usize) -> String {
+    format!(
+        "the share of {} toward {}",
+        sc.actors.get(i).map_or("?", |a| a.id.as_str()),
+        if p < sc.patrons.len() {
+            sc.patron_id(p)
+        } else {
+            "?"
+        }
+    )
+}
+
 /// Checks that run `run` (1-based) recorded only finite numbers: shares, indices, and the scores
 /// and values of its log.
 pub fn check_finite(sc: &Scenario, run: usize, rec: &RunRecord) -> Result<(), NonFinite> {
@@ -376,15 +390,7 @@ pub fn check_finite(sc: &Scenario, run: usize, rec: &RunRecord) -> Result<(), No
         return Err(NonFinite {
             run,
             date: rec.dates.get(t).map_or("?".into(), ToString::to_string),
-            what: format!(
-                "the share of {} toward {}",
-                sc.actors.get(i).map_or("?", |a| a.id.as_str()),
-                if p < sc.patrons.len() {
-                    sc.patron_id(p)
-                } else {
-                    "?"
-                }
-            ),
+            what: share_name(sc, i, p),
             value: rec.alignment[k],
         });
     }

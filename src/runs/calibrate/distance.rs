@@ -31,7 +31,7 @@
 use crate::date::YearMonth;
 use crate::engine::record::{Indices, LogEntry, Observer, RunRecord};
 use crate::params::Params;
-use crate::runs::digest::NonFinite;
+use crate::runs::digest::{NonFinite, share_name};
 use crate::runs::ensemble::replicate;
 use crate::runs::outcomes::Tracker;
 use crate::runs::scorecard::quantile;
@@ -234,11 +234,7 @@ pub fn score(
             return Err(NonFinite {
                 run: r + 1,
                 date: sc.end.to_string(),
-                what: format!(
-                    "the share of {} toward {}",
-                    sc.actors.get(k / np).map_or("?", |a| a.id.as_str()),
-                    sc.patrons.get(k % np).map_or("?", |_| sc.patron_id(k % np))
-                ),
+                what: share_name(sc, k / np, k % np),
                 value: last[k],
             });
         }
