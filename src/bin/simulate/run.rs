@@ -130,11 +130,11 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
                                 sc.path
                             ))
                         })?;
-                        digest.add_with(rec, is_decision);
                         if rec.log.iter().any(|e| e.what == What::NotConsidered) {
                             waited += 1;
                         }
                     }
+                    digest.add_batch_with(batch, is_decision);
                     // Every quantile read below (the table, the summary, the fan charts) is
                     // read from values sorted once, in parallel: after the last batch, while
                     // its rows are still being written.
