@@ -643,9 +643,7 @@ fn control_characters_in_free_text_reach_no_output() {
 fn a_value_that_overflows_stops_the_run_naming_it() {
     let dir = common::tempdir();
     let path = dir.path().join("overflow.toml");
-    std::fs::write(
-        &path,
-        r#"
+    let scenario = r#"
 [scenario]
 name = "overflow"
 start = "2005-01"
@@ -670,9 +668,8 @@ state = "KGZ"
 patron = "USA"
 trade_bn = 1.0
 trade_growth = 2.0
-"#,
-    )
-    .unwrap();
+"#;
+    std::fs::write(&path, scenario).unwrap();
     let share = "the share of KGZ toward USA = NaN at 2652-01, which is not a finite number";
     let cell = "column KGZ_USA_mean: `NaN` is not a number from 0 to 1";
     let growth = "--set=ties.KGZ.USA.trade_growth=0:2:2";
@@ -695,6 +692,51 @@ trade_growth = 2.0
             .stderr_has(says);
         assert!(!out_dir.exists(), "{sub:?} wrote output");
     }
+    // A calibration needs a line to score: the same world with one, over the same horizon.
+    let checked = dir.path().join("overflow_checked.toml");
+    let check = r#"
+[[outcomes]]
+id = "us_up"
+kind = "index_change"
+index = "us_influence"
+direction = "up"
+min_change = 0.02
+from = "2005-01"
+by = "2010-12"
+label = "US influence rises"
+[[checks]]
+fact = "1"
+outcome = "us_up"
+expect = "holds"
+threshold = 0.8
+"#;
+    std::fs::write(&checked, format!("{scenario}{check}")).unwrap();
+    let out_dir = dir.path().join("out");
+    let calibrate: [&std::ffi::OsStr; 17] = [
+        "calibrate".as_ref(),
+        checked.as_os_str(),
+        "--param".as_ref(),
+        morris.trim_start_matches("--set=").as_ref(),
+        "--particles".as_ref(),
+        "4".as_ref(),
+        "--generations".as_ref(),
+        "1".as_ref(),
+        "--runs".as_ref(),
+        "2".as_ref(),
+        "--scorecard-runs".as_ref(),
+        "2".as_ref(),
+        "--fit-until".as_ref(),
+        "2100".as_ref(),
+        "-q".as_ref(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ];
+    run_in(dir.path(), calibrate)
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("run 1 recorded the share of KGZ toward USA = NaN")
+        .stderr_has("help: narrow the prior ranges");
+    assert!(!out_dir.exists(), "calibrate left its folder");
 }
 
 /// An event id given twice to `--without` was reported as no event at all ("event ids:

@@ -268,7 +268,7 @@ fn failure(e: CalibrateError) -> Failure {
             "--particles/--generations/--alpha/--p-acc-min: {e}"
         )),
         CalibrateError::NonFinite { .. } => Failure::Input(format!(
-            "--param {e}\n  help: narrow the prior ranges (--param KEY=MIN:MAX) to values the \
+            "{e}\n  help: narrow the prior ranges (--param KEY=MIN:MAX) to values the \
              model can represent over the scenario's horizon"
         )),
         CalibrateError::Pool(_) | CalibrateError::Checkpoint(_) => Failure::Other(e.to_string()),
@@ -420,8 +420,18 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         }
         Vec::new()
     };
+    let made_out = !out_dir.exists();
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;
+    // A calibration that fails (a parameter set whose runs the model cannot represent, which
+    // would fail the same way on --resume) leaves nothing in a folder it made. Shards, which
+    // may share the folder with others running at once, leave it as it is.
+    let unmade = |e: CalibrateError| {
+        if made_out && !sharded {
+            let _ = std::fs::remove_dir_all(&out_dir);
+        }
+        failure(e)
+    };
     let mut resumed = resumed;
     // A finished calibration leaves no checkpoint: a shard of a chain that outlived the last
     // generation must not start the calibration over in its folder.
@@ -499,7 +509,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         })?;
         Ok(stop.is_none_or(|k| gens.len() <= k))
     };
-    let Some(c) = calibrate::calibrate(&sc, &req, resumed, &report, &mut save).map_err(failure)?
+    let Some(c) = calibrate::calibrate(&sc, &req, resumed, &report, &mut save).map_err(unmade)?
     else {
         bar.finish_and_clear();
         if !quiet {
