@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Outcome, fixture, manifest_dir, read, run_in, tempdir};
+use common::{Outcome, fixture, manifest_dir, read, run_in, tempdir, us_influence_check};
 
 /// Checks the located error in `out` for `path`: the `path:line:col: ` header, the echoed source
 /// line, a caret under the column, and a `help:` line.
@@ -694,22 +694,7 @@ trade_growth = 2.0
     }
     // A calibration needs a line to score: the same world with one, over the same horizon.
     let checked = dir.path().join("overflow_checked.toml");
-    let check = r#"
-[[outcomes]]
-id = "us_up"
-kind = "index_change"
-index = "us_influence"
-direction = "up"
-min_change = 0.02
-from = "2005-01"
-by = "2010-12"
-label = "US influence rises"
-[[checks]]
-fact = "1"
-outcome = "us_up"
-expect = "holds"
-threshold = 0.8
-"#;
+    let check = us_influence_check("us_up", "up", "2005-01", "2010-12", 0.8);
     std::fs::write(&checked, format!("{scenario}{check}")).unwrap();
     let out_dir = dir.path().join("out");
     let calibrate: [&std::ffi::OsStr; 17] = [

@@ -655,22 +655,7 @@ fn applicants_beyond_the_bound_are_warned_about_by_every_command() {
     .stderr_has("warning: in 2 of 2 runs more states applied to the SCO at a summit");
     // `validate` writes no event log either, and warns too (3 runs as written).
     let checked = dir.path().join("crowded_checked.toml");
-    let check = r#"
-[[outcomes]]
-id = "us_down"
-kind = "index_change"
-index = "us_influence"
-direction = "down"
-from = "2015-01"
-by = "2016-12"
-label = "US influence falls"
-
-[[checks]]
-fact = "1"
-outcome = "us_down"
-expect = "holds"
-threshold = 0.0
-"#;
+    let check = us_influence_check("us_down", "down", "2015-01", "2016-12", 0.0);
     std::fs::write(&checked, format!("{}{check}", read(&path))).unwrap();
     let out = dir.path().join("validated").display().to_string();
     run_in(

@@ -226,3 +226,34 @@ pub fn children_peak_kb() -> i64 {
         usage.ru_maxrss
     }
 }
+
+/// TOML for one outcome on the US-influence index (`direction` "up" or "down" from `from` to
+/// `by`, by more than 0.02) and one check of it that passes at `threshold`: appended to a
+/// scenario, it gives `validate` and `calibrate` a scorecard line.
+pub fn us_influence_check(
+    id: &str,
+    direction: &str,
+    from: &str,
+    by: &str,
+    threshold: f64,
+) -> String {
+    format!(
+        r#"
+[[outcomes]]
+id = "{id}"
+kind = "index_change"
+index = "us_influence"
+direction = "{direction}"
+min_change = 0.02
+from = "{from}"
+by = "{by}"
+label = "US influence moves {direction}"
+
+[[checks]]
+fact = "1"
+outcome = "{id}"
+expect = "holds"
+threshold = {threshold:?}
+"#
+    )
+}
