@@ -29,7 +29,7 @@ JOB_TIMEOUT=${SLURM_TEST_TIMEOUT:-120}
 DEADLINE_SECS=${SLURM_TEST_DEADLINE:-300}
 DEADLINE=0 # set when the daemons start
 SHARDS=4
-SWEEP_ARGS="--set decision.domination_weight=0.5:2:0.5 --set decision.noise_sd=0.01,0.03 --runs 50"
+SWEEP_ARGS="--set decision.domination_weight=8:20:4 --set decision.noise_sd=0.01,0.03 --runs 50"
 
 SCRATCH=$(mktemp -d -t slurm-test.XXXXXX)
 chmod 755 "$SCRATCH" # munged runs as the munge user and must reach its folder

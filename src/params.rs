@@ -106,7 +106,7 @@ params! {
     }
     bases: BaseParams {
         notice_months = 6.0, [0.0, 120.0], "months",
-            "Notice between a closure order and the closure taking effect. Source: the 2001 Manas agreement's 180-day notice, used in 2009.";
+            "Notice between a closure order and the closure taking effect, for a lease that gives none of its own (a base's notice_months overrides it). Source: the 2001 Manas agreement's 180-day notice, used in 2009.";
         sco_pressure_weight = 0.5, [0.0, 100.0], "score per unit of pressure",
             "Weight of collective SCO pressure against foreign bases (e.g. the 2005 Astana declaration) in an SCO member's eviction score. Assumption.";
         counter_offer_margin = 0.05, [0.0, 10.0], "score points",
@@ -114,7 +114,7 @@ params! {
         breach_cost = 0.1, [0.0, 100.0], "score points",
             "Cost to the host of ordering a closure before the lease ends rather than declining to renew (legal and reputational cost of going back on an agreement). Assumption.";
         renewal_years = 5.0, [0.25, 100.0], "years",
-            "Length of a renewed lease. Assumption.";
+            "Length of a renewed lease (and of a lease granted on request when the base has no lease_end ahead). Assumption.";
         pressure_half_life_years = 2.0, [0.1, 100.0], "years",
             "Half-life of collective SCO pressure after a declaration. Assumption.";
     }

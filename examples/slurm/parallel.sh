@@ -11,7 +11,7 @@ SIMULATE=${SIMULATE:-simulate}
 SCENARIO=${SCENARIO:-scenarios/ufa2015.toml}
 OUT=${OUT:-results}
 SHARDS=${SHARDS:-$(nproc)}
-SWEEP_ARGS=${SWEEP_ARGS:---set decision.domination_weight=0:3:0.1 --set decision.noise_sd=0.01,0.03 --runs 500}
+SWEEP_ARGS=${SWEEP_ARGS:---set decision.domination_weight=0:30:1 --set decision.noise_sd=0.01,0.03 --runs 500}
 read -r -a sweep_args <<<"$SWEEP_ARGS"
 
 parallel --will-cite -q -j "$SHARDS" --halt soon,fail=1 "$SIMULATE" sweep "$SCENARIO" "${sweep_args[@]}" --jobs 1 --shard "{}/$SHARDS" --out "$OUT/shard_{}" --resume --quiet ::: $(seq 1 "$SHARDS")

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{Section, inline_svg, page as shell, verdict};
-use crate::output::text::xml_escape as esc;
+use crate::output::text::{percent, xml_escape as esc};
 use crate::plot::Chart;
 use crate::runs::calibrate::Calibration;
 use crate::runs::scorecard::Line;
@@ -22,8 +22,8 @@ fn line_cells(l: &Line) -> String {
         })
         .unwrap_or_default();
     format!(
-        "<td class=\"num\">{:.0}%</td><td class=\"num\">{}</td><td>{}</td>",
-        l.share * 100.0,
+        "<td class=\"num\">{}%</td><td class=\"num\">{}</td><td>{}</td>",
+        percent(l.share),
         esc(&error),
         verdict(l.pass)
     )
@@ -47,10 +47,10 @@ fn scorecard_table(o: &mut String, c: &Calibration, in_sample: bool) {
         };
         let _ = writeln!(
             o,
-            "<tr><td title=\"{}\">{}</td><td class=\"num\">{year}</td><td class=\"num\">{:.0}%</td>{}{}</tr>",
+            "<tr><td title=\"{}\">{}</td><td class=\"num\">{year}</td><td class=\"num\">{}%</td>{}{}</tr>",
             esc(&m.label),
             esc(&what),
-            m.threshold * 100.0,
+            percent(m.threshold),
             line_cells(m),
             line_cells(d)
         );

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::{Section, inline_svg, page as shell};
-use crate::output::text::xml_escape as esc;
+use crate::output::text::{percent, xml_escape as esc};
 use crate::plot::Chart;
 use crate::runs::ensemble::Spread;
 
@@ -96,12 +96,7 @@ impl Answers {
 }
 
 fn pct(x: f64) -> String {
-    let p = (x * 100.0).round();
-    if p < 1.0 && x > 0.0 {
-        "<1 %".to_string()
-    } else {
-        format!("{p:.0} %")
-    }
+    format!("{} %", percent(x))
 }
 
 fn bn(x: Option<f64>) -> String {

@@ -2,7 +2,7 @@
 //! where the lenses disagree and the class handout.
 
 use super::Section;
-use crate::output::text::xml_escape as esc;
+use crate::output::text::{percent, xml_escape as esc};
 use crate::plot::compare::lens_label;
 use crate::plot::{Chart, hex, patron_colors};
 use crate::runs::compare::Comparison;
@@ -139,11 +139,11 @@ impl Comparison {
                 });
                 let _ = write!(
                     o,
-                    "<tr><td>{}</td><td>{}{without}</td><td class=\"nowrap\">{}, ≥ {:.0} %</td>",
+                    "<tr><td>{}</td><td>{}{without}</td><td class=\"nowrap\">{}, ≥ {} %</td>",
                     esc(&c.fact),
                     esc(&c.label),
                     esc(c.expect),
-                    c.threshold * 100.0
+                    percent(c.threshold)
                 );
                 for l in &self.lenses {
                     let Some(line) = l.scorecard.get(j) else {
@@ -152,9 +152,9 @@ impl Comparison {
                     };
                     let _ = write!(
                         o,
-                        "<td class=\"num group {}\">{:.0} %<br>{}</td>",
+                        "<td class=\"num group {}\">{} %<br>{}</td>",
                         if line.pass { "pass" } else { "fail" },
-                        line.share * 100.0,
+                        percent(line.share),
                         super::verdict(line.pass)
                     );
                 }

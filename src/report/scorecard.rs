@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{Section, verdict};
-use crate::output::text::xml_escape as esc;
+use crate::output::text::{percent, xml_escape as esc};
 use crate::plot::Chart;
 use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Patron, Stats, VoteCheck};
@@ -86,7 +86,7 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
         let _ = writeln!(
             o,
             "<tr class=\"{}\"><td>{}</td><td>{}<br><code class=\"id\">{}</code></td>\
-             <td>{}</td><td>{}</td><td class=\"num\">{:.0} %</td><td class=\"num\">{:.0} %</td>\
+             <td>{}</td><td>{}</td><td class=\"num\">{} %</td><td class=\"num\">{} %</td>\
              <td>{}</td><td>{}</td></tr>",
             if l.pass { "pass" } else { "fail" },
             esc(&l.fact),
@@ -103,8 +103,8 @@ pub fn report_section(lines: &[Line], runs: usize, seed: u64) -> Section {
             l.without
                 .as_deref()
                 .map_or("—".to_string(), |w| format!("<code>{}</code>", esc(w))),
-            l.share * 100.0,
-            l.threshold * 100.0,
+            percent(l.share),
+            percent(l.threshold),
             date,
             verdict(l.pass)
         );

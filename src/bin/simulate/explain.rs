@@ -99,11 +99,39 @@ fn section<'a>(doc: &'a str, prefix: &str) -> Option<&'a str> {
     Some(doc[from..to].trim_end())
 }
 
-fn print_params(section: &str) {
+/// `text` without its tables of parameters (a header row `| Key | Unit | Default | Range ...`
+/// and the rows under it): [`print_params`] prints the same parameters from the code, with the
+/// values in force, so each is listed once.
+fn without_param_tables(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_table = false;
+    for line in text.lines() {
+        if line.starts_with("| Key | Unit | Default | Range") {
+            in_table = true;
+        } else if in_table && !line.starts_with('|') {
+            in_table = false;
+        }
+        if !in_table {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The parameters of `section` (`bases`, `lenses`, ...): all of them, or with `only_in`, those
+/// whose name the text mentions (a lens's own parameters among every lens's).
+fn print_params(section: &str, only_in: Option<&str>) {
     let prefix = format!("{section}.");
     let specs: Vec<_> = Params::specs()
         .iter()
         .filter(|s| s.key.starts_with(&prefix))
+        .filter(|s| {
+            only_in.is_none_or(|text| {
+                let name = &s.key[prefix.len()..];
+                text.contains(name)
+            })
+        })
         .collect();
     if specs.is_empty() {
         return;
@@ -150,9 +178,9 @@ pub fn explain(topic: Option<&str>) -> Result<(), Failure> {
     }
     if let Some((_, heading, params, _)) = TOPICS.iter().find(|t| t.0 == topic) {
         let text = section(MODEL, heading).unwrap_or("(no section in docs/model.md)");
-        print!("{}", plain(text));
+        print!("{}", plain(&without_param_tables(text)));
         if !params.is_empty() {
-            print_params(params);
+            print_params(params, None);
         }
         println!("\n(From docs/model.md.)");
         return Ok(());
@@ -160,8 +188,8 @@ pub fn explain(topic: Option<&str>) -> Result<(), Failure> {
     if Lens::parse(topic).is_some() {
         let text =
             section(THEORY, &format!("## {topic}")).unwrap_or("(no section in docs/theory.md)");
-        print!("{}", plain(text));
-        print_params("lenses");
+        print!("{}", plain(&without_param_tables(text)));
+        print_params("lenses", Some(text));
         println!("\n(From docs/theory.md.)");
         return Ok(());
     }
@@ -191,6 +219,25 @@ mod tests {
                 section(THEORY, &format!("## {l}")).is_some(),
                 "docs/theory.md has no section for {l}"
             );
+        }
+    }
+
+    #[test]
+    fn a_parameter_table_is_left_to_the_parameter_list() {
+        let text = "intro\n\n| Key | Unit | Default | Range | Reason |\n| --- | --- | --- | --- | --- |\n| `a.b` | x | 1 | 0–2 | why |\n\nafter\n";
+        assert_eq!(without_param_tables(text), "intro\n\n\nafter\n");
+        // Every section that has a table names each of its keys in the list printed after it.
+        for (name, heading, params, _) in TOPICS {
+            let text = section(MODEL, heading).unwrap_or_default();
+            let rows = text.lines().filter(|l| l.starts_with("| `"));
+            // Parameter rows (`section.name`), not the rows of a table of event kinds.
+            let keys = rows.filter_map(|l| l.split('`').nth(1).filter(|k| k.contains('.')));
+            for key in keys {
+                assert!(
+                    key.starts_with(&format!("{params}.")),
+                    "explain {name}: its table lists {key}, which its parameter list does not"
+                );
+            }
         }
     }
 

@@ -29,7 +29,7 @@ const AFTER_HELP: &str = "\
 Examples:
   simulate scenarios/ufa2015.toml                 run the Ufa 2015 scenario, write out/ufa2015/
   simulate scenarios/ufa2015.toml --runs 200      a Monte Carlo ensemble: mean and 5-95% range
-  simulate scenarios/ufa2015.toml --seed 7 --set decision.domination_weight=5
+  simulate scenarios/ufa2015.toml --seed 7 --set decision.domination_weight=7
   simulate check my_scenario.toml                 validate a scenario file
   simulate scenarios                              the shipped scenarios, usable by name anywhere
   simulate explain bases                          a rule in plain words, with its parameters

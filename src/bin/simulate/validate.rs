@@ -194,10 +194,10 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
             (None, _) => l.label.clone(),
         };
         println!(
-            "{:<15} {:>5.0}%  {:>4.0}%  {:<6} {what}",
+            "{:<15} {:>5}%  {:>4}%  {:<6} {what}",
             l.fact,
-            l.share * 100.0,
-            l.threshold * 100.0,
+            text::percent(l.share),
+            text::percent(l.threshold),
             if l.pass { "pass" } else { "FAIL" }
         );
         // A line that happens often enough but at the wrong time: the share alone reads as a
