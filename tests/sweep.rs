@@ -467,6 +467,17 @@ fn repeated_keys_and_oversized_grids_are_rejected_before_anything_runs() {
                 .to_string(),
             "more than the limit of 1000000",
         ),
+        // A run count that would never end, and more samples than a sweep may have points.
+        (
+            "[sweep]\nruns = 9223372036854775807\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = [1.0]\n"
+                .to_string(),
+            "runs must be at most 100000000 per point",
+        ),
+        (
+            "[sweep]\ndesign = \"lhs\"\nsamples = 1000001\n[[sweep.axes]]\nkey = \"decision.money_weight\"\nvalues = \"1:2\"\n"
+                .to_string(),
+            "samples must be from 1 to 1000000",
+        ),
     ] {
         let path = dir.path().join("swept.toml");
         std::fs::write(&path, format!("{base}\n{table}")).unwrap();

@@ -9,7 +9,7 @@
 //! in sweeps); its mean is summed in chunks of [`CHUNK`] in run order, so it equals a sweep
 //! row's mean to the last bit.
 
-use super::ensemble::{CHUNK, Spread, quantile};
+use super::ensemble::{CHUNK, Spread, histogram_quantile, quantile};
 use crate::engine::record::{LogEntry, RunRecord};
 use crate::scenario::Scenario;
 
@@ -122,18 +122,7 @@ impl Sample {
             xs.sort_by(f64::total_cmp);
             return qs.map(|q| quantile(&xs, q));
         }
-        qs.map(|q| {
-            let rank = q * (self.n - 1) as f64;
-            let mut before = 0.0;
-            for (b, &count) in self.hist.iter().enumerate() {
-                let c = f64::from(count);
-                if c > 0.0 && rank < before + c {
-                    return (b as f64 + (rank - before + 0.5) / c) / BINS as f64;
-                }
-                before += c;
-            }
-            1.0
-        })
+        qs.map(|q| histogram_quantile(&self.hist, self.n as u64, q))
     }
 
     /// Mean, 5th, 50th and 95th percentile.

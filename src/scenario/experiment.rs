@@ -335,6 +335,10 @@ pub struct SweepPlan {
 /// runs, and a grid's count is the product of its axes' counts, which grows fast.
 pub const MAX_POINTS: usize = 1_000_000;
 
+/// The most runs per point a sweep (or a sensitivity analysis) may ask for, in a `[sweep]` table
+/// or with `--runs`: far beyond what a run of this model needs, short of a run that never ends.
+pub const MAX_RUNS_PER_POINT: u64 = 100_000_000;
+
 /// The number of points `design` makes over `axes` (saturating, so that a product past
 /// `usize::MAX` stays comparable with [`MAX_POINTS`]).
 pub fn point_count(design: Design, axes: &[Axis]) -> usize {

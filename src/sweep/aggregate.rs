@@ -5,6 +5,8 @@
 //! 0–1), so a percentile is exact to within 1/BINS. Accumulators are merged in a fixed order, so
 //! sums do not depend on how runs were spread over threads.
 
+use crate::runs::ensemble::histogram_quantile;
+
 /// Histogram bins over 0–1.
 pub const BINS: usize = 1000;
 
@@ -101,21 +103,10 @@ impl Stats {
         }
     }
 
-    /// Quantile `q` of metric `m` from the histogram: the order statistic at rank `q * (n - 1)`
-    /// (as in type-7 quantiles), placing a bin's values evenly across the bin.
+    /// Quantile `q` of metric `m` from the histogram, as type-7 quantiles interpolate between
+    /// order statistics (`runs::ensemble::histogram_quantile`).
     fn quantile(&self, m: usize, q: f64) -> f64 {
-        let rank = q * (self.n - 1) as f64;
-        let mut before = 0.0;
-        let hist = &self.hist[m * BINS..(m + 1) * BINS];
-        for (b, &count) in hist.iter().enumerate() {
-            let c = count as f64;
-            if c > 0.0 && rank < before + c {
-                let within = (rank - before + 0.5) / c;
-                return (b as f64 + within) / BINS as f64;
-            }
-            before += c;
-        }
-        1.0
+        histogram_quantile(&self.hist[m * BINS..(m + 1) * BINS], self.n, q)
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
+use soft_balancing::scenario::experiment::MAX_RUNS_PER_POINT;
 use soft_balancing::scenario::keys;
 use soft_balancing::sensitivity::{Analysis, DesignError, Factor, Measured, Method};
 use soft_balancing::sweep::error::SweepError;
@@ -60,7 +61,7 @@ pub struct SensitivityArgs {
     #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 128, value_parser = whole::<u64>(2, 10_000_000))]
     samples: u64,
     /// Replicates per point; the output at a point is their mean.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 10, value_parser = whole::<u64>(1, 100_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 10, value_parser = whole::<u64>(1, MAX_RUNS_PER_POINT))]
     runs: u64,
     /// Without --set intervals: only the parameters of these sections (comma-separated:
     /// decision, bases, loans, strategy, energy, partnership, enlargement, lenses, shocks).

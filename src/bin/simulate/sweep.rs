@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use soft_balancing::output::write_atomic;
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
+use soft_balancing::scenario::experiment::MAX_RUNS_PER_POINT;
 use soft_balancing::scenario::{Scenario, keys};
 use soft_balancing::sweep::charts;
 use soft_balancing::sweep::error::SweepError;
@@ -60,7 +61,7 @@ pub struct SweepArgs {
     #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(1, 10_000_000))]
     samples: Option<u64>,
     /// Replicates per point [default: the scenario's [sweep] runs, else 20].
-    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(1, 100_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(1, MAX_RUNS_PER_POINT))]
     runs: Option<u64>,
     /// Run only slice K of N (points i with i mod N = K-1), e.g. --shard 3/8; merge the slices
     /// with `simulate merge`. In a SLURM job array numbered 1-N, `--shard slurm/N` takes K from

@@ -1,6 +1,9 @@
 //! The scenario format's keys, table by table: name, type and range, whether required, meaning.
 //! A test checks each table against the loader's serde shape (`scenario::raw`).
 
+use crate::scenario::experiment::{MAX_POINTS, MAX_RUNS_PER_POINT};
+use crate::scenario::validate::MAX_SEED;
+
 /// A key's type.
 #[derive(Clone, Copy, Debug)]
 pub enum Ty {
@@ -53,7 +56,12 @@ pub const META: &[Key] = &[
         true,
         "step length: \"month\", \"quarter\" or \"year\"",
     ),
-    ("seed", Ty::Int(0, i64::MAX), false, "default random seed"),
+    (
+        "seed",
+        Ty::Int(0, MAX_SEED as i64),
+        false,
+        "default random seed",
+    ),
     (
         "lens",
         Ty::Text,
@@ -461,8 +469,18 @@ pub const SWEEP: &[Key] = &[
         false,
         "\"grid\", \"lhs\", \"random\", \"morris\" or \"saltelli\"",
     ),
-    ("samples", Ty::Int(1, i64::MAX), false, "points to sample"),
-    ("runs", Ty::Int(1, i64::MAX), false, "runs per point"),
+    (
+        "samples",
+        Ty::Int(1, MAX_POINTS as i64),
+        false,
+        "points to sample",
+    ),
+    (
+        "runs",
+        Ty::Int(1, MAX_RUNS_PER_POINT as i64),
+        false,
+        "runs per point",
+    ),
     ("axes", Ty::Any, false, "[[sweep.axes]]: key and values"),
 ];
 

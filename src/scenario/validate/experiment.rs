@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use super::{FORMAT_DOC, Ids, R, Scenario, V, shown};
 use crate::date::YearMonth;
 use crate::scenario::experiment::{
-    Axis, Check, Dated, Design, Direction, INDEX_NAMES, MAX_POINTS, Outcome, OutcomeKind,
-    SweepPlan, point_count,
+    Axis, Check, Dated, Design, Direction, INDEX_NAMES, MAX_POINTS, MAX_RUNS_PER_POINT, Outcome,
+    OutcomeKind, SweepPlan, point_count,
 };
 use crate::scenario::keys::{self, AxisError};
 use crate::scenario::raw::{OneOrMany, RawCheck, RawOutcome, RawScenario, RawSweep, S};
@@ -272,10 +272,10 @@ impl V<'_> {
                         "add `samples = 100` (the number of points to draw)",
                     ));
                 };
-                if *n.get_ref() < 1 {
+                if *n.get_ref() < 1 || *n.get_ref() as u64 > MAX_POINTS as u64 {
                     return Err(self.err(
                         n.span(),
-                        "samples must be at least 1",
+                        format!("samples must be from 1 to {MAX_POINTS}"),
                         "use a whole number of points, e.g. 100",
                     ));
                 }
@@ -301,6 +301,13 @@ impl V<'_> {
                     n.span(),
                     "runs must be at least 1",
                     "use a whole number of replicates per point",
+                ));
+            }
+            Some(n) if *n.get_ref() as u64 > MAX_RUNS_PER_POINT => {
+                return Err(self.err(
+                    n.span(),
+                    format!("runs must be at most {MAX_RUNS_PER_POINT} per point"),
+                    "use fewer replicates per point (a few hundred give stable shares)",
                 ));
             }
             Some(n) => Some(*n.get_ref() as usize),
