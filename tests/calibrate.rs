@@ -261,6 +261,16 @@ fn bad_flags_exit_2_naming_the_flag_before_anything_runs() {
         ],
         "--param",
     );
+    // A key both calibrated and fixed: the prior silently won.
+    rejected(
+        &[
+            "--param",
+            "decision.money_weight=5:15",
+            "--set",
+            "decision.money_weight=3",
+        ],
+        "--param decision.money_weight: also fixed by --set decision.money_weight=3",
+    );
     rejected(&["--particles", "2"], "--particles");
     rejected(&["--generations", "0"], "--generations");
     rejected(&["--alpha", "1.5"], "--alpha");

@@ -197,11 +197,17 @@ fn morris_on_the_replay_scores_checks_and_writes_its_report() {
 fn bad_input_exits_2_naming_the_flag_before_writing_anything() {
     let dir = tempdir();
     let out = dir.path().join("bad");
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &["--output", "nonsense"],
             "--output: unknown output `nonsense`",
         ),
+        // Another method's option would be ignored.
+        (
+            &["--levels", "4"],
+            "--levels: applies to --method morris, not --method sobol",
+        ),
+        (&["--trajectories", "4"], "--trajectories: applies to"),
         (
             &["--set", "decision.money_weight=5:1"],
             "--set decision.money_weight",
@@ -217,18 +223,26 @@ fn bad_input_exits_2_naming_the_flag_before_writing_anything() {
         o.expect_code(2).stderr_has(needle).no_panic();
         assert!(!out.exists(), "{extra:?} wrote {}", out.display());
     }
-    let o = run_in(dir.path(), {
+    let morris = |extra: &[&str]| {
         let mut a = sobol_args(&out, &[]);
         a.retain(|x| x != "sobol");
         let i = a.iter().position(|x| x == "--method").unwrap();
         a.insert(i + 1, "morris".into());
-        a.extend(["--levels".into(), "3".into()]);
+        let j = a.iter().position(|x| x == "--samples").unwrap();
+        a.drain(j..j + 2);
+        a.extend(extra.iter().map(|s| s.to_string()));
         a
-    });
-    o.expect_code(2)
-        .stderr_has("an even number of levels")
-        .no_panic();
-    assert!(!out.exists());
+    };
+    for (extra, needle) in [
+        (&["--levels", "3"][..], "an even number of levels"),
+        (&["--samples", "4"], "--samples: applies to --method sobol"),
+    ] {
+        run_in(dir.path(), morris(extra))
+            .expect_code(2)
+            .stderr_has(needle)
+            .no_panic();
+        assert!(!out.exists());
+    }
 }
 
 /// The record outputs (`distance`, `distance_out`, `un_votes`: the distance `simulate

@@ -383,6 +383,33 @@ fn bad_sweep_definitions_are_rejected_before_anything_runs() {
         (&["--shard", "x"], "--shard"),
         (&["--runs", "0"], "--runs"),
         (&["--design", "spiral"], "--design"),
+        // Options that would be ignored or would run a point twice under two labels.
+        (
+            &["--samples", "3", "--set", "decision.money_weight=1:3:1"],
+            "--samples: a grid runs every combination",
+        ),
+        (
+            &["--set", "decision.money_weight=1,2,1"],
+            "the value 1 is given twice",
+        ),
+        (
+            &[
+                "--design",
+                "lhs",
+                "--samples",
+                "3",
+                "--set",
+                "decision.money_weight=2:2",
+            ],
+            "min < max",
+        ),
+        // --verify checks a finished sweep: none in the folder, or no point, is an input error.
+        (
+            &["--verify", "1", "--set", "decision.money_weight=1:3:1"],
+            "holds no finished sweep",
+        ),
+        (&["--verify", "0"], "--verify"),
+        (&["--verify", "1", "--resume"], "cannot be used with"),
     ];
     for (extra, needle) in cases {
         let mut args = vec!["sweep", file.as_str(), "--out", out_s.as_str()];
@@ -442,7 +469,7 @@ fn repeated_keys_and_oversized_grids_are_rejected_before_anything_runs() {
                 "--set",
                 "decision.money_weight=1:5",
             ],
-            "more than the limit of 1000000",
+            "`2000000` is not a whole number from 1 to 1000000",
         ),
     ];
     for (extra, needle) in cases {

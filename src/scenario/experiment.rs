@@ -416,8 +416,10 @@ fn parse_values_text(text: &str, sampling: bool) -> Result<AxisValues, String> {
                         "`{text}`: a grid needs a step, `min:max:step` (or draw points with a random or lhs design)"
                     ));
                 }
-                if max < min {
-                    return Err(format!("`{text}`: expected min:max with min <= max"));
+                if max <= min {
+                    return Err(format!(
+                        "`{text}`: expected min:max with min < max (an interval to draw from; to fix the value, use --set KEY=VALUE)"
+                    ));
                 }
                 Ok(AxisValues::Interval { min, max })
             }
@@ -433,6 +435,10 @@ fn parse_values_text(text: &str, sampling: bool) -> Result<AxisValues, String> {
             .split(',')
             .map(num)
             .collect::<Result<Vec<f64>, String>>()?;
+        // A value twice would run the same point twice under two labels.
+        if let Some((_, x)) = v.iter().enumerate().find(|&(k, x)| v[..k].contains(x)) {
+            return Err(format!("`{text}`: the value {x} is given twice"));
+        }
         Ok(AxisValues::List(v))
     }
 }

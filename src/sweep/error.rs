@@ -34,6 +34,11 @@ pub enum SweepError {
         /// The design's name.
         design: &'static str,
     },
+    /// A number of samples for a grid, which runs every combination of its axes' values.
+    #[error(
+        "a grid runs every combination of its axes' values; a number of samples applies to a random or lhs design"
+    )]
+    SamplesWithGrid,
     /// A random or Latin-hypercube design without an interval to draw from.
     #[error("a {design} design needs swept keys with intervals (KEY=min:max)")]
     NeedsAxes {

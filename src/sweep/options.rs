@@ -97,6 +97,7 @@ impl SweepRequest {
             _ => None,
         });
         let design = match kind {
+            DesignKind::Grid if self.samples.is_some() => return Err(SweepError::SamplesWithGrid),
             DesignKind::Grid => Design::Grid,
             k => {
                 let n = samples.ok_or(SweepError::NeedsSamples { design: k.name() })?;

@@ -51,15 +51,16 @@ pub struct SensitivityArgs {
     /// indices).
     #[arg(long, value_name = "METHOD", value_parser = ["morris", "sobol"])]
     method: String,
-    /// Morris: trajectories (each is factors + 1 points), 2 to 100000.
-    #[arg(allow_negative_numbers = true, long, value_name = "R", default_value_t = 10, value_parser = whole::<u64>(2, 100_000))]
-    trajectories: u64,
-    /// Morris: grid levels per factor (even).
-    #[arg(allow_negative_numbers = true, long, value_name = "P", default_value_t = 4, value_parser = whole::<u64>(2, 1000))]
-    levels: u64,
-    /// Sobol: base rows of Saltelli's design (each is factors + 2 points); a power of two.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 128, value_parser = whole::<u64>(2, 10_000_000))]
-    samples: u64,
+    /// Morris: trajectories (each is factors + 1 points), 2 to 100000 [default: 10].
+    #[arg(allow_negative_numbers = true, long, value_name = "R", value_parser = whole::<u64>(2, 100_000))]
+    trajectories: Option<u64>,
+    /// Morris: grid levels per factor (even) [default: 4].
+    #[arg(allow_negative_numbers = true, long, value_name = "P", value_parser = whole::<u64>(2, 1000))]
+    levels: Option<u64>,
+    /// Sobol: base rows of Saltelli's design (each is factors + 2 points); a power of two
+    /// [default: 128].
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(2, 10_000_000))]
+    samples: Option<u64>,
     /// Replicates per point; the output at a point is their mean.
     #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 10, value_parser = whole::<u64>(1, MAX_RUNS_PER_POINT))]
     runs: u64,
@@ -157,23 +158,45 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             "--params/--around choose parameters when no --set KEY=min:max names the factors; give one or the other".into(),
         ));
     }
+    // Each method's own options; another method's is a mistake worth naming.
+    let misplaced = |flag: &str, method: &str, own: &str| {
+        Failure::Input(format!(
+            "{flag}: applies to --method {method}, not --method {}\n  help: drop {flag}; --method {} takes {own}",
+            args.method, args.method
+        ))
+    };
     let method = match args.method.as_str() {
-        "morris" => Method::Morris {
-            trajectories: args.trajectories as usize,
-            levels: args.levels as usize,
-        },
+        "morris" => {
+            if args.samples.is_some() {
+                return Err(misplaced(
+                    "--samples",
+                    "sobol",
+                    "--trajectories and --levels",
+                ));
+            }
+            Method::Morris {
+                trajectories: args.trajectories.unwrap_or(10) as usize,
+                levels: args.levels.unwrap_or(4) as usize,
+            }
+        }
         _ => {
+            if args.trajectories.is_some() {
+                return Err(misplaced("--trajectories", "morris", "--samples"));
+            }
+            if args.levels.is_some() {
+                return Err(misplaced("--levels", "morris", "--samples"));
+            }
+            let samples = args.samples.unwrap_or(128);
             // Saltelli's estimators are balanced at powers of two of a scrambled Sobol sequence.
-            if !args.samples.is_power_of_two() {
-                let below = 1u64 << (63 - args.samples.leading_zeros());
+            if !samples.is_power_of_two() {
+                let below = 1u64 << (63 - samples.leading_zeros());
                 return Err(Failure::Input(format!(
-                    "--samples {}: not a power of two\n  help: the Sobol sequence covers the factors evenly at powers of two; use {below} or {}",
-                    args.samples,
+                    "--samples {samples}: not a power of two\n  help: the Sobol sequence covers the factors evenly at powers of two; use {below} or {}",
                     below * 2
                 )));
             }
             Method::Sobol {
-                samples: args.samples as usize,
+                samples: samples as usize,
             }
         }
     };

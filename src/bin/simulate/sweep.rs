@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use soft_balancing::output::write_atomic;
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
-use soft_balancing::scenario::experiment::MAX_RUNS_PER_POINT;
+use soft_balancing::scenario::experiment::{MAX_POINTS, MAX_RUNS_PER_POINT};
 use soft_balancing::scenario::{Scenario, keys};
 use soft_balancing::sweep::charts;
 use soft_balancing::sweep::error::SweepError;
@@ -58,7 +58,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "DESIGN", value_parser = ["grid", "random", "lhs"])]
     design: Option<String>,
     /// Points to draw with --design random|lhs.
-    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(1, 10_000_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(1, MAX_POINTS as u64))]
     samples: Option<u64>,
     /// Replicates per point [default: the scenario's [sweep] runs, else 20].
     #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(1, MAX_RUNS_PER_POINT))]
@@ -75,7 +75,8 @@ pub struct SweepArgs {
     #[arg(long)]
     keep_runs: bool,
     /// Re-run K points of the sweep in the output folder from scratch and check they match.
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = whole::<usize>(1, MAX_POINTS as u64),
+          conflicts_with_all = ["resume", "shard", "keep_runs"])]
     verify: Option<usize>,
     /// Decision rule for every state [default: the scenario's].
     #[arg(long, value_name = "NAME")]
@@ -96,6 +97,9 @@ pub fn sweep_failure(e: SweepError) -> Failure {
             format!("--set {e}")
         }
         SweepError::NeedsSamples { .. } => format!("--design: {e}: add --samples N"),
+        SweepError::SamplesWithGrid => {
+            format!("--samples: {e}\n  help: drop --samples, or add --design lhs (or random)")
+        }
         SweepError::NeedsAxes { .. } => format!("--design: {e}: add --set KEY=min:max"),
         SweepError::NotThisSweep { .. } => format!("--resume: {e}"),
         _ => e.to_string(),
@@ -245,6 +249,13 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let opts = options(&mut sc, &args)?;
     out_is_not_a_file(&opts.out)?;
     if let Some(k) = args.verify {
+        let done = opts.out.join("sweep.csv");
+        if !done.is_file() {
+            return Err(Failure::Input(format!(
+                "--verify {k}: {} holds no finished sweep (no sweep.csv)\n  help: give --out the folder a finished sweep of this scenario wrote, with the same axes",
+                opts.out.display()
+            )));
+        }
         let results = run::verify(&sc, &opts, k).map_err(sweep_failure)?;
         let bad: Vec<usize> = results
             .iter()

@@ -16,6 +16,7 @@ use soft_balancing::runs::calibrate::{
 use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::scenario::experiment::round12;
 use soft_balancing::scenario::keys;
+use soft_balancing::scenario::keys::split_setting;
 use soft_balancing::sweep::store::sha256_hex;
 
 mod shard;
@@ -296,6 +297,14 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     for (i, p) in params.iter().enumerate() {
         if params[..i].iter().any(|q| q.key == p.key) {
             return Err(Failure::Input(format!("--param {}: named twice", p.key)));
+        }
+        // A key both fixed and calibrated: the prior would silently override the fixed value.
+        let fixed = args.common.set.iter().filter_map(|s| split_setting(s));
+        if let Some((_, value)) = fixed.filter(|(k, _)| *k == p.key).last() {
+            return Err(Failure::Input(format!(
+                "--param {}: also fixed by --set {}={value}\n  help: calibrate it (--param) or fix it (--set), not both",
+                p.key, p.key
+            )));
         }
     }
     calibrate::check_params(&sc, &mut params).map_err(failure)?;
