@@ -299,8 +299,8 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             return Err(Failure::Input(format!("--param {}: named twice", p.key)));
         }
         // A key both fixed and calibrated: the prior would silently override the fixed value.
-        let fixed = args.common.set.iter().filter_map(|s| split_setting(s));
-        if let Some((_, value)) = fixed.filter(|(k, _)| *k == p.key).next_back() {
+        let mut fixed = args.common.set.iter().filter_map(|s| split_setting(s));
+        if let Some((_, value)) = fixed.rfind(|(k, _)| *k == p.key) {
             return Err(Failure::Input(format!(
                 "--param {}: also fixed by --set {}={value}\n  help: calibrate it (--param) or fix it (--set), not both",
                 p.key, p.key
