@@ -552,6 +552,41 @@ fn landscape_warns_about_actors_of_size_zero() {
     assert!(!out.stderr.contains("size 0"), "{}", out.stderr);
 }
 
+/// The actors and propensity files are read as RFC 4180 writes them: a quoted name may hold a
+/// comma (it was split there, and the error blamed the wrong cell), and a name listed twice is
+/// refused (it printed a coalition against itself).
+#[test]
+fn landscape_files_read_quoted_cells_and_refuse_a_name_twice() {
+    let tmp = tempdir();
+    let actors = tmp.path().join("actors.csv");
+    let propensity = tmp.path().join("propensity.csv");
+    std::fs::write(&propensity, ",A,B,C\nA,,1,5\nB,1,,1\nC,5,1,\n").unwrap();
+    let run = |text: &str| {
+        std::fs::write(&actors, text).unwrap();
+        run_in(
+            tmp.path(),
+            [
+                "landscape".as_ref(),
+                "--actors".as_ref(),
+                actors.as_os_str(),
+                "--propensity".as_ref(),
+                propensity.as_os_str(),
+            ],
+        )
+    };
+    let quoted = run("id,actor,strength\n1,\"U,S\",10\n2,B,5\n3,C,5\n");
+    quoted.expect_code(0).no_panic();
+    assert!(quoted.stdout.contains("U,S"), "{}", quoted.stdout);
+    run("id,actor,strength\n1,A,10\n2,A,5\n3,C,5\n")
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("actors.csv:3:1: actor `A` is listed twice");
+    run("id,actor,strength\n1,\"A,10\n2,B,5\n3,C,5\n")
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("actors.csv:2:3: a quoted cell is not closed on its line");
+}
+
 #[test]
 fn unknown_flag_is_rejected() {
     usage_error(&["--frobnicate"], "--frobnicate");

@@ -5,6 +5,7 @@
 //! reads the two CSV files of the public implementation whose published Syria 2016 results the
 //! tests reproduce (`data/landscape_syria2016/`, described in `data/README.md`).
 
+use super::cells::cells;
 use crate::engine::decision::landscape::{self, Landscape};
 use crate::scenario::Scenario;
 use crate::scenario::validate::MAX_NUMBER;
@@ -29,11 +30,19 @@ pub fn read(
         if line.trim().is_empty() {
             continue;
         }
-        let cols = cells(line);
         let at = |c: usize| format!("{actors_name}:{}:{c}", k + 1);
-        let [_, (_, actor), (col, strength), ..] = cols[..] else {
+        let cols = cells(line).map_err(|(c, why)| format!("{}: {why}", at(c)))?;
+        let [_, (_, actor), (col, strength), ..] = &cols[..] else {
             return Err(format!("{}: expected `id,actor,strength`", at(1)));
         };
+        let (actor, col) = (actor.as_str(), *col);
+        if let Some(first) = names.iter().position(|n| n == actor) {
+            return Err(format!(
+                "{}: actor `{actor}` is listed twice (also actor {} of the file)",
+                at(1),
+                first + 1
+            ));
+        }
         let s = strength
             .parse::<f64>()
             .ok()
@@ -67,7 +76,8 @@ pub fn read(
     }
     let mut propensity = vec![0.0; n * n];
     for (i, &(k, row)) in rows.iter().enumerate() {
-        let cols = cells(row);
+        let cols =
+            cells(row).map_err(|(c, why)| format!("{propensity_name}:{}:{c}: {why}", k + 1))?;
         if cols.len() != n + 1 {
             return Err(format!(
                 "{propensity_name}:{}:1: {} ratings for {n} actors",
@@ -75,7 +85,7 @@ pub fn read(
                 cols.len().saturating_sub(1)
             ));
         }
-        for (j, &(col, c)) in cols[1..].iter().enumerate() {
+        for (j, (col, c)) in cols[1..].iter().enumerate() {
             if i == j {
                 continue;
             }
@@ -113,19 +123,6 @@ pub fn read(
         size,
         propensity,
     })
-}
-
-/// The comma-separated cells of a line, trimmed, each with the column (1-based, in characters)
-/// where its text starts.
-fn cells(line: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for cell in line.split(',') {
-        let lead = cell.len() - cell.trim_start().len();
-        out.push((line[..start + lead].chars().count() + 1, cell.trim()));
-        start += cell.len() + 1;
-    }
-    out
 }
 
 /// The landscape of a scenario's actors at its start (every state where the file starts it,

@@ -5,6 +5,7 @@
 
 pub mod ablation;
 pub mod calibrate;
+pub mod cells;
 pub mod compare;
 pub mod digest;
 pub mod ensemble;

@@ -26,6 +26,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+use super::cells::cells;
+
 /// Default fit (in-sample) window, inclusive years.
 pub const DEFAULT_FIT_WINDOW: (i32, i32) = (2001, 2010);
 /// Default test (out-of-sample) window, inclusive years.
@@ -142,7 +144,8 @@ fn row(fields: &[&str], idx: &[usize; 6]) -> Result<Observation, RowError> {
     })
 }
 
-/// Parses the agreement CSV (plain comma-separated; quoted fields are not supported).
+/// Parses the agreement CSV (comma-separated, one record to a line; a cell may be quoted as RFC
+/// 4180 quotes it, `runs::cells`).
 ///
 /// The first non-blank line is the header; the columns `year`, `iso3`, `agree_us`,
 /// `agree_ru`, `agree_cn` and `nvotes` are found by name, other columns are ignored.
@@ -154,7 +157,8 @@ pub fn parse(text: &str) -> Result<Vec<Observation>, ParseError> {
         return Err(perr(1, None, "expected a header line, found none".into()));
     };
     let header = header.trim_start_matches('\u{feff}');
-    let names: Vec<&str> = header.split(',').map(str::trim).collect();
+    let header = cells(header).map_err(|(_, why)| perr(h, None, why))?;
+    let names: Vec<&str> = header.iter().map(|c| c.1.as_str()).collect();
     let mut idx = [0; 6];
     for (k, want) in COLUMNS.iter().enumerate() {
         let msg = format!("expected a column named `{want}` in the header");
@@ -163,7 +167,8 @@ pub fn parse(text: &str) -> Result<Vec<Observation>, ParseError> {
     }
     let (mut seen, mut out) = (BTreeMap::new(), Vec::new());
     for (raw, line) in lines {
-        let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
+        let parsed = cells(raw).map_err(|(_, why)| perr(line, None, why))?;
+        let fields: Vec<&str> = parsed.iter().map(|c| c.1.as_str()).collect();
         let at = |(k, msg): RowError| perr(line, Some(idx[k] + 1), msg);
         let o = row(&fields, &idx).map_err(at)?;
         if let Some(first) = seen.insert((o.state.clone(), o.year), line) {
