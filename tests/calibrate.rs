@@ -275,6 +275,16 @@ fn bad_flags_exit_2_naming_the_flag_before_anything_runs() {
     rejected(&["--generations", "0"], "--generations");
     rejected(&["--alpha", "1.5"], "--alpha");
     rejected(&["--p-acc-min", "0"], "--p-acc-min");
+    // A negative number is read as the flag's value and refused as such (clap had advised
+    // `-- -1`, which would make it the scenario file).
+    rejected(
+        &["--p-acc-min", "-1"],
+        "invalid value '-1' for '--p-acc-min <P>'",
+    );
+    rejected(
+        &["--fit-until", "-5"],
+        "invalid value '-5' for '--fit-until <YEAR>'",
+    );
     rejected(&["--fit-until", "1995", "--data", "none"], "--fit-until");
     rejected(&["--data", "no_such_file.csv"], "--data");
     rejected(&["--runs", "6000"], "--runs");

@@ -31,7 +31,7 @@ use soft_balancing::scenario::shipped::SHIPPED;
 use tiny_http::{Header, Request, Response, Server};
 
 use crate::Failure;
-use crate::common::{Common, load, relative_to};
+use crate::common::{Common, load, relative_to, whole};
 
 /// The port tried first when none is given; the next twenty are tried if it is taken.
 const DEFAULT_PORT: u16 = 8017;
@@ -45,10 +45,10 @@ pub struct LabArgs {
     /// sco2001) or a scenario file [default: ufa2015].
     pub scenario: Option<String>,
     /// Port on 127.0.0.1 (0: any free port) [default: 8017, or the next free one].
-    #[arg(long, value_name = "N")]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u16>(0, 65_535))]
     pub port: Option<u16>,
-    /// Threads for the runs [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N")]
+    /// Threads for the runs [default: all cores], at most 256. Results do not depend on it.
+    #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<usize>(0, 256))]
     pub jobs: Option<usize>,
 }
 

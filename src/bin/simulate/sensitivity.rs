@@ -71,7 +71,7 @@ pub struct SensitivityArgs {
     /// Without --set intervals: vary each parameter over default x (1 - F) to default x (1 + F)
     /// within its valid range, instead of its whole valid range (parameters whose default is 0
     /// are then left out).
-    #[arg(long, value_name = "F", value_parser = parse_fraction)]
+    #[arg(allow_negative_numbers = true, long, value_name = "F", value_parser = parse_fraction)]
     around: Option<f64>,
     /// An output to analyse (repeatable), or `all`.
     #[arg(long = "output", value_name = "NAME")]

@@ -75,7 +75,7 @@ pub struct SweepArgs {
     #[arg(long)]
     keep_runs: bool,
     /// Re-run K points of the sweep in the output folder from scratch and check they match.
-    #[arg(long, value_name = "K", value_parser = whole::<usize>(1, MAX_POINTS as u64),
+    #[arg(allow_negative_numbers = true, long, value_name = "K", value_parser = whole::<usize>(1, MAX_POINTS as u64),
           conflicts_with_all = ["resume", "shard", "keep_runs"])]
     verify: Option<usize>,
     /// Decision rule for every state [default: the scenario's].

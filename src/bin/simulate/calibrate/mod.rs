@@ -92,14 +92,14 @@ pub struct CalibrateArgs {
     #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 200, value_parser = whole::<u64>(1, 1_000_000))]
     scorecard_runs: u64,
     /// Share of the particles kept from one generation to the next (0 to 1).
-    #[arg(long, value_name = "A", default_value_t = 0.5, value_parser = parse_fraction)]
+    #[arg(allow_negative_numbers = true, long, value_name = "A", default_value_t = 0.5, value_parser = parse_fraction)]
     alpha: f64,
     /// Stop when fewer than this share of a generation's new sets fall within the tolerance.
-    #[arg(long, value_name = "P", default_value_t = 0.05, value_parser = parse_fraction)]
+    #[arg(allow_negative_numbers = true, long, value_name = "P", default_value_t = 0.05, value_parser = parse_fraction)]
     p_acc_min: f64,
     /// The last year in sample: lines dated up to it, and UN votes from 2001 to it, are fitted;
     /// later ones are out of sample.
-    #[arg(long, value_name = "YEAR", default_value_t = 2010, value_parser = clap::value_parser!(i32).range(1900..=2200))]
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", default_value_t = 2010, value_parser = clap::value_parser!(i32).range(1900..=2200))]
     fit_until: i32,
     /// Measured data the distance also uses: `unga` (UN General Assembly voting agreement,
     /// shipped), a CSV file in its format, or `none` [default: unga when the scenario has
