@@ -761,7 +761,8 @@ fn a_repeated_without_or_lens_is_named_as_such() {
 
 /// Input that made no sense and was accepted: a sanction on oneself, an exercise listing one
 /// participant twice (which passed "at least two participants"), a `[sweep]` grid with
-/// `samples` (silently ignored).
+/// `samples` (silently ignored), a transit state twice or a party as transit, a state its own
+/// neighbour, an event removed twice by one counterfactual.
 #[test]
 fn self_sanctions_repeated_participants_and_a_grid_with_samples_are_refused() {
     let dir = common::tempdir();
@@ -776,6 +777,17 @@ fn self_sanctions_repeated_participants_and_a_grid_with_samples_are_refused() {
             "exercise.toml",
             "[[events]]\nid = \"x\"\ndate = \"2010-01\"\nkind = \"exercise\"\nparticipants = [\"RUS\", \"RUS\"]\n\n",
             "`RUS` is listed twice",
+        ),
+        // A transit state twice (paid twice), or a party to the deal as its own transit state.
+        (
+            "route_twice.toml",
+            "[[energy_deals]]\nid = \"g\"\nsupplier = \"KAZ\"\nbuyer = \"CHN\"\nvolume_bcm = 5.0\nsupplier_min_usd = 200.0\nbuyer_max_usd = 250.0\nroute = [\"KGZ\", \"KGZ\"]\nroute_km = [100.0, 100.0]\n\n",
+            "`KGZ` is listed twice in the route",
+        ),
+        (
+            "route_party.toml",
+            "[[energy_deals]]\nid = \"g\"\nsupplier = \"KAZ\"\nbuyer = \"CHN\"\nvolume_bcm = 5.0\nsupplier_min_usd = 200.0\nbuyer_max_usd = 250.0\nroute = [\"KAZ\"]\nroute_km = [100.0]\n\n",
+            "`KAZ` is a party to the deal, not a transit state",
         ),
     ];
     for (name, added, message) in cases {
@@ -796,4 +808,29 @@ fn self_sanctions_repeated_participants_and_a_grid_with_samples_are_refused() {
         &path,
         "`samples` applies to a random or lhs sweep, not a grid",
     );
+    // A state its own neighbour, or a neighbour twice.
+    let kaz = "id = \"KAZ\"\nrole = \"state\"";
+    for (list, message) in [
+        ("[\"KAZ\"]", "`KAZ` is listed as its own neighbour"),
+        ("[\"KGZ\", \"KGZ\"]", "neighbour `KGZ` is listed twice"),
+    ] {
+        let path = base_with(
+            dir.path(),
+            "neighbours.toml",
+            kaz,
+            &format!("{kaz}\nneighbours = {list}"),
+        );
+        both_reject(dir.path(), &path, message);
+    }
+    // A counterfactual naming one event twice.
+    let path = dir.path().join("without.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{base}\n{}[[checks]]\nfact = \"1\"\noutcome = \"us_up\"\nexpect = \"fails\"\nthreshold = 0.5\nwithout = [\"terror\", \"terror\"]\n",
+            us_influence_check("us_up", "up", "2005-01", "2010-12", 0.0)
+        ),
+    )
+    .unwrap();
+    both_reject(dir.path(), &path, "`without` names `terror` twice");
 }

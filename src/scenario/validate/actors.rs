@@ -205,6 +205,17 @@ impl V<'_> {
                         "list the ids of actors this one borders, from [[actors]]",
                     ));
                 };
+                if j == i || actors[i].neighbours.contains(&j) {
+                    return Err(self.err(
+                        id.span(),
+                        if j == i {
+                            format!("`{}` is listed as its own neighbour", id.get_ref())
+                        } else {
+                            format!("neighbour `{}` is listed twice", id.get_ref())
+                        },
+                        "list each actor this one borders once, and not the actor itself",
+                    ));
+                }
                 actors[i].neighbours.push(j);
             }
         }

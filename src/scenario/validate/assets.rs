@@ -172,7 +172,19 @@ impl V<'_> {
             self.distinct(supplier, buyer, &d.buyer)?;
             let mut route = Vec::new();
             for r in d.route.iter().flatten() {
-                route.push(self.actor(ctx, r)?);
+                let state = self.actor(ctx, r)?;
+                if state == supplier || state == buyer || route.contains(&state) {
+                    return Err(self.err(
+                        r.span(),
+                        if route.contains(&state) {
+                            format!("`{}` is listed twice in the route", r.get_ref())
+                        } else {
+                            format!("`{}` is a party to the deal, not a transit state", r.get_ref())
+                        },
+                        "list each transit state between supplier and buyer once, in order; transit income is paid per state",
+                    ));
+                }
+                route.push(state);
             }
             let route_km = self.route_km(d, route.len())?;
             let build_months = self

@@ -454,7 +454,14 @@ impl V<'_> {
                         "name the id of an [[events]] entry to remove, or a list of them",
                     ));
                 }
-                for id in &remove {
+                for (k, id) in remove.iter().enumerate() {
+                    if remove[..k].contains(id) {
+                        return Err(self.err(
+                            w.span(),
+                            format!("`without` names `{id}` twice"),
+                            "name each event to remove once",
+                        ));
+                    }
                     if !sc
                         .events
                         .iter()
