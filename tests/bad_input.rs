@@ -352,7 +352,9 @@ fn both_reject(dir: &Path, path: &Path, message: &str) -> Outcome {
 #[test]
 fn an_error_past_column_65535_is_located_without_a_panic() {
     let tmp = tempdir();
-    let list = format!("{}\"NOPE\"", "\"KAZ\", ".repeat(11_000));
+    // One neighbour, then blanks enough to put the unknown id past column 65,535 (a neighbour
+    // listed twice is an error of its own, found first).
+    let list = format!("\"KAZ\",{}\"NOPE\"", " ".repeat(66_000));
     let path = base_with(
         tmp.path(),
         "wide.toml",

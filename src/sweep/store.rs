@@ -48,7 +48,8 @@ pub struct SweepMeta {
     /// `grid`, `random`, `lhs`, `morris` or `saltelli`.
     pub design: String,
     /// Points drawn, for random and lhs designs; base rows of a saltelli design; trajectories
-    /// of a morris design.
+    /// of a morris design; left out for a grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samples: Option<usize>,
     /// Grid levels of a morris design.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -98,7 +98,12 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             .states()
             .find(|&i| sc.actors[i].in_region)
             .or_else(|| sc.states().next())
-            .ok_or_else(|| Failure::Input("the scenario has no state to chart".into()))?,
+            .ok_or_else(|| {
+                Failure::Input(format!(
+                    "{}: the scenario has no state, so the lenses have nothing to compare\n  help: add an [[actors]] entry with role = \"state\"",
+                    args.file.display()
+                ))
+            })?,
     };
     let seed = args.common.seed.unwrap_or(sc.seed);
     let out_dir = args

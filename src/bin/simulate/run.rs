@@ -127,7 +127,7 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
                         check_finite(&sc, first + r + 1, rec).map_err(|e| {
                             Failure::Input(format!(
                                 "{e}\n  help: the scenario's numbers combine into values the model cannot represent; reduce the amounts involved ({})",
-                                sc.path
+                                path.display()
                             ))
                         })?;
                         if rec.log.iter().any(|e| e.what == What::NotConsidered) {

@@ -9,7 +9,7 @@ use clap::Args;
 use soft_balancing::abc::Settings;
 use soft_balancing::output::write_atomic;
 use soft_balancing::runs::calibrate::checkpoint;
-use soft_balancing::runs::calibrate::distance::{Target, term_counts};
+use soft_balancing::runs::calibrate::distance::{Target, line_year, scored, term_counts};
 use soft_balancing::runs::calibrate::{
     self, CalibrateError, DEFAULT_AROUND, DEFAULT_PARAMS, Parameter, Progress, Request,
 };
@@ -328,8 +328,16 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     let (n_in, n_out) = term_counts(&sc, &target);
     if n_in == 0 {
         return Err(Failure::Input(format!(
-            "--fit-until {}: no scorecard line of {} is dated up to that year, and no data\n  help: give a later year",
-            args.fit_until, sc.name
+            "--fit-until {}: no scorecard line of {} is dated up to that year, and no data\n  help: {}",
+            args.fit_until,
+            sc.name,
+            match scored(&sc).map(|c| line_year(&sc, c)).min() {
+                Some(y) if y <= 2200 => format!("give --fit-until {y} or later"),
+                Some(y) => format!(
+                    "its earliest line falls in {y} (a line without `by` falls at the scenario's end), past the latest --fit-until, 2200: give the lines earlier `by` dates, or --data with measured votes"
+                ),
+                None => "every [[checks]] line is a counterfactual (`without`), which a calibration does not score: add a line without `without`".to_string(),
+            }
         )));
     }
     let settings = Settings {
