@@ -283,6 +283,23 @@ fn the_lab_says_what_is_wrong_and_serves_only_its_own_files() {
     assert_eq!(lab.get("/download/secret.txt?scenario=ufa2015").0, 404);
     let (status, _) = http(&lab.addr, "POST", "/api/run?scenario=ufa2015", None);
     assert_eq!(status, 405);
+    // A typo in a hand-edited link, a value given twice, an address past the limit: each
+    // refused with the reason, none answered with another setting.
+    let (status, body) = lab.get("/api/run?scenario=ufa2015&withou=peace_mission_2016");
+    assert_eq!(status, 400);
+    assert!(body.contains("unknown parameter `withou`"), "{body}");
+    let (status, body) = lab.get("/api/run?scenario=ufa2015&runs=5&runs=6");
+    assert_eq!(status, 400);
+    assert!(body.contains("runs is given twice"), "{body}");
+    let long = format!("/api/run?scenario=ufa2015&z={}", "x".repeat(20_000));
+    assert_eq!(lab.get(&long).0, 414);
+    // The error quoting a long id is cut, not sent back whole.
+    let (status, body) = lab.get(&format!(
+        "/api/run?scenario=ufa2015&without={}",
+        "a".repeat(5000)
+    ));
+    assert_eq!(status, 400);
+    assert!(body.len() < 1000, "{} bytes", body.len());
 }
 
 // ---- the browser ------------------------------------------------------------------------------

@@ -33,14 +33,41 @@ pub struct QueryError(pub String);
 
 impl Setting {
     /// Reads `scenario=ufa2015&runs=200&seed=7&lens=hedging&set=decision.money_weight=12&without=ID`
-    /// (every key optional but `scenario`; `set` and `without` may repeat; unknown keys are
-    /// ignored, so that a page can keep its own state in the same URL).
+    /// (every key optional but `scenario`; `set` and `without` may repeat, the others may not;
+    /// no value may be empty). An unknown key is refused, so that a link with a typo (`withou=`)
+    /// says so instead of showing another setting. (The page keeps its own state, the second
+    /// setting of "A vs B", in its own URL, which it reads itself.)
     pub fn from_query(query: &str) -> Result<Setting, QueryError> {
+        const KEYS: [&str; 6] = ["scenario", "runs", "seed", "lens", "set", "without"];
         let mut s = Setting {
             runs: 200,
             ..Setting::default()
         };
-        for (k, v) in pairs(query) {
+        let pairs = pairs(query);
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            let shown = |text: &str| -> String {
+                let cut: String = text.chars().take(60).collect();
+                if cut.len() < text.len() {
+                    format!("{cut}…")
+                } else {
+                    cut
+                }
+            };
+            if !KEYS.contains(&k.as_str()) {
+                return Err(QueryError(format!(
+                    "unknown parameter `{}`; the lab reads {}",
+                    shown(k),
+                    KEYS.join(", ")
+                )));
+            }
+            if v.is_empty() {
+                return Err(QueryError(format!("{k}= has no value")));
+            }
+            let repeatable = k == "set" || k == "without";
+            if !repeatable && pairs[..i].iter().any(|(first, _)| first == k) {
+                return Err(QueryError(format!("{k} is given twice")));
+            }
+            let v = v.clone();
             match k.as_str() {
                 "scenario" => s.scenario = v,
                 "runs" => {
@@ -54,7 +81,7 @@ impl Setting {
                             ))
                         })?
                 }
-                "seed" if !v.is_empty() => {
+                "seed" => {
                     // The command line's limit: the command the page shows must run.
                     let seed = v.parse::<u64>().ok().filter(|&x| x <= MAX_SEED);
                     s.seed = Some(seed.ok_or_else(|| {
@@ -63,10 +90,9 @@ impl Setting {
                         ))
                     })?)
                 }
-                "lens" if !v.is_empty() => s.lens = Some(v),
-                "set" if !v.is_empty() => s.set.push(v),
-                "without" if !v.is_empty() => s.without.push(v),
-                _ => {}
+                "lens" => s.lens = Some(v),
+                "set" => s.set.push(v),
+                _ => s.without.push(v),
             }
         }
         if s.scenario.is_empty() {
@@ -204,6 +230,20 @@ mod tests {
         assert!(Setting::from_query("scenario=x&seed=-1").is_err());
         assert!(Setting::from_query("scenario=x&seed=9007199254740991").is_ok());
         assert!(Setting::from_query("scenario=x&seed=9007199254740992").is_err());
+        // A typo, a value given twice, an empty value: each named, none ignored.
+        let e = Setting::from_query("scenario=x&withou=y").unwrap_err();
+        assert!(e.0.contains("unknown parameter `withou`"), "{e}");
+        let e = Setting::from_query("scenario=x&runs=5&runs=6").unwrap_err();
+        assert!(e.0.contains("runs is given twice"), "{e}");
+        let e = Setting::from_query("scenario=x&set=").unwrap_err();
+        assert!(e.0.contains("set= has no value"), "{e}");
+        let long = format!("scenario=x&{}=1", "z".repeat(5000));
+        let e = Setting::from_query(&long).unwrap_err();
+        assert!(
+            e.0.len() < 200,
+            "the error repeats the whole input: {} bytes",
+            e.0.len()
+        );
     }
 
     #[test]

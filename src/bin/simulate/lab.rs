@@ -11,7 +11,7 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use clap::Args;
@@ -72,8 +72,13 @@ struct Lab {
     sources: Vec<Source>,
     first: String,
     jobs: usize,
-    cache: Vec<(String, Arc<Computed>)>,
+    /// The settings run last, the most recent last (shared by the threads that answer).
+    cache: Mutex<Vec<(String, Arc<Computed>)>>,
 }
+
+/// Threads answering requests: a long download or ensemble on one leaves the others free to
+/// serve the page, its files and the next setting.
+const ANSWERING_THREADS: usize = 4;
 
 /// Runs `simulate lab`.
 pub fn lab(args: LabArgs) -> Result<(), Failure> {
@@ -111,15 +116,21 @@ pub fn lab(args: LabArgs) -> Result<(), Failure> {
     println!("Open it in a browser; Ctrl-C stops the lab.");
     let _ = std::io::stdout().flush();
 
-    let mut lab = Lab {
+    let lab = Lab {
         sources,
         first,
         jobs: args.jobs.unwrap_or(0),
-        cache: Vec::new(),
+        cache: Mutex::new(Vec::new()),
     };
-    for request in server.incoming_requests() {
-        lab.answer(request);
-    }
+    std::thread::scope(|scope| {
+        for _ in 0..ANSWERING_THREADS {
+            scope.spawn(|| {
+                for request in server.incoming_requests() {
+                    lab.answer(request);
+                }
+            });
+        }
+    });
     Ok(())
 }
 
@@ -169,7 +180,20 @@ impl Reply {
         }
     }
     fn error(status: u16, message: &str) -> Reply {
-        let body = serde_json::json!({ "error": message }).to_string();
+        // Each line cut as the command line cuts an echoed line: a message that quotes a long
+        // input does not send it back whole.
+        let message: Vec<String> = message
+            .lines()
+            .map(|l| {
+                let cut: String = l.chars().take(MAX_ERROR_LINE).collect();
+                if cut.len() < l.len() {
+                    format!("{cut}…")
+                } else {
+                    cut
+                }
+            })
+            .collect();
+        let body = serde_json::json!({ "error": message.join("\n") }).to_string();
         Reply {
             status,
             kind: "application/json",
@@ -179,15 +203,36 @@ impl Reply {
     }
 }
 
+/// The longest address the lab reads: a setting with every parameter changed and every event
+/// left out is a few kilobytes.
+const MAX_URL: usize = 16 * 1024;
+
+/// The longest line of an error message the lab sends back, in characters.
+const MAX_ERROR_LINE: usize = 300;
+
 impl Lab {
-    fn answer(&mut self, request: Request) {
+    fn answer(&self, request: Request) {
         let url = request.url().to_string();
         let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
-        let reply = if *request.method() != tiny_http::Method::Get {
-            Reply::error(405, "the lab answers GET only")
-        } else {
-            self.route(path, query)
+        let method = request.method().clone();
+        let reply = match method {
+            tiny_http::Method::Get | tiny_http::Method::Head if url.len() > MAX_URL => {
+                Reply::error(
+                    414,
+                    &format!(
+                        "the address is {} bytes long, more than the lab reads ({MAX_URL})",
+                        url.len()
+                    ),
+                )
+            }
+            tiny_http::Method::Get | tiny_http::Method::Head => self.route(path, query),
+            _ => {
+                let mut r = Reply::error(405, "the lab answers GET (and HEAD) only");
+                r.headers.push(("Allow", "GET, HEAD".to_string()));
+                r
+            }
         };
+        // HEAD: tiny_http sends the headers GET would send, without the body (RFC 9110, 9.3.2).
         let mut response = Response::from_data(reply.body).with_status_code(reply.status);
         let mut headers = vec![
             ("Content-Type", reply.kind.to_string()),
@@ -204,7 +249,7 @@ impl Lab {
         let _ = request.respond(response);
     }
 
-    fn route(&mut self, path: &str, query: &str) -> Reply {
+    fn route(&self, path: &str, query: &str) -> Reply {
         if let Some((text, kind)) = page::asset(path) {
             return Reply::ok(kind, text);
         }
@@ -256,14 +301,18 @@ impl Lab {
     }
 
     /// The runs of the setting in `query`, from the cache or run now.
-    fn compute(&mut self, query: &str) -> Result<Arc<Computed>, (u16, String)> {
+    fn compute(&self, query: &str) -> Result<Arc<Computed>, (u16, String)> {
         let setting = Setting::from_query(query).map_err(|e| (400, e.to_string()))?;
         let key = setting.to_query();
-        if let Some(i) = self.cache.iter().position(|(k, _)| *k == key) {
-            let hit = self.cache.remove(i);
-            let c = Arc::clone(&hit.1);
-            self.cache.push(hit);
-            return Ok(c);
+        {
+            // A thread that panicked holding the cache left it as it was: use it.
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(i) = cache.iter().position(|(k, _)| *k == key) {
+                let hit = cache.remove(i);
+                let c = Arc::clone(&hit.1);
+                cache.push(hit);
+                return Ok(c);
+            }
         }
         let src = self
             .sources
@@ -316,15 +365,16 @@ impl Lab {
             summary,
             json,
         });
-        self.cache.push((key, Arc::clone(&c)));
-        if self.cache.len() > CACHE {
-            self.cache.remove(0);
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.push((key, Arc::clone(&c)));
+        if cache.len() > CACHE {
+            cache.remove(0);
         }
         Ok(c)
     }
 
     /// One of the files `simulate FILE` writes, for the setting in `query`.
-    fn download(&mut self, file: &str, query: &str) -> Reply {
+    fn download(&self, file: &str, query: &str) -> Reply {
         let c = match self.compute(query) {
             Ok(c) => c,
             Err((status, msg)) => return Reply::error(status, &msg),
