@@ -233,7 +233,9 @@ pub fn score(
             let np = sc.patrons.len().max(1);
             return Err(NonFinite {
                 run: r + 1,
-                date: sc.end.to_string(),
+                // Only the last shares are kept here: the date it first happened is in a plain
+                // run's error (`simulate FILE` with the same values).
+                date: format!("the end, {}", sc.date_of(sc.steps())),
                 what: share_name(sc, k / np, k % np),
                 value: last[k],
             });
