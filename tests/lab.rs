@@ -271,12 +271,21 @@ fn the_lab_says_what_is_wrong_and_serves_only_its_own_files() {
             .starts_with("Weight of money")
     );
 
-    let (status, body) = lab.get("/api/run?scenario=ufa2015&set=decision.nonsense%3D1");
-    assert_eq!(status, 400);
-    assert!(body.contains("unknown key"), "{body}");
-    let (status, body) = lab.get("/api/run?scenario=ufa2015&without=nothing");
-    assert_eq!(status, 400);
-    assert!(body.contains("peace_mission_2016"), "lists the ids: {body}");
+    // A request the lab refuses with 400 and a body that says why.
+    let refused = |path: &str, says: &str| {
+        let (status, body) = lab.get(path);
+        assert_eq!(status, 400, "{path}");
+        assert!(body.contains(says), "{path}: {body}");
+    };
+    refused(
+        "/api/run?scenario=ufa2015&set=decision.nonsense%3D1",
+        "unknown key",
+    );
+    // Lists the ids.
+    refused(
+        "/api/run?scenario=ufa2015&without=nothing",
+        "peace_mission_2016",
+    );
     assert_eq!(lab.get("/api/run?scenario=nowhere").0, 404);
     assert_eq!(lab.get("/api/run?scenario=ufa2015&runs=0").0, 400);
     assert_eq!(lab.get("/../Cargo.toml").0, 404);
@@ -285,12 +294,14 @@ fn the_lab_says_what_is_wrong_and_serves_only_its_own_files() {
     assert_eq!(status, 405);
     // A typo in a hand-edited link, a value given twice, an address past the limit: each
     // refused with the reason, none answered with another setting.
-    let (status, body) = lab.get("/api/run?scenario=ufa2015&withou=peace_mission_2016");
-    assert_eq!(status, 400);
-    assert!(body.contains("unknown parameter `withou`"), "{body}");
-    let (status, body) = lab.get("/api/run?scenario=ufa2015&runs=5&runs=6");
-    assert_eq!(status, 400);
-    assert!(body.contains("runs is given twice"), "{body}");
+    refused(
+        "/api/run?scenario=ufa2015&withou=peace_mission_2016",
+        "unknown parameter `withou`",
+    );
+    refused(
+        "/api/run?scenario=ufa2015&runs=5&runs=6",
+        "runs is given twice",
+    );
     let long = format!("/api/run?scenario=ufa2015&z={}", "x".repeat(20_000));
     assert_eq!(lab.get(&long).0, 414);
     // The error quoting a long id is cut, not sent back whole.
