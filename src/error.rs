@@ -242,3 +242,82 @@ mod tests {
         assert_eq!(caret, 5);
     }
 }
+
+/// The candidate nearest to `word` by edit distance (insertions, deletions, substitutions and
+/// swaps of neighbouring characters; a difference of case alone is one edit), if it is near enough to be a slip of the
+/// keyboard: at most one edit for words up to four characters, two up to ten, three beyond.
+/// Errors use it to ask "did you mean …?".
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w: Vec<char> = word.to_lowercase().chars().collect();
+    let limit = match w.len() {
+        0 => return None,
+        1..=4 => 1,
+        5..=10 => 2,
+        _ => 3,
+    };
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c == word {
+            continue;
+        }
+        // The same word in another case counts as one slip.
+        let d = edit_distance(&w, &c.to_lowercase().chars().collect::<Vec<_>>()).max(1);
+        if d <= limit && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance between `a` and `b`.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[n][m]
+}
+
+#[cfg(test)]
+mod closest_tests {
+    use super::closest;
+
+    #[test]
+    fn a_slip_of_the_keyboard_finds_its_word_and_nothing_else_does() {
+        let keys = [
+            "decision.money_weight",
+            "decision.noise_sd",
+            "bases.breach_cost",
+        ];
+        assert_eq!(
+            closest("decision.money_weigth", keys),
+            Some("decision.money_weight")
+        );
+        assert_eq!(
+            closest("chek", ["check", "compare", "validate"]),
+            Some("check")
+        );
+        assert_eq!(
+            closest("validat", ["check", "compare", "validate"]),
+            Some("validate")
+        );
+        assert_eq!(closest("usa", ["USA", "RUS"]), Some("USA"));
+        assert_eq!(closest("something_else", keys), None);
+        assert_eq!(closest("", keys), None);
+    }
+}

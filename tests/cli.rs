@@ -587,6 +587,51 @@ fn landscape_files_read_quoted_cells_and_refuse_a_name_twice() {
         .stderr_has("actors.csv:2:3: a quoted cell is not closed on its line");
 }
 
+/// A student's slips get the word they meant: a mistyped command (clap took it for the scenario
+/// and blamed the next word), a parameter key or an event id with a typo, a parameter without
+/// its section, a sweep range written 5-15; and a built-in scenario's name next to an edited
+/// file of that name says which one is read.
+#[test]
+fn slips_of_the_keyboard_get_the_word_meant() {
+    let tmp = tempdir();
+    for (args, says) in [
+        (
+            &["chek", "ufa2015.toml"][..],
+            "did you mean `simulate check`?",
+        ),
+        (&["validat", "sco2001"], "did you mean `simulate validate`?"),
+        (&["run", "ufa2015"], "`run` is not a command"),
+        (&["explain", "enlargment"], "did you mean `enlargement`?"),
+    ] {
+        run_in(tmp.path(), args)
+            .expect_code(2)
+            .no_panic()
+            .stderr_has(says);
+    }
+    usage_error(
+        &["--set", "decision.money_weigth=12"],
+        "did you mean `decision.money_weight`?",
+    );
+    usage_error(
+        &["--set", "money_weight=12"],
+        "did you mean `decision.money_weight`?",
+    );
+    usage_error(
+        &["--without", "peace_mision_2016"],
+        "did you mean `peace_mission_2016`?",
+    );
+    run_in(
+        tmp.path(),
+        ["sweep", "ufa2015", "--set", "decision.money_weight=5-15"],
+    )
+    .expect_code(2)
+    .stderr_has("write a range as min:max:step");
+    std::fs::write(tmp.path().join("ufa2015.toml"), read(&common::ufa2015())).unwrap();
+    run_in(tmp.path(), ["check", "ufa2015"])
+        .expect_code(0)
+        .stderr_has("ufa2015.toml here is not read");
+}
+
 #[test]
 fn unknown_flag_is_rejected() {
     usage_error(&["--frobnicate"], "--frobnicate");

@@ -434,7 +434,10 @@ fn parse_values_text(text: &str, sampling: bool) -> Result<AxisValues, String> {
         let v = text
             .split(',')
             .map(num)
-            .collect::<Result<Vec<f64>, String>>()?;
+            .collect::<Result<Vec<f64>, String>>()
+            .map_err(|e| {
+                format!("{e}: write a range as min:max:step (e.g. 5:15:5) and a list as a,b,c")
+            })?;
         // A value twice would run the same point twice under two labels.
         if let Some((_, x)) = v.iter().enumerate().find(|&(k, x)| v[..k].contains(x)) {
             return Err(format!("`{text}`: the value {x} is given twice"));

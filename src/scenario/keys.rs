@@ -13,6 +13,7 @@
 //! Each value is checked against the same range the scenario file accepts; an unknown key or a
 //! value out of range is an error before anything runs.
 
+use crate::error::closest;
 use crate::params::Params;
 use crate::scenario::experiment::{Axis, ValuesError, parse_values};
 use crate::scenario::validate::shown;
@@ -105,7 +106,10 @@ pub fn split_setting(item: &str) -> Option<(&str, &str)> {
 
 /// Sets `key` to `value` in `sc`.
 pub fn set(sc: &mut Scenario, key: &str, value: f64) -> Result<(), KeyError> {
-    let (slot, min, max) = locate(sc, key)?;
+    let (slot, min, max) = match locate(sc, key) {
+        Ok(found) => found,
+        Err(e) => return Err(suggest(sc, e)),
+    };
     if !value.is_finite() || value < min || value > max {
         return Err(KeyError::OutOfRange {
             key: key.to_string(),
@@ -120,13 +124,50 @@ pub fn set(sc: &mut Scenario, key: &str, value: f64) -> Result<(), KeyError> {
 
 /// The current value of `key` in `sc`.
 pub fn get(sc: &mut Scenario, key: &str) -> Result<f64, KeyError> {
-    locate(sc, key).map(|(slot, _, _)| *slot)
+    match locate(sc, key) {
+        Ok((slot, _, _)) => Ok(*slot),
+        Err(e) => Err(suggest(sc, e)),
+    }
 }
 
 /// Checks that `key` exists in `sc` and returns its valid range.
 pub fn range(sc: &Scenario, key: &str) -> Result<(f64, f64), KeyError> {
     let mut copy = sc.clone();
-    locate(&mut copy, key).map(|(_, min, max)| (min, max))
+    locate(&mut copy, key)
+        .map(|(_, min, max)| (min, max))
+        .map_err(|e| suggest(sc, e))
+}
+
+/// An unknown key's error with the key the user most likely meant, when one is a slip of the
+/// keyboard away (`decision.money_weigth`, an event id with a typo) or a parameter's name given
+/// without its section (`money_weight`).
+fn suggest(sc: &Scenario, e: KeyError) -> KeyError {
+    let KeyError::Unknown { key, help } = e else {
+        return e;
+    };
+    let params = || Params::specs().iter().map(|s| s.key);
+    let parts: Vec<&str> = key.split('.').collect();
+    let meant: Option<String> = match parts.as_slice() {
+        [name] => params()
+            .find(|k| k.rsplit('.').next() == Some(*name))
+            .or_else(|| closest(name, params().filter_map(|k| k.rsplit('.').next())))
+            .and_then(|n| params().find(|k| k.ends_with(&format!(".{n}")) || *k == n))
+            .map(str::to_string),
+        ["events", id, field] => {
+            let ids = sc.events.iter().filter_map(|e| e.id.as_deref());
+            closest(id, ids).map(|m| format!("events.{m}.{field}"))
+        }
+        ["actors", id, field] => {
+            let ids = sc.actors.iter().map(|a| a.id.as_str());
+            closest(id, ids).map(|m| format!("actors.{m}.{field}"))
+        }
+        _ => closest(&key, params()).map(str::to_string),
+    };
+    let help = match meant {
+        Some(m) => format!("did you mean `{m}`? {help}"),
+        None => help,
+    };
+    KeyError::Unknown { key, help }
 }
 
 fn unknown(key: &str, help: impl Into<String>) -> KeyError {

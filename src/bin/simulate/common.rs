@@ -121,6 +121,17 @@ pub fn load(path: &Path) -> Result<Scenario, Failure> {
     if !path.exists()
         && let Some(s) = Shipped::named_by(path)
     {
+        // A name without `.toml` next to a file of that name: the student who edited the file
+        // must know it is not the one read.
+        let local = path.with_extension("toml");
+        if path.extension().is_none() && local.is_file() {
+            eprintln!(
+                "warning: `{}` is the scenario built into simulate; {} here is not read\n  help: give the file's name, {}, to run your copy",
+                path.display(),
+                local.display(),
+                local.display()
+            );
+        }
         return s.load().map_err(|e| Failure::Other(e.to_string()));
     }
     Scenario::load(path).map_err(|e| Failure::Input(e.to_string()))
@@ -262,8 +273,10 @@ pub fn apply_changes(
         }
         if sc.remove_event(id) == 0 {
             let ids: Vec<&str> = sc.events.iter().filter_map(|e| e.id.as_deref()).collect();
+            let meant = soft_balancing::error::closest(id, ids.iter().copied())
+                .map_or(String::new(), |m| format!("did you mean `{m}`? "));
             return Err(Failure::Input(format!(
-                "--without {id}: no scripted event has this id\n  help: event ids in {}: {}",
+                "--without {id}: no scripted event has this id\n  help: {meant}event ids in {}: {}",
                 sc.path,
                 if ids.is_empty() {
                     "(none)".to_string()

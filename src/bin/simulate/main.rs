@@ -134,6 +134,10 @@ pub enum Failure {
 
 fn main() -> ExitCode {
     restore_sigpipe();
+    if let Some(msg) = mistaken_command() {
+        eprintln!("error: {msg}");
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Check { file }) => check::check(&file),
@@ -167,6 +171,36 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A first word that is neither a command nor a scenario but looks like a mistyped command
+/// (`chek`, `validat`) or a command that does not exist (`run`): clap would take it for the
+/// scenario and blame the next word, so it is named here, with the command meant.
+fn mistaken_command() -> Option<String> {
+    use clap::CommandFactory;
+    let first = std::env::args().nth(1)?;
+    let path = std::path::Path::new(&first);
+    if first.starts_with('-')
+        || path.exists()
+        || first.ends_with(".toml")
+        || soft_balancing::scenario::shipped::Shipped::named_by(path).is_some()
+    {
+        return None;
+    }
+    let cli = Cli::command();
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    if names.contains(&first.as_str()) {
+        return None;
+    }
+    if first == "run" {
+        return Some(
+            "`run` is not a command: a scenario runs with `simulate FILE`\n  help: e.g. simulate scenarios/ufa2015.toml --runs 20".to_string(),
+        );
+    }
+    let meant = soft_balancing::error::closest(&first, names.iter().copied())?;
+    Some(format!(
+        "`{first}` is not a command or a scenario file\n  help: did you mean `simulate {meant}`? (`simulate --help` lists the commands)"
+    ))
 }
 
 /// `simulate help [COMMAND]`: the help of the program or of one command.
