@@ -347,6 +347,22 @@ fn both_reject(dir: &Path, path: &Path, message: &str) -> Outcome {
     out
 }
 
+/// TOML slips a student makes get a fix they can act on: a parameter straight under
+/// `[params]`, a decimal comma, an unquoted date.
+#[test]
+fn toml_slips_get_a_fix_that_works() {
+    let dir = common::tempdir();
+    let base = common::read(&fixture("base.toml"));
+    let params = dir.path().join("params.toml");
+    std::fs::write(&params, format!("{base}\n[params]\nmoney_weight = 12\n")).unwrap();
+    both_reject(dir.path(), &params, "write [params.decision]");
+    let comma = base_with(dir.path(), "comma.toml", "gdp_bn = 4.7", "gdp_bn = 4,7");
+    both_reject(dir.path(), &comma, "write decimals with a dot");
+    let start = base.lines().find(|l| l.starts_with("start = ")).unwrap();
+    let date = base_with(dir.path(), "date.toml", start, &start.replace('"', ""));
+    both_reject(dir.path(), &date, "write dates as quoted text");
+}
+
 /// Regression: an error past column 65,535 panicked in the error's display (the caret was
 /// padded with a formatting width, which is a u16).
 #[test]

@@ -158,7 +158,32 @@ impl V<'_> {
                 "write dates as quoted text, year and month: \"YYYY-MM\", e.g. \"2009-02\"",
             );
         }
-        let help = if msg.starts_with("unknown field") {
+        // The line the error is on, and the last table header before it.
+        let line_start = self.src[..span.start.min(self.src.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = self.src[line_start..].lines().next().unwrap_or("");
+        let header = self.src[..line_start]
+            .lines()
+            .rev()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .unwrap_or("");
+        let decimal_comma = line
+            .as_bytes()
+            .windows(3)
+            .any(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit())
+            && !line.contains('[');
+        let help = if header == "[params]" && msg.contains("expected a map") {
+            "parameters go in a table per section: write [params.decision] (or the key's own section) above the key; `simulate explain params` lists each key with its section".to_string()
+        } else if msg.contains("invalid date") {
+            "write dates as quoted text, year and month: \"YYYY-MM\", e.g. \"2009-02\"".to_string()
+        } else if decimal_comma {
+            "write decimals with a dot, 0.02 rather than 0,02 (a comma separates values)"
+                .to_string()
+        } else if msg.starts_with("missing comma between") {
+            "add the comma, or close the list or table on the line before (`]` or `}`) if it ends there".to_string()
+        } else if msg.starts_with("unknown field") {
             format!(
                 "remove this key or correct its spelling; the keys each table takes are listed in {FORMAT_DOC}"
             )
