@@ -257,7 +257,8 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     };
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        if c == word {
+        // The distance is at least the difference in length: most candidates end here.
+        if c == word || w.len().abs_diff(c.chars().count()) > limit {
             continue;
         }
         // The same word in another case counts as one slip.
@@ -267,6 +268,11 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// "did you mean `X`? " for the [`closest`] candidate, or nothing: the start of a help line.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates).map_or(String::new(), |m| format!("did you mean `{m}`? "))
 }
 
 /// Optimal string alignment distance between `a` and `b`.

@@ -630,6 +630,13 @@ fn slips_of_the_keyboard_get_the_word_meant() {
     run_in(tmp.path(), ["check", "ufa2015"])
         .expect_code(0)
         .stderr_has("ufa2015.toml here is not read");
+    // An argument that is not UTF-8 is an unreadable file, not a panic of the slip check.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+        run_in(tmp.path(), [odd]).expect_code(2).no_panic();
+    }
 }
 
 #[test]

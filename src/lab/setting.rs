@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use crate::error::did_you_mean;
+use crate::output::text::truncate;
 use crate::scenario::validate::MAX_SEED;
 
 /// The largest ensemble the lab runs for one setting (the page stays responsive).
@@ -45,18 +47,11 @@ impl Setting {
         };
         let pairs = pairs(query);
         for (i, (k, v)) in pairs.iter().enumerate() {
-            let shown = |text: &str| -> String {
-                let cut: String = text.chars().take(60).collect();
-                if cut.len() < text.len() {
-                    format!("{cut}…")
-                } else {
-                    cut
-                }
-            };
             if !KEYS.contains(&k.as_str()) {
                 return Err(QueryError(format!(
-                    "unknown parameter `{}`; the lab reads {}",
-                    shown(k),
+                    "unknown parameter `{}`; {}the lab reads {}",
+                    truncate(k, 60),
+                    did_you_mean(k, KEYS),
                     KEYS.join(", ")
                 )));
             }
@@ -232,7 +227,10 @@ mod tests {
         assert!(Setting::from_query("scenario=x&seed=9007199254740992").is_err());
         // A typo, a value given twice, an empty value: each named, none ignored.
         let e = Setting::from_query("scenario=x&withou=y").unwrap_err();
-        assert!(e.0.contains("unknown parameter `withou`"), "{e}");
+        assert!(
+            e.0.contains("unknown parameter `withou`; did you mean `without`?"),
+            "{e}"
+        );
         let e = Setting::from_query("scenario=x&runs=5&runs=6").unwrap_err();
         assert!(e.0.contains("runs is given twice"), "{e}");
         let e = Setting::from_query("scenario=x&set=").unwrap_err();

@@ -7,6 +7,18 @@ use crate::runs::scorecard::Line;
 use crate::runs::unvote::{Patron, Stats, VoteCheck};
 use crate::scenario::{Role, Scenario};
 
+/// `text` cut to `max` characters, an ellipsis (the last of them) marking the cut: chart
+/// labels, and an error that quotes what a user typed without sending it all back.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// Escapes text for XML and HTML content and attribute values. A control character other than
 /// a tab or a line break, which XML 1.0 does not allow at all, becomes `�`.
 pub fn xml_escape(s: &str) -> String {

@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::events::{DecisionMark, Mark};
 use super::{Data, DrawResult, MUTED, Scale};
+use crate::output::text::truncate;
 
 /// Line height of a key.
 pub(super) const KEY_LINE: f64 = 18.0;
@@ -187,15 +188,4 @@ where
         color.stroke_width(s.u(width).max(1)),
     ))?;
     Ok(())
-}
-
-/// `text` cut to `max` characters, an ellipsis marking the cut.
-pub(super) fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
 }

@@ -8,9 +8,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::events::{DECISION_SHARE, DecisionMark, Mark, badges, decision_marks, marks};
 use super::keys::{
     EVENT, KEY_LINE, KEY_MAX_LINES, STRONG, TICK, WEAK, decision_key, decision_lines, fan_key,
-    legend_notes, swatch_line, truncate,
+    legend_notes, swatch_line,
 };
 use super::{Data, DrawResult, FAN_QUANTILES, Fan, MUTED, Scale, file_safe, full_name};
+use crate::output::text::truncate;
 
 /// Logical width of time-series charts.
 const WIDTH: u32 = 960;

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Data, DrawResult, FAN_QUANTILES, MUTED, STATE_COLORS, Scale, full_name, series::head};
+use crate::output::text::truncate;
 
 /// Logical canvas size.
 const WIDTH: u32 = 960;
@@ -403,16 +404,6 @@ where
         ))?;
     }
     Ok(())
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(max - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 #[cfg(test)]

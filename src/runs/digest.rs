@@ -35,12 +35,7 @@ impl Sample {
     /// Adds the next run's value.
     pub fn add(&mut self, x: f64) {
         self.sorted = false;
-        self.chunk += x;
-        self.n += 1;
-        if self.n.is_multiple_of(CHUNK) {
-            self.total += self.chunk;
-            self.chunk = 0.0;
-        }
+        self.tally(x);
         if self.hist.is_empty() {
             if self.exact.len() < EXACT_RUNS {
                 self.exact.push(x);
@@ -67,12 +62,17 @@ impl Sample {
         self.sorted &= xs.is_empty();
         self.exact.extend_from_slice(xs);
         for &x in xs {
-            self.chunk += x;
-            self.n += 1;
-            if self.n.is_multiple_of(CHUNK) {
-                self.total += self.chunk;
-                self.chunk = 0.0;
-            }
+            self.tally(x);
+        }
+    }
+
+    /// Counts `x` into the mean, summed in chunks of [`CHUNK`] in run order.
+    fn tally(&mut self, x: f64) {
+        self.chunk += x;
+        self.n += 1;
+        if self.n.is_multiple_of(CHUNK) {
+            self.total += self.chunk;
+            self.chunk = 0.0;
         }
     }
 

@@ -148,11 +148,17 @@ fn suggest(sc: &Scenario, e: KeyError) -> KeyError {
     let params = || Params::specs().iter().map(|s| s.key);
     let parts: Vec<&str> = key.split('.').collect();
     let meant: Option<String> = match parts.as_slice() {
-        [name] => params()
-            .find(|k| k.rsplit('.').next() == Some(*name))
-            .or_else(|| closest(name, params().filter_map(|k| k.rsplit('.').next())))
-            .and_then(|n| params().find(|k| k.ends_with(&format!(".{n}")) || *k == n))
-            .map(str::to_string),
+        // A parameter's name without its section, as given or with a slip.
+        [name] => {
+            let short = |k: &'static str| k.rsplit_once('.').map_or(k, |(_, n)| n);
+            let n = if params().any(|k| short(k) == *name) {
+                Some(*name)
+            } else {
+                closest(name, params().map(short))
+            };
+            n.and_then(|n| params().find(|&k| short(k) == n))
+                .map(str::to_string)
+        }
         ["events", id, field] => {
             let ids = sc.events.iter().filter_map(|e| e.id.as_deref());
             closest(id, ids).map(|m| format!("events.{m}.{field}"))

@@ -273,8 +273,7 @@ pub fn apply_changes(
         }
         if sc.remove_event(id) == 0 {
             let ids: Vec<&str> = sc.events.iter().filter_map(|e| e.id.as_deref()).collect();
-            let meant = soft_balancing::error::closest(id, ids.iter().copied())
-                .map_or(String::new(), |m| format!("did you mean `{m}`? "));
+            let meant = soft_balancing::error::did_you_mean(id, ids.iter().copied());
             return Err(Failure::Input(format!(
                 "--without {id}: no scripted event has this id\n  help: {meant}event ids in {}: {}",
                 sc.path,

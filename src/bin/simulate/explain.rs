@@ -196,8 +196,7 @@ pub fn explain(topic: Option<&str>) -> Result<(), Failure> {
     let mut known: Vec<&str> = TOPICS.iter().map(|t| t.0).collect();
     known.extend(Lens::names());
     known.push("params");
-    let meant = soft_balancing::error::closest(topic, known.iter().copied())
-        .map_or(String::new(), |m| format!("did you mean `{m}`? "));
+    let meant = soft_balancing::error::did_you_mean(topic, known.iter().copied());
     Err(Failure::Input(format!(
         "explain {topic}: unknown topic\n  help: {meant}one of: {}",
         known.join(", ")

@@ -22,6 +22,7 @@ use soft_balancing::lab::results::Results;
 use soft_balancing::lab::setting::Setting;
 use soft_balancing::output::csv;
 use soft_balancing::output::summary::Summary;
+use soft_balancing::output::text::truncate;
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
 use soft_balancing::runs::digest::check_finite;
@@ -184,14 +185,7 @@ impl Reply {
         // input does not send it back whole.
         let message: Vec<String> = message
             .lines()
-            .map(|l| {
-                let cut: String = l.chars().take(MAX_ERROR_LINE).collect();
-                if cut.len() < l.len() {
-                    format!("{cut}…")
-                } else {
-                    cut
-                }
-            })
+            .map(|l| truncate(l, MAX_ERROR_LINE))
             .collect();
         let body = serde_json::json!({ "error": message.join("\n") }).to_string();
         Reply {

@@ -178,7 +178,8 @@ fn main() -> ExitCode {
 /// scenario and blame the next word, so it is named here, with the command meant.
 fn mistaken_command() -> Option<String> {
     use clap::CommandFactory;
-    let first = std::env::args().nth(1)?;
+    // args_os: `args` panics on an argument that is not UTF-8 (clap then names it).
+    let first = std::env::args_os().nth(1)?.into_string().ok()?;
     let path = std::path::Path::new(&first);
     if first.starts_with('-')
         || path.exists()

@@ -205,18 +205,15 @@ impl V<'_> {
                         "list the ids of actors this one borders, from [[actors]]",
                     ));
                 };
-                if j == i || actors[i].neighbours.contains(&j) {
+                let help = "list each actor this one borders once, and not the actor itself";
+                if j == i {
                     return Err(self.err(
                         id.span(),
-                        if j == i {
-                            format!("`{}` is listed as its own neighbour", id.get_ref())
-                        } else {
-                            format!("neighbour `{}` is listed twice", id.get_ref())
-                        },
-                        "list each actor this one borders once, and not the actor itself",
+                        format!("`{}` is listed as its own neighbour", id.get_ref()),
+                        help,
                     ));
                 }
-                actors[i].neighbours.push(j);
+                self.once(&mut actors[i].neighbours, j, id, help)?;
             }
         }
         if np > MAX_PATRONS {

@@ -173,18 +173,18 @@ impl V<'_> {
             let mut route = Vec::new();
             for r in d.route.iter().flatten() {
                 let state = self.actor(ctx, r)?;
-                if state == supplier || state == buyer || route.contains(&state) {
+                let help = "list each transit state between supplier and buyer once, in order; transit income is paid per state";
+                if state == supplier || state == buyer {
                     return Err(self.err(
                         r.span(),
-                        if route.contains(&state) {
-                            format!("`{}` is listed twice in the route", r.get_ref())
-                        } else {
-                            format!("`{}` is a party to the deal, not a transit state", r.get_ref())
-                        },
-                        "list each transit state between supplier and buyer once, in order; transit income is paid per state",
+                        format!(
+                            "`{}` is a party to the deal, not a transit state",
+                            r.get_ref()
+                        ),
+                        help,
                     ));
                 }
-                route.push(state);
+                self.once(&mut route, state, r, help)?;
             }
             let route_km = self.route_km(d, route.len())?;
             let build_months = self

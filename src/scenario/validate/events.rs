@@ -328,14 +328,7 @@ impl V<'_> {
                 let mut participants = Vec::new();
                 for p in list.get_ref() {
                     let a = self.actor(ctx, p)?;
-                    if participants.contains(&a) {
-                        return Err(self.err(
-                            p.span(),
-                            format!("`{}` is listed twice", p.get_ref()),
-                            "list each participant once",
-                        ));
-                    }
-                    participants.push(a);
+                    self.once(&mut participants, a, p, "list each participant once")?;
                 }
                 if participants.len() < 2 {
                     return Err(self.err(

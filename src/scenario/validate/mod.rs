@@ -445,6 +445,20 @@ impl V<'_> {
         Ok(())
     }
 
+    /// Actor `a`, named at `at`, added to the list `seen` unless it is already there: a list
+    /// of actors (participants, transit states, neighbours) names each once.
+    fn once(&self, seen: &mut Vec<usize>, a: usize, at: &S<String>, help: &str) -> R<()> {
+        if seen.contains(&a) {
+            return Err(self.err(
+                at.span(),
+                format!("`{}` is listed twice", at.get_ref()),
+                help,
+            ));
+        }
+        seen.push(a);
+        Ok(())
+    }
+
     fn distinct(&self, a: usize, b: usize, at: &S<String>) -> R<()> {
         if a == b {
             return Err(self.err(

@@ -21,6 +21,9 @@ use soft_balancing::sweep::store::sha256_hex;
 
 mod shard;
 
+/// The latest year `--fit-until` takes.
+const LAST_FIT_YEAR: i32 = 2200;
+
 use crate::Failure;
 use crate::common::whole;
 use crate::common::{Common, commit, load, provenance, stage};
@@ -99,7 +102,7 @@ pub struct CalibrateArgs {
     p_acc_min: f64,
     /// The last year in sample: lines dated up to it, and UN votes from 2001 to it, are fitted;
     /// later ones are out of sample.
-    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", default_value_t = 2010, value_parser = clap::value_parser!(i32).range(1900..=2200))]
+    #[arg(allow_negative_numbers = true, long, value_name = "YEAR", default_value_t = 2010, value_parser = clap::value_parser!(i32).range(1900..=i64::from(LAST_FIT_YEAR)))]
     fit_until: i32,
     /// Measured data the distance also uses: `unga` (UN General Assembly voting agreement,
     /// shipped), a CSV file in its format, or `none` [default: unga when the scenario has
@@ -332,9 +335,9 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             args.fit_until,
             sc.name,
             match scored(&sc).map(|c| line_year(&sc, c)).min() {
-                Some(y) if y <= 2200 => format!("give --fit-until {y} or later"),
+                Some(y) if y <= LAST_FIT_YEAR => format!("give --fit-until {y} or later"),
                 Some(y) => format!(
-                    "its earliest line falls in {y} (a line without `by` falls at the scenario's end), past the latest --fit-until, 2200: give the lines earlier `by` dates, or --data with measured votes"
+                    "its earliest line falls in {y} (a line without `by` falls at the scenario's end), past the latest --fit-until, {LAST_FIT_YEAR}: give the lines earlier `by` dates, or --data with measured votes"
                 ),
                 None => "every [[checks]] line is a counterfactual (`without`), which a calibration does not score: add a line without `without`".to_string(),
             }
