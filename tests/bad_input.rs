@@ -361,6 +361,13 @@ fn toml_slips_get_a_fix_that_works() {
     let start = base.lines().find(|l| l.starts_with("start = ")).unwrap();
     let date = base_with(dir.path(), "date.toml", start, &start.replace('"', ""));
     both_reject(dir.path(), &date, "write dates as quoted text");
+    // A key set twice: the key named, and the line that set it first.
+    let seed = base.lines().position(|l| l.starts_with("seed = ")).unwrap() + 1;
+    let twice = base_with(dir.path(), "twice.toml", "\nseed = ", "\nseed = 7\nseed = ");
+    both_reject(dir.path(), &twice, "duplicate key `seed`").stderr_has(&format!(
+        "already set on line {seed} of this table: keep one of lines {seed} and {}",
+        seed + 1
+    ));
 }
 
 /// Regression: an error past column 65,535 panicked in the error's display (the caret was

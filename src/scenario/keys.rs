@@ -336,7 +336,44 @@ fn event_field<'a>(
         return Err(unknown(key, format!("event ids: {known}")));
     };
     let kind = ev.kind.name();
-    let slot = match (&mut ev.kind, field) {
+    // What this kind of event lets a user set, found by asking the same match for each name.
+    let mut probe = ev.kind.clone();
+    let settable: Vec<&str> = EVENT_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| event_slot(&mut probe, f).is_some())
+        .collect();
+    event_slot(&mut ev.kind, field).ok_or_else(|| {
+        let help = if settable.is_empty() {
+            format!(
+                "an event of kind `{kind}` has no number to set; `--without {id}` drops it (docs/sweeps.md lists the settable fields of each kind)"
+            )
+        } else {
+            format!(
+                "an event of kind `{kind}` has no settable field `{field}`; its settable fields: {}",
+                settable.join(", ")
+            )
+        };
+        unknown(key, help)
+    })
+}
+
+/// Every field name [`event_slot`] knows, for listing a kind's settable fields.
+const EVENT_FIELDS: [&str; 9] = [
+    "amount_bn",
+    "grant_bn",
+    "rent_musd",
+    "severity",
+    "intensity",
+    "base_pressure",
+    "rate",
+    "factor",
+    "non_interference",
+];
+
+/// The number `field` names in an event of this kind, with its range, or `None`.
+fn event_slot<'a>(kind: &'a mut EventKind, field: &str) -> Option<(&'a mut f64, f64, f64)> {
+    Some(match (kind, field) {
         (EventKind::LoanOffer { amount_bn, .. }, "amount_bn") => (amount_bn, 0.0, BIG),
         (EventKind::LoanOffer { grant_bn, .. }, "grant_bn") => (grant_bn, 0.0, BIG),
         (EventKind::RentOffer { rent_musd, .. }, "rent_musd") => (rent_musd, 0.0, BIG),
@@ -359,16 +396,8 @@ fn event_field<'a>(
             "non_interference",
         ) => (non_interference, 0.0, 1.0),
         (EventKind::Infrastructure { amount_bn, .. }, "amount_bn") => (amount_bn, 0.0, 1000.0),
-        _ => {
-            return Err(unknown(
-                key,
-                format!(
-                    "a `{kind}` event has no settable field `{field}` (docs/sweeps.md lists the settable fields of each kind)"
-                ),
-            ));
-        }
-    };
-    Ok(slot)
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -401,6 +430,17 @@ mod tests {
             .join("scenarios")
             .join(format!("{name}.toml"));
         Scenario::load(&path).expect("shipped scenario")
+    }
+
+    #[test]
+    fn an_unknown_event_field_lists_the_fields_of_its_kind() {
+        let mut sc = testkit::manas_world(2.0, 0.15, 17.4).sc;
+        let e = set(&mut sc, "events.rus_credit.amount", 3.0).unwrap_err();
+        let help = e.to_string();
+        assert!(
+            help.contains("its settable fields: amount_bn, grant_bn"),
+            "{help}"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use soft_balancing::output::summary::Summary;
 use soft_balancing::output::{csv, text, write_atomic};
 use soft_balancing::plot::{self, PlotOptions};
 use soft_balancing::report;
-use soft_balancing::runs::digest::check_finite;
+use soft_balancing::runs::digest::{NonFinite, check_finite};
 use soft_balancing::runs::unvote::{self, Observation};
 use soft_balancing::runs::{ablation, ensemble, scorecard};
 
@@ -104,12 +104,16 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         Some((source, obs)) => {
             let bad = |e: &dyn std::fmt::Display| Failure::Input(format!("--data {source}: {e}"));
             let mut mean = unvote::SeriesMean::new(&sc, &records[0], runs).map_err(|e| bad(&e))?;
-            ensemble::run_batches(&sc, &prm, seed, runs, jobs, |_, batch| {
-                batch.iter().for_each(|r| mean.add(r));
-                Ok::<(), std::convert::Infallible>(())
+            // Every run averaged is checked: one value that overflowed would make the mean NaN.
+            ensemble::run_batches(&sc, &prm, seed, runs, jobs, |first, batch| {
+                for (k, r) in batch.iter().enumerate() {
+                    check_finite(&sc, first + k + 1, r)?;
+                    mean.add(r);
+                }
+                Ok(())
             })
             .map_err(|e| other(&e))?
-            .unwrap_or_else(|never| match never {});
+            .map_err(|e: NonFinite| Failure::Input(e.to_string()))?;
             let model = mean.finish(&sc).map_err(|e| bad(&e))?;
             let check = unvote::check(
                 obs,

@@ -5,6 +5,8 @@
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+// A key such as decision.domination_weight may break after its dots and underscores, not inside a word.
+const breakable = (html) => html.replace(/([._])/g, '$1<wbr>');
 
 const INDEX_WORDS = {
   us_influence: 'US influence',
@@ -105,7 +107,7 @@ function niceStep(lo, hi) {
 function paramHtml(p, i) {
   const step = niceStep(p.lo, p.hi);
   return `<div class="param" id="param-${i}" data-key="${esc(p.key)}">
-  <div class="head"><label class="name" for="range-${i}" title="${esc(p.doc)}">${esc(p.key)}</label>
+  <div class="head"><label class="name" for="range-${i}" title="${esc(p.doc)}">${breakable(esc(p.key))}</label>
   <input class="value" type="number" id="value-${i}" min="${p.min}" max="${p.max}" step="any" aria-label="${esc(p.key)} value"></div>
   <input type="range" id="range-${i}" min="${p.lo}" max="${p.hi}" step="${step}">
   <div class="unit">${esc(p.unit)} · scenario ${num(p.value)}</div>

@@ -174,6 +174,9 @@ impl V<'_> {
             .windows(3)
             .any(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit())
             && !line.contains('[');
+        if msg == "duplicate key" {
+            return self.duplicate_key(span, line_start, &msg);
+        }
         let help = if header == "[params]" && msg.contains("expected a map") {
             "parameters go in a table per section: write [params.decision] (or the key's own section) above the key; `simulate explain params` lists each key with its section".to_string()
         } else if msg.contains("invalid date") {
@@ -196,6 +199,43 @@ impl V<'_> {
             "fix the TOML syntax at this point (quotes, brackets, `key = value`)".to_string()
         };
         self.err(span, msg, help)
+    }
+
+    /// A key set twice in one table: names the key and, when it is on a line of its own above
+    /// in the same table, that line.
+    fn duplicate_key(&self, span: Range<usize>, line_start: usize, msg: &str) -> ScenarioError {
+        let at = self.src.get(span.start..).unwrap_or("");
+        let key: String = at
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '=' | '.' | ',' | '}'))
+            .collect();
+        if key.is_empty() {
+            return self.err(
+                span,
+                msg,
+                "a key may be set once per table: remove one of the two",
+            );
+        }
+        // The earlier line of the same table that sets the key, looked for back to the header.
+        let line_no = self.src[..line_start].matches('\n').count() + 1;
+        let earlier = self.src[..line_start]
+            .lines()
+            .rev()
+            .zip((1..line_no).rev())
+            .take_while(|(l, _)| !l.trim_start().starts_with('['))
+            .find(|(l, _)| {
+                l.trim_start()
+                    .strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+            })
+            .map(|(_, i)| i);
+        let help = match earlier {
+            Some(first) => format!(
+                "`{key}` is already set on line {first} of this table: keep one of lines {first} and {line_no}"
+            ),
+            None => format!("a key may be set once per table: remove one of the two `{key}`"),
+        };
+        self.err(span, format!("duplicate key `{key}`"), help)
     }
 
     fn date(&self, s: &S<String>) -> R<YearMonth> {
