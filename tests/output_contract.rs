@@ -94,14 +94,14 @@ fn a_folder_of_other_files_or_an_unwritable_place_is_refused() {
 
 /// Regression: a run into a folder holding an earlier run's output left the earlier run's files
 /// that the new run does not write (a chart of a state the new scenario lacks) next to the new
-/// ones. Now the folder is replaced whole; another command's files and subfolders are kept.
+/// ones. Now the folder is replaced whole; other files and subfolders are kept.
 #[test]
 fn a_new_run_replaces_the_old_output_whole() {
     let dir = tempdir();
     let out = dir.path().join("out");
     run_in(dir.path(), ufa_args(&out, &[])).expect_code(0);
     std::fs::write(out.join("alignment_GONE.svg"), "<svg/>").unwrap();
-    std::fs::write(out.join("validation.csv"), "fact\n").unwrap();
+    std::fs::write(out.join("my_table.csv"), "fact\n").unwrap();
     std::fs::create_dir_all(out.join("compare")).unwrap();
     std::fs::write(out.join("compare").join("compare.csv"), "lens\n").unwrap();
     run_in(dir.path(), ufa_args(&out, &["--seed", "9"])).expect_code(0);
@@ -109,7 +109,7 @@ fn a_new_run_replaces_the_old_output_whole() {
         !out.join("alignment_GONE.svg").exists(),
         "a stale chart survived"
     );
-    assert_eq!(read(&out.join("validation.csv")), "fact\n");
+    assert_eq!(read(&out.join("my_table.csv")), "fact\n");
     assert_eq!(read(&out.join("compare").join("compare.csv")), "lens\n");
     // Nothing is left next to the folder.
     let names: Vec<String> = std::fs::read_dir(dir.path())
@@ -117,6 +117,44 @@ fn a_new_run_replaces_the_old_output_whole() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, vec!["out".to_string()]);
+}
+
+/// Regression: a run with `--out` at a sweep's folder deleted the sweep's charts and replaced
+/// its report, and a sweep into a run's folder replaced the run's report: two commands' results
+/// in one folder. Each is now refused before anything runs, and the folder is left as it was.
+#[test]
+fn a_command_refuses_a_folder_holding_another_commands_results() {
+    let dir = tempdir();
+    let sweep = dir.path().join("sw");
+    let sweep_args = |out: &Path| -> Vec<std::ffi::OsString> {
+        vec![
+            "sweep".into(),
+            ufa2015().into(),
+            "--set".into(),
+            "decision.domination_weight=10,14".into(),
+            "--runs".into(),
+            "2".into(),
+            "--out".into(),
+            out.into(),
+            "--quiet".into(),
+        ]
+    };
+    run_in(dir.path(), sweep_args(&sweep)).expect_code(0);
+    let before = files(&sweep);
+    run_in(dir.path(), ufa_args(&sweep, &[]))
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("holds the results of simulate sweep")
+        .stderr_has("--out");
+    assert_eq!(files(&sweep), before, "the sweep's folder changed");
+    let run = dir.path().join("run");
+    run_in(dir.path(), ufa_args(&run, &[])).expect_code(0);
+    let before = files(&run);
+    run_in(dir.path(), sweep_args(&run))
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("holds the results of a run (simulate FILE)");
+    assert_eq!(files(&run), before, "the run's folder changed");
 }
 
 /// Regression: a run killed while writing left a folder mixing two runs' files (summary.json of

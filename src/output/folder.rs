@@ -42,6 +42,21 @@ pub enum FolderError {
         /// The first file found that is not an output.
         file: PathBuf,
     },
+    /// The target holds another command's results: both would write `report.html`, and one
+    /// command's run would drop the other's charts.
+    #[error(
+        "{} holds the results of {command} ({}), which this command would mix with its own",
+        path.display(),
+        file.display()
+    )]
+    OtherCommand {
+        /// The target.
+        path: PathBuf,
+        /// The file that marks the other command's results.
+        file: PathBuf,
+        /// The command that wrote it.
+        command: &'static str,
+    },
     /// The folder could not be made, read or renamed.
     #[error("cannot write {}: {source}", path.display())]
     Io {
@@ -77,6 +92,36 @@ const MARKERS: [&str; 4] = [
     "report.html",
 ];
 
+/// Files that mark a folder as one command's results, with the command. A command writes into a
+/// folder that holds none of these but its own ([`check_results_are_ours`]).
+const RESULTS: [(&str, &str); 9] = [
+    ("summary.json", "a run (simulate FILE)"),
+    ("validation.csv", "simulate validate"),
+    ("compare.csv", "simulate compare"),
+    ("worksheet.html", "simulate class"),
+    ("calibration.csv", "simulate calibrate"),
+    ("calibration.partial.csv", "simulate calibrate"),
+    ("sensitivity.csv", "simulate sensitivity"),
+    ("sweep.json", "simulate sweep"),
+    ("sweep.partial.csv", "simulate sweep"),
+];
+
+/// Fails when `target` holds another command's results: a file of [`RESULTS`] that `owns` does
+/// not claim. Two commands' results in one folder would replace each other's `report.html`.
+pub fn check_results_are_ours(target: &Path, owns: fn(&str) -> bool) -> Result<(), FolderError> {
+    match RESULTS
+        .iter()
+        .find(|(file, _)| !owns(file) && target.join(file).is_file())
+    {
+        Some(&(file, command)) => Err(FolderError::OtherCommand {
+            path: target.to_path_buf(),
+            file: target.join(file),
+            command,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// An output folder being written: files go to [`Staging::dir`], a fresh folder next to the
 /// target; [`Staging::commit`] puts it in the target's place. Dropped without a commit, the
 /// temporary folder is removed.
@@ -96,6 +141,7 @@ impl Staging {
     /// `owns` says which file names the command writes.
     pub fn new(target: &Path, owns: fn(&str) -> bool) -> Result<Staging, FolderError> {
         check_target(target)?;
+        check_results_are_ours(target, owns)?;
         // The last part as written: `out/.` and `out/..` name the folder they lead to, once it
         // exists (the command recorded in an output folder ends `--out .`, to be run from inside
         // it; the check above has made sure such a folder holds only outputs).
@@ -261,7 +307,40 @@ mod tests {
     use super::*;
 
     fn run_files(name: &str) -> bool {
-        name != "validation.csv"
+        name != "extra.csv"
+    }
+
+    /// What a run writes, as far as these tests need.
+    fn a_run(name: &str) -> bool {
+        matches!(name, "summary.json" | "report.html") || name.ends_with(".svg")
+    }
+
+    #[test]
+    fn a_folder_holding_another_commands_results_is_refused_untouched() {
+        let root = tmp();
+        let target = root.join("sweep");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("sweep.json"), "{}").unwrap();
+        fs::write(target.join("sweep_p_x.svg"), "<svg/>").unwrap();
+        fs::write(target.join("report.html"), "the sweep's").unwrap();
+        let e = Staging::new(&target, a_run).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                FolderError::OtherCommand {
+                    command: "simulate sweep",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(target.join("sweep_p_x.svg").exists());
+        assert!(!root.join(".sweep.partial").exists());
+        // Its own results, or none, are fine.
+        fs::remove_file(target.join("sweep.json")).unwrap();
+        fs::write(target.join("summary.json"), "{}").unwrap();
+        assert!(Staging::new(&target, a_run).is_ok());
+        fs::remove_dir_all(&root).unwrap();
     }
 
     fn tmp() -> PathBuf {
@@ -283,7 +362,7 @@ mod tests {
         fs::write(target.join("summary.json"), "old").unwrap();
         fs::write(target.join("alignment_OLD.svg"), "old").unwrap();
         fs::write(target.join("compare").join("compare.csv"), "kept").unwrap();
-        fs::write(target.join("validation.csv"), "kept").unwrap();
+        fs::write(target.join("extra.csv"), "kept").unwrap();
         let s = Staging::new(&target, run_files).unwrap();
         fs::write(s.dir().join("summary.json"), "new").unwrap();
         // Until the commit the old output is untouched.
@@ -305,7 +384,7 @@ mod tests {
             "kept"
         );
         assert_eq!(
-            fs::read_to_string(target.join("validation.csv")).unwrap(),
+            fs::read_to_string(target.join("extra.csv")).unwrap(),
             "kept"
         );
         let left: Vec<_> = fs::read_dir(&root)
@@ -332,12 +411,12 @@ mod tests {
         drop(s);
         // Killed after the swap, before the carried entries were moved back.
         fs::create_dir_all(old.join("sub")).unwrap();
-        fs::write(old.join("validation.csv"), "kept").unwrap();
+        fs::write(old.join("extra.csv"), "kept").unwrap();
         fs::write(old.join("summary.json"), "older").unwrap();
         let s = Staging::new(&target, run_files).unwrap();
         assert!(target.join("sub").is_dir());
         assert_eq!(
-            fs::read_to_string(target.join("validation.csv")).unwrap(),
+            fs::read_to_string(target.join("extra.csv")).unwrap(),
             "kept"
         );
         assert_eq!(

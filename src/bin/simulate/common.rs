@@ -90,20 +90,32 @@ pub fn stage(out: &Path, owns: fn(&str) -> bool) -> Result<Staging, Failure> {
             FolderError::Foreign { .. } => {
                 "give --out a new folder, or one that holds only simulate's output"
             }
+            FolderError::OtherCommand { .. } => {
+                "give --out a folder of this command's own (each command's default is a folder of its own, e.g. out/<scenario>/sweep for a sweep)"
+            }
             FolderError::Io { .. } => "give --out a folder in a place you can write",
         };
         Failure::Input(format!("--out {}: {e}\n  help: {help}", out.display()))
     })
 }
 
-/// For commands that write into `out` as they go (sweep, merge): `out` must not be a file.
+/// For commands that write into `out` as they go (sweep, sensitivity, merge): `out` must not be
+/// a file, nor hold the results of a command that does not write the files `owns` claims.
 /// Checked before anything runs.
-pub fn out_is_not_a_file(out: &Path) -> Result<(), Failure> {
+pub fn out_is_free(out: &Path, owns: fn(&str) -> bool) -> Result<(), Failure> {
     if out.exists() && !out.is_dir() {
         return Err(Failure::Input(format!(
             "--out {}: it exists and is not a folder\n  help: give --out a folder (new or one simulate wrote)",
             out.display()
         )));
+    }
+    if out.is_dir() {
+        soft_balancing::output::folder::check_results_are_ours(out, owns).map_err(|e| {
+            Failure::Input(format!(
+                "--out {}: {e}\n  help: give --out a folder of this command's own (by default each command writes into a folder of its own)",
+                out.display()
+            ))
+        })?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use clap::Args;
 use soft_balancing::sweep::store;
 
 use crate::Failure;
-use crate::common::out_is_not_a_file;
+use crate::common::out_is_free;
 use crate::sweep::sweep_failure;
 
 /// Arguments of `simulate merge`.
@@ -22,7 +22,11 @@ pub struct MergeArgs {
 
 /// `simulate merge`.
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
-    out_is_not_a_file(&args.out)?;
+    // A merge may replace a merged sweep, or the design of a sensitivity analysis (whose
+    // indices `simulate sensitivity --resume` then computes again).
+    out_is_free(&args.out, |name| {
+        matches!(name, "sweep.json" | "sweep.partial.csv" | "sensitivity.csv")
+    })?;
     // Merging into one of the shards would replace it: the set could not be merged again.
     let out = std::fs::canonicalize(&args.out).ok();
     let same = |d: &&PathBuf| out.is_some() && std::fs::canonicalize(d).ok() == out;

@@ -19,7 +19,7 @@ use soft_balancing::sweep::run;
 
 use crate::Failure;
 use crate::common::whole;
-use crate::common::{Common, apply_changes, load, out_is_not_a_file, provenance, split_set};
+use crate::common::{Common, apply_changes, load, out_is_free, provenance, split_set};
 
 /// Flags left out of the command line `sweep.json` records: how the work was split, resumed
 /// or checked does not change the rows, so a merged sweep records what an unsharded one does.
@@ -243,11 +243,16 @@ fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure>
     })
 }
 
+/// The results a sweep writes (the others' are refused: `common::out_is_free`).
+fn owns(name: &str) -> bool {
+    matches!(name, "sweep.json" | "sweep.partial.csv")
+}
+
 /// `simulate sweep`.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let mut sc = load(&args.scenario)?;
     let opts = options(&mut sc, &args)?;
-    out_is_not_a_file(&opts.out)?;
+    out_is_free(&opts.out, owns)?;
     if let Some(k) = args.verify {
         let done = opts.out.join("sweep.csv");
         if !done.is_file() {

@@ -376,7 +376,7 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     // Output problems that can be known now are found before anything runs. Shards, which
     // may run at once on one folder, write only their own file and stage nothing.
     let staging = if args.shard.is_some() {
-        crate::common::out_is_not_a_file(&out_dir)?;
+        crate::common::out_is_free(&out_dir, owns)?;
         None
     } else {
         Some(stage(&out_dir, owns)?)
