@@ -67,17 +67,25 @@ pub fn class(args: ClassArgs) -> Result<(), Failure> {
     let dir = staging.dir().to_path_buf();
     let (credit, charts) = credit_sweep(&dir.join("sweep"), jobs)?;
     let (lenses_command, lenses, same_lines) = lens_scores(jobs)?;
+    // Each with a folder of its own, as docs/teaching.md writes them: the reports stay side by
+    // side.
+    let soft = "enlargement.veto_threshold=-0.05";
     let iran = [
-        (vec![], vec![]),
-        (vec![], vec!["iran_applies"]),
-        (vec!["enlargement.veto_threshold=-0.05"], vec![]),
+        (vec![], vec![], None),
         (
-            vec!["enlargement.veto_threshold=-0.05"],
+            vec![],
             vec!["iran_applies"],
+            Some("out/ufa2015_without_iran"),
+        ),
+        (vec![soft], vec![], Some("out/ufa2015_soft")),
+        (
+            vec![soft],
+            vec!["iran_applies"],
+            Some("out/ufa2015_soft_without_iran"),
         ),
     ]
     .iter()
-    .map(|(sets, without)| iran_run(sets, without, jobs))
+    .map(|(sets, without, out)| iran_run(sets, without, *out, jobs))
     .collect::<Result<Vec<_>, _>>()?;
     let answers = Answers {
         tool: format!("simulate {}", soft_balancing::VERSION),
@@ -238,7 +246,7 @@ fn decisions_2009(sc: &Scenario, credit: f64) -> Result<Vec<String>, Failure> {
         .collect())
 }
 
-/// Exercise (b): `simulate compare scenarios/sco2001.toml --lenses all`.
+/// Exercise (b): `simulate compare scenarios/sco2001.toml --lenses all --actor KGZ`.
 fn lens_scores(jobs: usize) -> Result<LensAnswers, Failure> {
     let sc = load(Path::new("scenarios/sco2001.toml"))?;
     let result = compare::compare(&sc, Lens::all(), sc.seed, LENS_RUNS, jobs, Start::Same)
@@ -290,7 +298,7 @@ fn lens_scores(jobs: usize) -> Result<LensAnswers, Failure> {
         })
         .collect();
     Ok((
-        "simulate compare scenarios/sco2001.toml --lenses all".to_string(),
+        "simulate compare scenarios/sco2001.toml --lenses all --actor KGZ".to_string(),
         scores,
         same_lines,
     ))
@@ -299,8 +307,14 @@ fn lens_scores(jobs: usize) -> Result<LensAnswers, Failure> {
 /// Exercise (b)'s command, each lens's scorecard, and the lenses that pass the same lines.
 type LensAnswers = (String, Vec<LensScore>, Vec<(Vec<String>, Vec<String>)>);
 
-/// Exercise (c): `simulate scenarios/ufa2015.toml --runs 100` with `sets` and `without`.
-fn iran_run(sets: &[&str], without: &[&str], jobs: usize) -> Result<IranRun, Failure> {
+/// Exercise (c): `simulate scenarios/ufa2015.toml --runs 100 --format csv` with `sets` and
+/// `without`, into `out` (the default folder when `None`).
+fn iran_run(
+    sets: &[&str],
+    without: &[&str],
+    out: Option<&str>,
+    jobs: usize,
+) -> Result<IranRun, Failure> {
     let mut sc = load(Path::new("scenarios/ufa2015.toml"))?;
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let without: Vec<String> = without.iter().map(|s| s.to_string()).collect();
@@ -324,8 +338,12 @@ fn iran_run(sets: &[&str], without: &[&str], jobs: usize) -> Result<IranRun, Fai
     for s in &sets {
         command.push_str(&format!(" --set {s}"));
     }
+    command.push_str(" --format csv");
     for w in &without {
         command.push_str(&format!(" --without {w}"));
+    }
+    if let Some(out) = out {
+        command.push_str(&format!(" --out {out}"));
     }
     // Who vetoes Iran alone, and in what share of runs at least once.
     let irn = sc.actor_index("IRN");
