@@ -255,15 +255,16 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         5..=10 => 2,
         _ => 3,
     };
+    // Distances in half edits: the same word in another case counts half a slip, so that
+    // `kgz` means `KGZ` rather than `KAZ`, one letter away in capitals.
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         // The distance is at least the difference in length: most candidates end here.
         if c == word || w.len().abs_diff(c.chars().count()) > limit {
             continue;
         }
-        // The same word in another case counts as one slip.
-        let d = edit_distance(&w, &c.to_lowercase().chars().collect::<Vec<_>>()).max(1);
-        if d <= limit && best.is_none_or(|(b, _)| d < b) {
+        let d = (2 * edit_distance(&w, &c.to_lowercase().chars().collect::<Vec<_>>())).max(1);
+        if d <= 2 * limit && best.is_none_or(|(b, _)| d < b) {
             best = Some((d, c));
         }
     }
@@ -323,6 +324,15 @@ mod closest_tests {
             Some("validate")
         );
         assert_eq!(closest("usa", ["USA", "RUS"]), Some("USA"));
+        // Another case is half a slip: `kgz` is KGZ, not KAZ (one letter from `kgz` in capitals).
+        assert_eq!(closest("kgz", ["KAZ", "KGZ"]), Some("KGZ"));
+        assert_eq!(
+            closest(
+                "actors.kgz.gdp_bn",
+                ["actors.KAZ.gdp_bn", "actors.KGZ.gdp_bn"]
+            ),
+            Some("actors.KGZ.gdp_bn")
+        );
         assert_eq!(closest("something_else", keys), None);
         assert_eq!(closest("", keys), None);
     }

@@ -138,6 +138,16 @@ pub fn range(sc: &Scenario, key: &str) -> Result<(f64, f64), KeyError> {
         .map_err(|e| suggest(sc, e))
 }
 
+/// "`meant`" when it is a key of `sc`, else "the `what` `id`": the id was a slip, but the field
+/// may not be one that the `what` has.
+fn or_id(sc: &Scenario, meant: String, what: &str, id: &str) -> String {
+    if locate(&mut sc.clone(), &meant).is_ok() {
+        format!("`{meant}`")
+    } else {
+        format!("the {what} `{id}`")
+    }
+}
+
 /// An unknown key's error with the key the user most likely meant, when one is a slip of the
 /// keyboard away (`decision.money_weigth`, an event id with a typo) or a parameter's name given
 /// without its section (`money_weight`).
@@ -157,20 +167,45 @@ fn suggest(sc: &Scenario, e: KeyError) -> KeyError {
                 closest(name, params().map(short))
             };
             n.and_then(|n| params().find(|&k| short(k) == n))
-                .map(str::to_string)
+                .map(|k| format!("`{k}`"))
         }
         ["events", id, field] => {
             let ids = sc.events.iter().filter_map(|e| e.id.as_deref());
-            closest(id, ids).map(|m| format!("events.{m}.{field}"))
+            closest(id, ids).map(|m| or_id(sc, format!("events.{m}.{field}"), "event", m))
         }
         ["actors", id, field] => {
             let ids = sc.actors.iter().map(|a| a.id.as_str());
-            closest(id, ids).map(|m| format!("actors.{m}.{field}"))
+            closest(id, ids).map(|m| or_id(sc, format!("actors.{m}.{field}"), "actor", m))
         }
-        _ => closest(&key, params()).map(str::to_string),
+        ["bases", id, field] => {
+            let ids = sc.bases.iter().map(|b| b.id.as_str());
+            closest(id, ids).map(|m| or_id(sc, format!("bases.{m}.{field}"), "base", m))
+        }
+        ["deals", id, field] => {
+            let ids = sc.deals.iter().map(|d| d.id.as_str());
+            closest(id, ids).map(|m| or_id(sc, format!("deals.{m}.{field}"), "deal", m))
+        }
+        ["ties", state, patron, field] => {
+            // Each id as given when it is one, else the one it is a slip of.
+            let ids = || sc.actors.iter().map(|a| a.id.as_str());
+            let fix = |id: &str| match ids().find(|&a| a == id) {
+                Some(a) => Some(a),
+                None => closest(id, ids()),
+            };
+            match (fix(state), fix(patron)) {
+                (Some(s), Some(p)) if (s, p) != (*state, *patron) => {
+                    let meant = format!("ties.{s}.{p}.{field}");
+                    locate(&mut sc.clone(), &meant)
+                        .is_ok()
+                        .then(|| format!("`{meant}`"))
+                }
+                _ => None,
+            }
+        }
+        _ => closest(&key, params()).map(|k| format!("`{k}`")),
     };
     let help = match meant {
-        Some(m) => format!("did you mean `{m}`? {help}"),
+        Some(m) => format!("did you mean {m}? {help}"),
         None => help,
     };
     KeyError::Unknown { key, help }
@@ -440,6 +475,21 @@ mod tests {
         assert!(
             help.contains("its settable fields: amount_bn, grant_bn"),
             "{help}"
+        );
+    }
+
+    #[test]
+    fn a_slip_in_an_id_gets_the_key_meant() {
+        let sc = shipped("sco2001");
+        let help = |key: &str| range(&sc, key).unwrap_err().to_string();
+        assert!(help("actors.kgz.gdp_bn").contains("did you mean `actors.KGZ.gdp_bn`?"));
+        assert!(help("ties.kgz.rus.trade_bn").contains("did you mean `ties.KGZ.RUS.trade_bn`?"));
+        assert!(help("bases.MANAS.worth_musd").contains("did you mean `bases.manas.worth_musd`?"));
+        // The id was a slip, but the kind of event has no such field: the event is named.
+        let e = help("events.rus_credit_2009x.severity");
+        assert!(
+            e.contains("did you mean the event `rus_credit_2009`?"),
+            "{e}"
         );
     }
 

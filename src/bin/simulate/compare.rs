@@ -89,8 +89,9 @@ pub fn compare(args: CompareArgs) -> Result<(), Failure> {
             .filter(|&i| sc.actors[i].role == Role::State)
             .ok_or_else(|| {
                 let states: Vec<&str> = sc.states().map(|i| sc.actors[i].id.as_str()).collect();
+                let meant = soft_balancing::error::did_you_mean(id, states.iter().copied());
                 Failure::Input(format!(
-                    "--actor {id}: not a state of this scenario\n  help: one of: {}",
+                    "--actor {id}: not a state of this scenario\n  help: {meant}one of: {}",
                     states.join(", ")
                 ))
             })?,
