@@ -125,7 +125,10 @@ impl Comparison {
                 s.truncate(s.trim_end_matches(' ').len());
                 s.push('\n');
             }
-            s.push_str("(x: fails its threshold)\n");
+            s.push_str(
+                "(x: fails: a share below its threshold, or a dated line's median date outside its tolerance)\n\
+                 (not: the share of runs in which the outcome does not happen)\n",
+            );
             for l in &self.lenses {
                 let pass = l.scorecard.iter().filter(|c| c.pass).count();
                 s.push_str(&format!(
@@ -294,9 +297,11 @@ fn short_share(x: f64) -> String {
 
 /// A scorecard line's short name: fact, outcome and its counterfactual, if any.
 fn line_name(c: &Line) -> String {
+    // A line expected to fail counts the runs in which its outcome does not happen.
+    let not = if c.expect == "fails" { "not " } else { "" };
     match &c.without {
-        Some(w) => format!("{} {} (without {w})", c.fact, c.outcome),
-        None => format!("{} {}", c.fact, c.outcome),
+        Some(w) => format!("{} {not}{} (without {w})", c.fact, c.outcome),
+        None => format!("{} {not}{}", c.fact, c.outcome),
     }
 }
 

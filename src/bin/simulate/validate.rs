@@ -195,6 +195,8 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
                     "happens"
                 }
             ),
+            // The share is of runs in which the outcome does not happen: say so.
+            (None, _) if l.expect == "fails" => format!("{}: does NOT happen", l.label),
             (None, _) => l.label.clone(),
         };
         println!(
