@@ -530,6 +530,38 @@ fn without_takes_an_event_id_that_starts_with_a_dash() {
     usage_error(&["--without", "-no-such"], "--without -no-such").stderr_has("peace_mission_2016");
 }
 
+/// Regression: the example in `simulate landscape --help` failed outside the project folder
+/// (the Syria files were read from disk only); they are compiled in, as the scenarios are.
+#[test]
+fn the_landscape_example_runs_from_any_folder() {
+    let tmp = tempdir();
+    let out = run_in(
+        tmp.path(),
+        [
+            "landscape",
+            "--actors",
+            "data/landscape_syria2016/Actor_data.csv",
+            "--propensity",
+            "data/landscape_syria2016/Pairwise_propensity_Feb_20.csv",
+        ],
+    );
+    out.expect_code(0).no_panic();
+    assert!(out.stdout.contains("Actor_data.csv"), "{}", out.stdout);
+    // Another file of that name elsewhere is still an error naming it.
+    run_in(
+        tmp.path(),
+        [
+            "landscape",
+            "--actors",
+            "elsewhere/Actor_data.csv",
+            "--propensity",
+            "x.csv",
+        ],
+    )
+    .expect_code(2)
+    .stderr_has("cannot read elsewhere/Actor_data.csv");
+}
+
 /// Actors without military spending have no power and weigh nothing in the landscape's
 /// energy: `landscape` says which, and a scenario whose actors all have it does not warn.
 #[test]
@@ -602,6 +634,10 @@ fn slips_of_the_keyboard_get_the_word_meant() {
         (&["validat", "sco2001"], "did you mean `simulate validate`?"),
         (&["run", "ufa2015"], "`run` is not a command"),
         (&["explain", "enlargment"], "did you mean `enlargement`?"),
+        (
+            &["scenarios/ufa2015.toml", "scenarios/sco2001.toml"],
+            "simulate runs one scenario at a time",
+        ),
     ] {
         run_in(tmp.path(), args)
             .expect_code(2)

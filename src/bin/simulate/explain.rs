@@ -70,6 +70,12 @@ const TOPICS: &[(&str, &str, &str, &str)] = &[
         "US influence, partnership, SCO cohesion, soft-balancing index",
     ),
     (
+        "lenses",
+        "## 7.",
+        "lenses",
+        "the theory lenses side by side (each lens also has a topic of its own)",
+    ),
+    (
         "determinism",
         "## 8.",
         "",

@@ -19,8 +19,9 @@ use crate::common::load;
 
 From a scenario: every actor, sized by power (the geometric mean of GDP and military spending,
 bn USD), with the model's affinity as propensity (docs/theory.md, landscape). From files: the
-format of data/landscape_syria2016/ (data/README.md). Prints every local minimum of the energy
-over two sides, lowest first, with the share of all partitions whose steepest descent ends in it.")]
+format of data/landscape_syria2016/ (data/README.md; its files are built in, so the example
+runs from any folder). Prints every local minimum of the energy over two sides, lowest first,
+with the share of all partitions whose steepest descent ends in it.")]
 pub struct LandscapeArgs {
     /// Scenario file (its actors at its start).
     #[arg(required_unless_present = "actors", conflicts_with = "actors")]
@@ -33,14 +34,44 @@ pub struct LandscapeArgs {
     propensity: Option<PathBuf>,
 }
 
+/// The files of data/landscape_syria2016/, compiled in: the example in `--help` runs from any
+/// folder, as the shipped scenarios and the UN votes do.
+const SYRIA: [(&str, &str); 3] = [
+    (
+        "Actor_data.csv",
+        include_str!("../../../data/landscape_syria2016/Actor_data.csv"),
+    ),
+    (
+        "Actor_data_weaksyria.csv",
+        include_str!("../../../data/landscape_syria2016/Actor_data_weaksyria.csv"),
+    ),
+    (
+        "Pairwise_propensity_Feb_20.csv",
+        include_str!("../../../data/landscape_syria2016/Pairwise_propensity_Feb_20.csv"),
+    ),
+];
+
+/// The compiled-in copy of `p` when no file is at `p` and it names one of data/landscape_syria2016/.
+fn shipped_copy(p: &Path) -> Option<&'static str> {
+    if p.exists() || p.parent()?.file_name()? != "landscape_syria2016" {
+        return None;
+    }
+    let name = p.file_name()?;
+    SYRIA
+        .iter()
+        .find(|(n, _)| name == *n)
+        .map(|(_, text)| *text)
+}
+
 /// Runs `simulate landscape`.
 pub fn landscape(args: LandscapeArgs) -> Result<(), Failure> {
-    let read = |p: &Path| {
-        crate::common::read_input(
+    let read = |p: &Path| match shipped_copy(p) {
+        Some(text) => Ok(text.to_string()),
+        None => crate::common::read_input(
             p,
             &format!("cannot read {}", p.display()),
             "give a CSV file (docs/theory.md, landscape theory)",
-        )
+        ),
     };
     let (title, l) = match (&args.file, &args.actors, &args.propensity) {
         (Some(file), _, _) => {

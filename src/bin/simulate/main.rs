@@ -75,8 +75,9 @@ enum Command {
         print: Option<String>,
     },
     /// Explain a rule in plain words with its parameters and defaults: a mechanism (bases,
-    /// loans, energy, enlargement, partnership, shocks, strategy, decision, indices), a theory
-    /// lens, or `params` for every parameter. Without a topic, list the topics.
+    /// loans, energy, enlargement, partnership, shocks, strategy, decision, indices), the
+    /// lenses or one theory lens, determinism, or `params` for every parameter. Without a topic,
+    /// list the topics.
     Explain {
         /// Mechanism, lens or `params`.
         topic: Option<String>,
@@ -181,6 +182,21 @@ fn mistaken_command() -> Option<String> {
     // args_os: `args` panics on an argument that is not UTF-8 (clap then names it).
     let first = std::env::args_os().nth(1)?.into_string().ok()?;
     let path = std::path::Path::new(&first);
+    // Two scenarios in a row (`simulate a.toml b.toml`): clap would call the second a command.
+    let is_scenario = |word: &str| {
+        let p = std::path::Path::new(word);
+        word.ends_with(".toml") || soft_balancing::scenario::shipped::Shipped::named_by(p).is_some()
+    };
+    if is_scenario(&first)
+        && let Some(second) = std::env::args_os()
+            .nth(2)
+            .and_then(|a| a.into_string().ok())
+        && is_scenario(&second)
+    {
+        return Some(format!(
+            "`{first}` and `{second}`: simulate runs one scenario at a time\n  help: run each on its own, `simulate {first}` then `simulate {second}`: each writes out/<its scenario's name>/"
+        ));
+    }
     if first.starts_with('-')
         || path.exists()
         || first.ends_with(".toml")
