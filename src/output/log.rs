@@ -138,7 +138,7 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         What::DealSigned(d) => (
             "energy",
             format!(
-                "{a} and {} sign {} at ${:.0}: buyer's max {:.0} >= supplier's min {:.0}",
+                "{a} and {} sign {} at ${:.1}: buyer's max {:.1} >= supplier's min {:.1}",
                 actor(sc.deals[d].buyer),
                 sc.deals[d].id,
                 e.value,

@@ -305,6 +305,24 @@ fn line_name(c: &Line) -> String {
     }
 }
 
+/// `x` with `decimals` places, with its sign when `signed`; a value that rounds to zero is
+/// written without one ("0.000", never "-0.000" or "+0.000").
+pub fn fixed(x: f64, decimals: usize, signed: bool) -> String {
+    let s = if signed {
+        format!("{x:+.decimals$}")
+    } else {
+        format!("{x:.decimals$}")
+    };
+    if s.trim_start_matches(['+', '-'])
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        format!("{:.decimals$}", 0.0)
+    } else {
+        s
+    }
+}
+
 /// A share as a whole number of percent, without the sign, halves rounded up (1 run in 200 is
 /// "1"): `<1` when it is above 0 but below 0.5 %, so that a rare decision never reads "0".
 pub fn percent(share: f64) -> String {
@@ -380,14 +398,14 @@ pub fn unvote_text(c: &VoteCheck, source: &str) -> String {
     ));
     for t in &c.turns {
         s.push_str(&format!(
-            "  {} {} {} {:<6} votes {:+.3}  model {:>7}  {}\n",
+            "  {} {} {} {:<6} votes {}  model {:>7}  {}\n",
             t.state,
             t.patron.code(),
             t.year,
             t.direction.name(),
-            t.observed_change,
+            fixed(t.observed_change, 3, true),
             t.model_change
-                .map_or("—".to_string(), |v| format!("{v:+.3}")),
+                .map_or("—".to_string(), |v| fixed(v, 3, true)),
             if t.reproduced { "yes" } else { "NO" }
         ));
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
+use soft_balancing::output::text::fixed;
 use soft_balancing::scenario::experiment::MAX_RUNS_PER_POINT;
 use soft_balancing::scenario::keys;
 use soft_balancing::sensitivity::{Analysis, DesignError, Factor, Measured, Method};
@@ -312,12 +313,18 @@ fn print_summary(a: &Analysis) {
             let key = &a.factors[f].key;
             match &o.indices {
                 Measured::Morris(m) => println!(
-                    "  {key:<width$}  mu* {:.3} ± {:.3}  mu {:+.3}  sigma {:.3}",
-                    m[f].mu_star, m[f].mu_star_conf, m[f].mu, m[f].sigma
+                    "  {key:<width$}  mu* {:.3} ± {:.3}  mu {}  sigma {:.3}",
+                    m[f].mu_star,
+                    m[f].mu_star_conf,
+                    fixed(m[f].mu, 3, true),
+                    m[f].sigma
                 ),
                 Measured::Sobol(s) => println!(
-                    "  {key:<width$}  S1 {:.2} ± {:.2}  ST {:.2} ± {:.2}",
-                    s[f].s1, s[f].s1_conf, s[f].st, s[f].st_conf
+                    "  {key:<width$}  S1 {} ± {:.2}  ST {} ± {:.2}",
+                    fixed(s[f].s1, 2, false),
+                    s[f].s1_conf,
+                    fixed(s[f].st, 2, false),
+                    s[f].st_conf
                 ),
             }
         }
