@@ -849,7 +849,7 @@ fn terminal_tables_keep_the_scenarios_patron_order_and_never_cut_a_name() {
     assert!(cmp.stdout.contains("of-threat"), "wrapped, not cut");
     assert!(
         cmp.stdout
-            .contains("counterfactual pak_member (without ind_application)"),
+            .contains("counterfactual not pak_member (without ind_application)"),
         "labels in full"
     );
 }

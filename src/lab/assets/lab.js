@@ -5,8 +5,8 @@
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-// A key such as decision.domination_weight may break after its dots and underscores, not inside a word.
-const breakable = (html) => html.replace(/([._])/g, '$1<wbr>');
+// A key such as decision.domination_weight may break after its section's dot, not inside a word.
+const breakable = (html) => html.replace(/\./g, '.<wbr>');
 
 const INDEX_WORDS = {
   us_influence: 'US influence',
