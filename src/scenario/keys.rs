@@ -170,20 +170,40 @@ fn suggest(sc: &Scenario, e: KeyError) -> KeyError {
                 .map(|k| format!("`{k}`"))
         }
         ["events", id, field] => {
-            let ids = sc.events.iter().filter_map(|e| e.id.as_deref());
-            closest(id, ids).map(|m| or_id(sc, format!("events.{m}.{field}"), "event", m))
+            // An id that exists is not a slip: the field is, and the help lists the fields.
+            let ids = || sc.events.iter().filter_map(|e| e.id.as_deref());
+            let known = ids().any(|x| x == *id);
+            (!known)
+                .then(|| closest(id, ids()))
+                .flatten()
+                .map(|m| or_id(sc, format!("events.{m}.{field}"), "event", m))
         }
         ["actors", id, field] => {
-            let ids = sc.actors.iter().map(|a| a.id.as_str());
-            closest(id, ids).map(|m| or_id(sc, format!("actors.{m}.{field}"), "actor", m))
+            // An id that exists is not a slip: the field is, and the help lists the fields.
+            let ids = || sc.actors.iter().map(|a| a.id.as_str());
+            let known = ids().any(|x| x == *id);
+            (!known)
+                .then(|| closest(id, ids()))
+                .flatten()
+                .map(|m| or_id(sc, format!("actors.{m}.{field}"), "actor", m))
         }
         ["bases", id, field] => {
-            let ids = sc.bases.iter().map(|b| b.id.as_str());
-            closest(id, ids).map(|m| or_id(sc, format!("bases.{m}.{field}"), "base", m))
+            // An id that exists is not a slip: the field is, and the help lists the fields.
+            let ids = || sc.bases.iter().map(|b| b.id.as_str());
+            let known = ids().any(|x| x == *id);
+            (!known)
+                .then(|| closest(id, ids()))
+                .flatten()
+                .map(|m| or_id(sc, format!("bases.{m}.{field}"), "base", m))
         }
         ["deals", id, field] => {
-            let ids = sc.deals.iter().map(|d| d.id.as_str());
-            closest(id, ids).map(|m| or_id(sc, format!("deals.{m}.{field}"), "deal", m))
+            // An id that exists is not a slip: the field is, and the help lists the fields.
+            let ids = || sc.deals.iter().map(|d| d.id.as_str());
+            let known = ids().any(|x| x == *id);
+            (!known)
+                .then(|| closest(id, ids()))
+                .flatten()
+                .map(|m| or_id(sc, format!("deals.{m}.{field}"), "deal", m))
         }
         ["ties", state, patron, field] => {
             // Each id as given when it is one, else the one it is a slip of.
@@ -491,6 +511,9 @@ mod tests {
             e.contains("did you mean the event `rus_credit_2009`?"),
             "{e}"
         );
+        // An id that exists with a wrong field is not taken for a slip of another id.
+        let e = help("actors.KGZ.military_bn");
+        assert!(!e.contains("did you mean"), "{e}");
     }
 
     #[test]
