@@ -656,6 +656,30 @@ fn slips_of_the_keyboard_get_the_word_meant() {
         &["--without", "peace_mision_2016"],
         "did you mean `peace_mission_2016`?",
     );
+    // A value for an event that --without drops: refused by a run and by a sweep alike (the
+    // run ignored it, the sweep called the key unknown).
+    usage_error(
+        &[
+            "--without",
+            "iran_applies",
+            "--set",
+            "events.iran_applies.severity=1",
+        ],
+        "the event iran_applies is dropped by --without iran_applies",
+    );
+    run_in(
+        tmp.path(),
+        [
+            "sweep",
+            "sco2001",
+            "--without",
+            "rus_credit_2009",
+            "--set",
+            "events.rus_credit_2009.amount_bn=1,2",
+        ],
+    )
+    .expect_code(2)
+    .stderr_has("the event rus_credit_2009 is dropped by --without rus_credit_2009");
     run_in(
         tmp.path(),
         ["sweep", "ufa2015", "--set", "decision.money_weight=5-15"],

@@ -249,6 +249,7 @@ pub fn apply_changes(
     sets: &[String],
     without: &[String],
 ) -> Result<Vec<String>, Failure> {
+    no_set_on_a_dropped_event(sets, without)?;
     let mut changes = Vec::new();
     if let Some(name) = lens {
         let lens = Lens::parse(name).ok_or_else(|| {
@@ -299,6 +300,28 @@ pub fn apply_changes(
         changes.push(format!("--without {id}"));
     }
     Ok(changes)
+}
+
+/// Refuses a `--set events.ID.FIELD` (a value or a sweep's axis) when `--without ID` drops the
+/// event: a value of an event that does not happen would change nothing.
+pub fn no_set_on_a_dropped_event(sets: &[String], without: &[String]) -> Result<(), Failure> {
+    for item in sets {
+        let key = item
+            .split_once('=')
+            .map_or(item.as_str(), |(k, _)| k)
+            .trim();
+        if let Some(id) = key
+            .strip_prefix("events.")
+            .and_then(|rest| rest.split_once('.'))
+            .map(|(id, _)| id)
+            && without.iter().any(|w| w == id)
+        {
+            return Err(Failure::Input(format!(
+                "--set {item}: the event {id} is dropped by --without {id}, so its value would change nothing\n  help: give either the --set or the --without"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The largest data, checkpoint or shard file a command reads (`--data`, `landscape`'s tables,

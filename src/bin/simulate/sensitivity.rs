@@ -125,6 +125,7 @@ fn failure(e: SweepError) -> Failure {
 /// `simulate sensitivity`.
 pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
     let mut sc = load(&args.scenario)?;
+    crate::common::no_set_on_a_dropped_event(&args.common.set, &args.common.without)?;
     let mut fixed = apply_changes(&mut sc, args.lens.as_deref(), &[], &args.common.without)?;
     let mut factors = Vec::new();
     for item in &args.common.set {

@@ -185,6 +185,7 @@ pub fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
 /// command line is read here, and merged with the scenario's `[sweep]` table by the library
 /// ([`SweepRequest::resolve`]).
 fn options(sc: &mut Scenario, args: &SweepArgs) -> Result<SweepOptions, Failure> {
+    crate::common::no_set_on_a_dropped_event(&args.common.set, &args.common.without)?;
     let mut fixed = apply_changes(sc, args.lens.as_deref(), &[], &args.common.without)?;
     let mut request = SweepRequest {
         design: args.design.as_deref().map(|d| match d {
