@@ -52,7 +52,10 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
         EventKind::DemocracyPromotion { by, .. } => *by,
         EventKind::Exercise { participants } => participants[0],
         EventKind::Terror { actor, .. } => *actor,
-        EventKind::Declaration { .. } => 0,
+        // The members' declaration together: the log names the first member (actor order).
+        EventKind::Declaration { .. } => (0..w.n)
+            .find(|&a| w.sco[a] == ScoStatus::Member)
+            .unwrap_or(0),
         EventKind::TradeGrowth { state, .. } => *state,
         EventKind::Backlash { actor, .. } => *actor,
         EventKind::Application { actor } => *actor,
@@ -368,7 +371,8 @@ pub fn random(ctx: &mut Ctx, w: &mut World, region_states: &[usize]) {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::mechanisms::testkit::Kit;
+    use crate::engine::mechanisms::testkit::{self, Kit};
+    use crate::engine::record::What;
 
     /// Kyrgyzstan with $1bn a year of remittances from Russia, and `events`; no noise, no shocks.
     fn migrants(events: &str) -> Kit {
@@ -429,6 +433,41 @@ kind = "remittance_shock"
 patron = "RUS"
 factor = 0.5
 "#;
+
+    #[test]
+    fn an_sco_declaration_is_logged_as_its_members_not_the_first_actor() {
+        // USA is the first actor; KAZ the first SCO member.
+        let mut kit = testkit::quiet_world(
+            "2005-01",
+            r#"
+[[actors]]
+id = "USA"
+role = "patron"
+gdp_bn = 13000.0
+[[actors]]
+id = "RUS"
+role = "patron"
+gdp_bn = 800.0
+[[actors]]
+id = "KAZ"
+role = "state"
+gdp_bn = 57.0
+sco = "member"
+alignment = { USA = 0.3, RUS = 0.7 }
+[[events]]
+date = "2005-07"
+kind = "declaration"
+base_pressure = 1.0
+"#,
+        );
+        let rec = kit.run_months(12);
+        let row = rec
+            .log
+            .iter()
+            .find(|e| matches!(e.what, What::Scripted(_)))
+            .expect("the declaration is logged");
+        assert_eq!(kit.sc.actors[row.actor].id, "KAZ");
+    }
 
     #[test]
     fn a_remittance_shock_cuts_the_flow_and_the_pull_of_its_source() {
