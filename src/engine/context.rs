@@ -11,6 +11,7 @@ use crate::date::YearMonth;
 use crate::engine::record::{LogEntry, Observer, What};
 use crate::params::Params;
 use crate::scenario::Scenario;
+use crate::scenario::world::World;
 
 /// The random generator every rule draws from.
 pub type Rng = ChaCha8Rng;
@@ -104,6 +105,15 @@ impl Ctx<'_> {
             score_against,
             value,
         });
+    }
+
+    /// The date under which `actor`'s answer is logged: the step's date, or the date of a
+    /// scripted offer made to it inside this step. A step of a quarter or a year applies the
+    /// events dated inside it at its start; a decision that answers an offer made in the step's
+    /// second month is dated then, never before the offer (a closure ordered for a credit
+    /// offered in February is ordered in February, not in January).
+    pub fn answer_date(&self, w: &World, actor: usize) -> YearMonth {
+        w.offered[actor].map_or(self.date, |d| d.max(self.date))
     }
 
     /// Whether `month` (a date) falls in this step.

@@ -255,6 +255,10 @@ pub struct World {
     /// When each patron last made each state an offer of credit, a grant or a project (`n x
     /// np`), to tell coordinated offers by two balancers.
     pub last_offer: Vec<Option<YearMonth>>,
+    /// When each actor was last made a scripted offer (credit, debt relief, rent, a request for
+    /// a base), `n`: its answers in the same step are not logged before it
+    /// (`engine::context::Ctx::answer_date`).
+    pub offered: Vec<Option<YearMonth>>,
 }
 
 /// The yearly rates at which each force moves one pair of balancers' partnership (docs/model.md,

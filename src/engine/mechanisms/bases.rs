@@ -121,9 +121,23 @@ pub fn request(ctx: &mut Ctx, w: &mut World, b: usize) {
             let months = (prm.bases.renewal_years * 12.0).round() as i32;
             w.bases[b].lease_end = Some(ctx.date.plus_months(months));
         }
-        ctx.log(ctx.date, host, What::BaseOpened(b), keep, evict, 0.0);
+        ctx.log(
+            ctx.answer_date(w, host),
+            host,
+            What::BaseOpened(b),
+            keep,
+            evict,
+            0.0,
+        );
     } else {
-        ctx.log(ctx.date, host, What::BaseRefused(b), evict, keep, 0.0);
+        ctx.log(
+            ctx.answer_date(w, host),
+            host,
+            What::BaseRefused(b),
+            evict,
+            keep,
+            0.0,
+        );
     }
 }
 
@@ -187,7 +201,14 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
             effective,
             not_renewing: false,
         };
-        ctx.log(ctx.date, host, What::ClosureOrdered(b), evict, keep, 0.0);
+        ctx.log(
+            ctx.answer_date(w, host),
+            host,
+            What::ClosureOrdered(b),
+            evict,
+            keep,
+            0.0,
+        );
         loans::accept_conditional(ctx, w, b);
         return;
     }
@@ -201,7 +222,14 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
             effective: end,
             not_renewing: true,
         };
-        ctx.log(ctx.date, host, What::NonRenewal(b), evict, keep, 0.0);
+        ctx.log(
+            ctx.answer_date(w, host),
+            host,
+            What::NonRenewal(b),
+            evict,
+            keep,
+            0.0,
+        );
         return;
     }
     if renewal_due {
@@ -210,7 +238,14 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
             .unwrap_or(ctx.date)
             .plus_months((years * 12.0).round() as i32);
         w.bases[b].lease_end = Some(end);
-        ctx.log(ctx.date, host, What::LeaseRenewed(b), keep, evict, 0.0);
+        ctx.log(
+            ctx.answer_date(w, host),
+            host,
+            What::LeaseRenewed(b),
+            keep,
+            evict,
+            0.0,
+        );
     }
 }
 
@@ -281,7 +316,7 @@ fn review_closing(
         } else {
             What::ClosureReversed(b)
         };
-        ctx.log(ctx.date, host, what, keep, evict, 0.0);
+        ctx.log(ctx.answer_date(w, host), host, what, keep, evict, 0.0);
         loans::withdraw_conditional(ctx, w, b);
     }
 }
@@ -330,6 +365,22 @@ mod tests {
         // Open-ended: ended with notice at any time.
         sc.bases[0].open_ended = true;
         assert_eq!(breach_cost(&sc, &prm, &w, 0, at(2010, 1)), 0.0);
+    }
+
+    /// Regression: in quarterly steps the closure ordered for a credit offered in February, and
+    /// the credit taken, were logged in January, before the offer.
+    #[test]
+    fn an_answer_is_not_dated_before_the_offer_it_answers() {
+        let mut kit = testkit::manas_world(2.0, 0.15, 17.4);
+        kit.sc.period = crate::date::Period::Quarter;
+        let rec = kit.run_months(12);
+        let offered = YearMonth::new(2009, 2).expect("a date");
+        let when = |f: &dyn Fn(&What) -> bool| rec.log.iter().find(|e| f(&e.what)).map(|e| e.date);
+        assert_eq!(
+            when(&|w| matches!(w, What::ClosureOrdered(_))),
+            Some(offered)
+        );
+        assert_eq!(when(&|w| matches!(w, What::LoanAccepted(_))), Some(offered));
     }
 
     #[test]

@@ -133,7 +133,7 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
             eeu::join(sc, prm, w, borrower);
         }
         ctx.log(
-            ctx.date,
+            ctx.answer_date(w, borrower),
             borrower,
             What::LoanAccepted(loan),
             gain,
@@ -143,7 +143,7 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
     } else {
         w.loans[loan].status = LoanStatus::Declined;
         ctx.log(
-            ctx.date,
+            ctx.answer_date(w, borrower),
             borrower,
             What::LoanDeclined(loan),
             gain,
@@ -186,7 +186,7 @@ pub fn accept_conditional(ctx: &mut Ctx, w: &mut World, b: usize) {
             let borrower = ctx.sc.loans[loan].borrower;
             let gain = yearly_score(w, ctx.prm, borrower, w.loans[loan].value_bn);
             ctx.log(
-                ctx.date,
+                ctx.answer_date(w, borrower),
                 borrower,
                 What::LoanAccepted(loan),
                 gain,
@@ -240,9 +240,10 @@ pub fn withdraw_conditional(ctx: &mut Ctx, w: &mut World, b: usize) {
             l.status = LoanStatus::Withdrawn;
             l.pending_bn = 0.0;
             l.at_stake_bn = 0.0;
-            let lender = ctx.sc.loans[loan].lender;
+            let (lender, borrower) = (ctx.sc.loans[loan].lender, ctx.sc.loans[loan].borrower);
+            // In answer to the host's reversal, logged under the same date.
             ctx.log(
-                ctx.date,
+                ctx.answer_date(w, borrower),
                 lender,
                 What::LoanWithdrawn(loan),
                 0.0,

@@ -68,6 +68,19 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
         EventKind::Unrest { actor, .. } | EventKind::UnSanctions { actor, .. } => *actor,
         EventKind::NormsChange { patron, .. } => sc.patrons[*patron],
     };
+    // The actor an offer is made to answers it no earlier than this (`Ctx::answer_date`).
+    let answering = match &ev.kind {
+        EventKind::LoanOffer { loan, .. } | EventKind::DebtRelief { loan, .. } => {
+            Some(sc.loans[*loan].borrower)
+        }
+        EventKind::RentOffer { base, .. } | EventKind::BaseRequest { base } => {
+            Some(sc.bases[*base].host)
+        }
+        _ => None,
+    };
+    if let Some(a) = answering {
+        w.offered[a] = Some(date);
+    }
     let mut logged_value = 0.0;
     match &ev.kind {
         EventKind::LoanOffer {

@@ -383,6 +383,7 @@ impl V<'_> {
             volatility: vec![0.0; n * np],
             concert: vec![0.0; n],
             last_offer: vec![None; n * np],
+            offered: vec![None; n],
         };
         for p in 0..np {
             w.partnership[p * np + p] = 1.0;
