@@ -479,6 +479,36 @@ pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
             ));
             continue;
         }
+        // A trajectory outcome is read at the dates the runs record (the start of each step and
+        // the last date); a window between two of them is never read, and a change needs two.
+        if !o.kind.is_event() {
+            let recorded: Vec<YearMonth> = (0..=sc.steps())
+                .map(|k| sc.date_of(k))
+                .filter(|&d| o.in_window(d))
+                .collect();
+            let change = matches!(
+                o.kind,
+                OutcomeKind::RegionShareChange(..) | OutcomeKind::IndexChange(..)
+            );
+            let window = format!(
+                "{} to {}",
+                o.from.map_or("the start".to_string(), |d| d.to_string()),
+                o.by.map_or("the end".to_string(), |d| d.to_string()),
+            );
+            let every = format!("every {} from {}", sc.period.name(), sc.start);
+            if recorded.is_empty() {
+                out.push(format!(
+                    "outcome `{}` can never happen: its window ({window}) holds none of the dates the runs record ({every}); widen it to include one",
+                    o.id
+                ));
+            } else if change && recorded.len() < 2 {
+                out.push(format!(
+                    "outcome `{}` can never happen: a change is measured between two recorded dates and its window ({window}) holds only {} ({every}); widen it",
+                    o.id, recorded[0]
+                ));
+            }
+            continue;
+        }
         let base = match o.kind {
             OutcomeKind::LeaseRenewed(b) | OutcomeKind::BaseClosed(b) => b,
             _ => continue,
@@ -500,11 +530,23 @@ pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
         if end <= by || info.open_ended {
             continue;
         }
+        // A renewal is decided from the lease's notice before its end (as the engine's base
+        // review does: `engine::mechanisms::bases::notice_months`).
+        let notice = info
+            .notice_months
+            .unwrap_or(sc.params.bases.notice_months)
+            .round() as i32;
+        let due = end.plus_months(-notice);
+        // The steps that review the base in the window once the renewal is due.
+        let reviewed = (0..sc.steps())
+            .map(|k| sc.date_of(k))
+            .any(|d| d >= due && d >= from && d <= by);
         match o.kind {
-            OutcomeKind::LeaseRenewed(_) => out.push(format!(
-                "outcome `{}` can never happen: the lease of {} ends in {end}, after the outcome's window ends ({by}), and a lease is renewed only as it ends",
+            OutcomeKind::LeaseRenewed(_) if !reviewed => out.push(format!(
+                "outcome `{}` can never happen: the lease of {} ends in {end} and comes up for renewal from {due} ({notice} months' notice), and no step in the outcome's window ({from} to {by}) comes after that",
                 o.id, info.name
             )),
+            OutcomeKind::LeaseRenewed(_) => {}
             _ => out.push(format!(
                 "outcome `{}` is rare or never: the lease of {} ends in {end}, after the outcome's window ends ({by}), so the base can close in the window only after an order to close it (evict above keep by the breach cost) and its notice",
                 o.id, info.name
@@ -568,6 +610,30 @@ mod warning_tests {
         assert_eq!(w.len(), 1, "{w:#?}");
         assert!(w[0].contains("`in_remainder` can never happen"), "{}", w[0]);
         assert!(w[0].contains("the runs reach 2030-07 only"), "{}", w[0]);
+        // A renewal is decided from the lease's notice before its end: a window then is fine.
+        let base = include_str!("../../tests/scenarios/base.toml");
+        let text = format!(
+            "{}\n[[outcomes]]\nid = \"renewed_early\"\nkind = \"lease_renewed\"\nbase = \"manas\"\nfrom = \"2010-01\"\nby = \"2010-03\"\n",
+            base.replace("lease_end = \"2014-07\"", "lease_end = \"2010-07\"")
+        );
+        assert!(outcome_warnings(&parsed(&text)).is_empty());
+        // A share read in a window between two recorded dates (quarterly: 2009-10, 2010-01), and
+        // a change over a window that holds one.
+        let quarterly = base.replace("period = \"month\"", "period = \"quarter\"");
+        let text = format!(
+            "{quarterly}\n[[outcomes]]\nid = \"between\"\nkind = \"share_above\"\nactor = \"KGZ\"\npatron = \"RUS\"\nthreshold = 0.0\nfrom = \"2009-11\"\nby = \"2009-12\"\n\
+             \n[[outcomes]]\nid = \"one_date\"\nkind = \"index_change\"\nindex = \"us_influence\"\ndirection = \"down\"\nfrom = \"2009-11\"\nby = \"2010-01\"\n"
+        );
+        let w = outcome_warnings(&parsed(&text));
+        assert_eq!(w.len(), 2, "{w:#?}");
+        assert!(w[0].contains("`between` can never happen: its window (2009-11 to 2009-12) holds none of the dates the runs record"), "{}", w[0]);
+        assert!(
+            w[1].contains(
+                "`one_date` can never happen: a change is measured between two recorded dates"
+            ),
+            "{}",
+            w[1]
+        );
         // The shipped scenarios have none.
         for s in crate::scenario::shipped::SHIPPED {
             assert!(
