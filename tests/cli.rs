@@ -823,7 +823,28 @@ fn check_accepts_the_shipped_scenario() {
     let path = ufa2015();
     let out = run_in(tmp.path(), [Path::new("check"), &path]);
     out.expect_code(0).no_panic().stdout_has("ok");
+    assert!(!out.stdout.contains("warning"), "{}", out.stdout);
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+/// An `end` that is not a whole number of steps after `start` gets a warning, and an event in
+/// the months it leaves out an error that says how to reach it.
+#[test]
+fn an_end_between_two_steps_is_named_with_its_fix() {
+    let tmp = tempdir();
+    let text = read(&ufa2015()).replace("end = \"2030-07\"", "end = \"2030-09\"");
+    let path = tmp.path().join("odd_end.toml");
+    std::fs::write(&path, &text).unwrap();
+    run_in(tmp.path(), [Path::new("check"), &path])
+        .expect_code(0)
+        .stdout_has("warning: `end` (2030-09) is not a whole number of quarter steps after `start` (2015-07): the runs stop at 2030-07; set `end` to 2030-07 or 2030-10");
+    let with_event = format!(
+        "{text}\n[[events]]\ndate = \"2030-08\"\nkind = \"application\"\nactor = \"IRN\"\n"
+    );
+    std::fs::write(&path, with_event).unwrap();
+    run_in(tmp.path(), [Path::new("check"), &path])
+        .expect_code(2)
+        .stderr_has("the runs stop at 2030-07, the last whole quarter step before `end` (2030-09): move `end` to 2030-10");
 }
 
 #[test]

@@ -22,6 +22,17 @@ pub fn check(file: &Path) -> Result<(), Failure> {
         sc.start,
         sc.end
     );
+    // The months after the last whole step are not simulated.
+    let last = sc.date_of(sc.steps());
+    if last != sc.end {
+        println!(
+            "warning: `end` ({}) is not a whole number of {} steps after `start` ({}): the runs stop at {last}; set `end` to {last} or {}",
+            sc.end,
+            sc.period.name(),
+            sc.start,
+            sc.date_of(sc.steps() + 1)
+        );
+    }
     for w in soft_balancing::scenario::experiment::outcome_warnings(&sc) {
         println!("warning: {w}");
     }

@@ -142,8 +142,22 @@ impl V<'_> {
             }
             let date = self.date(&ev.date)?;
             if date < start || date >= last_step_end {
-                return Err(self.err(ev.date.span(), format!("event date {date} is outside the scenario (from {start} to before {last_step_end})"),
-                    "move the event inside the scenario's dates, or widen `start`/`end`",
+                let help = if date < end && date >= last_step_end {
+                    // In the remainder after the last whole step, which is not simulated.
+                    format!(
+                        "the runs stop at {last_step_end}, the last whole {} step before `end` ({end}): move `end` to {} so that the step holding {date} is simulated, or move the event before {last_step_end}",
+                        period.name(),
+                        last_step_end.plus_months(step_months)
+                    )
+                } else {
+                    "move the event inside the scenario's dates, or widen `start`/`end`".to_string()
+                };
+                return Err(self.err(
+                    ev.date.span(),
+                    format!(
+                        "event date {date} is outside the scenario (from {start} to before {last_step_end})"
+                    ),
+                    help,
                 ));
             }
             let refs = Refs {
