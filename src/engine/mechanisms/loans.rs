@@ -175,7 +175,8 @@ fn disburse(ctx: &mut Ctx, w: &mut World, loan: usize, fraction: f64) {
     }
 }
 
-/// The host ordered base `b` closed: offers conditional on it are taken, their first tranche paid.
+/// The host ordered base `b` closed or announced that it will not renew its lease: standing
+/// offers conditional on it are taken, their first tranche paid.
 pub fn accept_conditional(ctx: &mut Ctx, w: &mut World, b: usize) {
     for loan in 0..w.loans.len() {
         if w.loans[loan].status == LoanStatus::Offered
