@@ -827,6 +827,35 @@ fn check_accepts_the_shipped_scenario() {
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
 
+/// A loan offer conditional on closing a base that is closed at the start (and not requested
+/// again before the offer) can never be taken: `check` says so.
+#[test]
+fn an_offer_conditional_on_a_closed_base_is_named() {
+    let tmp = tempdir();
+    let base = read(&common::manifest_dir().join("tests/scenarios/base.toml"));
+    let closed = base.replace(
+        "lease_end = \"2014-07\"",
+        "lease_end = \"2014-07\"\nopen = false",
+    );
+    let path = tmp.path().join("closed.toml");
+    std::fs::write(&path, &closed).unwrap();
+    run_in(tmp.path(), [Path::new("check"), &path])
+        .expect_code(0)
+        .stdout_has("warning: the loan offer `rus_credit` (2009-02) is conditional on closing");
+    // Requested again before the offer: it may open, then close; no warning.
+    let requested = format!(
+        "{closed}\n[[events]]\ndate = \"2009-01\"\nkind = \"base_request\"\nbase = \"manas\"\n"
+    );
+    std::fs::write(&path, requested).unwrap();
+    let out = run_in(tmp.path(), [Path::new("check"), &path]);
+    out.expect_code(0);
+    assert!(
+        !out.stdout.contains("conditional on closing"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// An `end` that is not a whole number of steps after `start` gets a warning, and an event in
 /// the months it leaves out an error that says how to reach it.
 #[test]

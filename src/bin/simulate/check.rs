@@ -2,6 +2,9 @@
 
 use std::path::Path;
 
+use soft_balancing::scenario::world::{BaseStatus, Condition};
+use soft_balancing::scenario::{EventKind, Scenario};
+
 use crate::Failure;
 use crate::common::load;
 
@@ -33,8 +36,39 @@ pub fn check(file: &Path) -> Result<(), Failure> {
             sc.date_of(sc.steps() + 1)
         );
     }
+    for w in conditional_offer_warnings(&sc) {
+        println!("warning: {w}");
+    }
     for w in soft_balancing::scenario::experiment::outcome_warnings(&sc) {
         println!("warning: {w}");
     }
     Ok(())
+}
+
+/// Loan offers conditional on closing a base that is closed at the start and that no
+/// `base_request` before the offer opens: the condition can never be met, and the offer is
+/// never taken.
+fn conditional_offer_warnings(sc: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for ev in &sc.events {
+        let EventKind::LoanOffer {
+            condition: Condition::CloseBase(b),
+            ..
+        } = ev.kind
+        else {
+            continue;
+        };
+        let reopened = sc.events.iter().any(|e| {
+            e.date <= ev.date && matches!(e.kind, EventKind::BaseRequest { base } if base == b)
+        });
+        if sc.initial.bases[b].status == BaseStatus::Closed && !reopened {
+            out.push(format!(
+                "the loan offer {}({}) is conditional on closing {}, which is closed at the start and not requested again before the offer: it can never be taken",
+                ev.id.as_deref().map_or(String::new(), |id| format!("`{id}` ")),
+                ev.date,
+                sc.bases[b].name
+            ));
+        }
+    }
+    out
 }
