@@ -169,41 +169,23 @@ fn suggest(sc: &Scenario, e: KeyError) -> KeyError {
             n.and_then(|n| params().find(|&k| short(k) == n))
                 .map(|k| format!("`{k}`"))
         }
-        ["events", id, field] => {
+        [
+            section @ ("events" | "actors" | "bases" | "deals"),
+            id,
+            field,
+        ] => {
+            let ids: Vec<&str> = match *section {
+                "events" => sc.events.iter().filter_map(|e| e.id.as_deref()).collect(),
+                "actors" => sc.actors.iter().map(|a| a.id.as_str()).collect(),
+                "bases" => sc.bases.iter().map(|b| b.id.as_str()).collect(),
+                _ => sc.deals.iter().map(|d| d.id.as_str()).collect(),
+            };
             // An id that exists is not a slip: the field is, and the help lists the fields.
-            let ids = || sc.events.iter().filter_map(|e| e.id.as_deref());
-            let known = ids().any(|x| x == *id);
-            (!known)
-                .then(|| closest(id, ids()))
+            let what = section.trim_end_matches('s');
+            (!ids.contains(id))
+                .then(|| closest(id, ids.iter().copied()))
                 .flatten()
-                .map(|m| or_id(sc, format!("events.{m}.{field}"), "event", m))
-        }
-        ["actors", id, field] => {
-            // An id that exists is not a slip: the field is, and the help lists the fields.
-            let ids = || sc.actors.iter().map(|a| a.id.as_str());
-            let known = ids().any(|x| x == *id);
-            (!known)
-                .then(|| closest(id, ids()))
-                .flatten()
-                .map(|m| or_id(sc, format!("actors.{m}.{field}"), "actor", m))
-        }
-        ["bases", id, field] => {
-            // An id that exists is not a slip: the field is, and the help lists the fields.
-            let ids = || sc.bases.iter().map(|b| b.id.as_str());
-            let known = ids().any(|x| x == *id);
-            (!known)
-                .then(|| closest(id, ids()))
-                .flatten()
-                .map(|m| or_id(sc, format!("bases.{m}.{field}"), "base", m))
-        }
-        ["deals", id, field] => {
-            // An id that exists is not a slip: the field is, and the help lists the fields.
-            let ids = || sc.deals.iter().map(|d| d.id.as_str());
-            let known = ids().any(|x| x == *id);
-            (!known)
-                .then(|| closest(id, ids()))
-                .flatten()
-                .map(|m| or_id(sc, format!("deals.{m}.{field}"), "deal", m))
+                .map(|m| or_id(sc, format!("{section}.{m}.{field}"), what, m))
         }
         ["ties", state, patron, field] => {
             // Each id as given when it is one, else the one it is a slip of.
