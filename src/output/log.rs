@@ -79,6 +79,16 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 e.value
             ),
         ),
+        // Within the base's worth, what stops a strategic user is its rent budget.
+        What::NoCounterOffer(b) if e.value <= sc.bases[b].worth_musd => (
+            "base",
+            format!(
+                "{a} will not match: keeping {} would take ${:.1}m a year, within its worth ${:.1}m but more than its rent budget has left this year",
+                base(b),
+                e.value,
+                sc.bases[b].worth_musd
+            ),
+        ),
         What::NoCounterOffer(b) => (
             "base",
             format!(

@@ -222,7 +222,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
         match (&l.known_failure, l.pass) {
             (Some(why), false) => println!("{:<36}known failure: {why}", ""),
             (Some(_), true) => println!(
-                "{:<36}listed as a known failure but passes now: update the scenario and the docs",
+                "{:<36}listed as a known failure but passes in these {runs} runs: if it still passes with more runs (near its threshold a few runs decide), update the scenario and the docs",
                 ""
             ),
             _ => {}
