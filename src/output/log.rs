@@ -2,6 +2,7 @@
 //! scripted events told in words, and which entries are decisions ([`is_decision`]).
 
 use crate::engine::record::{LogEntry, What};
+use crate::output::text::fixed;
 use crate::scenario::{Condition, EventKind, Scenario};
 
 /// A short category and a sentence for a log entry, e.g. ("base", "KGZ orders Manas closed:
@@ -12,6 +13,8 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
     let loan = |l: usize| sc.loans[l].id.as_str();
     let patron = |p: usize| sc.patron_id(p);
     let a = actor(e.actor);
+    // The two scores a reason compares, with decimals enough to tell them apart.
+    let pair = |d: usize| apart(e.score_for, e.score_against, d);
     match e.what {
         What::Scripted(i) => ("event", describe_event(sc, i, e.value)),
         What::RandomTerror => (
@@ -29,46 +32,46 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         What::ClosureOrdered(b) => (
             "base",
             format!(
-                "{a} orders {} closed: evict {:.3} > keep {:.3}",
+                "{a} orders {} closed: evict {} > keep {}",
                 base(b),
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::NonRenewal(b) => (
             "base",
             format!(
-                "{a} will not renew the lease of {}: evict {:.3} > keep {:.3}",
+                "{a} will not renew the lease of {}: evict {} > keep {}",
                 base(b),
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::ClosureReversed(b) => (
             "base",
             format!(
-                "{a} reverses its order to close {}: keep {:.3} > evict {:.3}",
+                "{a} reverses its order to close {}: keep {} > evict {}",
                 base(b),
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::NonRenewalWithdrawn(b) => (
             "base",
             format!(
-                "{a} withdraws its notice not to renew the lease of {}: keep {:.3} > evict {:.3}",
+                "{a} withdraws its notice not to renew the lease of {}: keep {} > evict {}",
                 base(b),
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::LeaseRenewed(b) => (
             "base",
             format!(
-                "{a} renews the lease of {}: keep {:.3} >= evict {:.3}",
+                "{a} renews the lease of {}: keep {} >= evict {}",
                 base(b),
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::CounterOffer(b) => (
@@ -110,21 +113,21 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         What::BaseOpened(b) => (
             "base",
             format!(
-                "{a} lets {} open {}: keep {:.3} > evict {:.3}",
+                "{a} lets {} open {}: keep {} > evict {}",
                 actor(sc.bases[b].user),
                 base(b),
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::BaseRefused(b) => (
             "base",
             format!(
-                "{a} turns down {}'s request for {}: evict {:.3} >= keep {:.3}",
+                "{a} turns down {}'s request for {}: evict {} >= keep {}",
                 actor(sc.bases[b].user),
                 base(b),
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::BaseClosed(b) => (
@@ -148,12 +151,12 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         What::DealSigned(d) => (
             "energy",
             format!(
-                "{a} and {} sign {} at ${:.1}: buyer's max {:.1} >= supplier's min {:.1}",
+                "{a} and {} sign {} at ${:.1}: buyer's max {} >= supplier's min {}",
                 actor(sc.deals[d].buyer),
                 sc.deals[d].id,
                 e.value,
-                e.score_for,
-                e.score_against
+                pair(1).0,
+                pair(1).1
             ),
         ),
         What::DealFlowing(d) => (
@@ -240,7 +243,7 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         What::PatronCredit { loan: l, base: b } => (
             "strategy",
             format!(
-                "{a} offers {} ${:.2}bn credit{} through {}: expected value ${:.3}bn > expected cost ${:.3}bn",
+                "{a} offers {} ${:.2}bn credit{} through {}: expected value ${}bn > expected cost ${}bn",
                 actor(sc.loans[l].borrower),
                 e.value,
                 b.map_or(String::new(), |b| format!(
@@ -248,40 +251,40 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                     base(b)
                 )),
                 loan(l),
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::PatronGrant(s) => (
             "strategy",
             format!(
-                "{a} gives {} a ${:.3}bn grant: expected value ${:.3}bn > cost ${:.3}bn",
+                "{a} gives {} a ${:.3}bn grant: expected value ${}bn > cost ${}bn",
                 actor(s),
                 e.value,
-                e.score_for,
-                e.score_against
+                pair(3).0,
+                pair(3).1
             ),
         ),
         What::PatronRent(b) => (
             "strategy",
             format!(
-                "{a} raises its offer for {} to ${:.1}m a year before {} decides: expected surplus saved ${:.1}m > extra rent ${:.1}m",
+                "{a} raises its offer for {} to ${:.1}m a year before {} decides: expected surplus saved ${}m > extra rent ${}m",
                 base(b),
                 e.value,
                 actor(sc.bases[b].host),
-                e.score_for,
-                e.score_against
+                pair(1).0,
+                pair(1).1
             ),
         ),
         What::PatronAsks(b) => (
             "strategy",
             format!(
-                "{a} asks {} to let it open {} at ${:.1}m a year: expected chance of yes {:.2} > {:.2}",
+                "{a} asks {} to let it open {} at ${:.1}m a year: expected chance of yes {} > {}",
                 actor(sc.bases[b].host),
                 base(b),
                 e.value,
-                e.score_for,
-                e.score_against
+                pair(2).0,
+                pair(2).1
             ),
         ),
     }
@@ -289,14 +292,10 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
 
 /// "KGZ takes rus_credit_2009 from RUS ($2.00bn): gain 0.33 > cost 0.00" (or declines).
 fn loan_decision(sc: &Scenario, e: &LogEntry, l: usize, verb: &str, cmp: &str) -> String {
+    let (gain, cost) = apart(e.score_for, e.score_against, 3);
     format!(
-        "{} {verb} {} from {} (${:.2}bn): gain {:.3} {cmp} cost {:.3}",
-        sc.actors[e.actor].id,
-        sc.loans[l].id,
-        sc.actors[sc.loans[l].lender].id,
-        e.value,
-        e.score_for,
-        e.score_against
+        "{} {verb} {} from {} (${:.2}bn): gain {gain} {cmp} cost {cost}",
+        sc.actors[e.actor].id, sc.loans[l].id, sc.actors[sc.loans[l].lender].id, e.value,
     )
 }
 
@@ -639,5 +638,19 @@ pub fn quantity_column(sc: &Scenario, e: &LogEntry) -> Option<usize> {
         | What::CandidateVetoed(_)
         | What::Accession
         | What::NotEligible => None,
+    }
+}
+
+/// `a` and `b` with `decimals` places, or more (up to six) when they would print the same but
+/// differ: a logged reason never reads "0.251 > 0.251"; and never "-0.000".
+fn apart(a: f64, b: f64, decimals: usize) -> (String, String) {
+    let mut d = decimals;
+    loop {
+        let (x, y) = (fixed(a, d, false), fixed(b, d, false));
+        // Values within a millionth of each other are the same number to any reader.
+        if x != y || (a - b).abs() < 5e-7 || d >= 6 {
+            return (x, y);
+        }
+        d += 1;
     }
 }
