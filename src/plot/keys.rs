@@ -24,6 +24,17 @@ pub(super) const TICK: f64 = 10.0;
 /// Decision-key columns (a decision's sentence is longer than an event's label).
 const DECISION_COLS: usize = 2;
 
+/// How many of `n` decisions the chart's key lists (the last line says how many more there
+/// are; the report's caption lists those).
+pub(super) fn decisions_shown(n: usize) -> usize {
+    let lines = decision_lines(n);
+    if n > lines * DECISION_COLS {
+        lines * DECISION_COLS - 1
+    } else {
+        n
+    }
+}
+
 /// Lines the decision key takes for `n` decisions.
 pub(super) fn decision_lines(n: usize) -> usize {
     n.div_ceil(DECISION_COLS).min(KEY_MAX_LINES)
@@ -50,11 +61,7 @@ where
         s.bold(13.0),
     ))?;
     let lines = decision_lines(decisions.len());
-    let shown = if decisions.len() > lines * DECISION_COLS {
-        lines * DECISION_COLS - 1
-    } else {
-        decisions.len()
-    };
+    let shown = decisions_shown(decisions.len());
     let col_w = (width - 40.0) / DECISION_COLS as f64;
     let at = |k: usize| {
         let (row, col) = (k % lines, k / lines);

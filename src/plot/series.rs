@@ -69,9 +69,16 @@ pub(super) fn alignment_meta(d: &Data, i: usize) -> (String, String, String, (u3
     let a = &d.sc.actors[i];
     let ids: Vec<&str> = (0..d.sc.patrons.len()).map(|p| d.sc.patron_id(p)).collect();
     let strong = marks(d.sc, Some(i)).iter().filter(|m| m.strong).count();
-    let decisions = decision_marks(d.sc, d.digest, d.first, i).len();
+    let marked = decision_marks(d.sc, d.digest, d.first, i);
+    let decisions = marked.len();
     let extra = keys_height(strong, decisions);
-    let caption = format!(
+    // What the key under the chart has no room for is listed here, in the report's caption.
+    let unlisted: Vec<String> = marked
+        .iter()
+        .skip(super::keys::decisions_shown(decisions))
+        .map(|m| format!("{} {}", m.letter, m.text))
+        .collect();
+    let mut caption = format!(
         "Share of {}'s alignment toward {} at each date ({}). Grey lines mark the scripted events \
          that involve {} (numbered as in the scenario and listed under the chart); ticks on the \
          time axis mark the scenario's other scripted events; lettered ▼ mark the decisions that \
@@ -96,6 +103,12 @@ pub(super) fn alignment_meta(d: &Data, i: usize) -> (String, String, String, (u3
                 .to_string()
         }
     );
+    if !unlisted.is_empty() {
+        caption.push_str(&format!(
+            " The decisions the key has no room for: {}.",
+            unlisted.join("; ")
+        ));
+    }
     (
         format!("alignment_{}", file_safe(&a.id)),
         match full_name(a) {
