@@ -83,7 +83,32 @@ fn cells(row: &str) -> Vec<String> {
     out
 }
 
-/// A table's rows in aligned columns.
+/// The widest line a table is printed in as aligned columns.
+const MAX_WIDTH: usize = 100;
+
+/// `text` in lines of at most [`MAX_WIDTH`] characters, broken at spaces: the first line after
+/// `first`, the others after `rest`.
+fn wrap(text: &str, first: &str, rest: &str, out: &mut String) {
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > MAX_WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line = rest.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+}
+
+/// A table's rows in aligned columns, or as records when that is wider than [`MAX_WIDTH`].
 fn flush_table(table: &mut Vec<Vec<String>>, out: &mut String) {
     if table.is_empty() {
         return;
@@ -98,6 +123,21 @@ fn flush_table(table: &mut Vec<Vec<String>>, out: &mut String) {
                 .unwrap_or(0)
         })
         .collect();
+    // Too wide for a terminal: each row as a record, its first cell, then every other cell
+    // under its column's name, wrapped.
+    let total = widths.iter().sum::<usize>() + 2 * cols;
+    if total > MAX_WIDTH && table.len() > 1 {
+        let header = table[0].clone();
+        for row in table.iter().skip(1) {
+            out.push_str(&format!("  {}\n", row.first().map_or("", String::as_str)));
+            for (c, cell) in row.iter().enumerate().skip(1) {
+                let name = header.get(c).map_or("", String::as_str);
+                wrap(&format!("{name}: {cell}"), "      ", "        ", out);
+            }
+        }
+        table.clear();
+        return;
+    }
     for row in table.iter() {
         let mut line = String::from("  ");
         for (c, w) in widths.iter().enumerate() {
@@ -194,6 +234,18 @@ mod tests {
     fn comment_lines_are_left_out() {
         let md = "Before.\n<!-- figure: x => \"y\" -->\nAfter.\n";
         assert_eq!(plain(md), "Before.\nAfter.\n");
+    }
+
+    #[test]
+    fn a_table_too_wide_for_a_terminal_becomes_records() {
+        let long = "word ".repeat(40);
+        let md = format!("| name | meaning |\n|---|---|\n| `x` | {long}|\n");
+        let text = plain(&md);
+        assert!(
+            text.lines().all(|l| l.chars().count() <= MAX_WIDTH),
+            "{text}"
+        );
+        assert!(text.starts_with("  x\n      meaning: word word"), "{text}");
     }
 
     #[test]
