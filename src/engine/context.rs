@@ -116,6 +116,20 @@ impl Ctx<'_> {
         w.offered[actor].map_or(self.date, |d| d.max(self.date))
     }
 
+    /// Records `actor`'s answer to an offer under [`Ctx::answer_date`].
+    pub fn log_answer(
+        &mut self,
+        w: &World,
+        actor: usize,
+        what: What,
+        score_for: f64,
+        score_against: f64,
+        value: f64,
+    ) {
+        let date = self.answer_date(w, actor);
+        self.log(date, actor, what, score_for, score_against, value);
+    }
+
     /// Whether `month` (a date) falls in this step.
     pub fn in_step(&self, month: YearMonth) -> bool {
         month >= self.date && month < self.date.plus_months(self.sc.period.months())

@@ -29,51 +29,35 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
             "shock",
             format!("nationalist backlash in {a} against {}", patron(p)),
         ),
-        What::ClosureOrdered(b) => (
-            "base",
+        What::ClosureOrdered(b) => ("base", {
+            let (x, y) = pair(3);
+            format!("{a} orders {} closed: evict {x} > keep {y}", base(b))
+        }),
+        What::NonRenewal(b) => ("base", {
+            let (x, y) = pair(3);
             format!(
-                "{a} orders {} closed: evict {} > keep {}",
-                base(b),
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
-        What::NonRenewal(b) => (
-            "base",
+                "{a} will not renew the lease of {}: evict {x} > keep {y}",
+                base(b)
+            )
+        }),
+        What::ClosureReversed(b) => ("base", {
+            let (x, y) = pair(3);
             format!(
-                "{a} will not renew the lease of {}: evict {} > keep {}",
-                base(b),
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
-        What::ClosureReversed(b) => (
-            "base",
+                "{a} reverses its order to close {}: keep {x} > evict {y}",
+                base(b)
+            )
+        }),
+        What::NonRenewalWithdrawn(b) => ("base", {
+            let (x, y) = pair(3);
             format!(
-                "{a} reverses its order to close {}: keep {} > evict {}",
-                base(b),
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
-        What::NonRenewalWithdrawn(b) => (
-            "base",
-            format!(
-                "{a} withdraws its notice not to renew the lease of {}: keep {} > evict {}",
-                base(b),
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
-        What::LeaseRenewed(b) => (
-            "base",
-            format!(
-                "{a} renews the lease of {}: keep {} >= evict {}",
-                base(b),
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
+                "{a} withdraws its notice not to renew the lease of {}: keep {x} > evict {y}",
+                base(b)
+            )
+        }),
+        What::LeaseRenewed(b) => ("base", {
+            let (x, y) = pair(3);
+            format!("{a} renews the lease of {}: keep {x} >= evict {y}", base(b))
+        }),
         What::CounterOffer(b) => (
             "base",
             format!(
@@ -110,26 +94,22 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 actor(sc.bases[b].host)
             ),
         ),
-        What::BaseOpened(b) => (
-            "base",
+        What::BaseOpened(b) => ("base", {
+            let (x, y) = pair(3);
             format!(
-                "{a} lets {} open {}: keep {} > evict {}",
+                "{a} lets {} open {}: keep {x} > evict {y}",
                 actor(sc.bases[b].user),
-                base(b),
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
-        What::BaseRefused(b) => (
-            "base",
+                base(b)
+            )
+        }),
+        What::BaseRefused(b) => ("base", {
+            let (x, y) = pair(3);
             format!(
-                "{a} turns down {}'s request for {}: evict {} >= keep {}",
+                "{a} turns down {}'s request for {}: evict {x} >= keep {y}",
                 actor(sc.bases[b].user),
-                base(b),
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
+                base(b)
+            )
+        }),
         What::BaseClosed(b) => (
             "base",
             format!("{} closes; {} leaves {a}", base(b), actor(sc.bases[b].user)),
@@ -148,17 +128,15 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
             "loan",
             format!("{a} receives the rest of {} (${:.2}bn)", loan(l), e.value),
         ),
-        What::DealSigned(d) => (
-            "energy",
+        What::DealSigned(d) => ("energy", {
+            let (x, y) = pair(1);
             format!(
-                "{a} and {} sign {} at ${:.1}: buyer's max {} >= supplier's min {}",
+                "{a} and {} sign {} at ${:.1}: buyer's max {x} >= supplier's min {y}",
                 actor(sc.deals[d].buyer),
                 sc.deals[d].id,
-                e.value,
-                pair(1).0,
-                pair(1).1
-            ),
-        ),
+                e.value
+            )
+        }),
         What::DealFlowing(d) => (
             "energy",
             format!(
@@ -240,53 +218,45 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
                 "{a} is not considered for SCO membership: it is under UN Security Council sanctions"
             ),
         ),
-        What::PatronCredit { loan: l, base: b } => (
-            "strategy",
+        What::PatronCredit { loan: l, base: b } => ("strategy", {
+            let (x, y) = pair(3);
             format!(
-                "{a} offers {} ${:.2}bn credit{} through {}: expected value ${}bn > expected cost ${}bn",
+                "{a} offers {} ${:.2}bn credit{} through {}: expected value ${x}bn > expected cost ${y}bn",
                 actor(sc.loans[l].borrower),
                 e.value,
                 b.map_or(String::new(), |b| format!(
                     " conditional on closing {}",
                     base(b)
                 )),
-                loan(l),
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
-        What::PatronGrant(s) => (
-            "strategy",
+                loan(l)
+            )
+        }),
+        What::PatronGrant(s) => ("strategy", {
+            let (x, y) = pair(3);
             format!(
-                "{a} gives {} a ${:.3}bn grant: expected value ${}bn > cost ${}bn",
+                "{a} gives {} a ${:.3}bn grant: expected value ${x}bn > cost ${y}bn",
                 actor(s),
-                e.value,
-                pair(3).0,
-                pair(3).1
-            ),
-        ),
-        What::PatronRent(b) => (
-            "strategy",
+                e.value
+            )
+        }),
+        What::PatronRent(b) => ("strategy", {
+            let (x, y) = pair(1);
             format!(
-                "{a} raises its offer for {} to ${:.1}m a year before {} decides: expected surplus saved ${}m > extra rent ${}m",
+                "{a} raises its offer for {} to ${:.1}m a year before {} decides: expected surplus saved ${x}m > extra rent ${y}m",
                 base(b),
                 e.value,
-                actor(sc.bases[b].host),
-                pair(1).0,
-                pair(1).1
-            ),
-        ),
-        What::PatronAsks(b) => (
-            "strategy",
+                actor(sc.bases[b].host)
+            )
+        }),
+        What::PatronAsks(b) => ("strategy", {
+            let (x, y) = pair(2);
             format!(
-                "{a} asks {} to let it open {} at ${:.1}m a year: expected chance of yes {} > {}",
+                "{a} asks {} to let it open {} at ${:.1}m a year: expected chance of yes {x} > {y}",
                 actor(sc.bases[b].host),
                 base(b),
-                e.value,
-                pair(2).0,
-                pair(2).1
-            ),
-        ),
+                e.value
+            )
+        }),
     }
 }
 

@@ -373,14 +373,14 @@ fn event_field<'a>(
         return Err(unknown(key, format!("event ids: {known}")));
     };
     let kind = ev.kind.name();
-    // What this kind of event lets a user set, found by asking the same match for each name.
-    let mut probe = ev.kind.clone();
-    let settable: Vec<&str> = EVENT_FIELDS
-        .iter()
-        .copied()
-        .filter(|f| event_slot(&mut probe, f).is_some())
-        .collect();
-    event_slot(&mut ev.kind, field).ok_or_else(|| {
+    if event_slot(&mut ev.kind, field).is_none() {
+        // What this kind of event lets a user set, found by asking the same match for each name.
+        let mut probe = ev.kind.clone();
+        let settable: Vec<&str> = EVENT_FIELDS
+            .iter()
+            .copied()
+            .filter(|f| event_slot(&mut probe, f).is_some())
+            .collect();
         let help = if settable.is_empty() {
             format!(
                 "an event of kind `{kind}` has no number to set; `--without {id}` drops it (docs/sweeps.md lists the settable fields of each kind)"
@@ -391,8 +391,10 @@ fn event_field<'a>(
                 settable.join(", ")
             )
         };
-        unknown(key, help)
-    })
+        return Err(unknown(key, help));
+    }
+    // Found above; asked again because a borrow returned on one path only cannot be kept.
+    event_slot(&mut ev.kind, field).ok_or_else(|| unknown(key, "no such field"))
 }
 
 /// Every field name [`event_slot`] knows, for listing a kind's settable fields.

@@ -22,11 +22,8 @@ pub struct MergeArgs {
 
 /// `simulate merge`.
 pub fn merge(args: MergeArgs) -> Result<(), Failure> {
-    // A merge may replace a merged sweep, or the design of a sensitivity analysis (whose
-    // indices `simulate sensitivity --resume` then computes again).
-    out_is_free(&args.out, |name| {
-        matches!(name, "sweep.json" | "sweep.partial.csv" | "sensitivity.csv")
-    })?;
+    // A merge may replace a merged sweep, or a sensitivity analysis's design.
+    out_is_free(&args.out, crate::sweep::owns_design)?;
     // Merging into one of the shards would replace it: the set could not be merged again.
     let out = std::fs::canonicalize(&args.out).ok();
     let same = |d: &&PathBuf| out.is_some() && std::fs::canonicalize(d).ok() == out;

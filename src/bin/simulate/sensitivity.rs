@@ -211,9 +211,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             .join(&sc.name)
             .join(format!("sensitivity_{}", method.name()))
     });
-    crate::common::out_is_free(&out, |name| {
-        matches!(name, "sweep.json" | "sweep.partial.csv" | "sensitivity.csv")
-    })?;
+    crate::common::out_is_free(&out, crate::sweep::owns_design)?;
     let command = provenance(&mut sc, &args.scenario, &out, crate::sweep::SWEEP_ONLY);
     let opts = SweepOptions {
         spec,

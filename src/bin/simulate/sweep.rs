@@ -249,6 +249,13 @@ fn owns(name: &str) -> bool {
     matches!(name, "sweep.json" | "sweep.partial.csv")
 }
 
+/// The results of a sensitivity analysis's design: a sweep's and `sensitivity.csv`. Both
+/// `simulate sensitivity` and `simulate merge` (which merges a sharded design, whose indices
+/// `simulate sensitivity --resume` then computes again) may replace them.
+pub fn owns_design(name: &str) -> bool {
+    owns(name) || name == "sensitivity.csv"
+}
+
 /// `simulate sweep`.
 pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let mut sc = load(&args.scenario)?;

@@ -121,23 +121,9 @@ pub fn request(ctx: &mut Ctx, w: &mut World, b: usize) {
             let months = (prm.bases.renewal_years * 12.0).round() as i32;
             w.bases[b].lease_end = Some(ctx.date.plus_months(months));
         }
-        ctx.log(
-            ctx.answer_date(w, host),
-            host,
-            What::BaseOpened(b),
-            keep,
-            evict,
-            0.0,
-        );
+        ctx.log_answer(w, host, What::BaseOpened(b), keep, evict, 0.0);
     } else {
-        ctx.log(
-            ctx.answer_date(w, host),
-            host,
-            What::BaseRefused(b),
-            evict,
-            keep,
-            0.0,
-        );
+        ctx.log_answer(w, host, What::BaseRefused(b), evict, keep, 0.0);
     }
 }
 
@@ -201,14 +187,7 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
             effective,
             not_renewing: false,
         };
-        ctx.log(
-            ctx.answer_date(w, host),
-            host,
-            What::ClosureOrdered(b),
-            evict,
-            keep,
-            0.0,
-        );
+        ctx.log_answer(w, host, What::ClosureOrdered(b), evict, keep, 0.0);
         loans::accept_conditional(ctx, w, b);
         return;
     }
@@ -222,14 +201,7 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
             effective: end,
             not_renewing: true,
         };
-        ctx.log(
-            ctx.answer_date(w, host),
-            host,
-            What::NonRenewal(b),
-            evict,
-            keep,
-            0.0,
-        );
+        ctx.log_answer(w, host, What::NonRenewal(b), evict, keep, 0.0);
         return;
     }
     if renewal_due {
@@ -238,14 +210,7 @@ fn review_open(ctx: &mut Ctx, w: &mut World, b: usize) {
             .unwrap_or(ctx.date)
             .plus_months((years * 12.0).round() as i32);
         w.bases[b].lease_end = Some(end);
-        ctx.log(
-            ctx.answer_date(w, host),
-            host,
-            What::LeaseRenewed(b),
-            keep,
-            evict,
-            0.0,
-        );
+        ctx.log_answer(w, host, What::LeaseRenewed(b), keep, evict, 0.0);
     }
 }
 
@@ -316,7 +281,7 @@ fn review_closing(
         } else {
             What::ClosureReversed(b)
         };
-        ctx.log(ctx.answer_date(w, host), host, what, keep, evict, 0.0);
+        ctx.log_answer(w, host, what, keep, evict, 0.0);
         loans::withdraw_conditional(ctx, w, b);
     }
 }

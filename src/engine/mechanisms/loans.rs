@@ -132,8 +132,8 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
         if w.loans[loan].condition == Condition::JoinEeu {
             eeu::join(sc, prm, w, borrower);
         }
-        ctx.log(
-            ctx.answer_date(w, borrower),
+        ctx.log_answer(
+            w,
             borrower,
             What::LoanAccepted(loan),
             gain,
@@ -142,8 +142,8 @@ fn decide(ctx: &mut Ctx, w: &mut World, loan: usize) {
         );
     } else {
         w.loans[loan].status = LoanStatus::Declined;
-        ctx.log(
-            ctx.answer_date(w, borrower),
+        ctx.log_answer(
+            w,
             borrower,
             What::LoanDeclined(loan),
             gain,
@@ -186,8 +186,8 @@ pub fn accept_conditional(ctx: &mut Ctx, w: &mut World, b: usize) {
             w.loans[loan].status = LoanStatus::Active;
             let borrower = ctx.sc.loans[loan].borrower;
             let gain = yearly_score(w, ctx.prm, borrower, w.loans[loan].value_bn);
-            ctx.log(
-                ctx.answer_date(w, borrower),
+            ctx.log_answer(
+                w,
                 borrower,
                 What::LoanAccepted(loan),
                 gain,
