@@ -139,14 +139,16 @@ params! {
             "One-off rise in partnership between two patrons when one lends to the other, per unit of the loan relative to the borrower's GDP. Assumption: 0, credit counts while it is outstanding (partnership.credit_gain_per_year).";
     }
     strategy: StrategyParams {
-        share_value_bn = 20.0, [0.0, 10000.0], "bn USD per unit of alignment share",
-            "Strategic patrons only: what a patron would pay (grant equivalent) for one whole unit of a state's favoured alignment share toward it, for a state of average importance. The patron makes an offer when its expected gain in share, valued at this rate, exceeds its expected cost. Assumption: order of magnitude of the largest packages offered to one Central Asian state (a few bn USD for a sizeable swing).";
+        share_value_gdp = 2.5, [0.0, 1000.0], "multiples of the region's mean GDP per unit of alignment share",
+            "Strategic patrons only: what a patron would pay (grant equivalent) for one whole unit of a state's favoured alignment share toward it, for a state of average importance, in multiples of the mean yearly GDP of the region's states at that moment. The patron makes an offer when its expected gain in share, valued at this rate, exceeds its expected cost. Counted in the region's GDP, not in dollars, the value grows with the economies it buys into: offers do not fade as nominal GDP grows, and a scenario starting in any year needs no other setting. Assumption: 2.5, about $20bn in 2001 (mean GDP of the five Central Asian states about $8bn), the order of magnitude of the largest packages offered to one Central Asian state.";
         size_elasticity = 0.5, [0.0, 2.0], "elasticity",
             "Strategic patrons only: a state's importance is (its GDP / the mean GDP of the region's states) to this power. 0: every state counts the same; 1: in proportion to its economy. Assumption: between the two.";
         valuation_noise = 0.2, [0.0, 2.0], "fraction (standard deviation)",
             "Strategic patrons only: standard deviation of the multiplicative noise on the patron's estimate of each option's value (seeded, from the strategy stream). Assumption: estimates are uncertain by about a fifth.";
         max_credit_share_of_gdp = 0.5, [0.0, 10.0], "fraction of the borrower's GDP",
             "Strategic patrons only: the largest credit a patron considers for one state; it also weighs 1/8, 1/4 and 1/2 of it. Assumption (Russia's 2009 package to Kyrgyzstan was about 45% of Kyrgyz GDP; Trilling 2010).";
+        max_debt_share_of_gdp = 0.55, [0.0, 100.0], "fraction of the borrower's GDP",
+            "Strategic patrons only: a patron offers credit only up to what keeps the state's debt to every patron of the scenario (credit offered and not yet paid out included) within this share of its GDP: a lender weighs the borrower's capacity to repay. Source: the IMF-World Bank Debt Sustainability Framework for low-income countries puts the threshold for the present value of external debt at 30, 40 and 55% of GDP for weak, medium and strong debt-carrying capacity (IMF 2018, Guidance Note on the Bank-Fund Debt Sustainability Framework for Low Income Countries); the highest of the three (the model's debt is face value, not present value).";
         max_grant_share_of_gdp = 0.02, [0.0, 1.0], "fraction of the recipient's GDP",
             "Strategic patrons only: the largest one-off grant a patron considers for one state; it also weighs 1/4 and 1/2 of it. Assumption.";
         cooldown_months = 12.0, [0.0, 120.0], "months",

@@ -370,6 +370,28 @@ fn toml_slips_get_a_fix_that_works() {
     ));
 }
 
+/// A loan from a state would change nothing (the model counts debts to patrons only): refused.
+/// A parameter table misspelt gets the key it was most likely meant to be.
+#[test]
+fn a_loan_from_a_state_and_a_misspelt_parameter_table_are_named() {
+    let dir = common::tempdir();
+    let from_state = base_with(
+        dir.path(),
+        "from_state.toml",
+        "lender = \"CHN\"\nborrower = \"KGZ\"",
+        "lender = \"KAZ\"\nborrower = \"KGZ\"",
+    );
+    both_reject(dir.path(), &from_state, "`KAZ` is not a patron");
+    let typo = base_with(
+        dir.path(),
+        "typo.toml",
+        "[params.decision]",
+        "[params.decison]",
+    );
+    both_reject(dir.path(), &typo, "there is no `[params.decison]`")
+        .stderr_has("did you mean `decision.decision_noise_sd`?");
+}
+
 /// Regression: an error past column 65,535 panicked in the error's display (the caret was
 /// padded with a formatting width, which is a u16).
 #[test]

@@ -827,6 +827,53 @@ fn check_accepts_the_shipped_scenario() {
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
 
+/// A state given a starting alignment far from where its scores point moves toward them from
+/// the first step: `check` names it, and names nothing once the state starts from its scores.
+#[test]
+fn check_names_a_starting_alignment_far_from_the_scores() {
+    let tmp = tempdir();
+    let text = read(&ufa2015());
+    let guessed = text.replace(
+        "alignment = { USA = 0.10, RUS = 0.58, CHN = 0.32 }",
+        "alignment = { USA = 0.80, RUS = 0.10, CHN = 0.10 }",
+    );
+    assert_ne!(guessed, text, "the scenario's Tajik alignment moved");
+    let path = tmp.path().join("guessed.toml");
+    std::fs::write(&path, &guessed).unwrap();
+    run_in(tmp.path(), [Path::new("check"), &path])
+        .expect_code(0)
+        .stdout_has("TJK toward USA 0.80 → ");
+    // No state given an alignment: none is named.
+    let scores: String = text
+        .lines()
+        .filter(|l| !l.starts_with("alignment = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&path, scores).unwrap();
+    let out = run_in(tmp.path(), [Path::new("check"), &path]);
+    out.expect_code(0).no_panic();
+    assert!(!out.stdout.contains("note:"), "{}", out.stdout);
+}
+
+/// A scripted credit larger than the borrower's GDP is most likely a slip: `check` says so.
+#[test]
+fn check_names_a_loan_larger_than_the_borrowers_gdp() {
+    let tmp = tempdir();
+    let base = read(&common::manifest_dir().join("tests/scenarios/base.toml"));
+    let path = tmp.path().join("large.toml");
+    std::fs::write(
+        &path,
+        base.replacen("amount_bn = 2.0", "amount_bn = 200.0", 1),
+    )
+    .unwrap();
+    run_in(tmp.path(), [Path::new("check"), &path])
+        .expect_code(0)
+        .stdout_has("warning: the loan offer `rus_credit` (2009-02) of $200.15bn is");
+    std::fs::write(&path, &base).unwrap();
+    let out = run_in(tmp.path(), [Path::new("check"), &path]);
+    assert!(!out.stdout.contains("GDP then"), "{}", out.stdout);
+}
+
 /// A loan offer conditional on closing a base that is closed at the start (and not requested
 /// again before the offer) can never be taken: `check` says so.
 #[test]

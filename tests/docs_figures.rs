@@ -12,7 +12,7 @@
 //! ```
 //!
 //! The arguments are given to `simulate` (run from the project root, with `--out` set to a
-//! temporary folder unless the command is `explain` or `landscape`, which write nothing); the quoted text must appear both in the
+//! temporary folder unless the command is `explain`, `landscape` or `check`, which write nothing); the quoted text must appear both in the
 //! paragraph that follows the marker (with the list, table or code block it introduces) and in
 //! the command's standard output (or in the named file
 //! of its output folder), whitespace runs counting as one space. Change the model and this test
@@ -138,7 +138,7 @@ fn stale(figures: &[Figure], dir: &std::path::Path) -> Vec<String> {
                         command.split_whitespace().map(String::from).collect();
                     if !matches!(
                         args.first().map(String::as_str),
-                        Some("explain" | "landscape")
+                        Some("explain" | "landscape" | "check")
                     ) {
                         args.push("--out".into());
                         args.push(out.display().to_string());

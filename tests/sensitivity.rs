@@ -12,7 +12,7 @@ use std::path::Path;
 use common::*;
 
 /// A small Sobol analysis of ufa2015: 2 factors, 8 base rows (32 points), 2 runs each.
-/// `strategy.share_value_bn` matters only to strategic patrons, which ufa2015 has none of.
+/// `strategy.share_value_gdp` matters only to strategic patrons, which ufa2015 has none of.
 fn sobol_args(out: &Path, extra: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = [
         "sensitivity",
@@ -22,7 +22,7 @@ fn sobol_args(out: &Path, extra: &[&str]) -> Vec<String> {
         "--set",
         "decision.money_weight=5:15",
         "--set",
-        "strategy.share_value_bn=10:30",
+        "strategy.share_value_gdp=1:4",
         "--samples",
         "8",
         "--runs",
@@ -70,7 +70,7 @@ fn jobs_do_not_change_the_bytes_and_an_unread_parameter_gets_exactly_zero() {
     for r in csv
         .rows
         .iter()
-        .filter(|r| r[1] == "strategy.share_value_bn")
+        .filter(|r| r[1] == "strategy.share_value_gdp")
     {
         assert_eq!(
             (r[4].as_str(), r[6].as_str()),

@@ -119,14 +119,14 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         What::LoanWithdrawn(l) => (
             "loan",
             format!(
-                "{a} withdraws the part of {} still held back (${:.2}bn)",
+                "{a} withdraws the part of {} still held back ({})",
                 loan(l),
-                e.value
+                usd_bn(e.value)
             ),
         ),
         What::LoanCompleted(l) => (
             "loan",
-            format!("{a} receives the rest of {} (${:.2}bn)", loan(l), e.value),
+            format!("{a} receives the rest of {} ({})", loan(l), usd_bn(e.value)),
         ),
         What::DealSigned(d) => ("energy", {
             let (x, y) = pair(1);
@@ -221,9 +221,9 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         What::PatronCredit { loan: l, base: b } => ("strategy", {
             let (x, y) = pair(3);
             format!(
-                "{a} offers {} ${:.2}bn credit{} through {}: expected value ${x}bn > expected cost ${y}bn",
+                "{a} offers {} {} credit{} through {}: expected value ${x}bn > expected cost ${y}bn",
                 actor(sc.loans[l].borrower),
-                e.value,
+                usd_bn(e.value),
                 b.map_or(String::new(), |b| format!(
                     " conditional on closing {}",
                     base(b)
@@ -260,12 +260,25 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
     }
 }
 
+/// An amount of billions of USD as the log writes it: "$1.32bn", or in millions below $10m
+/// ("$3.3m"), where two decimals of a billion would print a real offer as "$0.00bn".
+fn usd_bn(x: f64) -> String {
+    if x == 0.0 || x.abs() >= 0.01 {
+        return format!("${}bn", fixed(x, 2, false));
+    }
+    let m = x * 1000.0;
+    format!("${}m", fixed(m, if m.abs() >= 0.1 { 1 } else { 4 }, false))
+}
+
 /// "KGZ takes rus_credit_2009 from RUS ($2.00bn): gain 0.33 > cost 0.00" (or declines).
 fn loan_decision(sc: &Scenario, e: &LogEntry, l: usize, verb: &str, cmp: &str) -> String {
     let (gain, cost) = apart(e.score_for, e.score_against, 3);
     format!(
-        "{} {verb} {} from {} (${:.2}bn): gain {gain} {cmp} cost {cost}",
-        sc.actors[e.actor].id, sc.loans[l].id, sc.actors[sc.loans[l].lender].id, e.value,
+        "{} {verb} {} from {} ({}): gain {gain} {cmp} cost {cost}",
+        sc.actors[e.actor].id,
+        sc.loans[l].id,
+        sc.actors[sc.loans[l].lender].id,
+        usd_bn(e.value),
     )
 }
 
@@ -287,14 +300,15 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
                 Condition::JoinEeu => " conditional on joining the EEU".to_string(),
             };
             let grant = if *grant_bn > 0.0 {
-                format!(" plus a ${grant_bn:.2}bn grant")
+                format!(" plus a {} grant", usd_bn(*grant_bn))
             } else {
                 String::new()
             };
             format!(
-                "{} offers {} ${amount_bn:.2}bn credit{grant}{cond}",
+                "{} offers {} {} credit{grant}{cond}",
                 actor(info.lender),
-                actor(info.borrower)
+                actor(info.borrower),
+                usd_bn(*amount_bn)
             )
         }
         EventKind::RentOffer { base, .. } => {
@@ -305,8 +319,9 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
             )
         }
         EventKind::DebtRelief { loan, .. } => format!(
-            "{} writes off ${value:.2}bn of {} owed by {}",
+            "{} writes off {} of {} owed by {}",
             actor(sc.loans[*loan].lender),
+            usd_bn(value),
             sc.loans[*loan].id,
             actor(sc.loans[*loan].borrower)
         ),
@@ -316,9 +331,10 @@ fn describe_event(sc: &Scenario, i: usize, value: f64) -> String {
             amount_bn,
         } => {
             format!(
-                "{} sets aid to {} at ${amount_bn:.2}bn a year",
+                "{} sets aid to {} at {} a year",
                 sc.patron_id(*donor),
-                actor(*recipient)
+                actor(*recipient),
+                usd_bn(*amount_bn)
             )
         }
         EventKind::Sanctions {
@@ -622,5 +638,19 @@ fn apart(a: f64, b: f64, decimals: usize) -> (String, String) {
             return (x, y);
         }
         d += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::usd_bn;
+
+    #[test]
+    fn a_small_amount_is_written_in_millions_not_as_zero_billions() {
+        assert_eq!(usd_bn(2.5), "$2.50bn");
+        assert_eq!(usd_bn(0.01), "$0.01bn");
+        assert_eq!(usd_bn(0.0), "$0.00bn");
+        assert_eq!(usd_bn(0.003295), "$3.3m");
+        assert_eq!(usd_bn(0.00004), "$0.0400m");
     }
 }

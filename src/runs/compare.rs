@@ -15,7 +15,6 @@
 //! `plot::compare`, `report_html` in `report::compare`.
 
 use crate::date::YearMonth;
-use crate::engine::decision::start_from_scores;
 use crate::engine::record::What;
 use crate::runs::digest::Sample;
 use crate::runs::digest::{NonFinite, check_finite};
@@ -142,19 +141,17 @@ pub fn compare(
     jobs: usize,
     start: Start,
 ) -> Result<Comparison, CompareError> {
-    // The common start: the scenario as written, its states given no alignment set where their
-    // own lenses' scores point under the run's parameters (as a run of it would start).
-    let mut common = sc.initial.clone();
-    start_from_scores(sc, &mut common, &sc.params, &sc.score_start);
     let mut out = Vec::new();
     let mut dates = Vec::new();
     for &lens in lenses {
         let mut s = sc.clone();
-        s.set_lens(lens);
+        // The common start: the scenario as written, its states given no alignment set where
+        // their own lenses' scores point, worked out in each run under that run's parameters (as
+        // a run of the scenario would start, a scorecard line's changes included).
         if start == Start::Same {
-            s.initial.alignment.clone_from(&common.alignment);
-            s.score_start.clear();
+            s.keep_start_lenses();
         }
+        s.set_lens(lens);
         // The runs stream through a batch at a time: memory does not grow with `runs`.
         let mut mean: Vec<f64> = Vec::new();
         let mut finals_of: Vec<Sample> = Vec::new();
@@ -379,5 +376,19 @@ mod tests {
         assert_ne!(start_of(&own, 1), start_of(&same, 1));
         // The lenses then go their own ways, and the comparison says where.
         assert!(!same.disagreements(&sc, 0.1).is_empty());
+    }
+
+    #[test]
+    fn the_scenarios_own_lens_scores_its_lines_as_validate_does() {
+        // sco2001 has a counterfactual line that changes a parameter (`set`): its states given
+        // no alignment start, in that line's runs, where its parameters point, in both commands.
+        let sc = sco2001();
+        assert!(
+            sc.checks.iter().any(|c| !c.settings.is_empty()),
+            "a line with `set`"
+        );
+        let same = compare(&sc, &[Lens::SoftBalancing], 3, 8, 1, Start::Same).unwrap();
+        let validate = scorecard::scorecard(&sc, 3, 8, 1).unwrap();
+        assert_eq!(same.lenses[0].scorecard, validate);
     }
 }

@@ -417,6 +417,9 @@ pub struct Scenario {
     pub initial: World,
     /// States given no starting alignment: they start where their own scores point.
     pub score_start: Vec<usize>,
+    /// The lens each actor's starting alignment is worked out under, when it is not the lens it
+    /// decides by (empty: its own lens). Set by [`Scenario::keep_start_lenses`].
+    pub start_lenses: Vec<Lens>,
     /// Named discrete outcomes checked in every run.
     pub outcomes: Vec<Outcome>,
     /// The validation scorecard's lines (`[[checks]]`).
@@ -515,6 +518,23 @@ impl Scenario {
     /// The decision rule of actor `a`.
     pub fn lens_of(&self, a: usize) -> Lens {
         self.actors[a].lens
+    }
+
+    /// The lens under which actor `a`'s starting alignment is worked out when the scenario gives
+    /// it none: the lens it decides by, unless [`Scenario::keep_start_lenses`] fixed another.
+    pub fn start_lens_of(&self, a: usize) -> Lens {
+        self.start_lenses
+            .get(a)
+            .copied()
+            .unwrap_or(self.actors[a].lens)
+    }
+
+    /// States given no starting alignment go on starting where the lenses they decide by now
+    /// point, whatever lens is set later: `compare` starts every lens from where the scenario as
+    /// written starts, recomputed in each run under that run's parameters (so a scorecard line
+    /// that changes a parameter starts where `validate` starts it).
+    pub fn keep_start_lenses(&mut self) {
+        self.start_lenses = self.actors.iter().map(|a| a.lens).collect();
     }
 
     /// Makes every actor decide by `lens` (the `--lens` flag).

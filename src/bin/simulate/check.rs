@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use soft_balancing::engine::decision;
 use soft_balancing::scenario::world::{BaseStatus, Condition};
 use soft_balancing::scenario::{EventKind, Scenario};
 
@@ -36,13 +37,57 @@ pub fn check(file: &Path) -> Result<(), Failure> {
             sc.date_of(sc.steps() + 1)
         );
     }
-    for w in conditional_offer_warnings(&sc) {
+    for w in conditional_offer_warnings(&sc)
+        .into_iter()
+        .chain(large_loan_warnings(&sc))
+    {
         println!("warning: {w}");
     }
     for w in soft_balancing::scenario::experiment::outcome_warnings(&sc) {
         println!("warning: {w}");
     }
+    if let Some(note) = start_note(&sc) {
+        println!("note: {note}");
+    }
     Ok(())
+}
+
+/// Largest gap, in a share, between a given starting alignment and the one the state's scores
+/// favour at the start, above which `check` names the state.
+const START_GAP: f64 = 0.1;
+
+/// States given a starting `alignment` far from where their scores point: they move toward it
+/// from the first step whatever happens, which a reader could take for an effect of the events.
+fn start_note(sc: &Scenario) -> Option<String> {
+    let np = sc.initial.np;
+    let mut gaps: Vec<(f64, String)> = Vec::new();
+    for (s, favoured) in decision::favoured_at_start(sc) {
+        let given = &sc.initial.alignment[s * np..(s + 1) * np];
+        let (p, gap) = (0..np)
+            .map(|p| (p, (favoured[p] - given[p]).abs()))
+            .fold((0, -1.0), |best, x| if x.1 > best.1 { x } else { best });
+        if gap > START_GAP {
+            let id = &sc.actors[s].id;
+            let patron = sc.patron_id(p);
+            let text = format!("{id} toward {patron} {:.2} → {:.2}", given[p], favoured[p]);
+            gaps.push((gap, text));
+        }
+    }
+    if gaps.is_empty() {
+        return None;
+    }
+    gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let n = gaps.len();
+    let list: Vec<String> = gaps.into_iter().map(|(_, t)| t).collect();
+    let what = if n == 1 {
+        "state starts away from where its scores point and moves toward it"
+    } else {
+        "states start away from where their scores point and move toward it"
+    };
+    Some(format!(
+        "{n} {what} from the first step, whatever happens (the given `alignment` → where the scores point at the start, the share that differs most, by more than {START_GAP}):\n  {}\n  To start a state where its scores point, leave its `alignment` out (docs/model.md, \"Starting alignment\").",
+        list.join("\n  ")
+    ))
 }
 
 /// Loan offers conditional on closing a base that is closed at the start and that no
@@ -67,6 +112,38 @@ fn conditional_offer_warnings(sc: &Scenario) -> Vec<String> {
                 ev.id.as_deref().map_or(String::new(), |id| format!("`{id}` ")),
                 ev.date,
                 sc.bases[b].name
+            ));
+        }
+    }
+    out
+}
+
+/// Scripted loan offers larger than the borrower's GDP when they are made (its `gdp_bn` grown
+/// at its `gdp_growth`): amounts are billions of USD, and a credit that size is most likely a
+/// slip of the unit or of a digit.
+fn large_loan_warnings(sc: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    for ev in &sc.events {
+        let EventKind::LoanOffer {
+            loan,
+            amount_bn,
+            grant_bn,
+            ..
+        } = ev.kind
+        else {
+            continue;
+        };
+        let b = sc.loans[loan].borrower;
+        let years = f64::from(ev.date.months_since(sc.start).max(0)) / 12.0;
+        let gdp = sc.initial.gdp[b] * (1.0 + sc.initial.gdp_growth[b]).powf(years);
+        let total = amount_bn + grant_bn;
+        if total > gdp {
+            out.push(format!(
+                "the loan offer {}({}) of ${total:.2}bn is {:.1} times {}'s GDP then (about ${gdp:.2}bn, from its `gdp_bn` and `gdp_growth`): amounts are billions of USD; check the figure",
+                ev.id.as_deref().map_or(String::new(), |id| format!("`{id}` ")),
+                ev.date,
+                total / gdp,
+                sc.actors[b].id
             ));
         }
     }

@@ -40,7 +40,7 @@ pub struct ClassArgs {
     /// Output folder [default: out/class].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Threads [default: all cores], at most 256. Results do not depend on it.
+    /// Threads, at most 256 (0: all cores) [default: all cores]. Results do not depend on it.
     #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u16>(0, 256))]
     jobs: Option<u16>,
     /// Print nothing but errors.

@@ -27,7 +27,7 @@ pub struct Common {
     /// scenario's seed].
     #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u64>(0, MAX_POINT_SEED))]
     pub seed: Option<u64>,
-    /// Threads [default: all cores], at most 256. Results do not depend on it.
+    /// Threads, at most 256 (0: all cores) [default: all cores]. Results do not depend on it.
     #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u16>(0, MAX_JOBS as u64))]
     pub jobs: Option<u16>,
     /// Output folder [default: out/<scenario name>/ for a run; its sweep/, validate/, compare/,
@@ -118,6 +118,76 @@ pub fn out_is_free(out: &Path, owns: fn(&str) -> bool) -> Result<(), Failure> {
         })?;
     }
     Ok(())
+}
+
+/// The kind of design (`grid`, `random`, `lhs`, `morris`, `saltelli`) and the definition a
+/// sweep folder's `sweep.json`, or its `sweep.partial.json`, records, if it holds one.
+fn design_in(out: &Path) -> Option<(String, serde_json::Value)> {
+    ["sweep.json", "sweep.partial.json"].iter().find_map(|f| {
+        let text = std::fs::read_to_string(out.join(f)).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+        Some((v.get("design")?.as_str()?.to_string(), v))
+    })
+}
+
+/// A sensitivity analysis's designs; the others are a sweep's.
+fn is_sensitivity_design(design: &str) -> bool {
+    matches!(design, "morris" | "saltelli")
+}
+
+/// `simulate sweep` and `simulate sensitivity` write the same files (`sweep.json`, `sweep.csv`):
+/// each refuses a folder that holds the other's design, which it would replace. `sensitivity`:
+/// the command asking.
+pub fn not_the_others_design(out: &Path, sensitivity: bool) -> Result<(), Failure> {
+    match design_in(out) {
+        Some((design, _)) if is_sensitivity_design(&design) != sensitivity => {
+            let (other, kind) = if sensitivity {
+                ("simulate sweep", "a sweep")
+            } else {
+                ("simulate sensitivity", "a sensitivity analysis")
+            };
+            Err(Failure::Input(format!(
+                "--out {}: holds the results of {other} ({kind}, its design `{design}`), which this command would replace\n  help: give --out a folder of this command's own (by default each command writes into a folder of its own)",
+                out.display()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `simulate merge` into `out`: a folder holding another sweep's results (another scenario, seed,
+/// runs, lens, design, axes or fixed changes than the shards in `first_shard`) is refused: the
+/// merge would leave that sweep's report.html and charts beside the merged results.
+pub fn merge_target_is_free(out: &Path, first_shard: &Path) -> Result<(), Failure> {
+    let (Some((_, old)), Some((_, new))) = (design_in(out), design_in(first_shard)) else {
+        return Ok(());
+    };
+    const SAME: [&str; 8] = [
+        "scenario_sha256",
+        "seed",
+        "runs",
+        "lens",
+        "design",
+        "axes",
+        "fixed",
+        "params",
+    ];
+    let differ: Vec<&str> = SAME
+        .into_iter()
+        .filter(|k| old.get(k) != new.get(k))
+        .collect();
+    if differ.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Input(format!(
+        "--out {}: holds the results of another sweep (its {} differ from the shards'), whose report.html and charts the merge would leave beside the merged results\n  help: merge into a new folder, e.g. --out out/merged_2, or remove that folder first",
+        out.display(),
+        differ
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
 }
 
 /// Renames a written output folder into place.

@@ -48,7 +48,7 @@ pub struct LabArgs {
     /// Port on 127.0.0.1 (0: any free port) [default: 8017, or the next free one].
     #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<u16>(0, 65_535))]
     pub port: Option<u16>,
-    /// Threads for the runs [default: all cores], at most 256. Results do not depend on it.
+    /// Threads for the runs, at most 256 (0: all cores) [default: all cores]. Results do not depend on it.
     #[arg(allow_negative_numbers = true, long, value_name = "N", value_parser = whole::<usize>(0, 256))]
     pub jobs: Option<usize>,
 }

@@ -34,6 +34,9 @@ pub fn merge(args: MergeArgs) -> Result<(), Failure> {
             dir.display()
         )));
     }
+    if let Some(first) = args.dirs.first() {
+        crate::common::merge_target_is_free(&args.out, first)?;
+    }
     let files = store::merge(&args.dirs, &args.out).map_err(sweep_failure)?;
     println!("merged {} shard folders", args.dirs.len());
     for f in files {

@@ -212,6 +212,7 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), Failure> {
             .join(format!("sensitivity_{}", method.name()))
     });
     crate::common::out_is_free(&out, crate::sweep::owns_design)?;
+    crate::common::not_the_others_design(&out, true)?;
     let command = provenance(&mut sc, &args.scenario, &out, crate::sweep::SWEEP_ONLY);
     let opts = SweepOptions {
         spec,

@@ -261,6 +261,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let mut sc = load(&args.scenario)?;
     let opts = options(&mut sc, &args)?;
     out_is_free(&opts.out, owns)?;
+    crate::common::not_the_others_design(&opts.out, false)?;
     if let Some(k) = args.verify {
         let done = opts.out.join("sweep.csv");
         if !done.is_file() {

@@ -129,7 +129,7 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     // The report: the replay's first run (stream 0 of the seed, as in the ensembles above), its
     // charts embedded (no chart files: those are `simulate FILE`'s), the scorecard on top.
     let first = &records[..1];
-    let summary = Summary::new(&sc, &prm, first, seed, changes, command);
+    let summary = Summary::new(&sc, &prm, first, seed, changes.clone(), command);
     let plot_opts = PlotOptions::parse("none").unwrap_or_default();
     let charts = plot::render(&sc, &summary, first, &plot_opts).map_err(|e| other(&e))?;
     let mut sections = vec![report::scorecard::report_section(&lines, runs, seed)];
@@ -169,9 +169,13 @@ pub fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let unexpected = lines.iter().filter(|l| l.unexpected_failure()).count();
     if !args.common.quiet {
         println!(
-            "Validation of {} ({} runs per ensemble, seed {seed})\n",
+            "Validation of {} ({} runs per ensemble, seed {seed})",
             sc.name, runs
         );
+        for c in &changes {
+            println!("  changed: {c}");
+        }
+        println!();
         println!(
             "{:<15} {:>6}  {:>5}  {:<6} what",
             "fact", "share", "need", "result"

@@ -307,7 +307,16 @@ pub fn components_with(
     partnership: f64,
     out: &mut [Components; MAX_PATRONS],
 ) {
-    let terms = StateTerms::new(sc, lk, w, prm, s, &money[..w.np], partnership);
+    let terms = StateTerms::new(
+        sc.lens_of(s),
+        sc,
+        lk,
+        w,
+        prm,
+        s,
+        &money[..w.np],
+        partnership,
+    );
     for (p, out) in out.iter_mut().enumerate().take(w.np) {
         *out = terms.components(p);
     }
@@ -342,9 +351,12 @@ pub struct StateTerms<'a> {
 
 impl<'a> StateTerms<'a> {
     /// The terms of state `s`, whose money from each patron is `money` (one entry per patron
-    /// slot, from [`money_bn`]); `partnership` is [`balancer_partnership`].
+    /// slot, from [`money_bn`]), read under `lens` (the coordination term counts only under soft
+    /// balancing); `partnership` is [`balancer_partnership`].
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
+        lens: Lens,
         sc: &Scenario,
         lk: &'a Lookups,
         w: &'a World,
@@ -362,7 +374,7 @@ impl<'a> StateTerms<'a> {
         // Soft balancing (Pape 2005; Paul 2005): the state responds to the balancers'
         // coordination — their partnership — as far as it is engaged in it: through the SCO, and
         // through the joint actions it has witnessed (`engine::mechanisms::concert`).
-        let coordination = if sc.lens_of(s) == crate::scenario::Lens::SoftBalancing {
+        let coordination = if lens == Lens::SoftBalancing {
             let member = if w.sco[s] == ScoStatus::Member {
                 1.0
             } else {
@@ -447,7 +459,7 @@ pub fn favoured_with(
     out: &mut [f64],
 ) {
     let np = money.len();
-    let terms = StateTerms::new(sc, lk, w, prm, s, money, partnership);
+    let terms = StateTerms::new(lens, sc, lk, w, prm, s, money, partnership);
     let mut scores = [0.0; MAX_PATRONS];
     for (p, score) in scores.iter_mut().enumerate().take(np) {
         *score = lens.score(sc, w, prm, s, p, &terms.components(p));
@@ -475,7 +487,7 @@ pub fn track_behaviour(
     let np = money.len();
     let mut now = [0.0; MAX_PATRONS];
     {
-        let terms = StateTerms::new(sc, lk, w, prm, s, money, partnership);
+        let terms = StateTerms::new(sc.lens_of(s), sc, lk, w, prm, s, money, partnership);
         for (p, b) in now.iter_mut().enumerate().take(np) {
             let c = terms.components(p);
             *b = c.money + c.security + c.regime + c.debt;
@@ -508,7 +520,7 @@ pub fn start_from_scores(sc: &Scenario, w: &mut World, prm: &Params, states: &[u
         let mut target = [0.0; MAX_PATRONS];
         let partnership = balancer_partnership(sc, w);
         favoured_with(
-            sc.lens_of(s),
+            sc.start_lens_of(s),
             sc,
             &lk,
             w,
@@ -520,6 +532,27 @@ pub fn start_from_scores(sc: &Scenario, w: &mut World, prm: &Params, states: &[u
         );
         w.alignment[s * np..(s + 1) * np].copy_from_slice(&target[..np]);
     }
+}
+
+/// For each state the scenario gives a starting alignment (in actor order), the alignment its
+/// scores favour in the starting world, where [`start_from_scores`] would start it if it were
+/// given none: from the first step the state moves from the one toward the other, whatever
+/// happens, so a large gap shows as a move in the first years that no event causes.
+pub fn favoured_at_start(sc: &Scenario) -> Vec<(usize, Vec<f64>)> {
+    let mut w = sc.initial.clone();
+    start_from_scores(sc, &mut w, &sc.params, &sc.score_start);
+    let given: Vec<usize> = Lookups::new(sc)
+        .states
+        .into_iter()
+        .filter(|s| !sc.score_start.contains(s))
+        .collect();
+    let mut favoured = w.clone();
+    start_from_scores(sc, &mut favoured, &sc.params, &given);
+    let np = w.np;
+    given
+        .into_iter()
+        .map(|s| (s, row(&favoured.alignment, s, np).to_vec()))
+        .collect()
 }
 
 /// Power of an actor: the geometric mean of GDP and military spending, billions of USD.

@@ -38,7 +38,7 @@ fn the_looked_up_money_and_components_match_their_definitions_bit_for_bit() {
             );
             let mut share = [0.0; MAX_PATRONS];
             let total = exposure(w, prm, s, &money, &mut share);
-            let terms = StateTerms::new(&sc, &lk, w, prm, s, &row, partnership);
+            let terms = StateTerms::new(sc.lens_of(s), &sc, &lk, w, prm, s, &row, partnership);
             let member = w.sco[s] == ScoStatus::Member;
             let soft = sc.lens_of(s) == crate::scenario::Lens::SoftBalancing;
             for p in 0..np {
@@ -124,7 +124,7 @@ mod money_sign {
     /// Money plus fear of domination of state `s` toward patron `p` with `money`.
     fn money_terms(sc: &Scenario, w: &World, s: usize, p: usize, money: &[f64]) -> f64 {
         let lk = Lookups::new(sc);
-        let terms = StateTerms::new(sc, &lk, w, &sc.params, s, money, 1.0);
+        let terms = StateTerms::new(sc.lens_of(s), sc, &lk, w, &sc.params, s, money, 1.0);
         let c = terms.components(p);
         c.money + c.domination
     }

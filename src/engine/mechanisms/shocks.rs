@@ -307,9 +307,14 @@ pub fn apply_scripted(ctx: &mut Ctx, w: &mut World, i: usize) {
             w.money_discount[*target] = (w.money_discount[*target] + cut).min(0.9);
             logged_value = *severity;
         }
-        EventKind::Unrest { actor, severity } => {
-            threats::unrest(ctx, w, *actor, *severity, date);
-            logged_value = *severity;
+        EventKind::Unrest {
+            actor: state,
+            severity,
+        } => {
+            // The unrest is logged before the CSTO patrons' answer to it.
+            ctx.log(date, actor, What::Scripted(i), 0.0, 0.0, *severity);
+            threats::unrest(ctx, w, *state, *severity, date);
+            return;
         }
         EventKind::NormsChange {
             patron,

@@ -5,8 +5,8 @@
 //! states of the region by the value of their outcome to it under the same scores the states
 //! use: the change an option makes to the alignment share the state favours toward `p` (the
 //! softmax of its scores, `engine::decision`), times the state's importance
-//! (`(GDP / mean regional GDP)^strategy.size_elasticity`), valued at `strategy.share_value_bn`
-//! bn USD per unit of share, times the chance the state takes the offer (foreseen with the rule
+//! (`(GDP / mean regional GDP)^strategy.size_elasticity`), valued at `strategy.share_value_gdp`
+//! times the mean GDP of the region's states per unit of share, times the chance the state takes the offer (foreseen with the rule
 //! the state decides by, and the known spread of its noise). The value carries the patron's own
 //! multiplicative noise (`strategy.valuation_noise`), drawn from the run's strategy side stream,
 //! so a strategic patron leaves every other rule's random numbers unchanged. Per instrument and
@@ -15,7 +15,9 @@
 //!
 //! - **credit** (face value against the `credit_bn` budget) through its credit line to the
 //!   state, with no condition or conditional on closing a rival's open base there; sizes 1/8,
-//!   1/4, 1/2 and 1 of `strategy.max_credit_share_of_gdp` times the state's GDP. Its expected
+//!   1/4, 1/2 and 1 of `strategy.max_credit_share_of_gdp` times the state's GDP, each cut to
+//!   what keeps the state's debt to all patrons (with credit offered and not yet paid out)
+//!   within `strategy.max_debt_share_of_gdp` times its GDP; none when it is there. Its expected
 //!   cost is the grant element it gives away (`loans.grant_element` of the face value) times the
 //!   chance the offer is taken. The loan rule then decides as for any offer;
 //! - **grants** (against `aid_bn`): a one-off transfer that adds to goodwill; sizes 1/4, 1/2 and
@@ -131,14 +133,18 @@ fn chance(margin: f64, sd: f64) -> f64 {
     (0.5 + margin / (2.0 * 3f64.sqrt() * sd)).clamp(0.0, 1.0)
 }
 
-/// Each region state's importance to a patron: `(GDP / mean regional GDP)^size_elasticity`.
-fn importance(w: &World, prm: &Params, lk: &Lookups, s: usize) -> f64 {
+/// What one whole unit of state `s`'s favoured share is worth to a patron, bn USD:
+/// `strategy.share_value_gdp` times the mean GDP of the region's states now, times the state's
+/// importance, `(GDP / that mean)^size_elasticity`. Counted in the region's GDP, the value keeps
+/// pace with the economies it buys into.
+fn worth_of_share(w: &World, prm: &Params, lk: &Lookups, s: usize) -> f64 {
     let n = lk.region_states.len().max(1) as f64;
     let mean = lk.region_states.iter().map(|&r| w.gdp[r]).sum::<f64>() / n;
     if mean <= 0.0 {
-        return 1.0;
+        return 0.0;
     }
-    libm::pow(w.gdp[s] / mean, prm.strategy.size_elasticity)
+    let importance = libm::pow(w.gdp[s] / mean, prm.strategy.size_elasticity);
+    prm.strategy.share_value_gdp * mean * importance
 }
 
 /// Whether `last` is at least the cooldown before `date`.
@@ -202,11 +208,16 @@ fn credit(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) 
                 count += 1;
             }
         }
+        // What the state can still borrow: lenders weigh its capacity to repay.
+        let room = prm.strategy.max_debt_share_of_gdp * w.gdp[s] - owed(sc, w, s);
+        if room <= 0.0 {
+            continue;
+        }
         let before = favoured_share(sc, lk, w, prm, s, p);
-        let weight = prm.strategy.share_value_bn * importance(w, prm, lk, s);
+        let weight = worth_of_share(w, prm, lk, s);
         let largest = prm.strategy.max_credit_share_of_gdp * w.gdp[s];
         for frac in CREDIT_SIZES {
-            let amount = (frac * largest).min(left);
+            let amount = (frac * largest).min(left).min(room);
             if amount <= 0.0 {
                 continue;
             }
@@ -272,6 +283,25 @@ fn credit(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) 
     loans::offer(ctx, w, line, amount, 0.0, ge, condition);
 }
 
+/// What state `s` owes every patron of the scenario, billions of USD: its debt ties, plus credit
+/// offered to it and not yet answered, plus credit taken and held back until its condition is
+/// met (each will add to the debt).
+fn owed(sc: &Scenario, w: &World, s: usize) -> f64 {
+    let debt: f64 = decision::row(&w.debt, s, w.np).iter().sum();
+    let coming: f64 = sc
+        .loans
+        .iter()
+        .zip(&w.loans)
+        .filter(|(info, _)| info.borrower == s)
+        .map(|(_, l)| match l.status {
+            LoanStatus::Offered => l.amount_bn,
+            LoanStatus::Active => l.pending_bn,
+            _ => 0.0,
+        })
+        .sum();
+    debt + coming
+}
+
 /// The best one-off grant by expected net value, if any is worth giving, and gives it.
 fn grant(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) {
     let (sc, prm) = (ctx.sc, ctx.prm);
@@ -286,7 +316,7 @@ fn grant(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) {
             continue;
         }
         let before = favoured_share(sc, lk, w, prm, s, p);
-        let weight = prm.strategy.share_value_bn * importance(w, prm, lk, s);
+        let weight = worth_of_share(w, prm, lk, s);
         let largest = prm.strategy.max_grant_share_of_gdp * w.gdp[s];
         for frac in GRANT_SIZES {
             let amount = (frac * largest).min(left);
@@ -480,7 +510,7 @@ lease_end = "2014-07"
     }
 
     /// A strategic Russia that values alignment highly enough to spend in this small world.
-    const STRATEGIC_RUS: &str = "decision = \"strategic\"\nbudget = { credit_bn = 1.5, aid_bn = 0.05 }\n[params.strategy]\nshare_value_bn = 100.0";
+    const STRATEGIC_RUS: &str = "decision = \"strategic\"\nbudget = { credit_bn = 1.5, aid_bn = 0.05 }\n[params.strategy]\nshare_value_gdp = 1.7";
 
     fn run(kit: &mut Kit) -> RunRecord {
         kit.run_months(36)
@@ -540,6 +570,42 @@ lease_end = "2014-07"
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_strategic_lender_stops_at_the_borrowers_debt_ceiling() {
+        // A budget far beyond what Kyrgyzstan (GDP 4.7 bn) can carry, over six years.
+        let rus = |ceiling: f64| {
+            format!(
+                "decision = \"strategic\"\nbudget = {{ credit_bn = 20.0 }}\n[params.strategy]\n\
+                 share_value_gdp = 1.7\nmax_debt_share_of_gdp = {ceiling}"
+            )
+        };
+        let owed = |ceiling: f64| {
+            let mut kit = world(&rus(ceiling), "", 17.4, "");
+            let rec = kit.run_months(72);
+            let lent: f64 = rec
+                .log
+                .iter()
+                .filter(|e| matches!(e.what, What::PatronCredit { .. }))
+                .map(|e| e.value)
+                .sum();
+            let kgz = kit.sc.actor_index("KGZ").unwrap_or_else(|| panic!("KGZ"));
+            let debt: f64 = decision::row(&kit.world.debt, kgz, kit.world.np)
+                .iter()
+                .sum();
+            (lent, debt / kit.world.gdp[kgz])
+        };
+        // Debt only amortises and GDP only grows after an offer, so the ceiling holds at the end.
+        let (lent, ratio) = owed(0.55);
+        assert!(lent > 0.0, "no credit offered");
+        assert!(ratio <= 0.55 + 1e-12, "debt {ratio} of GDP");
+        // Without a binding ceiling the same lender takes the state far beyond it.
+        let (more, unbounded) = owed(100.0);
+        assert!(
+            more > lent && unbounded > 0.55,
+            "{more} lent, debt {unbounded} of GDP"
+        );
     }
 
     #[test]

@@ -151,10 +151,19 @@ severity = 0.7
             let mut kit = region(unrest);
             kit.run_months(24)
         };
+        let deploys = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::CstoDeploys(KAZ)) && e.actor == RUS);
+        let unrest_at = rec
+            .log
+            .iter()
+            .position(|e| matches!(e.what, What::Scripted(_)) && e.actor == KAZ);
+        // The log tells the unrest first, then the alliance's answer to it.
         assert!(
+            matches!((unrest_at, deploys), (Some(u), Some(d)) if u < d),
+            "{:?}",
             rec.log
-                .iter()
-                .any(|e| matches!(e.what, What::CstoDeploys(KAZ)) && e.actor == RUS)
         );
         assert!(share(&with, KAZ, RUS) > share(&without, KAZ, RUS));
         // Unrest in a state outside the alliance brings no deployment.

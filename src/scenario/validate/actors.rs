@@ -26,6 +26,19 @@ impl V<'_> {
                 "use letters, digits, `_` and `-` only, e.g. \"ufa2015\"",
             ));
         }
+        // It names the output folder (`out/<name>/`, and `--out` copies into a sibling with a
+        // suffix): file systems allow 255 bytes in a name.
+        const MAX_NAME: usize = 100;
+        if name.len() > MAX_NAME {
+            return Err(self.err(
+                meta.name.span(),
+                format!(
+                    "scenario name is {} characters long: it names the output folder, at most {MAX_NAME}",
+                    name.len()
+                ),
+                "use a short name, e.g. \"ufa2015\"; a longer title goes in `description`",
+            ));
+        }
         let start = self.date(&meta.start)?;
         let end = self.date(&meta.end)?;
         if end <= start {

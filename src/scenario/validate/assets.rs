@@ -98,14 +98,14 @@ impl V<'_> {
         for l in &raw.loans {
             let l = l.get_ref();
             self.unique(&mut loan_ids, &l.id, loans.len(), "loan")?;
-            let lender = self.actor(ctx, &l.lender)?;
+            // The model counts debts to patrons only: a loan from a state would change nothing.
+            let slot = self.patron(ctx, &l.lender)?;
+            let lender = ctx.patron_actor(slot);
             let borrower = self.actor(ctx, &l.borrower)?;
             self.distinct(lender, borrower, &l.borrower)?;
             let outstanding = self.nonneg(&l.outstanding_bn, "outstanding_bn")?;
             let term = self.maybe(&l.term_years, "term_years", 0.5, 100.0)?;
-            if let Some(slot) = ctx.actors[lender].slot {
-                w.debt[borrower * np + slot] += outstanding;
-            }
+            w.debt[borrower * np + slot] += outstanding;
             loans.push(LoanInfo {
                 id: l.id.get_ref().clone(),
                 lender,

@@ -13,6 +13,7 @@ mod assets;
 mod events;
 pub(crate) use events::EVENT_KEYS;
 mod experiment;
+mod shape;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -28,6 +29,9 @@ type R<T> = Result<T, ScenarioError>;
 /// Parses and validates scenario text read from `path`.
 pub fn parse(path: &Path, source: &str) -> Result<Scenario, ScenarioError> {
     let v = V { path, src: source };
+    if let Some((span, message, help)) = shape::list_for_a_table(source) {
+        return Err(v.err(span, message, help));
+    }
     let raw: RawScenario = toml::from_str(source).map_err(|e| v.toml_error(&e))?;
     v.convert(raw)
 }
@@ -205,9 +209,25 @@ impl V<'_> {
     /// in the same table, that line.
     fn duplicate_key(&self, span: Range<usize>, line_start: usize, msg: &str) -> ScenarioError {
         let at = self.src.get(span.start..).unwrap_or("");
+        // A table header given twice (`[scenario]` on two lines): name the table and the first.
+        let line_text = self.src[line_start..].lines().next().unwrap_or("").trim();
+        if line_text.starts_with('[') && !line_text.starts_with("[[") {
+            let line_no = self.src[..line_start].matches('\n').count() + 1;
+            let first = self.src[..line_start]
+                .lines()
+                .position(|l| l.trim() == line_text)
+                .map(|i| i + 1);
+            let help = match first {
+                Some(first) => format!(
+                    "a table may appear once: move the keys of line {line_no}'s `{line_text}` into the one on line {first}, and remove this header"
+                ),
+                None => format!("a table may appear once: merge the two `{line_text}` tables"),
+            };
+            return self.err(span, format!("table `{line_text}` appears twice"), help);
+        }
         let key: String = at
             .chars()
-            .take_while(|c| !c.is_whitespace() && !matches!(c, '=' | '.' | ',' | '}'))
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '=' | '.' | ',' | '}' | ']' | '['))
             .collect();
         if key.is_empty() {
             return self.err(
@@ -378,6 +398,7 @@ impl V<'_> {
             params,
             initial: w,
             score_start: Vec::new(),
+            start_lenses: Vec::new(),
             outcomes,
             checks: Vec::new(),
             sweep: None,
@@ -403,10 +424,22 @@ impl V<'_> {
                 for (name, value) in table.get_ref() {
                     let key = format!("{section}.{name}");
                     let Some(spec) = Params::specs().iter().find(|s| s.key == key) else {
+                        let known = Params::specs().iter().map(|s| s.key);
+                        let section_known = Params::specs()
+                            .iter()
+                            .any(|s| s.key.split('.').next() == Some(section.as_str()));
+                        let what = if section_known {
+                            format!("unknown parameter `{key}`")
+                        } else {
+                            format!("unknown parameter `{key}`: there is no `[params.{section}]`")
+                        };
                         return Err(self.err(
                             value.span(),
-                            format!("unknown parameter `{key}`"),
-                            "run `simulate explain params` to list every parameter and its key path",
+                            what,
+                            format!(
+                                "{}run `simulate explain params` to list every parameter and its key path",
+                                crate::error::did_you_mean(&key, known)
+                            ),
                         ));
                     };
                     let x = self.in_range(value, &key, spec.min, spec.max)?;

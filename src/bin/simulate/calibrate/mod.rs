@@ -440,6 +440,13 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         }
         Vec::new()
     };
+    // Shards to merge are in a folder that exists: none is made for a merge that finds nothing.
+    if args.merge_shards && !out_dir.is_dir() {
+        return Err(Failure::Input(format!(
+            "--merge-shards: {} does not exist, so it holds no shard file (calibration.shard_K_of_N.csv)\n  help: run the command with --shard K/N for K = 1 to N first, with the same --out",
+            out_dir.display()
+        )));
+    }
     let made_out = !out_dir.exists();
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;
