@@ -317,7 +317,12 @@ fn missing_file_is_a_usage_error() {
     out.expect_code(2)
         .no_panic()
         .stderr_has(&path.display().to_string())
-        .stderr_has("help:");
+        .stderr_has("help:")
+        .stderr_has("or the name of a built-in one: ");
+    // A slip in a built-in scenario's name gets the name.
+    run_in(tmp.path(), ["check", "sco201"])
+        .expect_code(2)
+        .stderr_has("did you mean `sco2001`?");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,6 +387,13 @@ fn a_loan_from_a_state_and_a_misspelt_parameter_table_are_named() {
         "lender = \"KAZ\"\nborrower = \"KGZ\"",
     );
     both_reject(dir.path(), &from_state, "`KAZ` is not a patron");
+    let offer_from_state = base_with(
+        dir.path(),
+        "offer_from_state.toml",
+        "lender = \"RUS\"\nborrower = \"KGZ\"",
+        "lender = \"KAZ\"\nborrower = \"KGZ\"",
+    );
+    both_reject(dir.path(), &offer_from_state, "`KAZ` is not a patron");
     let typo = base_with(
         dir.path(),
         "typo.toml",
@@ -390,6 +402,41 @@ fn a_loan_from_a_state_and_a_misspelt_parameter_table_are_named() {
     );
     both_reject(dir.path(), &typo, "there is no `[params.decison]`")
         .stderr_has("did you mean `decision.decision_noise_sd`?");
+}
+
+/// A table header given twice is named with the line of the first; a scenario name too long
+/// for a folder is refused where it is written.
+#[test]
+fn a_table_given_twice_and_a_name_too_long_are_named() {
+    let dir = common::tempdir();
+    let base = common::read(&fixture("base.toml"));
+    let twice = dir.path().join("twice.toml");
+    std::fs::write(&twice, format!("{base}\n[scenario]\nseed = 3\n")).unwrap();
+    let first = base.lines().position(|l| l.trim() == "[scenario]").unwrap() + 1;
+    both_reject(dir.path(), &twice, "table `[scenario]` appears twice")
+        .stderr_has(&format!("into the one on line {first}"));
+    let name = base.lines().find(|l| l.starts_with("name = ")).unwrap();
+    let long = base_with(
+        dir.path(),
+        "long.toml",
+        name,
+        &format!("name = \"{}\"", "a".repeat(300)),
+    );
+    both_reject(dir.path(), &long, "scenario name is 300 characters long");
+}
+
+/// A security lead of a patron over itself can never hold: refused where it is written.
+#[test]
+fn a_security_lead_over_itself_is_refused() {
+    let dir = common::tempdir();
+    let base = common::read(&fixture("base.toml"));
+    let path = dir.path().join("self_lead.toml");
+    std::fs::write(
+        &path,
+        format!("{base}\n[[outcomes]]\nid = \"lead\"\nkind = \"security_lead\"\npatron = \"RUS\"\nover = \"RUS\"\n"),
+    )
+    .unwrap();
+    both_reject(dir.path(), &path, "a patron never leads itself");
 }
 
 /// Regression: an error past column 65,535 panicked in the error's display (the caret was

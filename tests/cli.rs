@@ -874,6 +874,25 @@ fn check_names_a_loan_larger_than_the_borrowers_gdp() {
     assert!(!out.stdout.contains("GDP then"), "{}", out.stdout);
 }
 
+/// Scripted events that can change nothing are named by `check`.
+#[test]
+fn check_names_events_that_change_nothing() {
+    let tmp = tempdir();
+    let base = read(&common::manifest_dir().join("tests/scenarios/base.toml"));
+    let path = tmp.path().join("idle.toml");
+    let idle = format!(
+        "{base}\n[[events]]\nid = \"rejoin\"\ndate = \"2009-01\"\nkind = \"application\"\nactor = \"KGZ\"\n\
+         \n[[events]]\nid = \"early_relief\"\ndate = \"2009-01\"\nkind = \"debt_relief\"\nloan = \"rus_credit\"\namount_bn = 1.0\n"
+    );
+    std::fs::write(&path, idle).unwrap();
+    run_in(tmp.path(), [Path::new("check"), &path])
+        .expect_code(0)
+        .stdout_has("`rejoin` (2009-01) is an SCO application by KGZ, a member from the start")
+        .stdout_has(
+            "`early_relief` (2009-01) relieves debt on rus_credit, which owes nothing then",
+        );
+}
+
 /// A loan offer conditional on closing a base that is closed at the start (and not requested
 /// again before the offer) can never be taken: `check` says so.
 #[test]

@@ -157,6 +157,106 @@ fn a_command_refuses_a_folder_holding_another_commands_results() {
     assert_eq!(files(&run), before, "the run's folder changed");
 }
 
+/// Regression: `sweep` and `sensitivity` write the same files (`sweep.json`, `sweep.csv`), so
+/// a sensitivity analysis replaced a sweep in its folder with exit 0, leaving the sweep's charts
+/// beside its own; and `merge` into a folder holding another sweep left that sweep's report.
+/// Each is refused, naming the other command, and the folder is left as it was.
+#[test]
+fn sweep_sensitivity_and_merge_refuse_each_others_folders() {
+    let dir = tempdir();
+    let run = |args: &[&str]| {
+        let mut v: Vec<std::ffi::OsString> = vec![args[0].into(), ufa2015().into()];
+        v.extend(args[1..].iter().map(std::ffi::OsString::from));
+        v.push("--quiet".into());
+        run_in(dir.path(), v)
+    };
+    let sweep = dir.path().join("sw");
+    let sw = sweep.to_str().unwrap();
+    run(&[
+        "sweep",
+        "--set",
+        "decision.temperature=0.5,0.6",
+        "--runs",
+        "2",
+        "--plot",
+        "none",
+        "--out",
+        sw,
+    ])
+    .expect_code(0);
+    let before = files(&sweep);
+    let morris = [
+        "sensitivity",
+        "--method",
+        "morris",
+        "--trajectories",
+        "2",
+        "--runs",
+        "1",
+        "--set",
+        "decision.money_weight=5:10",
+    ];
+    let mut args = morris.to_vec();
+    args.extend(["--out", sw]);
+    run(&args)
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("holds the results of simulate sweep");
+    assert_eq!(files(&sweep), before, "the sweep's folder changed");
+    // And the other way round.
+    let sens = dir.path().join("sens");
+    let se = sens.to_str().unwrap();
+    let mut args = morris.to_vec();
+    args.extend(["--out", se]);
+    run(&args).expect_code(0);
+    run(&[
+        "sweep",
+        "--set",
+        "decision.temperature=0.5,0.6",
+        "--runs",
+        "2",
+        "--out",
+        se,
+    ])
+    .expect_code(2)
+    .no_panic()
+    .stderr_has("holds the results of simulate sensitivity");
+    // Shards of another sweep merged into the finished sweep's folder.
+    let mut shards = Vec::new();
+    for k in 1..=2 {
+        let d = dir.path().join(format!("shard{k}"));
+        let shard = format!("{k}/2");
+        run(&[
+            "sweep",
+            "--set",
+            "decision.temperature=0.7,0.8",
+            "--runs",
+            "2",
+            "--plot",
+            "none",
+            "--shard",
+            &shard,
+            "--out",
+            d.to_str().unwrap(),
+        ])
+        .expect_code(0);
+        shards.push(d);
+    }
+    let mut merge: Vec<std::ffi::OsString> = vec!["merge".into()];
+    merge.extend(shards.iter().map(|d| d.as_os_str().to_owned()));
+    merge.extend(["--out".into(), sweep.as_os_str().to_owned()]);
+    run_in(dir.path(), merge.clone())
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("holds the results of another sweep (its `axes` differ");
+    assert_eq!(files(&sweep), before, "the sweep's folder changed");
+    // Into a folder of its own, the merge runs.
+    let own = dir.path().join("merged");
+    merge.truncate(merge.len() - 1);
+    merge.push(own.as_os_str().to_owned());
+    run_in(dir.path(), merge).expect_code(0);
+}
+
 /// Regression: a run killed while writing left a folder mixing two runs' files (summary.json of
 /// the new run, charts of the old). Killed at any moment, the folder holds one run's complete
 /// output: the earlier run's or the new one's.

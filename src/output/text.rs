@@ -100,9 +100,11 @@ impl Comparison {
                 "\nStylized facts and counterfactuals: share of runs in which each holds (pass at its threshold)\n\n{:<44}",
                 "line"
             ));
+            // Each column is a share and its mark (`  100%x`): the name ends above the `%`.
             for l in &self.lenses {
-                s.push_str(&format!("{:>9}", l.lens.short()));
+                s.push_str(&format!("{:>9} ", l.lens.short()));
             }
+            s.truncate(s.trim_end_matches(' ').len());
             s.push('\n');
             let rows = self.lenses[0].scorecard.len();
             for j in 0..rows {
@@ -222,7 +224,7 @@ impl Comparison {
             ));
             for (x, &a) in g.iter().enumerate() {
                 for &b in &g[x + 1..] {
-                    let facts = self.telling_facts(sc, a, b, 2);
+                    let facts = self.telling_facts(sc, a, b, Self::TELLING);
                     let parts: Vec<String> = facts
                         .iter()
                         .map(|f| {

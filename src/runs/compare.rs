@@ -311,6 +311,10 @@ impl Comparison {
         groups
     }
 
+    /// How many of [`Comparison::telling_facts`] `compare` prints per pair of lenses (the class
+    /// kit's answer key cites the same ones, so students find each in what they ran).
+    pub const TELLING: usize = 2;
+
     /// The `n` facts on which lenses `a` and `b` differ most — a state's mean share toward a
     /// patron at a date, one per state and patron, at the date of their largest difference —
     /// largest difference first.

@@ -356,7 +356,8 @@ impl Digest {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error(
     "run {run} recorded {what} = {value} at {date}, which is not a finite number: a quantity of \
-     the model grew past the largest a double holds (look for a growth rate compounded over a \
+     the model left the range a double holds, growing past the largest or shrinking to zero where \
+     the model divides by it (look for a growth rate, positive or negative, compounded over a \
      long horizon)"
 )]
 pub struct NonFinite {

@@ -553,6 +553,31 @@ pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
             )),
         }
     }
+    // A dated line whose date, with its tolerance, lies outside the dates the runs reach.
+    for c in &sc.checks {
+        let Some(d) = &c.dated else {
+            continue;
+        };
+        let (early, late) = (
+            d.date.plus_months(d.tolerance_months),
+            d.date.plus_months(-d.tolerance_months),
+        );
+        if early < sc.start || late > last {
+            out.push(format!(
+                "the dated line on `{}` {}: {} ± {} months lies {} the dates the runs reach ({} to {last}); correct the date or the tolerance",
+                sc.outcomes[c.outcome].id,
+                if c.holds {
+                    "can never be met on its date"
+                } else {
+                    "passes whatever the runs do"
+                },
+                d.date,
+                d.tolerance_months,
+                if early < sc.start { "before" } else { "after" },
+                sc.start
+            ));
+        }
+    }
     out
 }
 
@@ -562,6 +587,27 @@ mod warning_tests {
 
     fn parsed(text: &str) -> crate::scenario::Scenario {
         crate::scenario::validate::parse(std::path::Path::new("x.toml"), text).expect("valid")
+    }
+
+    #[test]
+    fn a_dated_line_outside_the_runs_dates_is_named() {
+        let sco = include_str!("../../scenarios/sco2001.toml");
+        assert!(outcome_warnings(&parsed(sco)).is_empty());
+        let at = "date = \"2005-07\"\ntolerance_months = 6";
+        let moved = sco.replacen(at, "date = \"1900-02\"\ntolerance_months = 6", 1);
+        assert_ne!(moved, sco, "sco2001 has a line dated 2005-07");
+        let w = outcome_warnings(&parsed(&moved));
+        assert_eq!(w.len(), 1, "{w:#?}");
+        assert!(
+            w[0].contains("can never be met on its date: 1900-02"),
+            "{}",
+            w[0]
+        );
+        assert!(
+            w[0].contains("lies before the dates the runs reach"),
+            "{}",
+            w[0]
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub fn check(file: &Path) -> Result<(), Failure> {
     for w in conditional_offer_warnings(&sc)
         .into_iter()
         .chain(large_loan_warnings(&sc))
+        .chain(idle_event_warnings(&sc))
     {
         println!("warning: {w}");
     }
@@ -145,6 +146,60 @@ fn large_loan_warnings(sc: &Scenario) -> Vec<String> {
                 total / gdp,
                 sc.actors[b].id
             ));
+        }
+    }
+    out
+}
+
+/// Scripted events that can change nothing: an SCO application by a state that is a member
+/// from the start, debt relief on a loan that owes nothing yet (no debt at the start, and no
+/// offer of it before the relief), UN sanctions on a patron (they bar SCO accession, which
+/// patrons do not seek).
+fn idle_event_warnings(sc: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let named = |ev: &soft_balancing::scenario::Event| {
+        ev.id
+            .as_deref()
+            .map_or(format!("the {} event", ev.kind.name()), |id| {
+                format!("`{id}`")
+            })
+    };
+    for ev in &sc.events {
+        match ev.kind {
+            EventKind::Application { actor }
+                if sc.initial.sco[actor] == soft_balancing::scenario::world::ScoStatus::Member =>
+            {
+                out.push(format!(
+                    "{} ({}) is an SCO application by {}, a member from the start: it changes nothing",
+                    named(ev),
+                    ev.date,
+                    sc.actors[actor].id
+                ));
+            }
+            EventKind::DebtRelief { loan, .. } => {
+                let owed_at_start = sc.initial.loans[loan].outstanding_bn > 0.0;
+                let offered_before = sc.events.iter().any(|e| {
+                    e.date <= ev.date
+                        && matches!(e.kind, EventKind::LoanOffer { loan: l, .. } if l == loan)
+                });
+                if !owed_at_start && !offered_before {
+                    out.push(format!(
+                        "{} ({}) relieves debt on {}, which owes nothing then (no debt at the start, no offer of it before): it writes off nothing",
+                        named(ev),
+                        ev.date,
+                        sc.loans[loan].id
+                    ));
+                }
+            }
+            EventKind::UnSanctions { actor, .. } if sc.actors[actor].slot.is_some() => {
+                out.push(format!(
+                    "{} ({}) puts UN sanctions on {}, a patron: they bar SCO accession, which a patron does not seek, so they change nothing",
+                    named(ev),
+                    ev.date,
+                    sc.actors[actor].id
+                ));
+            }
+            _ => {}
         }
     }
     out

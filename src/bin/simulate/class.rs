@@ -279,7 +279,7 @@ fn lens_scores(jobs: usize) -> Result<LensAnswers, Failure> {
                 .collect();
             let facts = match group[..] {
                 [a, b, ..] => result
-                    .telling_facts(&sc, a, b, 3)
+                    .telling_facts(&sc, a, b, compare::Comparison::TELLING)
                     .iter()
                     .map(|f| {
                         format!(

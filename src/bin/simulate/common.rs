@@ -216,6 +216,23 @@ pub fn load(path: &Path) -> Result<Scenario, Failure> {
         }
         return s.load().map_err(|e| Failure::Other(e.to_string()));
     }
+    if !path.exists() {
+        // Neither a file nor a built-in scenario: say both, with the built-in names.
+        let names: Vec<&str> = soft_balancing::scenario::shipped::SHIPPED
+            .iter()
+            .map(|s| s.name)
+            .collect();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        return Err(Failure::Input(format!(
+            "cannot read scenario {}: there is no such file, and no scenario built into simulate has that name\n  help: {}give a scenario file's path (e.g. scenarios/ufa2015.toml) or the name of a built-in one: {}",
+            path.display(),
+            soft_balancing::error::did_you_mean(&stem, names.iter().copied()),
+            names.join(", ")
+        )));
+    }
     Scenario::load(path).map_err(|e| Failure::Input(e.to_string()))
 }
 

@@ -148,7 +148,7 @@ fn print_params(section: &str, only_in: Option<&str>) {
             "  {} = {}  ({}; valid {} to {})",
             s.key, s.default, s.unit, s.min, s.max
         );
-        println!("      {}", s.doc);
+        print!("{}", crate::plain::wrapped(s.doc, "      "));
     }
 }
 
@@ -178,7 +178,7 @@ pub fn explain(topic: Option<&str>) -> Result<(), Failure> {
                 "{}  = {}  [{} .. {}]  ({})",
                 s.key, s.default, s.min, s.max, s.unit
             );
-            println!("    {}\n", s.doc);
+            println!("{}", crate::plain::wrapped(s.doc, "    "));
         }
         return Ok(());
     }

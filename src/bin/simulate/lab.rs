@@ -92,6 +92,13 @@ pub fn lab(args: LabArgs) -> Result<(), Failure> {
         } else {
             let path = PathBuf::from(s);
             let sc = load(&path)?;
+            // A link names a scenario: `?scenario=sco2001` must always mean the shipped one.
+            if SHIPPED.iter().any(|x| x.name == sc.name) {
+                return Err(Failure::Input(format!(
+                    "{s}: its scenario is named `{}`, as a shipped scenario is: the lab's links name scenarios, and that name must keep meaning the shipped one\n  help: give it a name of its own in its [scenario] table (`name = \"my_{}\"`)",
+                    sc.name, sc.name
+                )));
+            }
             first = sc.name.clone();
             own = Some(source(sc.name.clone(), s.clone(), sc));
         }

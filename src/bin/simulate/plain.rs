@@ -86,6 +86,13 @@ fn cells(row: &str) -> Vec<String> {
 /// The widest line a table is printed in as aligned columns.
 const MAX_WIDTH: usize = 100;
 
+/// `text` in lines of at most [`MAX_WIDTH`] characters, each after `indent`, broken at spaces.
+pub fn wrapped(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    wrap(text, indent, indent, &mut out);
+    out
+}
+
 /// `text` in lines of at most [`MAX_WIDTH`] characters, broken at spaces: the first line after
 /// `first`, the others after `rest`.
 fn wrap(text: &str, first: &str, rest: &str, out: &mut String) {

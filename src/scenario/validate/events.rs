@@ -39,7 +39,10 @@ impl V<'_> {
                     ));
                 };
                 self.unique(&mut assets.loan_ids, id, assets.loans.len(), "loan")?;
-                let lender = self.actor(ctx, req(&ev.lender, "lender", ev, self)?)?;
+                // The model counts debts and goodwill toward patrons only: a state's credit
+                // would change nothing.
+                let slot = self.patron(ctx, req(&ev.lender, "lender", ev, self)?)?;
+                let lender = ctx.patron_actor(slot);
                 let borrower = self.actor(ctx, req(&ev.borrower, "borrower", ev, self)?)?;
                 self.distinct(lender, borrower, ev.borrower.as_ref().unwrap_or(&ev.kind))?;
                 let term = self.maybe(&ev.term_years, "term_years", 0.5, 100.0)?;

@@ -120,7 +120,18 @@ impl V<'_> {
                 }
                 "security_lead" => {
                     let a = self.patron(ctx, &need(&o.patron, "patron")?)?;
-                    let b = self.patron(ctx, &need(&o.over, "over")?)?;
+                    let over = need(&o.over, "over")?;
+                    let b = self.patron(ctx, &over)?;
+                    if a == b {
+                        return Err(self.err(
+                            over.span(),
+                            format!(
+                                "`over` is `{}`, the `patron` itself: a patron never leads itself",
+                                over.get_ref()
+                            ),
+                            "name another patron in `over`, the one the lead is over",
+                        ));
+                    }
                     let margin = match &o.threshold {
                         Some(t) => self.in_range(t, "threshold", 0.0, 10.0)?,
                         None => 0.0,
