@@ -18,6 +18,10 @@ pub struct Stats {
     sum: Vec<f64>,
     sumsq: Vec<f64>,
     hist: Vec<u32>,
+    /// Smallest and largest value of each metric: a percentile read from the histogram is
+    /// clamped to them, so runs that all give one value give it as every percentile.
+    lo: Vec<f64>,
+    hi: Vec<f64>,
     hits: Vec<u64>,
 }
 
@@ -30,6 +34,8 @@ impl Stats {
             sum: vec![0.0; k],
             sumsq: vec![0.0; k],
             hist: vec![0; k * BINS],
+            lo: vec![f64::INFINITY; k],
+            hi: vec![f64::NEG_INFINITY; k],
             hits: vec![0; o],
         }
     }
@@ -42,6 +48,8 @@ impl Stats {
             self.sumsq[m] += x * x;
             let bin = ((x * BINS as f64) as usize).min(BINS - 1);
             self.hist[m * BINS + bin] += 1;
+            self.lo[m] = self.lo[m].min(x);
+            self.hi[m] = self.hi[m].max(x);
         }
         for (h, &hit) in self.hits.iter_mut().zip(outcomes) {
             *h += u64::from(hit);
@@ -54,6 +62,8 @@ impl Stats {
         for m in 0..self.k {
             self.sum[m] += other.sum[m];
             self.sumsq[m] += other.sumsq[m];
+            self.lo[m] = self.lo[m].min(other.lo[m]);
+            self.hi[m] = self.hi[m].max(other.hi[m]);
         }
         for (a, b) in self.hist.iter_mut().zip(&other.hist) {
             *a += b;
@@ -104,15 +114,43 @@ impl Stats {
     }
 
     /// Quantile `q` of metric `m` from the histogram, as type-7 quantiles interpolate between
-    /// order statistics (`runs::ensemble::histogram_quantile`).
+    /// order statistics (`runs::ensemble::histogram_quantile`), within the smallest and largest
+    /// value seen (the histogram places a value anywhere in its bin; the quantile cannot lie
+    /// outside the values).
     fn quantile(&self, m: usize, q: f64) -> f64 {
-        histogram_quantile(&self.hist[m * BINS..(m + 1) * BINS], self.n, q)
+        let x = histogram_quantile(&self.hist[m * BINS..(m + 1) * BINS], self.n, q);
+        if self.lo[m] <= self.hi[m] {
+            x.clamp(self.lo[m], self.hi[m])
+        } else {
+            x
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::runs::ensemble::{CHUNK, Spread};
+
+    #[test]
+    fn runs_that_give_one_value_give_it_as_every_percentile() {
+        let mut s = super::Stats::new(1, 0);
+        for _ in 0..200 {
+            s.add(&[0.553_55], &[]);
+        }
+        let [_, sd, p5, p50, p95] = s.summary(0);
+        assert!(sd < 1e-9, "{sd}");
+        assert_eq!((p5, p50, p95), (0.553_55, 0.553_55, 0.553_55));
+        // Within one bin otherwise, as before.
+        let mut t = super::Stats::new(1, 0);
+        for i in 0..100 {
+            t.add(&[0.2 + 0.001 * f64::from(i)], &[]);
+        }
+        let [_, _, p5, _, p95] = t.summary(0);
+        assert!(
+            (p5 - 0.205).abs() < 2e-3 && (p95 - 0.294).abs() < 2e-3,
+            "{p5} {p95}"
+        );
+    }
 
     #[test]
     fn a_sweep_row_and_an_ensemble_summary_give_the_same_mean_to_the_last_bit() {
