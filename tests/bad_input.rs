@@ -439,6 +439,21 @@ fn a_security_lead_over_itself_is_refused() {
     both_reject(dir.path(), &path, "a patron never leads itself");
 }
 
+/// A whole number longer than 64 bits is named as too large, not by the reader's type names.
+#[test]
+fn a_whole_number_past_64_bits_is_named_too_large() {
+    let dir = common::tempdir();
+    let base = common::read(&fixture("base.toml"));
+    let seed = base.lines().find(|l| l.starts_with("seed = ")).unwrap();
+    let path = base_with(dir.path(), "big.toml", seed, "seed = 99999999999999999999");
+    let out = both_reject(
+        dir.path(),
+        &path,
+        "the whole number `99999999999999999999` is too large",
+    );
+    assert!(!out.stderr.contains("i128"), "{}", out.stderr);
+}
+
 /// Regression: an error past column 65,535 panicked in the error's display (the caret was
 /// padded with a formatting width, which is a u16).
 #[test]

@@ -81,6 +81,18 @@ fn plain_types(msg: &str) -> String {
     ] {
         out = out.replace(rust, plain);
     }
+    // An integer too long for 64 bits is read as a wider type first: say it is too large.
+    for wide in ["` as i128, expected", "` as u128, expected"] {
+        if let Some(rest) = out.strip_prefix("invalid type: integer `")
+            && let Some(at) = rest.find(wide)
+        {
+            out = format!(
+                "the whole number `{}` is too large (more than 19 digits)",
+                &rest[..at]
+            );
+            break;
+        }
+    }
     out
 }
 
@@ -196,6 +208,10 @@ impl V<'_> {
             )
         } else if msg.starts_with("missing field") {
             format!("add the missing key to this table; see {FORMAT_DOC} for what it means")
+        } else if msg.contains("is too large (more than 19 digits)") {
+            format!(
+                "write a smaller number (a seed is at most 2^53 - 1, 9007199254740991); the limits of each key are in {FORMAT_DOC}"
+            )
         } else if msg.starts_with("invalid type") {
             "write the value with the type shown (numbers without quotes, text and dates in quotes)"
                 .to_string()
