@@ -136,7 +136,7 @@ fn large_loan_warnings(sc: &Scenario) -> Vec<String> {
         };
         let b = sc.loans[loan].borrower;
         let years = f64::from(ev.date.months_since(sc.start).max(0)) / 12.0;
-        let gdp = sc.initial.gdp[b] * (1.0 + sc.initial.gdp_growth[b]).powf(years);
+        let gdp = sc.initial.gdp[b] * libm::pow(1.0 + sc.initial.gdp_growth[b], years);
         let total = amount_bn + grant_bn;
         if total > gdp {
             out.push(format!(
