@@ -170,20 +170,20 @@ fn sweep_sensitivity_and_merge_refuse_each_others_folders() {
         v.push("--quiet".into());
         run_in(dir.path(), v)
     };
+    let sweep_into = |out: &str| {
+        let mut args = vec![
+            "sweep",
+            "--set",
+            "decision.temperature=0.5,0.6",
+            "--runs",
+            "2",
+        ];
+        args.extend(["--plot", "none", "--out", out]);
+        run(&args)
+    };
     let sweep = dir.path().join("sw");
     let sw = sweep.to_str().unwrap();
-    run(&[
-        "sweep",
-        "--set",
-        "decision.temperature=0.5,0.6",
-        "--runs",
-        "2",
-        "--plot",
-        "none",
-        "--out",
-        sw,
-    ])
-    .expect_code(0);
+    sweep_into(sw).expect_code(0);
     let before = files(&sweep);
     let morris = [
         "sensitivity",
@@ -209,18 +209,10 @@ fn sweep_sensitivity_and_merge_refuse_each_others_folders() {
     let mut args = morris.to_vec();
     args.extend(["--out", se]);
     run(&args).expect_code(0);
-    run(&[
-        "sweep",
-        "--set",
-        "decision.temperature=0.5,0.6",
-        "--runs",
-        "2",
-        "--out",
-        se,
-    ])
-    .expect_code(2)
-    .no_panic()
-    .stderr_has("holds the results of simulate sensitivity");
+    sweep_into(se)
+        .expect_code(2)
+        .no_panic()
+        .stderr_has("holds the results of simulate sensitivity");
     // Shards of another sweep merged into the finished sweep's folder.
     let mut shards = Vec::new();
     for k in 1..=2 {
