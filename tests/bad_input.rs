@@ -445,13 +445,16 @@ fn a_whole_number_past_64_bits_is_named_too_large() {
     let dir = common::tempdir();
     let base = common::read(&fixture("base.toml"));
     let seed = base.lines().find(|l| l.starts_with("seed = ")).unwrap();
-    let path = base_with(dir.path(), "big.toml", seed, "seed = 99999999999999999999");
-    let out = both_reject(
-        dir.path(),
-        &path,
-        "the whole number `99999999999999999999` is too large",
-    );
-    assert!(!out.stderr.contains("i128"), "{}", out.stderr);
+    for big in [
+        "99999999999999999999",
+        "12345678901234567890",
+        "123456789012345678901234",
+    ] {
+        let path = base_with(dir.path(), "big.toml", seed, &format!("seed = {big}"));
+        let out = both_reject(dir.path(), &path, "is too large");
+        out.stderr_has("write a smaller number");
+        assert!(!out.stderr.contains("i128"), "{}", out.stderr);
+    }
 }
 
 /// Regression: an error past column 65,535 panicked in the error's display (the caret was

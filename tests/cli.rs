@@ -868,7 +868,9 @@ fn check_names_a_loan_larger_than_the_borrowers_gdp() {
     .unwrap();
     run_in(tmp.path(), [Path::new("check"), &path])
         .expect_code(0)
-        .stdout_has("warning: the loan offer `rus_credit` (2009-02) of $200.15bn is");
+        .stdout_has(
+            "warning: the loan offer `rus_credit` (2009-02) of $200.00bn is larger than KGZ's GDP",
+        );
     std::fs::write(&path, &base).unwrap();
     let out = run_in(tmp.path(), [Path::new("check"), &path]);
     assert!(!out.stdout.contains("GDP then"), "{}", out.stdout);
@@ -891,6 +893,20 @@ fn check_names_events_that_change_nothing() {
         .stdout_has(
             "`early_relief` (2009-01) relieves debt on rus_credit, which owes nothing then",
         );
+    // Relief on a strategic patron's credit line: the patron may have lent on it by then.
+    let strategic = base.replacen(
+        "id = \"RUS\"\n",
+        "id = \"RUS\"\ndecision = \"strategic\"\nbudget = { credit_bn = 1.0 }\n",
+        1,
+    );
+    assert_ne!(strategic, base);
+    let relief = format!(
+        "{strategic}\n[[events]]\nid = \"line_relief\"\ndate = \"2010-06\"\nkind = \"debt_relief\"\nloan = \"RUS_credit_KGZ\"\namount_bn = 0.1\n"
+    );
+    std::fs::write(&path, relief).unwrap();
+    let out = run_in(tmp.path(), [Path::new("check"), &path]);
+    out.expect_code(0).no_panic();
+    assert!(!out.stdout.contains("line_relief"), "{}", out.stdout);
 }
 
 /// A loan offer conditional on closing a base that is closed at the start (and not requested

@@ -234,9 +234,9 @@ pub fn describe(sc: &Scenario, e: &LogEntry) -> (&'static str, String) {
         What::PatronGrant(s) => ("strategy", {
             let (x, y) = pair(3);
             format!(
-                "{a} gives {} a ${:.3}bn grant: expected value ${x}bn > cost ${y}bn",
+                "{a} gives {} a {} grant: expected value ${x}bn > cost ${y}bn",
                 actor(s),
-                e.value
+                usd_bn(e.value)
             )
         }),
         What::PatronRent(b) => ("strategy", {

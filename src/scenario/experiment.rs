@@ -562,9 +562,16 @@ pub fn outcome_warnings(sc: &super::Scenario) -> Vec<String> {
             d.date.plus_months(d.tolerance_months),
             d.date.plus_months(-d.tolerance_months),
         );
-        if early < sc.start || late > last {
+        // An event is dated within a step, before the date the runs reach; a share or an index
+        // is also read at that last date.
+        let latest = if sc.outcomes[c.outcome].kind.is_event() {
+            last.plus_months(-1)
+        } else {
+            last
+        };
+        if early < sc.start || late > latest {
             out.push(format!(
-                "the dated line on `{}` {}: {} ± {} months lies {} the dates the runs reach ({} to {last}); correct the date or the tolerance",
+                "the dated line on `{}` {}: {} ± {} months lies {} the dates the runs reach ({} to {latest}); correct the date or the tolerance",
                 sc.outcomes[c.outcome].id,
                 if c.holds {
                     "can never be met on its date"

@@ -126,10 +126,7 @@ fn large_loan_warnings(sc: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
     for ev in &sc.events {
         let EventKind::LoanOffer {
-            loan,
-            amount_bn,
-            grant_bn,
-            ..
+            loan, amount_bn, ..
         } = ev.kind
         else {
             continue;
@@ -137,13 +134,11 @@ fn large_loan_warnings(sc: &Scenario) -> Vec<String> {
         let b = sc.loans[loan].borrower;
         let years = f64::from(ev.date.months_since(sc.start).max(0)) / 12.0;
         let gdp = sc.initial.gdp[b] * libm::pow(1.0 + sc.initial.gdp_growth[b], years);
-        let total = amount_bn + grant_bn;
-        if total > gdp {
+        if amount_bn > gdp {
             out.push(format!(
-                "the loan offer {}({}) of ${total:.2}bn is {:.1} times {}'s GDP then (about ${gdp:.2}bn, from its `gdp_bn` and `gdp_growth`): amounts are billions of USD; check the figure",
+                "the loan offer {}({}) of ${amount_bn:.2}bn is larger than {}'s GDP then (about ${gdp:.2}bn, from its `gdp_bn` and `gdp_growth`): amounts are billions of USD; check the figure",
                 ev.id.as_deref().map_or(String::new(), |id| format!("`{id}` ")),
                 ev.date,
-                total / gdp,
                 sc.actors[b].id
             ));
         }
@@ -164,7 +159,7 @@ fn idle_event_warnings(sc: &Scenario) -> Vec<String> {
                 format!("`{id}`")
             })
     };
-    for ev in &sc.events {
+    for (i, ev) in sc.events.iter().enumerate() {
         match ev.kind {
             EventKind::Application { actor }
                 if sc.initial.sco[actor] == soft_balancing::scenario::world::ScoStatus::Member =>
@@ -178,11 +173,13 @@ fn idle_event_warnings(sc: &Scenario) -> Vec<String> {
             }
             EventKind::DebtRelief { loan, .. } => {
                 let owed_at_start = sc.initial.loans[loan].outstanding_bn > 0.0;
-                let offered_before = sc.events.iter().any(|e| {
-                    e.date <= ev.date
-                        && matches!(e.kind, EventKind::LoanOffer { loan: l, .. } if l == loan)
-                });
-                if !owed_at_start && !offered_before {
+                // Events run in date order, then file order within a month.
+                let offered_before = sc.events[..i]
+                    .iter()
+                    .any(|e| matches!(e.kind, EventKind::LoanOffer { loan: l, .. } if l == loan));
+                // A strategic patron's credit line is lent on when the patron decides.
+                let strategic = sc.actors[sc.loans[loan].lender].strategy.is_some();
+                if !owed_at_start && !offered_before && !strategic {
                     out.push(format!(
                         "{} ({}) relieves debt on {}, which owes nothing then (no debt at the start, no offer of it before): it writes off nothing",
                         named(ev),
@@ -191,11 +188,12 @@ fn idle_event_warnings(sc: &Scenario) -> Vec<String> {
                     ));
                 }
             }
-            EventKind::UnSanctions { actor, .. } if sc.actors[actor].slot.is_some() => {
+            EventKind::UnSanctions { actor, lifted } if sc.actors[actor].slot.is_some() => {
                 out.push(format!(
-                    "{} ({}) puts UN sanctions on {}, a patron: they bar SCO accession, which a patron does not seek, so they change nothing",
+                    "{} ({}) {} UN sanctions on {}, a patron: they bar SCO accession, which a patron does not seek, so they change nothing",
                     named(ev),
                     ev.date,
+                    if lifted { "lifts" } else { "puts" },
                     sc.actors[actor].id
                 ));
             }

@@ -144,10 +144,11 @@ fn print_params(section: &str, only_in: Option<&str>) {
     }
     println!("\nParameters (change with --set KEY=VALUE or a [params.{section}] table):");
     for s in specs {
-        println!(
-            "  {} = {}  ({}; valid {} to {})",
+        let head = format!(
+            "{} = {}  ({}; valid {} to {})",
             s.key, s.default, s.unit, s.min, s.max
         );
+        print!("{}", crate::plain::wrapped_after(&head, "  ", "      "));
         print!("{}", crate::plain::wrapped(s.doc, "      "));
     }
 }
@@ -174,10 +175,11 @@ pub fn explain(topic: Option<&str>) -> Result<(), Failure> {
             "Model parameters (set in a scenario's [params.SECTION] table or with --set KEY=VALUE):\n"
         );
         for s in Params::specs() {
-            println!(
+            let head = format!(
                 "{}  = {}  [{} .. {}]  ({})",
                 s.key, s.default, s.min, s.max, s.unit
             );
+            print!("{}", crate::plain::wrapped_after(&head, "", "    "));
             println!("{}", crate::plain::wrapped(s.doc, "    "));
         }
         return Ok(());

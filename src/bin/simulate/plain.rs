@@ -88,8 +88,13 @@ const MAX_WIDTH: usize = 100;
 
 /// `text` in lines of at most [`MAX_WIDTH`] characters, each after `indent`, broken at spaces.
 pub fn wrapped(text: &str, indent: &str) -> String {
+    wrapped_after(text, indent, indent)
+}
+
+/// [`wrapped`], the first line after `first` and the others after `rest`.
+pub fn wrapped_after(text: &str, first: &str, rest: &str) -> String {
     let mut out = String::new();
-    wrap(text, indent, indent, &mut out);
+    wrap(text, first, rest, &mut out);
     out
 }
 

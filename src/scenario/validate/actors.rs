@@ -276,10 +276,15 @@ impl V<'_> {
             }));
         };
         if !strategic {
+            let help = if role == Role::Patron {
+                "add `decision = \"strategic\"` to this patron, or remove `budget`"
+            } else {
+                "remove `budget`: only a patron has one, with `decision = \"strategic\"`"
+            };
             return Err(self.err(
                 budget.span(),
                 "a `budget` needs `decision = \"strategic\"`",
-                "add `decision = \"strategic\"` to this patron, or remove `budget`",
+                help,
             ));
         }
         let b = budget.get_ref();

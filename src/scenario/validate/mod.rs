@@ -81,17 +81,23 @@ fn plain_types(msg: &str) -> String {
     ] {
         out = out.replace(rust, plain);
     }
-    // An integer too long for 64 bits is read as a wider type first: say it is too large.
-    for wide in ["` as i128, expected", "` as u128, expected"] {
-        if let Some(rest) = out.strip_prefix("invalid type: integer `")
-            && let Some(at) = rest.find(wide)
+    // An integer too long for the type it is read as: say it is too large.
+    for (start, end) in [
+        ("invalid type: integer `", "` as i128, expected"),
+        ("invalid type: integer `", "` as u128, expected"),
+        ("invalid value: integer `", "`, expected a whole number"),
+    ] {
+        if let Some(rest) = out.strip_prefix(start)
+            && let Some(at) = rest.find(end)
+            && rest[..at].len() >= 19
+            && !rest[..at].starts_with('-')
         {
-            out = format!(
-                "the whole number `{}` is too large (more than 19 digits)",
-                &rest[..at]
-            );
+            out = format!("the whole number `{}` is too large", &rest[..at]);
             break;
         }
+    }
+    if out.contains("number overflowed") {
+        out = "the whole number is too large".to_string();
     }
     out
 }
@@ -208,9 +214,9 @@ impl V<'_> {
             )
         } else if msg.starts_with("missing field") {
             format!("add the missing key to this table; see {FORMAT_DOC} for what it means")
-        } else if msg.contains("is too large (more than 19 digits)") {
+        } else if msg.starts_with("the whole number") && msg.ends_with("is too large") {
             format!(
-                "write a smaller number (a seed is at most 2^53 - 1, 9007199254740991); the limits of each key are in {FORMAT_DOC}"
+                "write a smaller number; the limits of each key are in {FORMAT_DOC} (a seed, for one, is at most 2^53 - 1, 9007199254740991)"
             )
         } else if msg.starts_with("invalid type") {
             "write the value with the type shown (numbers without quotes, text and dates in quotes)"

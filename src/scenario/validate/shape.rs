@@ -51,12 +51,17 @@ fn value_of(
             let keys: Vec<&str> = node
                 .get("properties")
                 .and_then(Value::as_object)
-                .map(|p| p.keys().map(String::as_str).take(6).collect())
+                .map(|p| p.keys().map(String::as_str).collect())
                 .unwrap_or_default();
-            let example = if keys.is_empty() {
-                String::new()
-            } else {
-                format!(" (its keys: {})", keys.join(", "))
+            const SHOWN: usize = 8;
+            let example = match keys.len() {
+                0 => String::new(),
+                n if n <= SHOWN => format!(" (its keys: {})", keys.join(", ")),
+                n => format!(
+                    " (its keys: {}, and {} more)",
+                    keys[..SHOWN].join(", "),
+                    n - SHOWN
+                ),
             };
             Some((
                 v.span(),

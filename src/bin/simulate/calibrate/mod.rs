@@ -373,6 +373,13 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         target,
     };
     let (params, sampler) = calibrate::sampler(&sc, &req).map_err(failure)?;
+    // Shards to merge are in a folder that exists: none is made for a merge that finds nothing.
+    if args.merge_shards && !out_dir.is_dir() {
+        return Err(Failure::Input(format!(
+            "--merge-shards: {} does not exist, so it holds no shard file (calibration.shard_K_of_N.csv)\n  help: run the command with --shard K/N for K = 1 to N first, with the same --out",
+            out_dir.display()
+        )));
+    }
     // Output problems that can be known now are found before anything runs. Shards, which
     // may run at once on one folder, write only their own file and stage nothing.
     let staging = if args.shard.is_some() {
@@ -440,13 +447,6 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         }
         Vec::new()
     };
-    // Shards to merge are in a folder that exists: none is made for a merge that finds nothing.
-    if args.merge_shards && !out_dir.is_dir() {
-        return Err(Failure::Input(format!(
-            "--merge-shards: {} does not exist, so it holds no shard file (calibration.shard_K_of_N.csv)\n  help: run the command with --shard K/N for K = 1 to N first, with the same --out",
-            out_dir.display()
-        )));
-    }
     let made_out = !out_dir.exists();
     std::fs::create_dir_all(&out_dir)
         .map_err(|e| Failure::Other(format!("cannot write {}: {e}", out_dir.display())))?;

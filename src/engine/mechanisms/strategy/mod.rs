@@ -17,7 +17,7 @@
 //!   state, with no condition or conditional on closing a rival's open base there; sizes 1/8,
 //!   1/4, 1/2 and 1 of `strategy.max_credit_share_of_gdp` times the state's GDP, each cut to
 //!   what keeps the state's debt to all patrons (with credit offered and not yet paid out)
-//!   within `strategy.max_debt_share_of_gdp` times its GDP; none when it is there. Its expected
+//!   within `strategy.max_debt_share_of_gdp` times its GDP; none smaller than $1m. Its expected
 //!   cost is the grant element it gives away (`loans.grant_element` of the face value) times the
 //!   chance the offer is taken. The loan rule then decides as for any offer;
 //! - **grants** (against `aid_bn`): a one-off transfer that adds to goodwill; sizes 1/4, 1/2 and
@@ -47,6 +47,11 @@ use crate::scenario::{Condition, Scenario};
 /// Fractions of the largest credit (or grant) a patron weighs.
 const CREDIT_SIZES: [f64; 4] = [0.125, 0.25, 0.5, 1.0];
 const GRANT_SIZES: [f64; 3] = [0.25, 0.5, 1.0];
+
+/// The smallest credit or grant a patron offers, bn USD ($1m): a budget's or a debt ceiling's
+/// last crumbs are no package (the smallest offers on record to a Central Asian state are tens
+/// of millions).
+const MIN_OFFER_BN: f64 = 0.001;
 
 /// One step of every strategic patron, in slot order. `srng` is the run's strategy stream.
 pub fn step(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng) {
@@ -210,7 +215,7 @@ fn credit(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) 
         }
         // What the state can still borrow: lenders weigh its capacity to repay.
         let room = prm.strategy.max_debt_share_of_gdp * w.gdp[s] - owed(sc, w, s);
-        if room <= 0.0 {
+        if room < MIN_OFFER_BN {
             continue;
         }
         let before = favoured_share(sc, lk, w, prm, s, p);
@@ -218,7 +223,7 @@ fn credit(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) 
         let largest = prm.strategy.max_credit_share_of_gdp * w.gdp[s];
         for frac in CREDIT_SIZES {
             let amount = (frac * largest).min(left).min(room);
-            if amount <= 0.0 {
+            if amount < MIN_OFFER_BN {
                 continue;
             }
             let value = amount * ge;
@@ -320,7 +325,7 @@ fn grant(ctx: &mut Ctx, w: &mut World, lk: &Lookups, srng: &mut Rng, p: usize) {
         let largest = prm.strategy.max_grant_share_of_gdp * w.gdp[s];
         for frac in GRANT_SIZES {
             let amount = (frac * largest).min(left);
-            if amount <= 0.0 {
+            if amount < MIN_OFFER_BN {
                 continue;
             }
             let change = Change {
