@@ -505,6 +505,11 @@ fn a_calibration_sharded_generation_by_generation_writes_the_unsharded_bytes() {
 #[test]
 fn merging_refuses_a_missing_another_calibrations_or_a_tampered_shard() {
     let dir = tempdir();
+    // No folder at all: refused, and none is made (nor its parent).
+    run_in(dir.path(), three("none/sub", &["--merge-shards"]))
+        .expect_code(2)
+        .stderr_has("does not exist");
+    assert!(!dir.path().join("none").exists(), "a folder was made");
     for k in [1, 2] {
         run_in(dir.path(), three("sh", &["--shard", &format!("{k}/2")])).expect_code(0);
     }
